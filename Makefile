@@ -1,0 +1,42 @@
+# Two commands a newcomer needs: `make run` and `make test`. Each sets itself up.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/ssi.duckdb
+PORT ?= 8501
+
+.PHONY: run test lint format bench demo clean
+
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(BIN)/.runtime
+	test -f $(DB) || $(BIN)/python -m dashboard demo --db $(DB)
+	SSI_DASHBOARD_DB=$(DB) $(BIN)/streamlit run dashboard/app.py \
+		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+demo: $(BIN)/.runtime
+	$(BIN)/python -m dashboard demo --db $(DB)
+
+test: $(BIN)/.dev
+	$(BIN)/ruff check dashboard tests bench
+	$(BIN)/ruff format --check dashboard tests bench
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check dashboard tests bench
+
+format: $(BIN)/.dev
+	$(BIN)/ruff format dashboard tests bench
+
+bench: $(BIN)/.dev
+	$(BIN)/python -m pytest -q -m bench bench -p no:xdist -s
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,196 @@
+"""A believable demo organisation, generated deterministically from a seed.
+
+Five teams, reps who rise, stall, fall, join late and leave; a weekly rhythm, holiday dips,
+missing days, uneven pillars, ranks against industry and network, and activity that
+matches each rep's pillars. Everything is vectorised with NumPy so 10,000 reps stay quick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from dashboard.fields import PILLARS
+from dashboard.store import Store
+
+TEAMS = ["Enterprise East", "Enterprise West", "Mid-Market", "SMB Inbound", "Partnerships"]
+FIRST = ["Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
+         "Kara", "Liam", "Maya", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Sami", "Tara",
+         "Umar", "Vera", "Wes", "Xena", "Yusuf", "Zoe"]  # fmt: skip
+LAST = ["Adams", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haddad", "Ito",
+        "Jansen", "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Patel", "Quinlan",
+        "Rossi", "Schmidt", "Tanaka", "Usman", "Varga", "Weber", "Yilmaz", "Zhang"]  # fmt: skip
+ARCHETYPES = ["riser", "steady", "staller", "faller", "late joiner", "leaver"]
+# Pillar profiles: how a rep's effort splits across brand, people, insights, relationships.
+PROFILES = np.array(
+    [
+        [0.25, 0.25, 0.25, 0.25],  # balanced
+        [0.36, 0.26, 0.24, 0.14],  # strong brand, weak relationships
+        [0.18, 0.36, 0.18, 0.28],  # prospector: people and relationships
+        [0.26, 0.22, 0.34, 0.18],  # content creator
+        [0.22, 0.18, 0.16, 0.44],  # networker, little content
+    ]
+)
+COUNT_METRICS = ["profile_views", "searches", "posts", "comments", "reactions", "messages_sent",
+                 "messages_replied", "invitations_sent", "invitations_accepted", "leads_saved",
+                 "accounts_saved", "inmails_sent", "inmails_accepted", "endorsements",
+                 "days_active"]  # fmt: skip
+
+
+@dataclass
+class DemoData:
+    teams: pd.DataFrame
+    reps: pd.DataFrame
+    snapshots: pd.DataFrame
+    activity: pd.DataFrame
+
+
+def _holiday_dip(days: pd.DatetimeIndex) -> np.ndarray:
+    """Points lost around year end and in mid-August, when people are away."""
+    doy = days.dayofyear.to_numpy()
+    year_end = np.exp(-(((doy + 10) % 365 - 10) ** 2) / 40.0)  # peaks on 1 January
+    summer = np.exp(-((doy - 225) ** 2) / 60.0)
+    return 3.0 * year_end + 1.8 * summer
+
+
+def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = None) -> DemoData:
+    rng = np.random.default_rng(seed)
+    end = end or date.today()
+    calendar = pd.date_range(end - timedelta(days=days - 1), end, freq="D")
+    n, t = reps, len(calendar)
+    team_of = np.arange(n) % len(TEAMS)
+    rng.shuffle(team_of)
+    names = _names(n, rng)
+    archetype = rng.choice(ARCHETYPES, size=n, p=[0.25, 0.3, 0.15, 0.12, 0.1, 0.08])
+    profile = PROFILES[rng.integers(0, len(PROFILES), size=n)]
+    start = rng.uniform(14, 62, size=n)
+    slope = np.select(
+        [archetype == "riser", archetype == "faller", archetype == "staller"],
+        [rng.uniform(0.03, 0.08, n), rng.uniform(-0.06, -0.02, n), rng.uniform(0.0, 0.01, n)],
+        rng.uniform(-0.005, 0.015, n),
+    )
+    x = np.arange(t)[None, :]
+    # Stallers climb for a while, then stop.
+    stall_at = rng.integers(t // 4, t // 2, size=n)[:, None]
+    progress = np.where((archetype == "staller")[:, None], np.minimum(x, stall_at) * 0.05, x * slope[:, None])
+    walk = np.cumsum(rng.normal(0, 0.35, size=(n, t)), axis=1)
+    walk -= np.linspace(0, 1, t)[None, :] * walk[:, -1:] * 0.6  # keep drift modest
+    weekday = calendar.dayofweek.to_numpy()
+    weekly = np.where(weekday >= 5, -0.6, 0.25)[None, :]
+    level = start[:, None] + progress + walk + weekly - _holiday_dip(calendar)[None, :]
+    level = np.clip(level, 4, 96)
+    split = profile[:, :, None] * 4 * level[:, None, :] / 1.0
+    pillars = np.clip(split / 4 * (1 + rng.normal(0, 0.04, size=split.shape)), 0, 25)
+    pillars = np.round(pillars, 2)
+    ssi = np.round(pillars.sum(axis=1), 1)
+
+    present = rng.random((n, t)) > 0.03  # a missing day now and then
+    first_day = np.where(archetype == "late joiner", rng.integers(t // 4, (3 * t) // 4, size=n), 0)
+    last_day = np.where(archetype == "leaver", rng.integers(t // 2, t - 30, size=n), t - 1)
+    present &= (x >= first_day[:, None]) & (x <= last_day[:, None])
+    for i in rng.choice(n, size=max(1, n // 6), replace=False):  # a vacation gap
+        gap = int(rng.integers(20, t - 20))
+        present[i, gap : gap + int(rng.integers(5, 12))] = False
+
+    # Some reps change team half-way; history keeps the old team.
+    team_matrix = np.repeat(team_of[:, None], t, axis=1)
+    for i in rng.choice(n, size=max(1, n // 12), replace=False):
+        team_matrix[i, int(rng.integers(t // 3, 2 * t // 3)) :] = (team_of[i] + 1) % len(TEAMS)
+
+    rep_idx, day_idx = np.nonzero(present)
+    snap_ssi = ssi[rep_idx, day_idx]
+    industry_ssi = 34 + 2.5 * np.sin(day_idx / 70.0) + 0.01 * day_idx
+    network_ssi = industry_ssi + 3 + (rep_idx % 7) * 0.8
+    snapshots = pd.DataFrame(
+        {
+            "rep_id": rep_idx + 1,
+            "day": calendar[day_idx].date,
+            "team_id": team_matrix[rep_idx, day_idx] + 1,
+            "ssi": snap_ssi,
+            **{p: pillars[rep_idx, k, day_idx] for k, p in enumerate(PILLARS)},
+            "industry_rank": np.clip(np.round(100 * np.exp(-snap_ssi / 17.0)), 1, 99),
+            "network_rank": np.clip(np.round(100 * np.exp(-(snap_ssi - 3) / 19.0)), 1, 99),
+            "industry_ssi": np.round(industry_ssi, 1),
+            "network_ssi": np.round(network_ssi, 1),
+        }
+    )
+    activity = _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix)
+    teams = pd.DataFrame({"team_id": np.arange(1, len(TEAMS) + 1), "name": TEAMS})
+    rep_frame = pd.DataFrame(
+        {
+            "rep_id": np.arange(1, n + 1),
+            "name": names,
+            "email": [_email(nm) for nm in names],
+        }
+    )
+    return DemoData(teams, rep_frame, snapshots, activity)
+
+
+def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) -> pd.DataFrame:
+    """Daily activity that follows each rep's pillars, quieter at weekends."""
+    p = pillars[rep_idx, :, day_idx] / 25.0  # rows x 4
+    brand, people, insights, rel = p.T
+    work = np.where(weekday[day_idx] >= 5, 0.25, 1.0)
+    active = rng.random(len(rep_idx)) < np.clip(0.35 + 0.6 * people, 0, 1) * work
+    pois = rng.poisson
+    counts = {
+        "profile_views": pois(9 * people * work),
+        "searches": pois(5 * people * work),
+        "posts": pois(0.45 * brand * work),
+        "comments": pois(2.2 * insights * work),
+        "reactions": pois(4.5 * insights * work),
+        "messages_sent": pois(3.5 * rel * work),
+        "invitations_sent": pois(2.2 * rel * work),
+        "leads_saved": pois(1.6 * people * work),
+        "accounts_saved": pois(0.35 * people * work),
+        "inmails_sent": pois(0.9 * people * work),
+        "endorsements": pois(0.3 * brand),
+    }
+    counts["messages_replied"] = rng.binomial(counts["messages_sent"], np.clip(0.2 + 0.5 * rel, 0, 1))
+    counts["invitations_accepted"] = rng.binomial(counts["invitations_sent"], np.clip(0.25 + 0.5 * rel, 0, 1))
+    counts["inmails_accepted"] = rng.binomial(counts["inmails_sent"], np.clip(0.1 + 0.4 * insights, 0, 1))
+    counts["days_active"] = active.astype(int)
+    for name in counts:
+        if name != "endorsements":
+            counts[name] = np.where(active, counts[name], 0)
+    frame = pd.DataFrame({"rep_id": rep_idx + 1, "day": calendar[day_idx].date,
+                          "team_id": team_matrix[rep_idx, day_idx] + 1, **counts})  # fmt: skip
+    # Stocks: connections grow with accepted invitations; completeness follows brand.
+    base = 150 + (rep_idx * 37) % 900
+    frame["connections"] = base + frame.groupby("rep_id")["invitations_accepted"].cumsum().to_numpy()
+    frame["profile_completeness"] = np.clip(np.round((40 + 60 * brand) / 5) * 5, 0, 100)
+    long = frame.melt(["rep_id", "day", "team_id"], var_name="metric", value_name="value")
+    return long.astype({"value": "float64"})
+
+
+def _names(n: int, rng: np.random.Generator) -> list[str]:
+    pairs = [(f, s) for f in FIRST for s in LAST]
+    order = rng.permutation(len(pairs))
+    names = []
+    for k in range(n):
+        first, last = pairs[order[k % len(pairs)]]
+        names.append(f"{first} {last}" + ("" if k < len(pairs) else f" {k // len(pairs) + 1}"))
+    return names
+
+
+def _email(name: str) -> str:
+    return name.lower().replace(" ", ".") + "@example.com"
+
+
+def load_demo(store: Store, data: DemoData, label: str) -> int:
+    """Write the demo organisation into an empty store as one import."""
+    from dashboard.errors import StoreError
+
+    if store.scalar("count_snapshots"):
+        raise StoreError(f"the store {store.path} already has data; choose a new --db for the demo")
+    with store.transaction() as cur:
+        import_id = cur.run("next_import_id").fetchone()[0]
+        for name, frame in (("demo_teams", data.teams), ("demo_reps", data.reps),
+                            ("demo_snapshots", data.snapshots), ("demo_activity", data.activity)):  # fmt: skip
+            cur.register(name, frame)
+        cur.run("load_demo", {"import_id": import_id, "label": label,
+                              "rows": len(data.snapshots)})  # fmt: skip
+    return import_id

@@ -1,0 +1,63 @@
+"""The app's own exceptions. Every message is written for a person, not a developer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class DashboardError(Exception):
+    """Base class: anything the app can explain to a user."""
+
+
+class StoreError(DashboardError):
+    """The store could not do what was asked (locked, corrupt, bad query)."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store file open for writing."""
+
+
+class NotFoundError(DashboardError):
+    """A rep, team or import that the caller named does not exist."""
+
+
+@dataclass
+class Problem:
+    """One error or warning about an input file, with everything needed to fix it."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column '{self.column}'"
+        shown = "" if self.value is None else f": value '{self.value}'"
+        return f"{where}{shown}: {self.message}"
+
+
+MAX_LISTED_ERRORS = 50
+
+
+@dataclass
+class ImportRejectedError(DashboardError):
+    """A file had errors; nothing was written."""
+
+    problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def __post_init__(self) -> None:
+        self.total = max(self.total, len(self.problems))
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        lines = [str(p) for p in self.problems[:MAX_LISTED_ERRORS]]
+        rest = self.total - len(lines)
+        if rest > 0:
+            lines.append(f"... and {rest} more error(s)")
+        return "\n".join(lines)

@@ -1,0 +1,309 @@
+"""The fields a snapshot or activity row can carry, their checks and the headers that name them.
+
+One table drives header matching, validation ranges and error wording, so adding a metric
+is one entry here plus one row in the metric catalogue migration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PILLARS = ("brand", "people", "insights", "relationships")
+PILLAR_LABELS = {
+    "brand": "Establish your professional brand",
+    "people": "Find the right people",
+    "insights": "Engage with insights",
+    "relationships": "Build relationships",
+}
+PILLAR_SHORT = {
+    "brand": "Brand",
+    "people": "People",
+    "insights": "Insights",
+    "relationships": "Relationships",
+}
+# LinkedIn's own enum names in the SSI page JSON.
+PILLAR_ENUMS = {
+    "PROFESSIONAL_BRAND": "brand",
+    "FIND_RIGHT_PEOPLE": "people",
+    "INSIGHT_ENGAGEMENT": "insights",
+    "STRONG_RELATIONSHIP": "relationships",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | date | score | metric
+    low: float | None = None
+    high: float | None = None
+    expected: str = ""
+    synonyms: tuple[str, ...] = ()
+
+
+def _f(name, kind, low=None, high=None, expected="", synonyms=()):
+    return Field(name, kind, low, high, expected, tuple(synonyms))
+
+
+FIELDS: tuple[Field, ...] = (
+    _f(
+        "rep_name",
+        "text",
+        synonyms=(
+            "name",
+            "seat holder",
+            "seatholder name",
+            "full name",
+            "member",
+            "member name",
+            "rep",
+            "sales rep",
+            "user",
+            "user name",
+            "person",
+            "employee",
+        ),
+    ),
+    _f("first_name", "text", synonyms=("first name", "firstname", "given name")),
+    _f("last_name", "text", synonyms=("last name", "lastname", "surname", "family name")),
+    _f("email", "text", synonyms=("email", "e-mail", "email address", "mail", "work email")),
+    _f("team", "text", synonyms=("team", "group", "team name", "group name", "department")),
+    _f(
+        "day",
+        "date",
+        synonyms=(
+            "date",
+            "report date",
+            "snapshot date",
+            "day",
+            "as of",
+            "date created",
+            "created",
+            "recorded on",
+            "reading date",
+        ),
+    ),
+    _f(
+        "ssi",
+        "score",
+        0,
+        100,
+        "an SSI from 0 to 100",
+        (
+            "ssi",
+            "total ssi",
+            "social selling index",
+            "ssi score",
+            "ssi overall score",
+            "overall",
+            "overall ssi",
+            "current ssi",
+            "total social selling index",
+        ),
+    ),
+    _f(
+        "brand",
+        "score",
+        0,
+        25,
+        "a pillar score from 0 to 25",
+        (
+            "brand",
+            "establish your professional brand",
+            "professional brand",
+            "establish professional brand",
+            "establish your brand",
+        ),
+    ),
+    _f(
+        "people",
+        "score",
+        0,
+        25,
+        "a pillar score from 0 to 25",
+        ("people", "find the right people", "find right people", "find people"),
+    ),
+    _f(
+        "insights",
+        "score",
+        0,
+        25,
+        "a pillar score from 0 to 25",
+        ("insights", "engage with insights", "insight engagement", "engage insights"),
+    ),
+    _f(
+        "relationships",
+        "score",
+        0,
+        25,
+        "a pillar score from 0 to 25",
+        (
+            "relationships",
+            "build relationships",
+            "strong relationship",
+            "strong relationships",
+            "relationship",
+        ),
+    ),
+    _f(
+        "industry_rank",
+        "score",
+        0,
+        100,
+        "a 'Top N%' rank from 0 to 100",
+        ("industry rank", "industry ssi rank", "rank in industry", "industry top"),
+    ),
+    _f(
+        "network_rank",
+        "score",
+        0,
+        100,
+        "a 'Top N%' rank from 0 to 100",
+        ("network rank", "network ssi rank", "rank in network", "network top"),
+    ),
+    _f(
+        "industry_ssi",
+        "score",
+        0,
+        100,
+        "an SSI from 0 to 100",
+        ("industry ssi", "industry average ssi", "industry average", "industry score"),
+    ),
+    _f(
+        "network_ssi",
+        "score",
+        0,
+        100,
+        "an SSI from 0 to 100",
+        ("network ssi", "network average ssi", "network average", "network score"),
+    ),
+    # Activity metrics: stored in long form with the metric name below.
+    _f(
+        "profile_views",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("profile views", "profiles viewed", "views"),
+    ),
+    _f(
+        "searches",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("searches", "searches performed", "people searches", "search count"),
+    ),
+    _f("days_active", "metric", 0, None, "a count of 0 or more", ("days active", "active days")),
+    _f(
+        "posts",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("posts", "shares", "posts published", "articles"),
+    ),
+    _f("comments", "metric", 0, None, "a count of 0 or more", ("comments", "comments made")),
+    _f("reactions", "metric", 0, None, "a count of 0 or more", ("reactions", "likes")),
+    _f("messages_sent", "metric", 0, None, "a count of 0 or more", ("messages sent", "messages")),
+    _f(
+        "messages_replied",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("messages replied", "replies", "messages answered", "replies received"),
+    ),
+    _f(
+        "invitations_sent",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("invitations sent", "connection requests sent", "invites sent"),
+    ),
+    _f(
+        "invitations_accepted",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("invitations accepted", "connection requests accepted", "invites accepted"),
+    ),
+    _f(
+        "connections",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("connections", "total connections", "connection count"),
+    ),
+    _f("leads_saved", "metric", 0, None, "a count of 0 or more", ("leads saved", "leads")),
+    _f("accounts_saved", "metric", 0, None, "a count of 0 or more", ("accounts saved", "accounts")),
+    _f("inmails_sent", "metric", 0, None, "a count of 0 or more", ("inmails sent", "inmail sent")),
+    _f(
+        "inmails_accepted",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("inmails accepted", "inmail accepted"),
+    ),
+    _f(
+        "inmail_acceptance_rate",
+        "metric",
+        0,
+        100,
+        "a percentage from 0 to 100",
+        ("inmail acceptance rate", "inmail acceptance", "inmail response rate"),
+    ),
+    _f(
+        "profile_completeness",
+        "metric",
+        0,
+        100,
+        "a percentage from 0 to 100",
+        ("profile completeness", "profile complete", "profile strength"),
+    ),
+    _f(
+        "endorsements",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("endorsements", "endorsements received"),
+    ),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+SCORE_FIELDS = tuple(f.name for f in FIELDS if f.kind == "score")
+METRIC_FIELDS = tuple(f.name for f in FIELDS if f.kind == "metric")
+TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "text")
+# Columns a tracker writes that carry no reading of ours: matched so they are not reported
+# as unknown, and ignored.
+IGNORED_HEADERS = ("ssi increase", "ssi change", "notes", "comment", "id", "url", "time")
+
+
+def normalise_header(header: str) -> str:
+    """'Find_the-Right People ' -> 'findtherightpeople': case, spaces and punctuation go."""
+    return re.sub(r"[^0-9a-z]+", "", str(header).lower())
+
+
+_SYNONYMS: dict[str, str] = {}
+for _field in FIELDS:
+    for _syn in (_field.name, *_field.synonyms):
+        _SYNONYMS.setdefault(normalise_header(_syn), _field.name)
+_IGNORED = {normalise_header(h) for h in IGNORED_HEADERS}
+
+
+def match_header(header: str) -> str | None:
+    """The field a header names, or None when it is unknown."""
+    key = normalise_header(header)
+    if key in _SYNONYMS:
+        return _SYNONYMS[key]
+    # Tolerate decorations such as "SSI (0-100)" or "Brand score".
+    trimmed = re.sub(r"(score|points|pct|percent|0100|025)$", "", key)
+    return _SYNONYMS.get(trimmed)
+
+
+def is_ignored_header(header: str) -> bool:
+    return normalise_header(header) in _IGNORED

@@ -1,0 +1,95 @@
+"""How each header of a file is understood: matched, mapped by the user, or ignored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.errors import ImportRejectedError, Problem
+from dashboard.fields import FIELD_BY_NAME, is_ignored_header, match_header, normalise_header
+
+IGNORE = "ignore"
+
+# Our own template: what README tells people to use when they keep a sheet by hand.
+TEMPLATE_HEADERS = [
+    "date", "name", "email", "team", "ssi", "brand", "people", "insights", "relationships",
+    "industry_rank", "network_rank",
+]  # fmt: skip
+
+
+@dataclass
+class ColumnMapping:
+    index: int
+    header: str
+    field: str | None
+    how: str  # matched | mapped by you | ignored | unknown | duplicate of column N
+
+    def as_dict(self) -> dict[str, object]:
+        return {"column": self.index + 1, "header": self.header, "field": self.field,
+                "how": self.how}  # fmt: skip
+
+
+def parse_user_mapping(pairs: list[str] | dict[str, str] | None, file_name: str) -> dict[str, str]:
+    """``["HEADER=field", ...]`` or a dict -> {normalised header: field}; unknown fields fail."""
+    if not pairs:
+        return {}
+    items = pairs.items() if isinstance(pairs, dict) else [_split_pair(p, file_name) for p in pairs]
+    mapping = {}
+    problems = []
+    for header, field in items:
+        field = field.strip()
+        if field != IGNORE and field not in FIELD_BY_NAME:
+            problems.append(Problem(file_name, None, header, field,
+                f"the mapping names an unknown field; expected one of {', '.join(FIELD_BY_NAME)} "
+                f"or '{IGNORE}'"))  # fmt: skip
+        mapping[normalise_header(header)] = field
+    if problems:
+        raise ImportRejectedError(problems)
+    return mapping
+
+
+def _split_pair(pair: str, file_name: str) -> tuple[str, str]:
+    header, sep, field = pair.rpartition("=")
+    if not sep or not header.strip():
+        raise ImportRejectedError(
+            [Problem(file_name, None, None, pair, "expected a mapping written HEADER=field")]
+        )
+    return header.strip(), field
+
+
+def map_columns(headers: list[str], user_mapping: dict[str, str]) -> list[ColumnMapping]:
+    columns: list[ColumnMapping] = []
+    taken: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = normalise_header(header)
+        if key in user_mapping:
+            field, how = user_mapping[key], "mapped by you"
+            if field == IGNORE:
+                field, how = None, "ignored (by your mapping)"
+        else:
+            field = match_header(header) if header else None
+            how = "matched" if field else ("ignored" if is_ignored_header(header) else "unknown")
+        if field and field in taken:
+            columns.append(
+                ColumnMapping(index, header, None, f"duplicate of column {taken[field] + 1}")
+            )
+            continue
+        if field:
+            taken[field] = index
+        columns.append(ColumnMapping(index, header, field, how))
+    return columns
+
+
+def detect_format(source_kind: str, headers: list[str], fields: set[str]) -> str:
+    """A name for what the file is, said back to the person who uploaded it."""
+    if source_kind == "json":
+        return "LinkedIn SSI page JSON (one reading)"
+    normalised = [normalise_header(h) for h in headers]
+    if "Total_SSI" in headers:
+        return "SSI tracker history (Date, Total_SSI, ... columns; one person)"
+    if "ssioverallscore" in normalised:
+        return "SSI tracker history (ssi_overall_score columns; one person)"
+    if [h.strip().lower() for h in headers] == TEMPLATE_HEADERS:
+        return "SSI dashboard template"
+    if fields & {"rep_name", "email", "first_name", "last_name"}:
+        return "Team SSI export (one row per person)"
+    return "Personal SSI history (one person)"

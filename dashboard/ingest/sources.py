@@ -1,0 +1,218 @@
+"""Reading a file's bytes into a table of text cells: encoding, delimiter, header row.
+
+Delimited text is handed to DuckDB's own CSV reader; only the first lines are looked at in
+Python, to find the encoding, delimiter and header. XLSX goes through pandas/openpyxl, and
+the SSI page JSON is one reading that is flattened here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.errors import ImportRejectedError, Problem
+from dashboard.fields import PILLAR_ENUMS, match_header
+
+SNIFF_BYTES = 64 * 1024
+HEADER_SCAN_LINES = 40
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@dataclass
+class Source:
+    """A file turned into text cells: headers, and where DuckDB can read the rows."""
+
+    kind: str  # delimited | xlsx | json
+    headers: list[str]
+    header_line: int  # 1-based line (or sheet row) of the header
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    csv_path: Path | None = None  # a UTF-8 file DuckDB reads (delimited only)
+    frame: pd.DataFrame | None = None  # text cells (xlsx and json)
+    notes: list[str] = field(default_factory=list)
+    cleanup: list[Path] = field(default_factory=list)
+
+    def close(self) -> None:
+        for path in self.cleanup:
+            path.unlink(missing_ok=True)
+
+
+def detect_encoding(head: bytes, whole: bytes) -> str:
+    """BOMs first; NUL bytes mean UTF-16 without a BOM; else UTF-8 if it decodes, else 1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head[:4096]:
+        even_nuls = head[0:4096:2].count(0)
+        return "utf-16-be" if even_nuls > head[1:4096:2].count(0) else "utf-16-le"
+    try:
+        whole.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def detect_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the most lines into the same, largest number of cells."""
+    best, best_score = ",", -1.0
+    sample = [ln for ln in lines if ln.strip()][:20]
+    for delim in DELIMITERS:
+        counts = [len(_split(ln, delim)) for ln in sample]
+        if not counts:
+            continue
+        common = max(set(counts), key=counts.count)
+        if common < 2:
+            continue
+        score = counts.count(common) * common
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def find_header(rows: list[list[str]]) -> int:
+    """Index of the first row naming two or more known fields (skips preambles)."""
+    for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
+        if sum(1 for cell in row if cell and match_header(cell)) >= 2:
+            return i
+    for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
+        if sum(1 for cell in row if cell.strip()) >= 2:
+            return i
+    return 0
+
+
+def read_delimited(path: Path, name: str) -> Source:
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    whole = path.read_bytes() if len(head) == SNIFF_BYTES else head
+    encoding = detect_encoding(head, whole)
+    text_head = head.decode(encoding, errors="replace")
+    if len(head) == SNIFF_BYTES:  # drop a line cut in half by the sniff window
+        text_head = text_head.rsplit("\n", 1)[0]
+    lines = text_head.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(ln.strip() for ln in lines):
+        raise ImportRejectedError([Problem(name, None, None, None, "the file is empty")])
+    delimiter = detect_delimiter(lines)
+    rows = [_split(ln, delimiter) for ln in lines[:HEADER_SCAN_LINES]]
+    header_index = find_header(rows)
+    headers = [h.strip() for h in rows[header_index]]
+    source = Source("delimited", headers, header_index + 1, encoding, delimiter, path)
+    if encoding != "utf-8":
+        # DuckDB reads UTF-8; anything else is re-encoded to a temporary file once.
+        tmp = Path(tempfile.mkstemp(suffix=".csv", prefix="ssi-import-")[1])
+        with (
+            open(path, encoding=encoding, newline="") as src,
+            open(tmp, "w", encoding="utf-8", newline="") as dst,
+        ):
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        source.csv_path = tmp
+        source.cleanup.append(tmp)
+    source.notes.append(
+        f"{DELIMITERS[delimiter]}-separated text, encoding {describe_encoding(encoding)}, "
+        f"header on line {header_index + 1}"
+    )
+    return source
+
+
+def describe_encoding(encoding: str) -> str:
+    return {
+        "utf-8": "UTF-8",
+        "utf-8-sig": "UTF-8 with BOM",
+        "utf-16": "UTF-16",
+        "utf-16-le": "UTF-16 LE",
+        "utf-16-be": "UTF-16 BE",
+        "cp1252": "Windows-1252",
+    }.get(encoding, encoding)
+
+
+def read_xlsx(path: Path, name: str) -> Source:
+    try:
+        sheet = pd.read_excel(path, header=None, dtype=str, sheet_name=0, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise ImportRejectedError(
+            [Problem(name, None, None, None, f"could not be read as an Excel workbook ({exc})")]
+        ) from exc
+    sheet = sheet.fillna("")
+    rows = sheet.astype(str).values.tolist()
+    if not rows:
+        raise ImportRejectedError([Problem(name, None, None, None, "the workbook is empty")])
+    header_index = find_header(rows)
+    headers = [str(h).strip() for h in rows[header_index]]
+    body = sheet.iloc[header_index + 1 :].astype(str).reset_index(drop=True)
+    body.columns = [f"c{i}" for i in range(body.shape[1])]
+    body = body.replace({"": None, "nan": None, "NaT": None})
+    body.insert(0, "line", range(header_index + 2, header_index + 2 + len(body)))
+    source = Source("xlsx", headers, header_index + 1, frame=body)
+    source.notes.append(f"Excel workbook, first sheet, header on row {header_index + 1}")
+    return source
+
+
+def read_ssi_json(data: bytes, name: str) -> Source:
+    """The SSI page's JSON: one reading, without a person or a date."""
+
+    def bad(message: str) -> ImportRejectedError:
+        return ImportRejectedError([Problem(name, None, None, None, message)])
+
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise bad(f"is not valid JSON ({exc})") from exc
+    if isinstance(doc, dict) and "data" in doc and "memberScore" not in doc:
+        doc = doc["data"]  # some saved responses wrap the payload
+    if not isinstance(doc, dict) or not isinstance(doc.get("memberScore"), dict):
+        raise bad("expected the SSI page JSON with a 'memberScore' object")
+    member = doc["memberScore"]
+    cells: dict[str, str | None] = {"ssi": _text(member.get("overall"))}
+    for sub in member.get("subScores") or []:
+        pillar = PILLAR_ENUMS.get(str(sub.get("pillar", "")).upper())
+        if pillar is None:
+            raise bad(
+                f"unknown pillar '{sub.get('pillar')}' in memberScore.subScores; expected one "
+                f"of {', '.join(PILLAR_ENUMS)}"
+            )
+        cells[pillar] = _text(sub.get("score"))
+    for group in doc.get("groupScore") or []:
+        kind = str(group.get("groupType", "")).lower()
+        if kind in ("industry", "network"):
+            cells[f"{kind}_rank"] = _text(group.get("rank"))
+            cells[f"{kind}_ssi"] = _text((group.get("score") or {}).get("overall"))
+    headers = list(cells)
+    frame = pd.DataFrame(
+        [[1, *cells.values()]], columns=["line"] + [f"c{i}" for i in range(len(headers))]
+    )
+    source = Source("json", headers, 1, frame=frame.astype({"line": "int64"}))
+    source.notes.append("LinkedIn SSI page JSON (memberScore / groupScore)")
+    return source
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def open_source(path: Path, name: str, data_head: bytes) -> Source:
+    """Pick the reader by content first, file name second."""
+    lower = name.lower()
+    if data_head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
+        return read_xlsx(path, name)
+    stripped = data_head.lstrip(codecs.BOM_UTF8).lstrip()
+    if lower.endswith(".json") or stripped.startswith((b"{", b"[")):
+        return read_ssi_json(path.read_bytes(), name)
+    return read_delimited(path, name)
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False)
+    return buf.getvalue()

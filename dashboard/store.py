@@ -1,0 +1,214 @@
+"""The one door to the DuckDB store.
+
+Owns the connection (opened once), runs the named queries of ``queries/*.sql`` with bound
+parameters on a fresh cursor each time, applies migrations, and turns DuckDB's errors into
+the app's own exceptions. Nothing else in the app talks to DuckDB directly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard import DATA_DIR, QUERIES_DIR
+from dashboard.errors import StoreError, StoreLockedError
+
+DEFAULT_DB = DATA_DIR / "ssi.duckdb"
+DB_ENV_VAR = "SSI_DASHBOARD_DB"
+_NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """``--db`` wins, then ``$SSI_DASHBOARD_DB``, then ``data/ssi.duckdb``."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(DB_ENV_VAR):
+        return Path(os.environ[DB_ENV_VAR])
+    return DEFAULT_DB
+
+
+def load_queries(folder: Path = QUERIES_DIR) -> dict[str, str]:
+    """Read every ``-- name: x`` block of ``folder/*.sql``. Duplicate names are an error."""
+    queries: dict[str, str] = {}
+    for path in sorted(folder.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        marks = list(_NAME_LINE.finditer(text))
+        for i, mark in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            name = mark.group(1)
+            if name in queries:
+                raise StoreError(f"query '{name}' is defined twice (second in {path.name})")
+            queries[name] = text[mark.end() : end].strip()
+    return queries
+
+
+def migrations(folder: Path = QUERIES_DIR / "migrations") -> list[tuple[int, str, str]]:
+    """(version, file name, sql) for every ``NNN_description.sql``, in order."""
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9][0-9]_*.sql")):
+        found.append((int(path.name[:3]), path.name, path.read_text(encoding="utf-8")))
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    """Statements end with ';' at the end of a line (the convention of queries/*.sql)."""
+    parts = [p.strip() for p in re.split(r";\s*$", sql, flags=re.MULTILINE)]
+    return [p for p in parts if p and not all(ln.strip().startswith("--") for ln in p.splitlines())]
+
+
+def _friendly(exc: duckdb.Error, path: Path) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower() and "conflicting" in text.lower():
+        return StoreLockedError(
+            f"The store {path} is open in another program (the dashboard or another import). "
+            "Close it or wait for it to finish, then try again."
+        )
+    if isinstance(exc, duckdb.IOException):
+        return StoreError(f"Could not open the store {path}: {text.splitlines()[0]}")
+    if isinstance(exc, duckdb.ConstraintException):
+        return StoreError(f"The store refused a value that breaks its rules: {text}")
+    return StoreError(f"The store could not run a query: {text.splitlines()[0]}")
+
+
+class Store:
+    """A DuckDB store file. Thread-safe: each query runs on its own cursor."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self.path = resolve_db_path(path)
+        self.queries = load_queries()
+        self._write_lock = threading.RLock()
+        try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise _friendly(exc, self.path) from exc
+        # Bumped after every write so callers can invalidate cached results.
+        self.generation = 0
+        if not read_only:
+            self.migrate()
+
+    # -- schema -------------------------------------------------------------
+    def schema_version(self) -> int:
+        cur = self._con.cursor()
+        exists = cur.execute(
+            "select count(*) from information_schema.tables where table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return cur.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this store has not seen; returns the versions applied."""
+        applied = []
+        current = self.schema_version()
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            with self.transaction() as cur:
+                cur.execute(sql)
+                cur.execute(
+                    "insert into schema_version (version, name, applied_at) values ($v, $n, now())",
+                    {"v": version, "n": name},
+                )
+            applied.append(version)
+        return applied
+
+    # -- queries ------------------------------------------------------------
+    def sql_of(self, name: str) -> str:
+        try:
+            return self.queries[name]
+        except KeyError:
+            raise StoreError(f"there is no query named '{name}' in queries/*.sql") from None
+
+    def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run a named query and return its rows as a DataFrame."""
+        return self.df_sql(self.sql_of(name), params)
+
+    def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        return self._run(self._con.cursor(), self.sql_of(name), params).fetchall()
+
+    def scalar(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
+        row = self._run(self._con.cursor(), self.sql_of(name), params).fetchone()
+        return None if row is None else row[0]
+
+    def df_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run SQL text that came from ``queries/`` (never from user input)."""
+        return self._run(self._con.cursor(), sql, params).df()
+
+    def _run(self, cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping | None):
+        """Run one or more statements; each gets only the parameters it names."""
+        params = dict(params or {})
+        result = cur
+        try:
+            for statement in split_statements(sql):
+                used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", statement)}
+                result = cur.execute(statement, used)
+        except duckdb.Error as exc:
+            raise _friendly(exc, self.path) from exc
+        return result
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """All writes inside commit together or not at all."""
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute("begin transaction")
+            try:
+                yield Cursor(self, cur)
+            except BaseException:
+                cur.execute("rollback")
+                raise
+            else:
+                try:
+                    cur.execute("commit")
+                except duckdb.Error as exc:
+                    raise _friendly(exc, self.path) from exc
+                self.generation += 1
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Cursor:
+    """A cursor inside a transaction; runs named queries or registers DataFrames."""
+
+    def __init__(self, store: Store, cur: duckdb.DuckDBPyConnection):
+        self._store = store
+        self.raw = cur
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> Cursor:
+        self._store._run(self.raw, self._store.sql_of(name), params)
+        return self
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Cursor:
+        self._store._run(self.raw, sql, params)
+        return self
+
+    def fetchall(self) -> list[tuple]:
+        return self.raw.fetchall()
+
+    def fetchone(self) -> tuple | None:
+        return self.raw.fetchone()
+
+    def df(self) -> pd.DataFrame:
+        return self.raw.df()
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        # DuckDB 2 refuses to register while an earlier result is still open.
+        self.raw.complete()
+        self.raw.register(name, frame)

@@ -1,0 +1,258 @@
+-- Queries of the importer. Staging tables are temporary, so they live and die with the
+-- import's own cursor and transaction.
+
+-- name: find_loaded_import
+-- The earlier, still loaded import of exactly this content, if any.
+select import_id, file_name, imported_at
+from imports where content_hash = $hash and status = 'loaded'
+order by import_id limit 1;
+
+-- name: stage_csv
+-- Every cell as text, with the file's line number (the header is line $header_line).
+create or replace temp table stage_raw as
+select cast(row_number() over () + $header_line as integer) as line, *
+from read_csv($path, delim = $delim, header = false, skip = $header_line,
+              auto_detect = false, quote = '"', escape = '"', columns = $columns,
+              null_padding = true, strict_mode = true);
+
+-- name: stage_frame
+create or replace temp table stage_raw as select * from stage_frame_df;
+
+-- name: count_staged
+select count(*) from stage_raw;
+
+-- name: date_format_votes
+-- How many of the file's distinct date texts each candidate format reads.
+select f.fmt, f.priority,
+       count(*) filter (where try_strptime(ssi_date_text(v.txt), f.fmt) is not null) as parsed,
+       count(*) as total
+from date_texts v cross join date_formats f
+group by f.fmt, f.priority
+order by parsed desc, f.priority;
+
+-- name: stage_rows
+-- Adds the parsed day and the identity key each row is matched on.
+create or replace temp table stage_rows as
+select t.*,
+       coalesce(cast(try_strptime(ssi_date_text(t.day_raw), $date_format) as date),
+                case when t.day_raw is null or trim(t.day_raw) = '' then cast($default_day as date) end)
+           as day,
+       coalesce(t.email, lower(t.rep_name)) as rep_key
+from stage_typed t;
+
+-- name: check_people_and_days
+-- Rows that name no person or carry no readable date.
+select line, column_name, value, expected from (
+    select line, $name_column as column_name, null as value,
+           'a name or e-mail (or give the person with --rep)' as expected
+    from stage_rows where rep_key is null
+    union all
+    select line, $day_column, day_raw,
+           case when day_raw is null or trim(day_raw) = ''
+                then 'a date (or give one with --date or in the file name, e.g. ssi_2026-11-20.csv)'
+                else 'a date in this file''s format, ' || $date_format_label end
+    from stage_rows where day is null
+) order by line;
+
+-- name: check_duplicates
+-- Two different rows for the same person and day; identical copies are only skipped.
+with keyed as (
+    select line, rep_key, day, hash(*columns(* exclude (line, rep_key, day, day_raw))) as h
+    from stage_rows where rep_key is not null and day is not null
+)
+select a.line as first_line, b.line as second_line, a.rep_key, a.day, a.h = b.h as identical
+from keyed a join keyed b on a.rep_key = b.rep_key and a.day = b.day and a.line < b.line
+order by b.line;
+
+-- name: pillar_sum_mismatch
+-- Rows whose SSI differs from the sum of their pillars by more than $tolerance.
+select line, ssi, brand + people + insights + relationships as pillar_sum
+from stage_rows
+where ssi is not null and brand is not null and people is not null
+  and insights is not null and relationships is not null
+  and abs(ssi - (brand + people + insights + relationships)) > $tolerance
+order by line;
+
+-- name: mark_zero_lines
+-- All-zero rows: a tracker's failed reading, never a real score of 0.
+create or replace temp table zero_lines as select line from stage_rows
+where coalesce(ssi, 0) = 0 and coalesce(brand, 0) = 0 and coalesce(people, 0) = 0
+  and coalesce(insights, 0) = 0 and coalesce(relationships, 0) = 0
+  and (ssi is not null or brand is not null)
+order by line;
+
+-- name: add_teams
+insert into teams (name)
+select distinct team from stage_rows s
+where team is not null and team not in (select name from teams)
+  and not exists (select 1 from zero_lines z where z.line = s.line);
+
+-- name: ensure_team
+insert into teams (name) select $name where $name not in (select name from teams);
+
+-- name: add_reps
+-- New people: matched on e-mail when the file has one, else on the name, case-blind.
+insert into reps (name, email)
+select any_value(rep_name order by line), any_value(email)
+from stage_rows s
+where s.rep_key is not null and s.day is not null
+  and not exists (select 1 from zero_lines z where z.line = s.line)
+  and not exists (select 1 from reps r
+                  where (s.email is not null and lower(r.email) = s.email)
+                     or (s.email is null and lower(r.name) = lower(s.rep_name)))
+group by s.rep_key;
+
+-- name: fill_rep_emails
+-- A person first known by name gets the e-mail a later file gives.
+update reps set email = s.email
+from (select distinct rep_name, email from stage_rows where email is not null) s
+where reps.email is null and lower(reps.name) = lower(s.rep_name)
+  and s.email not in (select lower(email) from reps where email is not null);
+
+-- name: stage_resolved
+-- One row per person and day, with ids; failed all-zero readings and exact copies dropped.
+create or replace temp table stage_resolved as
+with rep_keys as (
+    select rep_key, any_value(email) as email, any_value(rep_name) as rep_name
+    from stage_rows where rep_key is not null group by rep_key
+), key_ids as (
+    select k.rep_key,
+           coalesce(
+               (select min(r.rep_id) from reps r where k.email is not null and lower(r.email) = k.email),
+               (select min(r.rep_id) from reps r where lower(r.name) = lower(k.rep_name))
+           ) as rep_id
+    from rep_keys k
+), matched as (
+    select s.*, k.rep_id
+    from stage_rows s join key_ids k using (rep_key)
+    where s.day is not null and not exists (select 1 from zero_lines z where z.line = s.line)
+), latest_team as (
+    select rep_id, arg_max(team_id, day) as team_id from snapshots group by rep_id
+)
+select m.* exclude (team),
+       coalesce(t.team_id, lt.team_id, (select team_id from teams where name = $unassigned))
+           as team_id,
+       coalesce(m.ssi, m.brand + m.people + m.insights + m.relationships) as ssi_value
+from (select * from matched qualify row_number() over (partition by rep_id, day order by line) = 1) m
+left join teams t on t.name = m.team
+left join latest_team lt on lt.rep_id = m.rep_id;
+
+-- name: snapshot_changes
+-- Each staged reading against the store: new, changed or unchanged.
+create or replace temp table snapshot_changes as
+select s.rep_id, s.day, s.team_id, s.line,
+       s.ssi_value as ssi, s.brand, s.people, s.insights, s.relationships,
+       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
+       case when old.rep_id is null then 'new'
+            when (old.ssi, old.brand, old.people, old.insights, old.relationships,
+                  old.industry_rank, old.network_rank, old.industry_ssi, old.network_ssi,
+                  old.team_id)
+                 is not distinct from
+                 (s.ssi_value, s.brand, s.people, s.insights, s.relationships,
+                  s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi, s.team_id)
+                 then 'same'
+            else 'changed' end as change
+from stage_resolved s
+left join snapshots old on old.rep_id = s.rep_id and old.day = s.day
+where s.ssi_value is not null or s.brand is not null;
+
+-- name: keep_replaced_snapshots
+insert into snapshot_history
+select old.*, $import_id from snapshots old
+join snapshot_changes c on c.rep_id = old.rep_id and c.day = old.day and c.change = 'changed';
+
+-- name: update_snapshots
+update snapshots set team_id = c.team_id, ssi = c.ssi, brand = c.brand, people = c.people,
+    insights = c.insights, relationships = c.relationships,
+    industry_rank = c.industry_rank, network_rank = c.network_rank,
+    industry_ssi = c.industry_ssi, network_ssi = c.network_ssi,
+    source = 'reported', import_id = $import_id
+from snapshot_changes c
+where c.change = 'changed' and snapshots.rep_id = c.rep_id and snapshots.day = c.day;
+
+-- name: insert_snapshots
+insert into snapshots
+select rep_id, day, team_id, ssi, brand, people, insights, relationships,
+       industry_rank, network_rank, industry_ssi, network_ssi, 'reported', $import_id
+from snapshot_changes where change = 'new';
+
+-- name: activity_changes
+create or replace temp table activity_changes as
+with staged as (
+    select rep_id, day, team_id, line, substr(metric, 3) as metric, value
+    from (unpivot (select rep_id, day, team_id, line, columns('^m_') from stage_resolved)
+          on columns('^m_') into name metric value value)
+    where value is not null
+)
+select s.*,
+       case when old.rep_id is null then 'new'
+            when old.value = s.value and old.team_id = s.team_id then 'same'
+            else 'changed' end as change
+from staged s
+left join activity old on old.rep_id = s.rep_id and old.day = s.day and old.metric = s.metric;
+
+-- name: keep_replaced_activity
+insert into activity_history
+select old.*, $import_id from activity old
+join activity_changes c on c.rep_id = old.rep_id and c.day = old.day and c.metric = old.metric
+where c.change = 'changed';
+
+-- name: update_activity
+update activity set value = c.value, team_id = c.team_id, import_id = $import_id
+from activity_changes c
+where c.change = 'changed' and activity.rep_id = c.rep_id and activity.day = c.day
+  and activity.metric = c.metric;
+
+-- name: insert_activity
+insert into activity
+select rep_id, day, team_id, metric, value, $import_id from activity_changes where change = 'new';
+
+-- name: change_counts
+-- Per person and day: did this file add something, change something, or nothing.
+with per_day as (
+    select rep_id, day, change from snapshot_changes
+    union all
+    select rep_id, day, change from activity_changes
+)
+select count(*) filter (where c = 'changed') as updated,
+       count(*) filter (where c = 'new') as loaded
+from (select rep_id, day,
+             case when bool_or(change = 'changed') then 'changed'
+                  when bool_or(change = 'new') then 'new' else 'same' end as c
+      from per_day group by rep_id, day);
+
+-- name: next_import_id
+select nextval('import_ids');
+
+-- name: log_import
+insert into imports (import_id, file_name, content_hash, format, rows_read, rows_loaded,
+                     rows_updated, rows_skipped, rows_rejected, warnings, imported_at, status)
+values ($import_id, $file_name, $hash, $format, $rows_read, $rows_loaded, $rows_updated,
+        $rows_skipped, 0, $warnings, now(), 'loaded');
+
+-- name: import_log
+select import_id, file_name, format, rows_read, rows_loaded, rows_updated, rows_skipped,
+       rows_rejected, json_array_length(warnings) as warnings, imported_at, status
+from imports order by import_id desc;
+
+-- name: import_by_id
+select import_id, file_name, status from imports where import_id = $import_id;
+
+-- name: later_overwrites
+-- Later imports that replaced rows this import wrote: they must be undone first.
+select distinct replaced_by from (
+    select replaced_by from snapshot_history where import_id = $import_id
+    union all
+    select replaced_by from activity_history where import_id = $import_id
+) order by 1;
+
+-- name: undo_delete_rows
+delete from snapshots where import_id = $import_id;
+delete from activity where import_id = $import_id;
+
+-- name: undo_restore_rows
+insert into snapshots select * exclude (replaced_by) from snapshot_history where replaced_by = $import_id;
+insert into activity select * exclude (replaced_by) from activity_history where replaced_by = $import_id;
+delete from snapshot_history where replaced_by = $import_id;
+delete from activity_history where replaced_by = $import_id;
+update imports set status = 'undone' where import_id = $import_id;
