@@ -137,17 +137,17 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) ->
     active = rng.random(len(rep_idx)) < np.clip(0.35 + 0.6 * people, 0, 1) * work
     pois = rng.poisson
     counts = {
-        "profile_views": pois(9 * people * work),
-        "searches": pois(5 * people * work),
-        "posts": pois(0.45 * brand * work),
-        "comments": pois(2.2 * insights * work),
-        "reactions": pois(4.5 * insights * work),
-        "messages_sent": pois(3.5 * rel * work),
-        "invitations_sent": pois(2.2 * rel * work),
-        "leads_saved": pois(1.6 * people * work),
+        "profile_views": pois(4.5 * people * work),
+        "searches": pois(2.6 * people * work),
+        "posts": pois(0.22 * brand * work),
+        "comments": pois(1.0 * insights * work),
+        "reactions": pois(2.0 * insights * work),
+        "messages_sent": pois(1.6 * rel * work),
+        "invitations_sent": pois(1.0 * rel * work),
+        "leads_saved": pois(0.8 * people * work),
         "accounts_saved": pois(0.35 * people * work),
         "inmails_sent": pois(0.9 * people * work),
-        "endorsements": pois(0.3 * brand),
+        "endorsements": pois(0.12 * brand),
     }
     counts["messages_replied"] = rng.binomial(counts["messages_sent"], np.clip(0.2 + 0.5 * rel, 0, 1))
     counts["invitations_accepted"] = rng.binomial(counts["invitations_sent"], np.clip(0.25 + 0.5 * rel, 0, 1))
@@ -159,9 +159,9 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) ->
     frame = pd.DataFrame({"rep_id": rep_idx + 1, "day": calendar[day_idx].date,
                           "team_id": team_matrix[rep_idx, day_idx] + 1, **counts})  # fmt: skip
     # Stocks: connections grow with accepted invitations; completeness follows brand.
-    base = 150 + (rep_idx * 37) % 900
+    base = 60 + (rep_idx * 37) % 500
     frame["connections"] = base + frame.groupby("rep_id")["invitations_accepted"].cumsum().to_numpy()
-    frame["profile_completeness"] = np.clip(np.round((40 + 60 * brand) / 5) * 5, 0, 100)
+    frame["profile_completeness"] = np.clip(np.round((30 + 60 * brand) / 5) * 5, 0, 100)
     long = frame.melt(["rep_id", "day", "team_id"], var_name="metric", value_name="value")
     return long.astype({"value": "float64"})
 

@@ -22,19 +22,18 @@ create or replace temp table stage_raw as select * from stage_frame_df;
 select count(*) from stage_raw;
 
 -- name: date_format_votes
--- How many of the file's distinct date texts each candidate format reads.
-select f.fmt, f.priority,
-       count(*) filter (where try_strptime(ssi_date_text(v.txt), f.fmt) is not null) as parsed,
+-- How many of the file's distinct date texts one candidate format reads. DuckDB wants the
+-- format as a constant: {date_format} is one of dashboard/ingest/dates.py's own formats.
+select count(*) filter (where try_strptime(ssi_date_text(txt), {date_format}) is not null)
+           as parsed,
        count(*) as total
-from date_texts v cross join date_formats f
-group by f.fmt, f.priority
-order by parsed desc, f.priority;
+from date_texts;
 
 -- name: stage_rows
--- Adds the parsed day and the identity key each row is matched on.
+-- Adds the parsed day and the identity key each row is matched on. {date_format} as above.
 create or replace temp table stage_rows as
 select t.*,
-       coalesce(cast(try_strptime(ssi_date_text(t.day_raw), $date_format) as date),
+       coalesce(cast(try_strptime(ssi_date_text(t.day_raw), {date_format}) as date),
                 case when t.day_raw is null or trim(t.day_raw) = '' then cast($default_day as date) end)
            as day,
        coalesce(t.email, lower(t.rep_name)) as rep_key
@@ -140,6 +139,18 @@ left join latest_team lt on lt.rep_id = m.rep_id;
 -- name: snapshot_changes
 -- Each staged reading against the store: new, changed or unchanged.
 create or replace temp table snapshot_changes as
+-- A file without rank or group columns keeps the ranks an earlier file gave for that day.
+with incoming as (
+    select s.rep_id, s.day, s.team_id, s.line,
+           s.ssi_value, s.brand, s.people, s.insights, s.relationships,
+           coalesce(s.industry_rank, old.industry_rank) as industry_rank,
+           coalesce(s.network_rank, old.network_rank) as network_rank,
+           coalesce(s.industry_ssi, old.industry_ssi) as industry_ssi,
+           coalesce(s.network_ssi, old.network_ssi) as network_ssi
+    from stage_resolved s
+    left join snapshots old on old.rep_id = s.rep_id and old.day = s.day
+    where s.ssi_value is not null or s.brand is not null
+)
 select s.rep_id, s.day, s.team_id, s.line,
        s.ssi_value as ssi, s.brand, s.people, s.insights, s.relationships,
        s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
@@ -152,9 +163,8 @@ select s.rep_id, s.day, s.team_id, s.line,
                   s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi, s.team_id)
                  then 'same'
             else 'changed' end as change
-from stage_resolved s
-left join snapshots old on old.rep_id = s.rep_id and old.day = s.day
-where s.ssi_value is not null or s.brand is not null;
+from incoming s
+left join snapshots old on old.rep_id = s.rep_id and old.day = s.day;
 
 -- name: keep_replaced_snapshots
 insert into snapshot_history

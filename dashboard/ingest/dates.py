@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 ISO = [("%Y-%m-%d", "YYYY-MM-DD"), ("%Y/%m/%d", "YYYY/MM/DD"), ("%Y.%m.%d", "YYYY.MM.DD")]
 US = [
     ("%m/%d/%Y", "MM/DD/YYYY (US)"),
@@ -38,10 +36,17 @@ class DateChoice:
     note: str
 
 
-def candidate_formats(prefer_european: bool) -> pd.DataFrame:
+def candidate_formats(prefer_european: bool) -> list[str]:
     """Candidates in order of preference; day-first wins ties only with a European hint."""
     ordered = ISO + (EUROPEAN + US if prefer_european else US + EUROPEAN) + WORDS
-    return pd.DataFrame({"fmt": [f for f, _ in ordered], "priority": range(len(ordered))})
+    return [f for f, _ in ordered]
+
+
+def format_literal(fmt: str) -> str:
+    """A SQL string literal for one of our own formats (never text from a file)."""
+    if fmt not in LABELS:
+        raise ValueError(f"not a known date format: {fmt!r}")
+    return "'" + fmt + "'"
 
 
 def choose_format(votes: list[tuple[str, int, int, int]], prefer_european: bool) -> DateChoice:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
-from dashboard.ingest.dates import choose_format, candidate_formats
+from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
 from dashboard.ingest.mapping import ColumnMapping, detect_format, map_columns, parse_user_mapping
 from dashboard.ingest.sources import Source, open_source
 from dashboard.store import Cursor, Store
@@ -267,8 +267,12 @@ def _choose_dates(cur: Cursor, columns: list[ColumnMapping], european: bool, res
         f"where c{day_col.index} is not null and trim(c{day_col.index}) <> '' limit 5000"
     ).df()
     cur.register("date_texts", texts)
-    cur.register("date_formats", candidate_formats(european))
-    votes = cur.run("date_format_votes").fetchall()
+    votes = []
+    for priority, fmt in enumerate(candidate_formats(european)):
+        sql = cur_sql(cur, "date_format_votes").replace("{date_format}", format_literal(fmt))
+        parsed, total = cur.execute(sql).fetchone()
+        votes.append((fmt, priority, parsed, total))
+    votes.sort(key=lambda v: (-v[2], v[1]))
     choice = choose_format(votes, european)
     result.notes.append(choice.note)
     return choice.fmt, choice.label
@@ -296,7 +300,8 @@ def _run_import(cur, source, columns, fields, options, name, content_hash, resul
         _projection(columns),
         {"rep": options.rep, "team": options.team, "comma_decimal": comma_decimal},
     )
-    cur.run("stage_rows", {"date_format": date_fmt, "default_day": default_day})
+    stage_rows = cur_sql(cur, "stage_rows").replace("{date_format}", format_literal(date_fmt))
+    cur.execute(stage_rows, {"default_day": default_day})
 
     problems = _validate(cur, columns, name, date_label)
     if problems:

@@ -1,0 +1,200 @@
+"""The command line: ``python -m dashboard COMMAND``. Errors go to stderr, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.errors import DashboardError, ImportRejectedError
+from dashboard.store import Store
+
+EXIT_INVALID = 2
+EXIT_ERROR = 1
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{text}'") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", help="store file (default $SSI_DASHBOARD_DB or data/ssi.duckdb)")
+
+    p = sub.add_parser("import", parents=[db], help="import CSV, TSV, XLSX or SSI JSON files")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--rep", help="the person a one-person file belongs to")
+    p.add_argument("--team", help="team for rows that name none")
+    p.add_argument("--date", type=_date, help="date for files without a date column")
+    p.add_argument("--map", action="append", default=[], metavar="HEADER=field",
+                   help="read a header the importer does not know as this field")  # fmt: skip
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+    p = sub.add_parser("demo", parents=[db], help="build the demo organisation")
+    p.add_argument("--reps", type=int, default=48)
+    p.add_argument("--days", type=int, default=548)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--end", type=_date, help="last day of the demo (default today)")
+    p.add_argument("--samples", type=Path, help="also write example upload files here")
+
+    p = sub.add_parser("leaderboard", parents=[db], help="the team leaderboard")
+    p.add_argument("--team", action="append", help="only this team (repeatable)")
+    p.add_argument("--date", type=_date, help="as of this date (default: newest reading)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = sub.add_parser("rep", parents=[db], help="one rep's self-check")
+    p.add_argument("name")
+    p.add_argument("--date", type=_date)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+
+    sub.add_parser("imports", parents=[db], help="list the import log")
+    p = sub.add_parser("undo", parents=[db], help="undo an import")
+    p.add_argument("import_id", type=int)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ImportRejectedError as exc:
+        print(exc.summary(), file=sys.stderr)
+        return EXIT_INVALID
+    except DashboardError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def cmd_import(args) -> int:
+    from dashboard.ingest import ImportOptions, import_file
+
+    store = Store(args.db)
+    failed = 0
+    for path in args.files:
+        options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
+                                dry_run=args.dry_run)  # fmt: skip
+        try:
+            result = import_file(store, path, options)
+        except ImportRejectedError as exc:
+            failed += 1
+            print(f"{path.name}: rejected, nothing written; {exc.total} error(s):", file=sys.stderr)
+            print(exc.summary(), file=sys.stderr)
+            continue
+        print(f"{path.name}: detected {result.format}")
+        for note in result.notes:
+            print(f"  {note}")
+        for col in result.columns:
+            target = col.field or "-"
+            print(f"  column {col.index + 1} '{col.header}' -> {target} ({col.how})")
+        for warning in result.warnings:
+            print(f"  warning: {warning}")
+        if result.warning_count > len(result.warnings):
+            print(f"  ... and {result.warning_count - len(result.warnings)} more warning(s)")
+        print(result.summary())
+    return EXIT_INVALID if failed else 0
+
+
+def cmd_demo(args) -> int:
+    from dashboard.demo import generate, load_demo
+    from dashboard.samples import write_samples
+
+    store = Store(args.db)
+    data = generate(reps=args.reps, days=args.days, seed=args.seed, end=args.end)
+    import_id = load_demo(store, data, f"demo organisation (seed {args.seed})")
+    print(f"demo: {len(data.reps)} reps, {len(data.snapshots)} snapshots, "
+          f"{len(data.activity)} activity rows into {store.path} (import #{import_id})")  # fmt: skip
+    if args.samples:
+        written = write_samples(data, args.samples)
+        print(f"sample files: {', '.join(p.name for p in written)} in {args.samples}")
+    return 0
+
+
+def _json_default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")
+
+
+def cmd_leaderboard(args) -> int:
+    from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
+
+    store = Store(args.db)
+    board = leaderboard(store, args.date, teams=args.team)[LEADERBOARD_KEYS]
+    if args.format == "json":
+        print(json.dumps(_records(board), default=_json_default, indent=1))
+    elif args.format == "csv":
+        from dashboard.export import safe_frame
+
+        safe_frame(board).to_csv(sys.stdout, index=False)
+    else:
+        shown = board.copy()
+        for col in ("ssi", "brand", "people", "insights", "relationships", "ssi_change_7d",
+                    "ssi_change_30d"):  # fmt: skip
+            shown[col] = shown[col].round(1)
+        print(shown.to_string(index=False) if len(shown) else "no readings in the store yet")
+    return 0
+
+
+def cmd_rep(args) -> int:
+    from dashboard.scoring.summary import find_rep, rep_summary
+
+    store = Store(args.db)
+    rep_id, _ = find_rep(store, args.name)
+    summary = rep_summary(store, rep_id, args.date)
+    if args.format == "json":
+        print(json.dumps(summary, default=_json_default, indent=1))
+        return 0
+    r = summary["reading"]
+    print(f"{summary['rep']} ({summary['team']}), reading of {summary['as_of']}")
+    print(f"  SSI {r['ssi']:.1f}  band: {r['band']}  Top {r['top_pct_team']}% of the team, "
+          f"Top {r['top_pct_company']}% of the company")  # fmt: skip
+    for p in ("brand", "people", "insights", "relationships"):
+        print(f"  {p:<14}{r[p]:5.1f}   team {summary['team_average'][p]:5.1f}")
+    ch7 = r["ssi_change_7d"]
+    print(f"  7-day change: {'n/a' if ch7 is None else f'{ch7:+.1f}'}")
+    print(f"  balanced: {'yes' if r['balanced'] else 'no'}; weakest: {r['weakest_pillar']}")
+    f = summary["forecast"]
+    when = f" on {f['date']}" if f["date"] else ""
+    print(f"  forecast to {f['target']:g}: {f['status']}{when}")
+    if summary["estimate"]:
+        print(f"  estimated SSI from activity: {summary['estimate']['ssi']:.1f} (estimated)")
+    print("  what to do next:")
+    for rec in summary["recommendations"]:
+        gain = "" if rec["expected_gain"] is None else f" (+{rec['expected_gain']:.1f} est.)"
+        print(f"   - [{rec['pillar']}] {rec['action']}{gain}")
+    for sig in summary["signals"]:
+        print(f"  signal: {sig['signal']}: {sig['detail']}")
+    return 0
+
+
+def cmd_imports(args) -> int:
+    log = Store(args.db).df("import_log")
+    print(log.to_string(index=False) if len(log) else "no imports yet")
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from dashboard.ingest import undo_import
+
+    print(undo_import(Store(args.db), args.import_id))
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
+            "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo}  # fmt: skip

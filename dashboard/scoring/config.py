@@ -1,0 +1,108 @@
+"""Loading the scoring rules: the bundled ``scoring.toml``, overridden by a user's file."""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard.errors import DashboardError
+from dashboard.fields import PILLARS
+
+DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
+CONFIG_ENV_VAR = "SSI_SCORING_CONFIG"
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    raw: dict[str, Any]
+
+    def __getitem__(self, section: str) -> dict[str, Any]:
+        return self.raw[section]
+
+    def band_params(self) -> dict[str, float]:
+        b = self.raw["bands"]
+        return {"top_from": b["top_from"], "above_average_from": b["above_average_from"],
+                "low_from": b["low_from"]}  # fmt: skip
+
+    def rule_params(self) -> dict[str, float]:
+        """The thresholds every scoring query binds."""
+        g, f, t = self.raw["groups"], self.raw["freshness"], self.raw["trend"]
+        return {
+            **self.band_params(),
+            "leader_above": g["leader_above"],
+            "laggard_below": g["laggard_below"],
+            "balanced_min": g["balanced_pillar_min"],
+            "well_rounded_min": g["well_rounded_ssi_min"],
+            "stale_days": f["stale_after_days"],
+            "listed_days": f["listed_for_days"],
+            "rolling_days": t["rolling_days"],
+            "slope_days": 7 * t["slope_weeks"],
+            "min_readings": t["min_readings"],
+            "target": t["target_ssi"],
+            "horizon": t["forecast_horizon_days"],
+        }
+
+    def estimate_inputs(self) -> pd.DataFrame:
+        rows = [
+            {"pillar": i["pillar"], "input": i["input"], "metric": i["metric"],
+             "denominator": i.get("denominator"), "aggregate": i["aggregate"],
+             "target": float(i["target"]), "weight": float(i["weight"]), "action": i["action"]}
+            for i in self.raw["estimate"]["inputs"]
+        ]  # fmt: skip
+        return pd.DataFrame(rows)
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def validate(raw: dict[str, Any]) -> None:
+    b = raw["bands"]
+    if not b["low_from"] < b["above_average_from"] < b["top_from"]:
+        raise DashboardError("scoring config: bands must rise: low_from < above_average_from < top_from")
+    weights: dict[str, float] = {}
+    for item in raw["estimate"]["inputs"]:
+        if item["pillar"] not in PILLARS:
+            raise DashboardError(f"scoring config: unknown pillar '{item['pillar']}'")
+        if item["aggregate"] not in ("sum", "latest", "rate"):
+            raise DashboardError(f"scoring config: input '{item['input']}' has unknown aggregate")
+        if item["aggregate"] == "rate" and not item.get("denominator"):
+            raise DashboardError(f"scoring config: rate input '{item['input']}' needs a denominator")
+        if float(item["target"]) <= 0 or float(item["weight"]) < 0:
+            raise DashboardError(f"scoring config: input '{item['input']}' needs target > 0, weight >= 0")
+        weights[item["pillar"]] = weights.get(item["pillar"], 0.0) + float(item["weight"])
+    for pillar, total in weights.items():
+        if abs(total - 1.0) > 1e-6:
+            raise DashboardError(f"scoring config: weights of '{pillar}' add up to {total:g}, not 1")
+
+
+@lru_cache(maxsize=8)
+def _load(path: str | None) -> ScoringConfig:
+    raw = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    if path:
+        try:
+            user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise DashboardError(f"scoring config {path} cannot be read: {exc}") from exc
+        raw = _merge(raw, user)
+    validate(raw)
+    return ScoringConfig(raw)
+
+
+def load_config(path: str | os.PathLike | None = None) -> ScoringConfig:
+    """The defaults, overridden by ``path`` or ``$SSI_SCORING_CONFIG`` when given."""
+    chosen = path or os.environ.get(CONFIG_ENV_VAR)
+    return _load(str(chosen) if chosen else None)

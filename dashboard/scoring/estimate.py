@@ -1,0 +1,68 @@
+"""Estimated SSI from raw activity, with every point explained.
+
+LinkedIn publishes no formula, so these numbers are ours and always labelled *estimated*.
+Each input (scoring.toml, [[estimate.inputs]]) is read over a window, put on a saturating
+curve against its target, weighted, and summed into a 0-25 pillar.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboard.fields import PILLARS
+from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.store import Store
+
+
+def estimate_inputs(store: Store, as_of: date, config: ScoringConfig | None = None) -> pd.DataFrame:
+    """One row per (rep, input): value, level 0-1, points earned, points left to its target."""
+    config = config or load_config()
+    est = config["estimate"]
+    with store.transaction() as cur:  # registration is per cursor; nothing is written
+        cur.register("estimate_config", config.estimate_inputs())
+        frame = cur.run("estimate_inputs", {
+            "as_of": as_of, "window_days": est["window_days"], "curve_k": est["curve_k"],
+        }).df()  # fmt: skip
+    return frame
+
+
+def estimated_pillars(inputs: pd.DataFrame) -> pd.DataFrame:
+    """Per rep: the four estimated pillars and the estimated SSI (their sum)."""
+    if inputs.empty:
+        return pd.DataFrame(columns=["rep_id", *PILLARS, "ssi"])
+    wide = inputs.pivot_table(index="rep_id", columns="pillar", values="points", aggfunc="sum")
+    wide = wide.reindex(columns=list(PILLARS)).fillna(0.0).clip(0, 25)
+    wide["ssi"] = wide[list(PILLARS)].sum(axis=1)
+    return wide.reset_index()
+
+
+def best_gains(inputs: pd.DataFrame, rep_id: int, count: int = 5) -> pd.DataFrame:
+    """The inputs that would add the most points for this rep if they reached their target."""
+    mine = inputs[(inputs["rep_id"] == rep_id) & (inputs["gain_at_target"] > 0.01)]
+    return mine.sort_values(["gain_at_target", "input"], ascending=[False, True]).head(count)
+
+
+def estimate_agreement(reported: pd.DataFrame, estimated: pd.DataFrame) -> dict[str, float | int]:
+    """How well estimates match reported SSI for the same reps on the same day.
+
+    Returns the number of reps compared, Spearman's rank correlation, the mean gap
+    (estimated minus reported) and the mean absolute gap, in SSI points.
+    """
+    both = reported.merge(estimated, on="rep_id", suffixes=("_reported", "_estimated"))
+    n = len(both)
+    if n == 0:
+        return {"reps": 0, "rank_correlation": float("nan"), "mean_gap": float("nan"),
+                "mean_abs_gap": float("nan")}  # fmt: skip
+    gap = both["ssi_estimated"] - both["ssi_reported"]
+    rho = float("nan")
+    if n >= 3:
+        rho = float(np.corrcoef(both["ssi_reported"].rank(), both["ssi_estimated"].rank())[0, 1])
+    return {"reps": n, "rank_correlation": rho, "mean_gap": float(gap.mean()),
+            "mean_abs_gap": float(gap.abs().mean())}  # fmt: skip
+
+
+def reported_on(store: Store, as_of: date) -> pd.DataFrame:
+    return store.df("reported_on_day", {"as_of": as_of})

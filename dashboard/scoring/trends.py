@@ -1,0 +1,65 @@
+"""Averages, band distribution and one rep's history over time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.store import Store
+
+BAND_COLUMNS = {"band_top": "top", "band_above_average": "above average", "band_low": "low",
+                "band_very_poor": "very poor"}  # fmt: skip
+MAX_POINTS = 120  # a chart line needs no more points than this
+
+
+def step_for(start: date, end: date) -> int:
+    """Days between points so a period never draws more than MAX_POINTS per line."""
+    return max(1, -(-((end - start).days + 1) // MAX_POINTS))
+
+
+def averages_over_time(
+    store: Store, start: date, end: date, config: ScoringConfig | None = None, step: int | None = None
+) -> pd.DataFrame:
+    """Per date: company rows (``company`` True) and one row per team, averages and bands.
+
+    A rep counts on a date with their latest reading up to the stale limit old, so a
+    missing day does not make a team's average jump.
+    """
+    config = config or load_config()
+    params = config.rule_params()
+    frame = store.df("averages_over_time", {
+        "start": start, "end": end, "step": step or step_for(start, end),
+        "carry_days": params["stale_days"], **params,
+    })  # fmt: skip
+    frame["day"] = pd.to_datetime(frame["day"])
+    frame.loc[frame["company"], "team"] = "Company"
+    return frame
+
+
+def band_distribution(averages: pd.DataFrame, team: str = "Company") -> pd.DataFrame:
+    """Long form (day, band, reps, share) of one team's band counts, for a stacked chart."""
+    part = averages[averages["team"] == team]
+    long = part.melt("day", list(BAND_COLUMNS), var_name="band", value_name="reps")
+    long["band"] = long["band"].map(BAND_COLUMNS)
+    totals = long.groupby("day")["reps"].transform("sum")
+    long["share"] = long["reps"] / totals.where(totals > 0)
+    return long
+
+
+def rep_history(
+    store: Store, rep_id: int, end: date, days: int = 365, config: ScoringConfig | None = None
+) -> pd.DataFrame:
+    config = config or load_config()
+    frame = store.df("rep_history", {
+        "rep_id": rep_id, "start": end - timedelta(days=days - 1), "end": end,
+        "rolling_days": config["trend"]["rolling_days"],
+    })  # fmt: skip
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def sparklines(store: Store, as_of: date, days: int = 90) -> dict[int, list[float]]:
+    frame = store.df("sparklines", {"as_of": as_of, "days": days})
+    return dict(zip(frame["rep_id"], frame["ssi_trend"].map(list), strict=True))

@@ -1,0 +1,45 @@
+-- name: estimate_inputs
+-- Each rep's value of every estimate input as of $as_of, with its level on the saturating
+-- curve, the points it earns and the points it would add at its target. The inputs come
+-- from scoring.toml, registered as the table estimate_config.
+with win as (
+    select rep_id, metric, sum(value) as total
+    from activity
+    where day > cast($as_of as date) - $window_days and day <= $as_of
+    group by rep_id, metric
+), latest as (
+    select rep_id, metric, arg_max(value, day) as value
+    from activity
+    where day > cast($as_of as date) - $window_days and day <= $as_of
+    group by rep_id, metric
+), active_reps as (
+    select distinct rep_id from win
+), values_ as (
+    select a.rep_id, c.pillar, c.input, c.aggregate, c.target, c.weight, c.action,
+           case c.aggregate
+               when 'sum' then coalesce(w.total, 0)
+               when 'latest' then l.value
+               when 'rate' then 100.0 * w.total / nullif(d.total, 0)
+           end as value
+    from active_reps a
+    cross join estimate_config c
+    left join win w on w.rep_id = a.rep_id and w.metric = c.metric
+    left join win d on d.rep_id = a.rep_id and d.metric = c.denominator
+    left join latest l on l.rep_id = a.rep_id and l.metric = c.metric
+), levelled as (
+    select *,
+           case when value is null or value <= 0 then 0.0
+                when value >= target then 1.0
+                else (1 - exp(-$curve_k * value / target)) / (1 - exp(-$curve_k)) end as level
+    from values_
+)
+select rep_id, pillar, input, aggregate, value, target, weight, level, action,
+       25 * weight * level as points,
+       25 * weight * (1 - level) as gain_at_target
+from levelled
+order by rep_id, pillar, input;
+
+-- name: reported_on_day
+-- Reported readings taken exactly on $as_of (to set beside estimates of the same day).
+select rep_id, ssi, brand, people, insights, relationships
+from snapshots where day = $as_of and ssi is not null and source = 'reported';

@@ -1,0 +1,184 @@
+-- The scoring layer's SQL. Rules (bands, thresholds, windows) are bound from
+-- dashboard/scoring/scoring.toml; nothing here hard-codes them.
+
+-- name: leaderboard
+-- One row per rep whose latest reading on or before $as_of is at most $listed_days old:
+-- the reading, its age, changes against the readings as of 7 and 30 days earlier, ranks,
+-- band, balance, rolling average, trend slope and forecast.
+with readings as (
+    select * from snapshots where ssi is not null
+), points as (
+    select r.rep_id, o.offset_days, cast($as_of as date) - o.offset_days as at
+    from reps r cross join (values (0), (7), (30)) o(offset_days)
+), asof_readings as (
+    select p.rep_id, p.offset_days, s.*  exclude (rep_id)
+    from points p asof join readings s on p.rep_id = s.rep_id and p.at >= s.day
+), cur as (
+    select * from asof_readings
+    where offset_days = 0 and cast($as_of as date) - day <= $listed_days
+), window_stats as (
+    select rep_id,
+           avg(ssi) filter (where day > cast($as_of as date) - $rolling_days) as rolling_avg,
+           regr_slope(ssi, day - date '2000-01-01') as slope,
+           regr_intercept(ssi, day - date '2000-01-01') as intercept,
+           count(*) as n_readings
+    from readings
+    where day > cast($as_of as date) - $slope_days and day <= cast($as_of as date)
+    group by rep_id
+), ranked as (
+    select c.*,
+           rank() over (order by c.ssi desc) as rank,
+           count(*) over () as n_company,
+           rank() over (partition by c.team_id order by c.ssi desc) as rank_team,
+           count(*) over (partition by c.team_id) as n_team,
+           least(c.brand, c.people, c.insights, c.relationships) as min_pillar
+    from cur c
+), scored as (
+    select k.*, w.rolling_avg, w.slope, w.n_readings,
+           w.intercept + w.slope * (cast($as_of as date) - date '2000-01-01') as fitted_now,
+           p7.ssi as ssi_7d_ago, p30.ssi as ssi_30d_ago
+    from ranked k
+    left join window_stats w using (rep_id)
+    left join asof_readings p7 on p7.rep_id = k.rep_id and p7.offset_days = 7
+    left join asof_readings p30 on p30.rep_id = k.rep_id and p30.offset_days = 30
+)
+select s.rank, s.rep_id, r.name as rep, t.name as team, s.day as as_of,
+       cast($as_of as date) - s.day as age_days,
+       s.ssi, s.brand, s.people, s.insights, s.relationships,
+       s.rank_team, s.n_team,
+       cast(ceil(100.0 * s.rank_team / s.n_team) as integer) as top_pct_team,
+       cast(ceil(100.0 * s.rank / s.n_company) as integer) as top_pct_company,
+       s.ssi - s.ssi_7d_ago as ssi_change_7d,
+       s.ssi - s.ssi_30d_ago as ssi_change_30d,
+       case when s.ssi >= $top_from then 'top'
+            when s.ssi >= $above_average_from then 'above average'
+            when s.ssi >= $low_from then 'low'
+            else 'very poor' end as band,
+       s.ssi > $leader_above as leader,
+       s.ssi < $laggard_below as laggard,
+       s.min_pillar >= $balanced_min as balanced,
+       s.ssi >= $well_rounded_min and s.min_pillar >= $balanced_min as well_rounded,
+       case when s.min_pillar is null then null
+            when s.brand = s.min_pillar then 'brand'
+            when s.people = s.min_pillar then 'people'
+            when s.insights = s.min_pillar then 'insights'
+            else 'relationships' end as weakest_pillar,
+       greatest(0, $balanced_min - s.min_pillar) as weakest_gap,
+       greatest(s.brand, s.people, s.insights, s.relationships) - s.min_pillar as pillar_spread,
+       cast($as_of as date) - s.day > $stale_days as stale,
+       s.rolling_avg as rolling_7d,
+       case when s.n_readings >= $min_readings then s.slope * 7 end as slope_per_week,
+       case when s.ssi >= $target then 'reached'
+            when s.n_readings < $min_readings or s.slope is null or s.slope <= 0
+                 then 'not on the current trend'
+            when ceil(($target - s.fitted_now) / s.slope) > $horizon
+                 then 'not on the current trend'
+            else 'on track' end as forecast_status,
+       case when s.ssi < $target and s.n_readings >= $min_readings and s.slope > 0
+             and ceil(($target - s.fitted_now) / s.slope) <= $horizon
+            then cast($as_of as date)
+                 + cast(greatest(1, ceil(($target - s.fitted_now) / s.slope)) as integer)
+       end as forecast_date,
+       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi
+from scored s
+join reps r using (rep_id)
+join teams t on t.team_id = s.team_id
+order by s.rank, r.name;
+
+-- name: averages_over_time
+-- Team and company averages per date from $start to $end every $step days. Each rep counts
+-- with their latest reading at most $carry_days old, in the team they were in then.
+with days as (
+    select cast(unnest(generate_series(cast($start as date), cast($end as date),
+                                       to_days(cast($step as integer)))) as date) as d
+), grid as (
+    select r.rep_id, d.d from reps r cross join days d
+), carried as (
+    select g.d, s.* exclude (day), g.d - s.day as age
+    from grid g asof join (select * from snapshots where ssi is not null) s
+         on g.rep_id = s.rep_id and g.d >= s.day
+)
+select c.d as day, t.name as team, grouping(t.name) = 1 as company,
+       count(*) as reps,
+       avg(ssi) as ssi, avg(brand) as brand, avg(people) as people,
+       avg(insights) as insights, avg(relationships) as relationships,
+       count(*) filter (where ssi >= $top_from) as band_top,
+       count(*) filter (where ssi >= $above_average_from and ssi < $top_from) as band_above_average,
+       count(*) filter (where ssi >= $low_from and ssi < $above_average_from) as band_low,
+       count(*) filter (where ssi < $low_from) as band_very_poor,
+       avg(case when least(brand, people, insights, relationships) >= $balanced_min then 1.0
+                else 0.0 end) as share_balanced
+from carried c join teams t on t.team_id = c.team_id
+where c.age <= $carry_days
+group by grouping sets ((c.d, t.name), (c.d))
+order by day, company desc, team;
+
+-- name: rep_history
+-- One rep's readings from $start to $end, with a rolling average over $rolling_days.
+select day, ssi, brand, people, insights, relationships,
+       industry_rank, network_rank, industry_ssi, network_ssi,
+       avg(ssi) over (order by day range between to_days(cast($rolling_days as integer) - 1)
+                      preceding and current row) as rolling_avg
+from snapshots
+where rep_id = $rep_id and ssi is not null and day between $start and $end
+order by day;
+
+-- name: sparklines
+-- Each rep's SSI over the $days days up to $as_of, oldest first, for leaderboard sparklines.
+select rep_id, list(ssi order by day) as ssi_trend
+from snapshots
+where ssi is not null and day > cast($as_of as date) - $days and day <= $as_of
+group by rep_id;
+
+-- name: readings_by_week
+-- Each rep's reading as of $as_of and each of the $weeks weeks before (week 0 = $as_of).
+with points as (
+    select r.rep_id, w.week, cast($as_of as date) - cast(7 * w.week as integer) as at
+    from reps r cross join (select unnest(range(0, $weeks + 1)) as week) w
+)
+select p.rep_id, p.week, s.ssi, s.day
+from points p asof join (select * from snapshots where ssi is not null) s
+     on p.rep_id = s.rep_id and p.at >= s.day
+order by p.rep_id, p.week;
+
+-- name: change_over_window
+-- Change of each listed rep's SSI between the readings as of $as_of - $days and $as_of.
+with points as (
+    select r.rep_id, o.k, cast($as_of as date) - cast(o.k * $days as integer) as at
+    from reps r cross join (values (0), (1)) o(k)
+), at_points as (
+    select p.rep_id, p.k, s.ssi, s.day, s.team_id
+    from points p asof join (select * from snapshots where ssi is not null) s
+         on p.rep_id = s.rep_id and p.at >= s.day
+)
+select n.rep_id, r.name as rep, t.name as team, o.ssi as ssi_before, n.ssi as ssi_now,
+       n.ssi - o.ssi as change
+from at_points n join at_points o on o.rep_id = n.rep_id and o.k = 1
+join reps r on r.rep_id = n.rep_id join teams t on t.team_id = n.team_id
+where n.k = 0 and cast($as_of as date) - n.day <= $listed_days;
+
+-- name: teams_with_data
+select t.name from teams t
+where exists (select 1 from snapshots s where s.team_id = t.team_id)
+   or exists (select 1 from activity a where a.team_id = t.team_id)
+order by t.name;
+
+-- name: date_range
+select min(day) as first_day, max(day) as last_day from snapshots where ssi is not null;
+
+-- name: find_rep
+-- Reps whose name or e-mail matches $name, exact matches first.
+select rep_id, name, email from reps
+where lower(name) = lower($name) or lower(email) = lower($name)
+   or lower(name) like '%' || lower($name) || '%'
+order by lower(name) = lower($name) desc, name
+limit 10;
+
+-- name: rep_names
+select r.rep_id, r.name, t.name as team
+from reps r
+left join (select rep_id, arg_max(team_id, day) as team_id from snapshots group by rep_id) l
+     using (rep_id)
+left join teams t on t.team_id = l.team_id
+where exists (select 1 from snapshots s where s.rep_id = r.rep_id)
+order by r.name;
