@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except DashboardError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        print(f"error: unexpected failure ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def cmd_import(args) -> int:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from dashboard.errors import DashboardError
 from dashboard.fields import PILLARS
 from dashboard.store import Store
 
@@ -57,6 +58,8 @@ def _holiday_dip(days: pd.DatetimeIndex) -> np.ndarray:
 
 
 def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = None) -> DemoData:
+    if reps < 1 or days < 14:
+        raise DashboardError("the demo needs at least 1 rep and 14 days")
     rng = np.random.default_rng(seed)
     end = end or date.today()
     calendar = pd.date_range(end - timedelta(days=days - 1), end, freq="D")
@@ -75,7 +78,9 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
     x = np.arange(t)[None, :]
     # Stallers climb for a while, then stop.
     stall_at = rng.integers(t // 4, t // 2, size=n)[:, None]
-    progress = np.where((archetype == "staller")[:, None], np.minimum(x, stall_at) * 0.05, x * slope[:, None])
+    progress = np.where(
+        (archetype == "staller")[:, None], np.minimum(x, stall_at) * 0.05, x * slope[:, None]
+    )
     walk = np.cumsum(rng.normal(0, 0.35, size=(n, t)), axis=1)
     walk -= np.linspace(0, 1, t)[None, :] * walk[:, -1:] * 0.6  # keep drift modest
     weekday = calendar.dayofweek.to_numpy()
@@ -89,10 +94,12 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
 
     present = rng.random((n, t)) > 0.03  # a missing day now and then
     first_day = np.where(archetype == "late joiner", rng.integers(t // 4, (3 * t) // 4, size=n), 0)
-    last_day = np.where(archetype == "leaver", rng.integers(t // 2, t - 30, size=n), t - 1)
+    last_day = np.where(
+        archetype == "leaver", rng.integers(t // 2, max(t // 2 + 1, t - 30), size=n), t - 1
+    )
     present &= (x >= first_day[:, None]) & (x <= last_day[:, None])
     for i in rng.choice(n, size=max(1, n // 6), replace=False):  # a vacation gap
-        gap = int(rng.integers(20, t - 20))
+        gap = int(rng.integers(min(20, t // 3), max(t // 3 + 1, t - 20)))
         present[i, gap : gap + int(rng.integers(5, 12))] = False
 
     # Some reps change team half-way; history keeps the old team.
@@ -149,9 +156,15 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) ->
         "inmails_sent": pois(0.9 * people * work),
         "endorsements": pois(0.12 * brand),
     }
-    counts["messages_replied"] = rng.binomial(counts["messages_sent"], np.clip(0.2 + 0.5 * rel, 0, 1))
-    counts["invitations_accepted"] = rng.binomial(counts["invitations_sent"], np.clip(0.25 + 0.5 * rel, 0, 1))
-    counts["inmails_accepted"] = rng.binomial(counts["inmails_sent"], np.clip(0.1 + 0.4 * insights, 0, 1))
+    counts["messages_replied"] = rng.binomial(
+        counts["messages_sent"], np.clip(0.2 + 0.5 * rel, 0, 1)
+    )
+    counts["invitations_accepted"] = rng.binomial(
+        counts["invitations_sent"], np.clip(0.25 + 0.5 * rel, 0, 1)
+    )
+    counts["inmails_accepted"] = rng.binomial(
+        counts["inmails_sent"], np.clip(0.1 + 0.4 * insights, 0, 1)
+    )
     counts["days_active"] = active.astype(int)
     for name in counts:
         if name != "endorsements":
@@ -160,7 +173,9 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) ->
                           "team_id": team_matrix[rep_idx, day_idx] + 1, **counts})  # fmt: skip
     # Stocks: connections grow with accepted invitations; completeness follows brand.
     base = 60 + (rep_idx * 37) % 500
-    frame["connections"] = base + frame.groupby("rep_id")["invitations_accepted"].cumsum().to_numpy()
+    frame["connections"] = (
+        base + frame.groupby("rep_id")["invitations_accepted"].cumsum().to_numpy()
+    )
     frame["profile_completeness"] = np.clip(np.round((30 + 60 * brand) / 5) * 5, 0, 100)
     long = frame.melt(["rep_id", "day", "team_id"], var_name="metric", value_name="value")
     return long.astype({"value": "float64"})
@@ -182,10 +197,10 @@ def _email(name: str) -> str:
 
 def load_demo(store: Store, data: DemoData, label: str) -> int:
     """Write the demo organisation into an empty store as one import."""
-    from dashboard.errors import StoreError
-
     if store.scalar("count_snapshots"):
-        raise StoreError(f"the store {store.path} already has data; choose a new --db for the demo")
+        raise DashboardError(
+            f"the store {store.path} already has data; choose a new --db for the demo"
+        )
     with store.transaction() as cur:
         import_id = cur.run("next_import_id").fetchone()[0]
         for name, frame in (("demo_teams", data.teams), ("demo_reps", data.reps),

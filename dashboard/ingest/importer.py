@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
@@ -209,7 +208,7 @@ def _projection(columns: list[ColumnMapping]) -> str:
             out.append(f"cast(null as varchar) as raw_{field_name}")
             out.append(f"cast(null as double) as {alias}")
     return (
-        "create or replace temp table stage_typed as select " + ", ".join(out) + " from stage_raw"
+        "create or replace temp table stage_typed as select " + ", ".join(out) + " from stage_raw"  # noqa: S608 (column positions and field names only)
     )
 
 
@@ -227,7 +226,7 @@ def _number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]
         # NaN is not a reading, whatever its place in DuckDB's ordering.
         bounds.append(f"isnan({value})")
         parts.append(
-            f"select line, $h{c.index} as column_name, raw_{spec.name} as value, $e{c.index} as expected "
+            f"select line, $h{c.index} as column_name, raw_{spec.name} as value, $e{c.index} as expected "  # noqa: S608 (column positions and field names only)
             f"from stage_rows where (raw_{spec.name} is not null and trim(raw_{spec.name}) <> '' "
             f"and {value} is null) or {' or '.join(bounds)}"
         )
@@ -253,7 +252,7 @@ def _detect_comma_decimal(cur: Cursor, source: Source, columns: list[ColumnMappi
     )
     return bool(
         cur.execute(
-            f"select count(*) from (select * from stage_raw limit 10000) where {tests}"
+            f"select count(*) from (select * from stage_raw limit 10000) where {tests}"  # noqa: S608 (column positions and field names only)
         ).fetchone()[0]
     )
 
@@ -263,7 +262,7 @@ def _choose_dates(cur: Cursor, columns: list[ColumnMapping], european: bool, res
     if day_col is None:
         return "%Y-%m-%d", "YYYY-MM-DD"
     texts = cur.execute(
-        f"select distinct trim(c{day_col.index}) as txt from stage_raw "
+        f"select distinct trim(c{day_col.index}) as txt from stage_raw "  # noqa: S608 (column positions and field names only)
         f"where c{day_col.index} is not null and trim(c{day_col.index}) <> '' limit 5000"
     ).df()
     cur.register("date_texts", texts)

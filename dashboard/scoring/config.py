@@ -72,7 +72,9 @@ def _merge(base: dict, override: dict) -> dict:
 def validate(raw: dict[str, Any]) -> None:
     b = raw["bands"]
     if not b["low_from"] < b["above_average_from"] < b["top_from"]:
-        raise DashboardError("scoring config: bands must rise: low_from < above_average_from < top_from")
+        raise DashboardError(
+            "scoring config: bands must rise: low_from < above_average_from < top_from"
+        )
     weights: dict[str, float] = {}
     for item in raw["estimate"]["inputs"]:
         if item["pillar"] not in PILLARS:
@@ -80,13 +82,19 @@ def validate(raw: dict[str, Any]) -> None:
         if item["aggregate"] not in ("sum", "latest", "rate"):
             raise DashboardError(f"scoring config: input '{item['input']}' has unknown aggregate")
         if item["aggregate"] == "rate" and not item.get("denominator"):
-            raise DashboardError(f"scoring config: rate input '{item['input']}' needs a denominator")
+            raise DashboardError(
+                f"scoring config: rate input '{item['input']}' needs a denominator"
+            )
         if float(item["target"]) <= 0 or float(item["weight"]) < 0:
-            raise DashboardError(f"scoring config: input '{item['input']}' needs target > 0, weight >= 0")
+            raise DashboardError(
+                f"scoring config: input '{item['input']}' needs target > 0, weight >= 0"
+            )
         weights[item["pillar"]] = weights.get(item["pillar"], 0.0) + float(item["weight"])
     for pillar, total in weights.items():
         if abs(total - 1.0) > 1e-6:
-            raise DashboardError(f"scoring config: weights of '{pillar}' add up to {total:g}, not 1")
+            raise DashboardError(
+                f"scoring config: weights of '{pillar}' add up to {total:g}, not 1"
+            )
 
 
 @lru_cache(maxsize=8)

@@ -12,8 +12,12 @@ from dashboard.store import Store
 
 
 def movers(
-    store: Store, as_of: date, days: int | None = None, count: int | None = None,
-    teams: list[str] | None = None, config: ScoringConfig | None = None,
+    store: Store,
+    as_of: date,
+    days: int | None = None,
+    count: int | None = None,
+    teams: list[str] | None = None,
+    config: ScoringConfig | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(largest rises, largest falls) of SSI between the readings as of as_of - days and as_of."""
     config = config or load_config()
@@ -32,7 +36,9 @@ def movers(
 def falling_streaks(store: Store, as_of: date, weeks: int) -> pd.Series:
     """Reps whose weekly as-of SSI fell in each of the last ``weeks`` weeks (True/False)."""
     frame = store.df("readings_by_week", {"as_of": as_of, "weeks": weeks})
-    wide = frame.pivot(index="rep_id", columns="week", values="ssi")
+    wide = frame.pivot(index="rep_id", columns="week", values="ssi").reindex(
+        columns=range(weeks + 1)
+    )
     falling = pd.Series(True, index=wide.index)
     for week in range(weeks):  # week 0 is now: each week lower than the one before it
         falling &= wide[week] < wide[week + 1]
@@ -50,12 +56,16 @@ def coaching_signals(
         return pd.DataFrame(columns=["rep", "team", "signal", "detail"])
     falling = falling_streaks(store, as_of, int(c["falling_weeks"]))
     for rec in board.to_dict("records"):
+
         def add(signal: str, detail: str, rec=rec) -> None:
             rows.append({"rep_id": rec["rep_id"], "rep": rec["rep"], "team": rec["team"],
                          "signal": signal, "detail": detail})  # fmt: skip
 
         if bool(falling.get(rec["rep_id"], False)):
-            add("falling", f"SSI lower each week for {c['falling_weeks']} weeks, now {rec['ssi']:.1f}")
+            add(
+                "falling",
+                f"SSI lower each week for {c['falling_weeks']} weeks, now {rec['ssi']:.1f}",
+            )
         low = [p for p in PILLARS if pd.notna(rec[p]) and rec[p] < c["pillar_floor"]]
         if low:
             listed = ", ".join(f"{p} {rec[p]:.1f}" for p in low)

@@ -19,7 +19,9 @@ from dashboard.store import Store
 def find_rep(store: Store, name: str) -> tuple[int, str]:
     """The rep named (exactly, by e-mail, or by a unique part of the name)."""
     rows = store.rows("find_rep", {"name": name.strip()})
-    exact = [r for r in rows if r[1].lower() == name.strip().lower() or (r[2] or "") == name.lower()]
+    exact = [
+        r for r in rows if r[1].lower() == name.strip().lower() or (r[2] or "") == name.lower()
+    ]
     if exact:
         return exact[0][0], exact[0][1]
     if len(rows) == 1:

@@ -20,7 +20,11 @@ def step_for(start: date, end: date) -> int:
 
 
 def averages_over_time(
-    store: Store, start: date, end: date, config: ScoringConfig | None = None, step: int | None = None
+    store: Store,
+    start: date,
+    end: date,
+    config: ScoringConfig | None = None,
+    step: int | None = None,
 ) -> pd.DataFrame:
     """Per date: company rows (``company`` True) and one row per team, averages and bands.
 

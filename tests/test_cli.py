@@ -1,0 +1,77 @@
+"""The command line as automation uses it: exit codes, stdout, stderr, JSON keys."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args, db=None):
+    cmd = [sys.executable, "-m", "dashboard", *args] + (["--db", str(db)] if db else [])
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "cli.duckdb"
+
+
+def test_import_then_leaderboard_json(db, tmp_path):
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,Team,SSI,Brand,People,Insights,Relationships\nAnn,East,60,15,15,15,15\n"
+                 "Bob,East,40,10,10,10,10\n")  # fmt: skip
+    out = cli("import", str(f), db=db)
+    assert out.returncode == 0, out.stderr
+    assert "detected Team SSI export" in out.stdout and "loaded 2 new" in out.stdout
+    assert "column 2 'Team' -> team (matched)" in out.stdout
+    board = cli("leaderboard", "--format", "json", db=db)
+    rows = json.loads(board.stdout)
+    assert [r["rep"] for r in rows] == ["Ann", "Bob"]
+    keys = {"rank", "rep", "team", "as_of", "ssi", "brand", "people", "insights", "relationships",
+            "top_pct_team", "top_pct_company", "ssi_change_7d", "ssi_change_30d", "band",
+            "balanced", "weakest_pillar", "stale"}  # fmt: skip
+    assert set(rows[0]) == keys
+    assert rows[0]["as_of"] == "2026-11-20" and rows[0]["balanced"] is True and rows[0]["rank"] == 1
+    csv = cli("leaderboard", "--format", "csv", "--team", "East", db=db)
+    assert csv.stdout.splitlines()[0].lstrip("\ufeff").startswith("rank,rep,team,as_of,ssi")
+
+
+def test_invalid_file_exits_2_with_errors_on_stderr(db, tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("Name,Date,SSI\nAnn,2026-01-02,140\n")
+    out = cli("import", str(f), db=db)
+    assert out.returncode == 2
+    assert "bad.csv, line 2, column 'SSI': value '140': expected an SSI from 0 to 100" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert cli("imports", db=db).stdout.strip() == "no imports yet"
+
+
+def test_imports_undo_and_rep(db, tmp_path):
+    f = tmp_path / "h.csv"
+    rows = "".join(f"2026-01-{d:02d},{40 + d},10,10,10,{10 + d / 2}\n" for d in range(1, 20))
+    f.write_text("Date,SSI,Brand,People,Insights,Relationships\n" + rows)
+    assert cli("import", str(f), "--rep", "Ann Lee", "--team", "East", db=db).returncode == 0
+    log = cli("imports", db=db).stdout
+    assert "h.csv" in log
+    summary = json.loads(cli("rep", "Ann Lee", "--format", "json", db=db).stdout)
+    assert summary["rep"] == "Ann Lee" and summary["reading"]["ssi"] == 59
+    assert summary["recommendations"], "a rep with weak pillars gets advice"
+    text = cli("rep", "ann", db=db).stdout
+    assert "forecast to 70" in text
+    assert cli("undo", "1", db=db).returncode == 0
+    assert cli("undo", "1", db=db).returncode == 1
+    assert cli("leaderboard", db=db).stdout.strip() == "no readings in the store yet"
+
+
+def test_demo_command_builds_a_store(db):
+    out = cli("demo", "--reps", "8", "--days", "40", "--seed", "1", "--end", "2026-11-20", db=db)
+    assert out.returncode == 0, out.stderr
+    board = json.loads(cli("leaderboard", "--format", "json", db=db).stdout)
+    assert 1 <= len(board) <= 8
+    assert cli("demo", db=db).returncode == 1  # refuses to mix into a store with data

@@ -1,0 +1,221 @@
+"""Every accepted format, written the way the real exports write it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.ingest import import_file
+
+LONG_HEADER = (
+    "Name,Email,Team,SSI,Establish your professional brand,Find the right people,"
+    "Engage with insights,Build relationships,Profile views,InMail acceptance rate\n"
+)
+
+
+def readings(store):
+    return store.df_sql(
+        "select r.name, s.day, t.name as team, s.ssi, s.brand, s.people, s.insights, "
+        "s.relationships, s.industry_rank, s.network_rank from snapshots s join reps r using (rep_id) "
+        "join teams t using (team_id) order by r.name, s.day"
+    )
+
+
+def test_team_export_with_long_pillar_names_and_date_in_file_name(load, store):
+    result = load(
+        "ssi_2026-11-20.csv",
+        LONG_HEADER + "Ann Lee,ann@x.com,East,60.5,20,15,12.5,13,120,45%\n"
+        "Bob Ray,bob@x.com,West,40,10,10,10,10,30,20%\n",
+    )
+    assert result.format == "Team SSI export (one row per person)"
+    assert (result.rows_read, result.rows_loaded, result.rows_updated) == (2, 2, 0)
+    mapped = {c.header: c.field for c in result.columns}
+    assert mapped["Establish your professional brand"] == "brand"
+    assert mapped["InMail acceptance rate"] == "inmail_acceptance_rate"
+    rows = readings(store)
+    assert rows["name"].tolist() == ["Ann Lee", "Bob Ray"]
+    assert rows["day"].tolist() == [pd.Timestamp("2026-11-20")] * 2
+    assert rows.loc[0, ["ssi", "brand", "insights"]].tolist() == [60.5, 20, 12.5]
+    rate = store.df_sql(
+        "select value from activity where metric = 'inmail_acceptance_rate' order by value"
+    )
+    assert rate["value"].tolist() == [20.0, 45.0]
+
+
+def test_headers_match_loosely(load, store):
+    result = load(
+        "x.csv",
+        "full_name,REPORT-DATE,social selling index,Brand Score,people,INSIGHTS,relationship\n"
+        "Ann,2026-01-05,50,12.5,12.5,12.5,12.5\n",
+    )
+    fields = [c.field for c in result.columns]
+    assert fields == ["rep_name", "day", "ssi", "brand", "people", "insights", "relationships"]
+    assert readings(store)["ssi"].tolist() == [50]
+
+
+def test_tracker_history_exact_headers_skips_failed_zero_rows(load, store):
+    text = (
+        "Date,Total_SSI,Industry_Rank,Network_Rank,Brand,People,Insights,Relationships,"
+        "Total_Connections,SSI_Increase,Extra\n"
+        "2026-02-01,52.6,10,12,20.97,6.38,10.25,15.0,900,0.1,x\n"
+        "2026-02-02,0.0,0,0,0.0,0.0,0.0,0.0,0,0,x\n"
+        "2026-02-04,53.0,9,12,21.0,6.5,10.5,15.0,905,0.4,x\n"
+    )
+    result = load("ssi_history.csv", text, rep="Dana Cole")
+    assert result.format.startswith("SSI tracker history (Date, Total_SSI")
+    assert (result.rows_loaded, result.rows_skipped) == (2, 1)
+    assert any(w.line == 3 and "failed reading" in w.message for w in result.warnings)
+    rows = readings(store)
+    assert rows["day"].dt.day.tolist() == [1, 4]  # no row of zeros stored
+    assert rows.loc[0, "industry_rank"] == 10
+    conn = store.df_sql("select value from activity where metric = 'connections' order by day")
+    assert conn["value"].tolist() == [900, 905]
+
+
+def test_tracker_without_person_needs_rep(load, store):
+    from dashboard.errors import ImportRejectedError
+
+    with pytest.raises(ImportRejectedError, match="--rep"):
+        load(
+            "h.csv",
+            "Date,Total_SSI,Brand,People,Insights,Relationships\n2026-01-01,40,10,10,10,10\n",
+        )
+
+
+def test_other_tracker_layout(load, store):
+    text = (
+        "ssi_overall_score,establish_your_professional_brand,find_the_right_people,"
+        "engage_with_insights,build_relationships,date_created\n"
+        "44.5,12,11,10.5,11,2026-03-07 09:15:02\n"
+    )
+    result = load("t.csv", text, rep="Eve")
+    assert "ssi_overall_score" in result.format
+    assert readings(store).loc[0, ["day", "ssi"]].tolist() == [pd.Timestamp("2026-03-07"), 44.5]
+
+
+def test_ssi_page_json(load, store):
+    doc = {
+        "memberScore": {
+            "overall": 52.6,
+            "subScores": [
+                {"pillar": "PROFESSIONAL_BRAND", "score": 20.97},
+                {"pillar": "FIND_RIGHT_PEOPLE", "score": 6.38},
+                {"pillar": "INSIGHT_ENGAGEMENT", "score": 10.25},
+                {"pillar": "STRONG_RELATIONSHIP", "score": 15.0},
+            ],
+        },
+        "groupScore": [
+            {"groupType": "INDUSTRY", "rank": 10, "score": {"overall": 35.0, "subScores": []}},
+            {"groupType": "NETWORK", "rank": 12, "score": {"overall": 36.0, "subScores": []}},
+        ],
+    }
+    result = load("ssi.json", json.dumps(doc), rep="Fay", day=date(2026, 11, 21))
+    assert result.format == "LinkedIn SSI page JSON (one reading)"
+    row = store.df_sql("select * from snapshots").iloc[0]
+    assert (row.ssi, row.brand, row.people, row.industry_rank, row.network_ssi) == (
+        52.6,
+        20.97,
+        6.38,
+        10,
+        36.0,
+    )
+    assert row.day == pd.Timestamp("2026-11-21")
+
+
+def test_json_without_date_is_rejected(load, store):
+    from dashboard.errors import ImportRejectedError
+
+    with pytest.raises(ImportRejectedError, match="no date column and no date given"):
+        load("ssi.json", '{"memberScore": {"overall": 50, "subScores": []}}', rep="Fay")
+
+
+def test_template(load, store):
+    result = load(
+        "mine.csv",
+        "date,name,email,team,ssi,brand,people,insights,relationships,industry_rank,network_rank\n"
+        "2026-11-20,Ava Adams,ava@example.com,East,62.5,18.2,14.1,15.0,15.2,8,12\n",
+    )
+    assert result.format == "SSI dashboard template"
+    assert readings(store).loc[0, "ssi"] == 62.5
+
+
+def test_xlsx(store, tmp_path):
+    path = tmp_path / "team.xlsx"
+    pd.DataFrame({"Name": ["Ann", "Bob"], "Date": [pd.Timestamp("2026-05-01")] * 2, "SSI": [50.5, 30],
+                  "Brand": [12, 8], "People": [13, 7], "Insights": [12.5, 7], "Relationships": [13, 8]}
+                 ).to_excel(path, index=False)  # fmt: skip
+    result = import_file(store, path)
+    assert result.rows_loaded == 2
+    assert "Excel" in result.notes[0]
+    assert readings(store)["ssi"].tolist() == [50.5, 30]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "sep", "bom"),
+    [
+        ("utf-8-sig", ",", True),
+        ("utf-16", "\t", True),
+        ("cp1252", ",", False),
+        ("utf-8", ";", False),
+    ],
+)
+def test_encodings_and_delimiters(load, store, encoding, sep, bom):
+    text = sep.join(["Name", "Date", "SSI", "Brand", "People", "Insights", "Relationships"]) + "\n"
+    text += sep.join(["Zoë Müller", "2026-01-02", "41", "10", "11", "10", "10"]) + "\n"
+    result = load("enc.csv", text, encoding=encoding)
+    assert result.rows_loaded == 1
+    assert readings(store)["name"].tolist() == ["Zoë Müller"]
+
+
+def test_decimal_commas_and_percent(load, store):
+    text = "Name;Date;SSI;Brand;People;Insights;Relationships;InMail acceptance rate\n"
+    text += "Ann;21.11.2026;52,6;20,97;6,38;10,25;15;45%\n"
+    result = load("eu.csv", text)
+    assert any("decimal comma" in n for n in result.notes)
+    assert any("DD.MM.YYYY" in n for n in result.notes)
+    row = readings(store).iloc[0]
+    assert (row.ssi, row.brand, row.day) == (52.6, 20.97, pd.Timestamp("2026-11-21"))
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected", "label"),
+    [
+        (["11/21/2026", "11/22/2026"], [date(2026, 11, 21), date(2026, 11, 22)], "MM/DD/YYYY"),
+        (["21/11/2026", "03/11/2026"], [date(2026, 11, 21), date(2026, 11, 3)], "DD/MM/YYYY"),
+        (["08 Feb 2026", "09 Feb 2026"], [date(2026, 2, 8), date(2026, 2, 9)], "08 Feb 2026"),
+        (["2026-11-21", "2026-11-22"], [date(2026, 11, 21), date(2026, 11, 22)], "YYYY-MM-DD"),
+    ],
+)
+def test_date_order_decided_once_per_file(load, store, dates, expected, label):
+    text = "Name,Date,SSI\n" + "".join(f'Ann,"{d}",40\n' for d in dates)
+    result = load("d.csv", text)
+    assert any(label in n for n in result.notes)
+    got = store.df_sql("select day from snapshots order by day")["day"].dt.date.tolist()
+    assert got == sorted(expected)
+
+
+def test_ambiguous_dates_are_reported(load):
+    result = load("d.csv", "Name,Date,SSI\nAnn,03/04/2026,40\nBob,05/06/2026,41\n")
+    assert any("fits day-first and month-first" in n for n in result.notes)
+
+
+def test_preamble_before_header_is_skipped(load, store):
+    text = 'Notes:\n"Exported from a tool, with a note"\n\nName,Date,SSI\nAnn,2026-01-02,40\n'
+    result = load("pre.csv", text)
+    assert result.rows_loaded == 1
+    assert "header on line 4" in result.notes[0]
+
+
+def test_user_mapping_for_unknown_headers(load, store):
+    text = "Mitarbeiter,Datum,Punkte\nAnn,2026-01-02,40\n"
+    result = load("de.csv", text, mapping=["Mitarbeiter=rep_name", "Datum=day", "Punkte=ssi"])
+    assert [c.how for c in result.columns] == ["mapped by you"] * 3
+    assert readings(store).loc[0, "ssi"] == 40
+
+
+def test_unknown_headers_are_reported_not_guessed(load):
+    result = load("u.csv", "Name,Date,SSI,Favourite colour\nAnn,2026-01-02,40,blue\n")
+    assert result.columns[3].how == "unknown" and result.columns[3].field is None

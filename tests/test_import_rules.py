@@ -1,0 +1,197 @@
+"""Validation, idempotency, updates, undo and schema upgrades."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from conftest import table_state
+
+from dashboard.errors import ImportRejectedError
+from dashboard.ingest import import_file, undo_import
+from dashboard.store import Store, migrations
+
+HEAD = "Name,Date,SSI,Brand,People,Insights,Relationships\n"
+
+
+def rejected(load, store, text, name="bad.csv", **options) -> ImportRejectedError:
+    before = table_state(store)
+    with pytest.raises(ImportRejectedError) as info:
+        load(name, text, **options)
+    assert table_state(store) == before, "a rejected file must write nothing"
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "expected"),
+    [
+        ("Ann,2026-01-02,40,26,5,5,4", "Brand", "26", "a pillar score from 0 to 25"),
+        ("Ann,2026-01-02,40,-1,5,5,4", "Brand", "-1", "a pillar score from 0 to 25"),
+        ("Ann,2026-01-02,101,25,25,25,25", "SSI", "101", "an SSI from 0 to 100"),
+        ("Ann,2026-01-02,forty,10,10,10,10", "SSI", "forty", "an SSI from 0 to 100"),
+        ("Ann,2026-01-02,40,10,10,10,nan", "Relationships", "nan", "a pillar score from 0 to 25"),
+    ],
+)
+def test_out_of_range_and_unreadable_numbers(load, store, row, column, value, expected):
+    load("good.csv", HEAD + "Bob,2026-01-01,40,10,10,10,10\n")
+    err = rejected(load, store, HEAD + "Bob,2026-01-02,41,10,10,11,10\n" + row + "\n")
+    problem = err.problems[0]
+    assert (problem.file, problem.line, problem.column, problem.value) == (
+        "bad.csv",
+        3,
+        column,
+        value,
+    )
+    assert problem.message == f"expected {expected}"
+    assert f"bad.csv, line 3, column '{column}': value '{value}': expected" in str(problem)
+
+
+def test_bad_date_names_line_and_format(load, store):
+    err = rejected(
+        load, store, HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-13-45,40,10,10,10,10\n"
+    )
+    p = err.problems[0]
+    assert (p.line, p.column, p.value) == (3, "Date", "2026-13-45")
+    assert "YYYY-MM-DD" in p.message
+
+
+def test_missing_name(load, store):
+    err = rejected(load, store, HEAD + ",2026-01-02,40,10,10,10,10\n")
+    assert err.problems[0].line == 2 and "a name or e-mail" in err.problems[0].message
+
+
+def test_conflicting_duplicates_name_both_lines(load, store):
+    err = rejected(
+        load, store, HEAD + "Ann,2026-01-02,40,10,10,10,10\nann,2026-01-02,44,11,11,11,11\n"
+    )
+    p = err.problems[0]
+    assert p.line == 3 and "first on line 2" in p.message
+
+
+def test_identical_duplicates_are_skipped_with_warning(load, store):
+    result = load("d.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nAnn,2026-01-02,40,10,10,10,10\n")
+    assert (result.rows_loaded, result.rows_skipped) == (1, 1)
+    assert result.warnings[0].line == 3 and "repeats line 2" in result.warnings[0].message
+
+
+def test_pillar_sum_mismatch_is_a_warning_naming_the_line(load, store):
+    result = load("w.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-01-02,50,10,10,10,10\n")
+    assert result.rows_loaded == 2
+    assert [w.line for w in result.warnings] == [3]
+    assert "sum of the pillars (40.00)" in result.warnings[0].message
+
+
+def test_within_tolerance_is_no_warning(load):
+    assert load("w.csv", HEAD + "Ann,2026-01-02,41,10,10,10,10\n").warnings == []
+
+
+def test_ragged_row_names_its_line(load, store):
+    err = rejected(load, store, HEAD + "Ann,2026-01-02,40,10,10,10,10,extra,cells\n")
+    assert err.problems[0].line == 2 and "expected 7 cells" in err.problems[0].message
+
+
+def test_first_fifty_errors_and_a_count_of_the_rest(load, store):
+    rows = "".join(f"Rep {i},2026-01-02,40,30,10,10,10\n" for i in range(80))
+    err = rejected(load, store, HEAD + rows)
+    assert len(err.problems) == 50 and err.total == 80
+    assert err.summary().endswith("... and 30 more error(s)")
+
+
+def test_unknown_field_in_mapping(load, store):
+    err = rejected(load, store, HEAD + "Ann,2026-01-02,40,10,10,10,10\n", mapping=["SSI=score"])
+    assert "unknown field" in err.problems[0].message and err.problems[0].value == "score"
+
+
+def test_same_file_twice_changes_nothing(load, store, write):
+    path = write("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
+    first = import_file(store, path)
+    state = table_state(store)
+    again = import_file(store, path)
+    assert again.imported_before == first.import_id
+    assert "already imported" in again.summary()
+    assert table_state(store) == state
+
+
+def test_later_file_updates_and_undo_restores(load, store):
+    first = load(
+        "a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-01-02,30,7.5,7.5,7.5,7.5\n"
+    )
+    second = load("b.csv", HEAD + "Ann,2026-01-02,44,11,11,11,11\nAnn,2026-01-03,45,11,11,12,11\n")
+    assert (second.rows_loaded, second.rows_updated) == (1, 1)
+    log = store.df("import_log")
+    assert log.loc[log.import_id == second.import_id, "rows_updated"].item() == 1
+    ssi = store.df_sql("select day, ssi from snapshots where rep_id = 1 order by day")[
+        "ssi"
+    ].tolist()
+    assert ssi == [44, 45]
+    with pytest.raises(Exception, match="undo those first"):
+        undo_import(store, first.import_id)
+    undo_import(store, second.import_id)
+    ssi = store.df_sql("select ssi from snapshots where rep_id = 1 order by day")["ssi"].tolist()
+    assert ssi == [40]
+    undo_import(store, first.import_id)
+    assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 0
+    # After undo the same content can be imported again.
+    again = load(
+        "a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-01-02,30,7.5,7.5,7.5,7.5\n"
+    )
+    assert again.imported_before is None and again.rows_loaded == 2
+
+
+def test_dry_run_writes_nothing(load, store):
+    before = table_state(store)
+    result = load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n", dry_run=True)
+    assert result.rows_loaded == 1 and result.import_id is None
+    assert table_state(store) == before
+
+
+def test_rep_moving_team_keeps_history(load, store):
+    load("a.csv", "Name,Team,Date,SSI\nAnn,East,2026-01-02,40\n")
+    load("b.csv", "Name,Team,Date,SSI\nAnn,West,2026-02-02,42\n")
+    teams = store.df_sql(
+        "select t.name from snapshots s join teams t using (team_id) order by day"
+    )["name"].tolist()
+    assert teams == ["East", "West"]
+
+
+def test_file_without_team_keeps_the_reps_team(load, store):
+    load("a.csv", "Name,Team,Date,SSI\nAnn,East,2026-01-02,40\n")
+    load("b.csv", "Name,Date,SSI\nAnn,2026-01-03,41\n")
+    teams = store.df_sql("select t.name from snapshots s join teams t using (team_id)")["name"]
+    assert set(teams) == {"East"}
+
+
+def test_earlier_schema_version_is_upgraded(tmp_path):
+    path = tmp_path / "old.duckdb"
+    version, name, sql = migrations()[0]
+    con = duckdb.connect(str(path))
+    con.execute(sql)
+    con.execute("insert into schema_version values (1, $n, now())", {"n": name})
+    con.execute("insert into teams (name) values ('East')")
+    con.execute("insert into reps (name) values ('Ann')")
+    con.execute(
+        "insert into snapshots (rep_id, day, team_id, ssi, import_id) values (1, date '2026-01-01', 1, 40, 1)"
+    )
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == migrations()[-1][0] >= 2
+        assert store.df_sql("select ssi from snapshots")["ssi"].tolist() == [40]
+        assert store.df_sql("select count(*) as n from metric_catalogue")["n"][0] > 10
+        assert store.df_sql("select count(*) as n from snapshot_history")["n"][0] == 0
+
+
+def test_locked_store_gives_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "locked.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(Exception, match="open in another program"):
+            Store(path)
+    finally:
+        holder.kill()
