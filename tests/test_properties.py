@@ -1,0 +1,118 @@
+"""Property tests: bounds, monotone estimates, order independence."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.errors import ImportRejectedError
+from dashboard.fields import PILLARS
+from dashboard.ingest import ImportOptions, import_file
+from dashboard.scoring import leaderboard
+from dashboard.scoring.config import load_config
+from dashboard.scoring.estimate import estimate_inputs, estimated_pillars
+from dashboard.store import Store
+
+D0 = date(2026, 3, 1)
+INPUT_METRICS = sorted({i["metric"] for i in load_config()["estimate"]["inputs"]} | {
+    i["denominator"] for i in load_config()["estimate"]["inputs"] if i.get("denominator")})  # fmt: skip
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def fresh_store(tmp_path_factory) -> Store:
+    return Store(tmp_path_factory.mktemp("p") / "p.duckdb")
+
+
+def load_text(store: Store, folder, text: str, **options):
+    path = folder / f"f{random.random()}.csv"
+    path.write_text(text)
+    return import_file(store, path, ImportOptions(**options))
+
+
+def estimate_for(tmp_path_factory, values: dict[str, float]) -> dict[str, float]:
+    store = fresh_store(tmp_path_factory)
+    folder = tmp_path_factory.mktemp("f")
+    load_text(store, folder, "name,date," + ",".join(values) + f"\nAnn,{D0}," +
+              ",".join(str(v) for v in values.values()) + "\n")  # fmt: skip
+    pillars = estimated_pillars(estimate_inputs(store, D0)).iloc[0]
+    store.close()
+    return {k: float(pillars[k]) for k in (*PILLARS, "ssi")}
+
+
+metric_values = st.fixed_dictionaries(
+    {m: st.integers(0, 400) for m in INPUT_METRICS if m not in ("profile_completeness",)}
+    | {"profile_completeness": st.integers(0, 100)}
+)
+
+
+@FAST
+@given(values=metric_values)
+def test_estimated_pillars_stay_within_bounds(tmp_path_factory, values):
+    est = estimate_for(tmp_path_factory, values)
+    assert all(0 <= est[p] <= 25 for p in PILLARS)
+    assert 0 <= est["ssi"] <= 100
+
+
+@FAST
+@given(values=metric_values, metric=st.sampled_from(INPUT_METRICS), extra=st.integers(1, 300))
+def test_raising_an_input_never_lowers_its_pillar(tmp_path_factory, values, metric, extra):
+    """Raising a count raises (or keeps) the input; for rates, raising the numerator does."""
+    denominators = {i.get("denominator") for i in load_config()["estimate"]["inputs"]}
+    if metric in denominators:  # raising a denominator is lowering a rate, not an input
+        return
+    higher = dict(values)
+    higher[metric] = (
+        min(values[metric] + extra, 100)
+        if metric == "profile_completeness"
+        else values[metric] + extra
+    )
+    low, high = estimate_for(tmp_path_factory, values), estimate_for(tmp_path_factory, higher)
+    for pillar in PILLARS:
+        assert high[pillar] >= low[pillar] - 1e-9
+
+
+score = st.floats(0, 25, allow_nan=False).map(lambda v: round(v, 2))
+
+
+@FAST
+@given(rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 20), score, score, score, score),
+                     min_size=1, max_size=25, unique_by=lambda r: (r[0], r[1])), seed=st.integers())  # fmt: skip
+def test_results_do_not_depend_on_row_order(tmp_path_factory, rows, seed):
+    lines = [f"Rep{r},T{r % 2},{D0 + timedelta(days=d)},{round(b + p + i + rl, 2)},{b},{p},{i},{rl}\n"
+             for r, d, b, p, i, rl in rows]  # fmt: skip
+    shuffled = lines[:]
+    random.Random(seed).shuffle(shuffled)
+    head = "name,team,date,ssi,brand,people,insights,relationships\n"
+    boards = []
+    for order in (lines, shuffled):
+        store = fresh_store(tmp_path_factory)
+        load_text(store, tmp_path_factory.mktemp("o"), head + "".join(order))
+        board = leaderboard(store, D0 + timedelta(days=20))
+        boards.append(board.drop(columns=["rep_id"]).sort_values("rep").reset_index(drop=True))
+        store.close()
+    assert boards[0].equals(boards[1])
+
+
+@FAST
+@given(values=st.lists(st.floats(-50, 150, allow_nan=False), min_size=5, max_size=5))
+def test_imported_scores_are_within_bounds_or_rejected(tmp_path_factory, values):
+    store = fresh_store(tmp_path_factory)
+    ssi, *pillars = [round(v, 3) for v in values]
+    text = (
+        f"name,date,ssi,brand,people,insights,relationships\nAnn,{D0},{ssi},"
+        + ",".join(map(str, pillars))
+        + "\n"
+    )
+    try:
+        load_text(store, tmp_path_factory.mktemp("b"), text)
+    except ImportRejectedError:
+        assert not (0 <= ssi <= 100 and all(0 <= p <= 25 for p in pillars))
+    else:
+        row = store.df_sql("select * from snapshots")
+        if len(row):
+            assert 0 <= row["ssi"][0] <= 100
+            assert all(0 <= row[p][0] <= 25 for p in PILLARS)
+    store.close()

@@ -1,0 +1,189 @@
+"""Scoring rules against hand-computed expectations."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.scoring import coaching_signals, estimate_agreement, leaderboard, movers
+from dashboard.scoring.advice import recommendations
+from dashboard.scoring.estimate import estimate_inputs, estimated_pillars
+
+D0 = date(2026, 1, 1)
+
+
+def template(rows) -> str:
+    """rows: (name, team, day offset from D0, ssi, pillar or (b, p, i, r))."""
+    out = "name,team,date,ssi,brand,people,insights,relationships\n"
+    for name, team, offset, ssi, pillars in rows:
+        if not isinstance(pillars, tuple):
+            pillars = (pillars,) * 4
+        out += (
+            f"{name},{team},{D0 + timedelta(days=offset)},{ssi},"
+            + ",".join(map(str, pillars))
+            + "\n"
+        )
+    return out
+
+
+def board_row(board, rep):
+    return board[board["rep"] == rep].iloc[0]
+
+
+def test_as_of_reading_across_gaps_and_change_against_as_of_dates(load, store):
+    load("a.csv", template([("Ann", "East", 0, 40, 10), ("Ann", "East", 5, 50, 12.5),
+                            ("Ann", "East", 20, 56, 14)]))  # fmt: skip
+    b = leaderboard(store, D0 + timedelta(days=11))
+    row = board_row(b, "Ann")
+    assert row["as_of"] == D0 + timedelta(days=5) and row["age_days"] == 6
+    assert row["ssi"] == 50 and not row["stale"]
+    assert row["ssi_change_7d"] == 10  # as of day 4 the reading was day 0's 40
+    row = board_row(leaderboard(store, D0 + timedelta(days=12)), "Ann")
+    assert row["ssi_change_7d"] == 0  # as of day 5 the reading is day 5's own
+    b = leaderboard(store, D0 + timedelta(days=35))
+    row = board_row(b, "Ann")
+    assert row["ssi_change_7d"] == 0  # no new reading since day 20
+    assert row["ssi_change_30d"] == 6  # as of day 5: 50
+    assert row["stale"]  # 15 days old with stale_after_days = 7
+
+
+def test_ranks_with_ties_and_top_percent(load, store):
+    load("a.csv", template([("Ann", "East", 0, 60, 15), ("Bob", "East", 0, 60, 15),
+                            ("Cid", "West", 0, 50, 12.5), ("Dee", "East", 0, 20, 5)]))  # fmt: skip
+    b = leaderboard(store, D0).set_index("rep")
+    assert b.loc[["Ann", "Bob", "Cid", "Dee"], "rank"].tolist() == [1, 1, 3, 4]
+    assert b.loc[["Ann", "Bob", "Dee"], "rank_team"].tolist() == [1, 1, 3]
+    assert b.loc["Ann", "top_pct_company"] == 25  # rank 1 of 4
+    assert b.loc["Dee", "top_pct_team"] == 100
+    assert b.loc["Cid", "top_pct_team"] == 100  # alone in West
+
+
+@pytest.mark.parametrize(
+    ("ssi", "band"),
+    [(29.9, "very poor"), (30, "low"), (50, "low"), (50.9, "low"), (51, "above average"),
+     (74.9, "above average"), (75, "top"), (100, "top")],
+)  # fmt: skip
+def test_band_boundaries(load, store, ssi, band):
+    load("a.csv", template([("Ann", "East", 0, ssi, ssi / 4)]))
+    assert board_row(leaderboard(store, D0), "Ann")["band"] == band
+
+
+@pytest.mark.parametrize(
+    ("pillars", "balanced", "weakest", "gap"),
+    [((15, 15, 15, 15), True, "brand", 0), ((20, 14.99, 15, 16), False, "people", 0.01),
+     ((25, 25, 25, 9), False, "relationships", 6)],
+)  # fmt: skip
+def test_balance_at_exactly_fifteen(load, store, pillars, balanced, weakest, gap):
+    load("a.csv", template([("Ann", "East", 0, sum(pillars), pillars)]))
+    row = board_row(leaderboard(store, D0), "Ann")
+    assert bool(row["balanced"]) is balanced
+    assert row["weakest_pillar"] == weakest
+    assert row["weakest_gap"] == pytest.approx(gap)
+    assert row["pillar_spread"] == pytest.approx(max(pillars) - min(pillars))
+
+
+def test_leaders_laggards_well_rounded(load, store):
+    load("a.csv", template([("Ann", "E", 0, 70.5, (17, 18, 17, 18.5)), ("Bob", "E", 0, 70, (20, 20, 20, 10)),
+                            ("Cid", "E", 0, 29.9, 7.475), ("Dee", "E", 0, 30, 7.5)]))  # fmt: skip
+    b = leaderboard(store, D0).set_index("rep")
+    assert b["leader"].to_dict() == {"Ann": True, "Bob": False, "Cid": False, "Dee": False}
+    assert b["laggard"].to_dict() == {"Ann": False, "Bob": False, "Cid": True, "Dee": False}
+    assert b["well_rounded"].to_dict() == {"Ann": True, "Bob": False, "Cid": False, "Dee": False}
+
+
+def test_forecast_on_a_known_straight_line(load, store):
+    # 40 + 0.5 a day for 56 days: 67.5 on day 55, so 70 is reached 5 days later.
+    load("a.csv", template([("Ann", "E", t, 40 + 0.5 * t, (40 + 0.5 * t) / 4) for t in range(56)]))
+    row = board_row(leaderboard(store, D0 + timedelta(days=55)), "Ann")
+    assert row["slope_per_week"] == pytest.approx(3.5)
+    assert row["forecast_status"] == "on track"
+    assert row["forecast_date"] == D0 + timedelta(days=60)
+    assert row["rolling_7d"] == pytest.approx(sum(40 + 0.5 * t for t in range(49, 56)) / 7)
+
+
+@pytest.mark.parametrize("step", [0.0, -0.3])
+def test_no_forecast_on_flat_or_falling_line(load, store, step):
+    load(
+        "a.csv", template([("Ann", "E", t, 60 + step * t, (60 + step * t) / 4) for t in range(40)])
+    )
+    row = board_row(leaderboard(store, D0 + timedelta(days=39)), "Ann")
+    assert row["forecast_status"] == "not on the current trend"
+    assert pd.isna(row["forecast_date"])
+
+
+def test_forecast_beyond_horizon_is_not_on_trend(load, store):
+    load("a.csv", template([("Ann", "E", t, 30 + 0.01 * t, 7.5) for t in range(40)]))
+    row = board_row(leaderboard(store, D0 + timedelta(days=39)), "Ann")
+    assert row["forecast_status"] == "not on the current trend"
+
+
+def test_coaching_signals(load, store):
+    rows = [("Fal", "E", 28 - 7 * w, 60 - 3 * (3 - w), 15) for w in range(4)]  # falls each week
+    rows += [("Sil", "E", 0, 50, 12.5), ("Sil", "E", 10, 50, 12.5)]  # silent from day 10
+    rows += [("Drp", "E", 21, 60, 15), ("Drp", "E", 28, 52, (9, 15, 14, 14))]
+    load("a.csv", template(rows))
+    as_of = D0 + timedelta(days=28)
+    b = leaderboard(store, as_of)
+    sig = coaching_signals(store, b, as_of)
+    got = {(r.rep, r.signal) for r in sig.itertuples()}
+    assert got == {("Fal", "falling"), ("Sil", "no recent reading"), ("Drp", "sharp drop"),
+                   ("Drp", "weak pillar")}  # fmt: skip
+    assert "brand 9.0" in sig[sig.signal == "weak pillar"].detail.item()
+
+
+def test_movers(load, store):
+    load("a.csv", template([("Up", "E", 0, 40, 10), ("Up", "E", 30, 48, 12), ("Dn", "W", 0, 50, 12.5),
+                            ("Dn", "W", 30, 45, 11.25), ("Eq", "W", 0, 30, 7.5), ("Eq", "W", 30, 30, 7.5)]))  # fmt: skip
+    rises, falls = movers(store, D0 + timedelta(days=30), days=30)
+    assert rises[["rep", "change"]].values.tolist() == [["Up", 8]]
+    assert falls[["rep", "change"]].values.tolist() == [["Dn", -5]]
+
+
+def activity_csv(values: dict[str, float], day: date = D0) -> str:
+    return (
+        "name,date,"
+        + ",".join(values)
+        + f"\nAnn,{day},"
+        + ",".join(map(str, values.values()))
+        + "\n"
+    )
+
+
+def test_estimate_contributions_hand_computed(load, store):
+    load("act.csv", activity_csv({"posts": 4, "profile_completeness": 100, "connections": 3000,
+                                  "invitations_sent": 10, "invitations_accepted": 6}))  # fmt: skip
+    inputs = estimate_inputs(store, D0).set_index("input")
+    k = 2.5
+    posts_level = (1 - math.exp(-k * 4 / 8)) / (1 - math.exp(-k))
+    assert inputs.loc["posts", "level"] == pytest.approx(posts_level)
+    assert inputs.loc["posts", "points"] == pytest.approx(25 * 0.35 * posts_level)
+    assert inputs.loc["profile_completeness", "points"] == pytest.approx(25 * 0.40)
+    assert inputs.loc["invitation_acceptance_rate", "value"] == pytest.approx(60)
+    assert inputs.loc["invitation_acceptance_rate", "level"] == 1.0
+    est = estimated_pillars(inputs.reset_index()).iloc[0]
+    assert est["brand"] == pytest.approx(25 * (0.40 + 0.35 * posts_level))
+    assert est["ssi"] == pytest.approx(est[["brand", "people", "insights", "relationships"]].sum())
+    recs = recommendations({"brand": 10, "people": 5, "insights": 20, "relationships": 20},
+                           inputs.reset_index())  # fmt: skip
+    gains = [r["expected_gain"] for r in recs]
+    assert gains == sorted(gains, reverse=True) and recs[0]["pillar"] in ("brand", "people")
+
+
+def test_recommendations_without_estimate_use_weakest_pillars():
+    recs = recommendations({"brand": 20, "people": 8, "insights": 12, "relationships": 16})
+    assert [r["pillar"] for r in recs][:1] == ["people"]
+    assert {r["pillar"] for r in recs} == {"people", "insights"}
+    assert all(r["expected_gain"] is None for r in recs)
+
+
+def test_agreement_between_reported_and_estimated():
+    reported = pd.DataFrame({"rep_id": [1, 2, 3, 4], "ssi": [20.0, 40.0, 60.0, 80.0]})
+    estimated = pd.DataFrame({"rep_id": [1, 2, 3, 5], "ssi": [25.0, 35.0, 70.0, 10.0]})
+    got = estimate_agreement(reported, estimated)
+    assert got["reps"] == 3
+    assert got["rank_correlation"] == pytest.approx(1.0)
+    assert got["mean_gap"] == pytest.approx((5 - 5 + 10) / 3)
+    assert got["mean_abs_gap"] == pytest.approx(20 / 3)
