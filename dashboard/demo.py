@@ -88,7 +88,9 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
     level = start[:, None] + progress + walk + weekly - _holiday_dip(calendar)[None, :]
     level = np.clip(level, 4, 96)
     split = profile[:, :, None] * 4 * level[:, None, :] / 1.0
-    pillars = np.clip(split / 4 * (1 + rng.normal(0, 0.04, size=split.shape)), 0, 25)
+    raw = split / 4 * (1 + rng.normal(0, 0.04, size=split.shape))
+    # A soft ceiling: strong pillars approach 25 without piling up at exactly 25.
+    pillars = np.clip(np.where(raw < 20, raw, 20 + 5 * np.tanh((raw - 20) / 5)), 0, 25)
     pillars = np.round(pillars, 2)
     ssi = np.round(pillars.sum(axis=1), 1)
 

@@ -45,7 +45,8 @@ def averages_over_time(
 def band_distribution(averages: pd.DataFrame, team: str = "Company") -> pd.DataFrame:
     """Long form (day, band, reps, share) of one team's band counts, for a stacked chart."""
     part = averages[averages["team"] == team]
-    long = part.melt("day", list(BAND_COLUMNS), var_name="band", value_name="reps")
+    long = part[["day", *BAND_COLUMNS]].melt("day", var_name="band", value_name="count")
+    long = long.rename(columns={"count": "reps"})
     long["band"] = long["band"].map(BAND_COLUMNS)
     totals = long.groupby("day")["reps"].transform("sum")
     long["share"] = long["reps"] / totals.where(totals > 0)

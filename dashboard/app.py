@@ -1,0 +1,22 @@
+"""The Streamlit entry point: page setup and navigation only."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboard/app.py` puts dashboard/ on the path; the package needs its parent.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+st.set_page_config(
+    page_title="Social Selling Index", page_icon=":material/insights:", layout="wide"
+)
+
+pages = [
+    st.Page("pages/team_review.py", title="Team review", icon=":material/groups:", default=True),
+    st.Page("pages/self_check.py", title="Rep self-check", icon=":material/person:",
+            url_path="me"),
+    st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
+    st.Page("pages/about.py", title="About the scores", icon=":material/help:", url_path="about"),
+]  # fmt: skip
+st.navigation(pages).run()

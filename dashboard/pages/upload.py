@@ -1,0 +1,114 @@
+"""Upload: check files, fix the column mapping, import with progress, undo."""
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import DATA_DIR, ui
+from dashboard.errors import DashboardError
+from dashboard.ingest import undo_import
+from dashboard.views import uploads
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "ssi-dashboard-uploads"
+
+st.title("Upload")
+st.markdown(
+    "Accepted: team SSI or usage exports (CSV, TSV, XLSX; one row per person), a personal "
+    "SSI history from a tracker, the SSI page's JSON, and our template. Files with any error "
+    "are not imported at all; warnings do not block."
+)
+with ui.friendly_errors():
+    t1, t2 = st.columns([1, 3])
+    template = (DATA_DIR / "samples" / "template.csv").read_bytes()
+    t1.download_button("Download the template", template, "ssi_template.csv", "text/csv")
+    t2.caption("Template columns: date, name, email, team, ssi, brand, people, insights, "
+               "relationships, industry_rank, network_rank. One row per person per day.")  # fmt: skip
+
+    with st.expander("For files that do not say who, which team or which day"):
+        o = st.columns(3)
+        rep = o[0].text_input("Person (for one-person files)", key="opt_rep")
+        team = o[1].text_input("Team (for rows without one)", key="opt_team")
+        day = o[2].date_input("Date (for files without a date column)", value=None, key="opt_day")
+
+    files = st.file_uploader("Files to import", accept_multiple_files=True, key="files",
+                             type=["csv", "tsv", "txt", "xlsx", "json"])  # fmt: skip
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    checked = []
+    for upload in files or []:
+        data = upload.getvalue()
+        path = UPLOAD_DIR / (
+            hashlib.sha256(data).hexdigest()[:24] + Path(upload.name).suffix.lower()
+        )
+        if not path.exists():
+            path.write_bytes(data)
+        overrides = st.session_state.setdefault("mappings", {}).get(upload.name, {})
+        check = ui.cached(uploads.check_file, str(path), upload.name, rep, team, day,
+                          tuple(sorted(overrides.items())))  # fmt: skip
+        checked.append((upload.name, path, check, overrides))
+        with st.container(border=True):
+            st.markdown(f"#### {ui.md_text(upload.name)}")
+            if check.ok:
+                res = check.result
+                st.markdown(f"Detected: **{ui.md_text(res.format)}**. " +
+                            "; ".join(ui.md_text(n) for n in res.notes) + ".")  # fmt: skip
+                if res.imported_before is not None:
+                    st.info(
+                        f"Imported before (import #{res.imported_before}); importing again changes nothing."
+                    )
+                else:
+                    st.markdown(f"Would load {res.rows_loaded} new, update {res.rows_updated}, "
+                                f"skip {res.rows_skipped} of {res.rows_read} rows.")  # fmt: skip
+            else:
+                st.error(f"{check.total_errors} error(s): this file would not be imported. "
+                         "Fix the file, or the mapping below, and upload it again.")  # fmt: skip
+            original = uploads.columns_of(check, path)
+            edited = st.data_editor(
+                original, hide_index=True, key=f"map_{upload.name}", disabled=["column", "header", "how"],
+                column_config={"field": st.column_config.SelectboxColumn(
+                    "Read as", options=uploads.FIELD_CHOICES, help="Choose a field for headers it does not know")},
+            )  # fmt: skip
+            changed = uploads.mapping_overrides(edited, original)
+            if changed and changed != overrides:
+                st.session_state["mappings"][upload.name] = {**overrides, **changed}
+                st.rerun()
+            problems = uploads.problems_table(check.errors, "error")
+            if check.ok:
+                problems = uploads.problems_table(check.result.warnings, "warning")
+            if len(problems):
+                st.dataframe(problems, hide_index=True, key=f"problems_{upload.name}")
+            with st.expander("Preview"):
+                st.dataframe(uploads.preview(path, upload.name), hide_index=True)
+
+    ready = [c for c in checked if c[2].ok and c[2].result.imported_before is None]
+    if checked:
+        go = st.button(
+            f"Import {len(ready)} file(s)", type="primary", disabled=not ready, key="import"
+        )
+        if go:
+            bar = st.progress(0.0, text="Importing")
+            for i, (name, path, _, overrides) in enumerate(ready, start=1):
+                try:
+                    result = uploads.run_import(
+                        ui.get_store(), str(path), name, rep, team, day, overrides
+                    )
+                    st.success(result.summary())
+                except DashboardError as exc:
+                    st.error(f"{name}: {exc}")
+                bar.progress(i / len(ready), text=f"Imported {i} of {len(ready)}")
+
+    st.subheader("Import history")
+    log = ui.cached(uploads.import_log)
+    if log.empty:
+        st.caption("No imports yet.")
+    else:
+        st.dataframe(log, hide_index=True, key="history")
+        loaded = log[log["status"] == "loaded"]
+        u1, u2 = st.columns([2, 1])
+        target = u1.selectbox("Undo an import", loaded["import_id"].tolist(), index=None,
+                              format_func=lambda i: f"#{i} {loaded.set_index('import_id').loc[i, 'file_name']}",
+                              placeholder="Choose an import", key="undo_id")  # fmt: skip
+        if u2.button("Undo", disabled=target is None, key="undo"):
+            st.success(undo_import(ui.get_store(), int(target)))
+            st.rerun()

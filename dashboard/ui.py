@@ -1,0 +1,104 @@
+"""Streamlit glue shared by the pages: the cached store, cached results, URL state, errors.
+
+The store is opened once per server process (``st.cache_resource``); each query runs on its
+own cursor inside the store. Results are cached with the store's write generation in the
+key, so an import or an undo invalidates them at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.errors import DashboardError
+from dashboard.store import Store, resolve_db_path
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    return _open_store(str(resolve_db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(qualname: str, path: str, generation: int, args: tuple, kwargs: tuple) -> Any:
+    module, _, name = qualname.partition(":")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(_open_store(path), *args, **dict(kwargs))
+
+
+def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(store, *args, **kwargs)``, cached until the store is next written to."""
+    store = get_store()
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _cached(f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation, args,
+                   tuple(sorted(kwargs.items())))  # fmt: skip
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Show the app's own errors as a message, never as a traceback."""
+    try:
+        yield
+    except DashboardError as exc:
+        st.error(str(exc))
+
+
+# -- the store facts pages need --------------------------------------------
+def team_names(store: Store) -> list[str]:
+    return [r[0] for r in store.rows("teams_with_data")]
+
+
+def date_range(store: Store) -> tuple[date | None, date | None]:
+    first, last = store.rows("date_range")[0]
+    return first, last
+
+
+def rep_names(store: Store) -> pd.DataFrame:
+    return store.df("rep_names")
+
+
+# -- URL state ---------------------------------------------------------------
+def param_date(name: str, default: date | None) -> date | None:
+    try:
+        return date.fromisoformat(st.query_params.get(name, ""))
+    except ValueError:
+        return default
+
+
+def param_int(name: str) -> int | None:
+    try:
+        return int(st.query_params.get(name, ""))
+    except ValueError:
+        return None
+
+
+def md_text(text: object) -> str:
+    """User text made inert inside st.markdown: no links, images, HTML or emphasis."""
+    out = str(text)
+    for ch in "\\`*_{}[]()#+-.!|<>~$":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return missing
+    return pattern.format(value)
+
+
+def empty_store_message() -> None:
+    st.info(
+        "The store has no SSI readings yet. Upload a team export, a tracker history or the "
+        "SSI page JSON on the Upload page, or run `python -m dashboard demo` for demo data."
+    )
+    st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload:")

@@ -1,0 +1,135 @@
+"""The manager's team review: KPIs, leaderboard, balance, trends, movers, signals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.scoring import (
+    averages_over_time,
+    band_distribution,
+    coaching_signals,
+    leaderboard,
+    movers,
+    team_comparison,
+)
+from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.trends import sparklines
+from dashboard.store import Store
+
+PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "18 months": 548}
+PAGE_SIZE = 40  # reps per page in per-rep charts
+
+
+@dataclass
+class Kpis:
+    average_ssi: float | None
+    average_change_7d: float | None
+    leaders: int
+    laggards: int
+    share_balanced: float | None
+    stale: int
+    reps: int
+
+
+def kpis(board: pd.DataFrame, previous: pd.DataFrame) -> Kpis:
+    """Headline numbers; the 7-day change compares the average now with the average a week ago."""
+    if board.empty:
+        return Kpis(None, None, 0, 0, None, 0, 0)
+    avg = float(board["ssi"].mean())
+    change = None if previous.empty else avg - float(previous["ssi"].mean())
+    return Kpis(
+        average_ssi=avg,
+        average_change_7d=change,
+        leaders=int(board["leader"].sum()),
+        laggards=int(board["laggard"].sum()),
+        share_balanced=float(board["balanced"].fillna(False).astype(bool).mean()),
+        stale=int(board["stale"].sum()),
+        reps=len(board),
+    )
+
+
+@dataclass
+class TeamReview:
+    as_of: date | None
+    teams: list[str]
+    kpis: Kpis
+    board: pd.DataFrame
+    averages: pd.DataFrame
+    groups: list[str]
+    rises: pd.DataFrame
+    falls: pd.DataFrame
+    signals: pd.DataFrame
+    comparison: pd.DataFrame
+
+    @property
+    def focus(self) -> str:
+        """The group the single-group charts show: the one chosen team, else the company."""
+        return self.teams[0] if len(self.teams) == 1 else "Company"
+
+    def bands(self) -> pd.DataFrame:
+        return band_distribution(self.averages, self.focus)
+
+    def radar_series(self) -> dict[str, dict[str, float]]:
+        """Latest average pillars of each shown group (at most 4) and of the company."""
+        from dashboard.fields import PILLARS
+
+        last = self.averages[self.averages["day"] == self.averages["day"].max()]
+        series = {}
+        for group in dict.fromkeys([*self.groups[:4], "Company"]):
+            row = last[last["team"] == group]
+            if not row.empty:
+                series[group] = {p: float(row[p].iloc[0]) for p in PILLARS}
+        return series
+
+
+def team_review(
+    store: Store, teams: list[str], as_of: date | None, period_days: int,
+    config: ScoringConfig | None = None,
+) -> TeamReview:  # fmt: skip
+    config = config or load_config()
+    board = leaderboard(store, as_of, teams=teams, config=config)
+    if as_of is None:
+        from dashboard.scoring import default_as_of
+
+        as_of = default_as_of(store)
+    if as_of is None:
+        empty = pd.DataFrame()
+        return TeamReview(
+            None, teams, kpis(board, board), board, empty, [], empty, empty, empty, empty
+        )
+    previous = leaderboard(store, as_of - timedelta(days=7), teams=teams, config=config)
+    averages = averages_over_time(store, as_of - timedelta(days=period_days - 1), as_of, config)
+    all_board = leaderboard(store, as_of, config=config)
+    groups = teams or sorted(all_board["team"].unique().tolist())
+    rises, falls = movers(store, as_of, teams=teams or None, config=config)
+    signals = coaching_signals(store, board, as_of, config)
+    compared = team_comparison(board if len(teams) != 1 else all_board)
+    return TeamReview(as_of, teams, kpis(board, previous), board, averages, groups, rises, falls,
+                      signals, compared)  # fmt: skip
+
+
+def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    lines = sparklines(store, as_of, 90)
+    out = board.copy()
+    out["ssi_trend"] = out["rep_id"].map(lambda r: lines.get(r, []))
+    return out
+
+
+def page_of(board: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> pd.DataFrame:
+    """Rows of one page (1-based), in leaderboard order: per-rep charts stay readable."""
+    start = (max(page, 1) - 1) * size
+    return board.iloc[start : start + size]
+
+
+def page_count(board: pd.DataFrame, size: int = PAGE_SIZE) -> int:
+    return max(1, -(-len(board) // size))
+
+
+LEADERBOARD_COLUMNS = [
+    "rank", "rep", "team", "ssi", "brand", "people", "insights", "relationships",
+    "ssi_change_7d", "ssi_change_30d", "band", "balanced", "weakest_pillar", "ssi_trend",
+    "top_pct_team", "as_of", "stale",
+]  # fmt: skip

@@ -1,0 +1,125 @@
+"""Upload flow helpers: preview, mapping choices and result tables, without Streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.errors import ImportRejectedError, Problem
+from dashboard.fields import FIELDS
+from dashboard.ingest import ImportOptions, ImportResult, import_file
+from dashboard.ingest.mapping import IGNORE, map_columns
+from dashboard.ingest.sources import open_source
+from dashboard.store import Store
+
+FIELD_CHOICES = ["", IGNORE, *[f.name for f in FIELDS]]
+
+
+def preview(path: Path, name: str, rows: int = 10) -> pd.DataFrame:
+    """The first rows as the importer will read them, under the file's own headers."""
+    source = open_source(path, name, path.read_bytes()[:4096])
+    try:
+        if source.frame is not None:
+            body = source.frame.drop(columns=["line"]).head(rows)
+        else:
+            import csv
+
+            with open(source.csv_path, encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh, delimiter=source.delimiter)
+                lines = [r for _, r in zip(range(source.header_line + rows), reader, strict=False)]
+            body = pd.DataFrame(lines[source.header_line :])
+        body = body.iloc[:, : len(source.headers)]
+        body.columns = _unique(source.headers[: body.shape[1]])
+        return body.astype(str)
+    finally:
+        source.close()
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        h = h or "(blank)"
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out
+
+
+def problems_table(problems: list[Problem], kind: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "kind": kind,
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "value": p.value,
+                "message": p.message,
+            }
+            for p in problems
+        ],  # fmt: skip
+        columns=["kind", "file", "line", "column", "value", "message"],
+    )
+
+
+def mapping_table(columns) -> pd.DataFrame:
+    return pd.DataFrame(
+        [c.as_dict() for c in columns], columns=["column", "header", "field", "how"]
+    )
+
+
+def mapping_overrides(edited: pd.DataFrame, original: pd.DataFrame) -> dict[str, str]:
+    """Header -> field for the rows a person changed in the mapping editor."""
+    out = {}
+    for (_, new), (_, old) in zip(edited.iterrows(), original.iterrows(), strict=True):
+        chosen = new["field"] or ""
+        if chosen != (old["field"] or ""):
+            out[str(new["header"])] = chosen or IGNORE
+    return out
+
+
+@dataclass
+class FileCheck:
+    """A dry run of one file: what would happen, or why it would be rejected."""
+
+    name: str
+    result: ImportResult | None
+    errors: list[Problem]
+    total_errors: int
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def check_file(store: Store, path: str, name: str, rep: str | None, team: str | None,
+               day: date | None, mapping: tuple[tuple[str, str], ...]) -> FileCheck:  # fmt: skip
+    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
+                            dry_run=True, file_name=name)  # fmt: skip
+    try:
+        return FileCheck(name, import_file(store, Path(path), options), [], 0)
+    except ImportRejectedError as exc:
+        return FileCheck(name, None, exc.problems, exc.total)
+
+
+def run_import(store: Store, path: str, name: str, rep: str | None, team: str | None,
+               day: date | None, mapping: dict[str, str]) -> ImportResult:  # fmt: skip
+    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
+                            file_name=name)  # fmt: skip
+    return import_file(store, Path(path), options)
+
+
+def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:
+    """The mapping table for the editor, also for a rejected file (from its headers)."""
+    if check.result is not None:
+        return mapping_table(check.result.columns)
+    source = open_source(path, check.name, path.read_bytes()[:4096])
+    source.close()
+    return mapping_table(map_columns(source.headers, {}))
+
+
+def import_log(store: Store) -> pd.DataFrame:
+    return store.df("import_log")
