@@ -51,7 +51,7 @@ class DemoData:
 
 def _holiday_dip(days: pd.DatetimeIndex) -> np.ndarray:
     """Points lost around year end and in mid-August, when people are away."""
-    doy = days.dayofyear.to_numpy()
+    doy = days.day_of_year.to_numpy()
     year_end = np.exp(-(((doy + 10) % 365 - 10) ** 2) / 40.0)  # peaks on 1 January
     summer = np.exp(-((doy - 225) ** 2) / 60.0)
     return 3.0 * year_end + 1.8 * summer
@@ -83,7 +83,7 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
     )
     walk = np.cumsum(rng.normal(0, 0.35, size=(n, t)), axis=1)
     walk -= np.linspace(0, 1, t)[None, :] * walk[:, -1:] * 0.6  # keep drift modest
-    weekday = calendar.dayofweek.to_numpy()
+    weekday = calendar.day_of_week.to_numpy()
     weekly = np.where(weekday >= 5, -0.6, 0.25)[None, :]
     level = start[:, None] + progress + walk + weekly - _holiday_dip(calendar)[None, :]
     level = np.clip(level, 4, 96)

@@ -1,0 +1,144 @@
+"""AppTest for every page: runs on the demo and on an empty store; numbers match scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import DEMO_END, snapshot_count
+from dashboard.scoring import leaderboard
+from dashboard.scoring.summary import rep_summary
+from dashboard.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PAGES = ["pages/team_review.py", "pages/self_check.py", "pages/upload.py", "pages/about.py"]
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    if page != PAGES[0]:
+        at.run()
+        at.switch_page(page)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.fixture
+def demo_app(demo_store, monkeypatch):
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
+    return demo_store
+
+
+@pytest.fixture
+def empty_app(tmp_path, monkeypatch):
+    path = tmp_path / "empty.duckdb"
+    Store(path).close()
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
+    return path
+
+
+def metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo_store(demo_app, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_store(empty_app, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    if page in PAGES[:2]:
+        assert any("no SSI readings yet" in i.value for i in at.info)
+
+
+def test_team_review_numbers_equal_the_scoring_layer(demo_app):
+    at = open_page(PAGES[0])
+    board = leaderboard(demo_app, DEMO_END)
+    assert metric(at, "Average SSI").value == f"{board['ssi'].mean():.1f}"
+    assert metric(at, "Leaders (SSI above 70)").value == str(int(board["leader"].sum()))
+    assert metric(at, "Laggards (SSI below 30)").value == str(int(board["laggard"].sum()))
+    shown = next(d for d in at.dataframe if "rank" in d.value.columns).value
+    assert shown["rep"].tolist() == board["rep"].tolist()
+    assert shown["ssi"].round(6).tolist() == board["ssi"].round(6).tolist()
+
+
+def test_team_filter_is_read_from_and_kept_in_the_url(demo_app):
+    board = leaderboard(demo_app, DEMO_END)
+    team = board["team"].iloc[0]
+    at = open_page(PAGES[0], {"team": team, "period": "30 days"})
+    shown = next(d for d in at.dataframe if "rank" in d.value.columns).value
+    assert set(shown["team"]) == {team}
+    assert len(shown) == (board["team"] == team).sum()
+    assert at.query_params["team"] == [team] or at.query_params["team"] == team
+    assert at.query_params["period"] in ("30 days", ["30 days"])
+
+
+def test_self_check_shows_the_reps_numbers(demo_app):
+    board = leaderboard(demo_app, DEMO_END)
+    rep_id = int(board["rep_id"].iloc[2])
+    at = open_page(PAGES[1], {"rep": str(rep_id)})
+    assert not at.exception
+    expected = rep_summary(demo_app, rep_id, DEMO_END)["reading"]
+    assert metric(at, "SSI").value == f"{expected['ssi']:.1f}"
+    assert metric(at, "Top % of your team").value == f"Top {expected['top_pct_team']}%"
+
+
+def test_self_check_form_rejects_out_of_range_values(demo_app):
+    at = open_page(PAGES[1])
+    before = snapshot_count(demo_app)
+    at.text_input(key="rec_name").set_value("Ava Adams")
+    at.number_input(key="rec_ssi").set_value(120.0)
+    at.number_input(key="rec_brand").set_value(30.0)
+    at.button[0].click().run()  # the form's submit button
+    assert at.error and "not saved" in at.error[0].value
+    errors = at.dataframe[-1].value
+    assert set(errors["column"]) == {"ssi", "brand"}
+    assert snapshot_count(demo_app) == before
+
+
+def test_self_check_form_saves_a_valid_reading(demo_app):
+    at = open_page(PAGES[1])
+    at.text_input(key="rec_name").set_value("New Person")
+    at.number_input(key="rec_ssi").set_value(48.0)
+    for p in ("brand", "people", "insights", "relationships"):
+        at.number_input(key=f"rec_{p}").set_value(12.0)
+    at.button[0].click().run()
+    assert not at.error and "loaded 1 new" in at.success[0].value
+    assert demo_app.df_sql("select count(*) as n from reps where name = 'New Person'")["n"][0] == 1
+
+
+def test_upload_imports_a_file_and_the_leaderboard_changes(demo_app):
+    day = DEMO_END.isoformat()
+    csv = (f"Name,Team,Date,SSI,Brand,People,Insights,Relationships\n"
+           f"Upload Tester,Mid-Market,{day},99,24.75,24.75,24.75,24.75\n").encode()  # fmt: skip
+    at = open_page(PAGES[2])
+    at.file_uploader(key="files").set_value(("upload.csv", csv, "text/csv")).run()
+    assert not at.exception
+    assert any("Team SSI export" in m.value for m in at.markdown)
+    at.button(key="import").click().run()
+    assert any("loaded 1 new" in s.value for s in at.success)
+    board = leaderboard(demo_app, DEMO_END)
+    assert board.iloc[0]["rep"] == "Upload Tester" and board.iloc[0]["rank"] == 1
+    team = open_page(PAGES[0])
+    shown = next(d for d in team.dataframe if "rank" in d.value.columns).value
+    assert shown.iloc[0]["rep"] == "Upload Tester"
+
+
+def test_upload_shows_errors_with_line_numbers_and_imports_nothing(demo_app):
+    before = snapshot_count(demo_app)
+    bad = b"Name,Date,SSI\nAnn,2026-11-20,40\nBob,2026-11-20,140\n"
+    at = open_page(PAGES[2])
+    at.file_uploader(key="files").set_value(("bad.csv", bad, "text/csv")).run()
+    assert any("would not be imported" in e.value for e in at.error)
+    table = next(d.value for d in at.dataframe if "line" in d.value.columns)
+    assert table.iloc[0][["line", "column", "value"]].tolist() == [3, "SSI", "140"]
+    assert at.button(key="import").disabled
+    assert snapshot_count(demo_app) == before
