@@ -1,4 +1,8 @@
-"""The Streamlit entry point: page setup and navigation only."""
+"""The Streamlit entry point: page setup and navigation only.
+
+The page scripts live in app_pages/, not pages/: Streamlit would otherwise also serve a
+pages/ folder beside this script as old-style pages, bypassing this navigation.
+"""
 
 import sys
 from pathlib import Path
@@ -13,10 +17,10 @@ st.set_page_config(
 )
 
 pages = [
-    st.Page("pages/team_review.py", title="Team review", icon=":material/groups:", default=True),
-    st.Page("pages/self_check.py", title="Rep self-check", icon=":material/person:",
+    st.Page("app_pages/team_review.py", title="Team review", icon=":material/groups:", default=True),
+    st.Page("app_pages/self_check.py", title="Rep self-check", icon=":material/person:",
             url_path="me"),
-    st.Page("pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
-    st.Page("pages/about.py", title="About the scores", icon=":material/help:", url_path="about"),
+    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
+    st.Page("app_pages/about.py", title="About the scores", icon=":material/help:", url_path="about"),
 ]  # fmt: skip
 st.navigation(pages).run()

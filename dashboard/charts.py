@@ -70,10 +70,13 @@ def ssi_gauge(ssi: float, band: str, change_7d: float | None) -> go.Figure:
 def pillar_comparison(rows: dict[str, dict[str, float | None]]) -> go.Figure:
     """Grouped bars: each pillar (0-25) for you, team, company, and the other groups given."""
     fig = go.Figure()
-    shades = ["#1f2937", "#6b7280", "#9ca3af", "#c7ccd4", "#e5e7eb"]
-    for shade, (who, values) in zip(shades, rows.items(), strict=False):
+    # The person's own bars wear the pillar colours; the groups beside them are greys.
+    shades = ["#4b5563", "#9ca3af", "#d1d5db", "#e5e7eb"]
+    for i, (who, values) in enumerate(rows.items()):
+        color = [PILLAR_COLORS[p] for p in PILLARS] if i == 0 else shades[(i - 1) % len(shades)]
         fig.add_bar(name=who, x=[PILLAR_SHORT[p] for p in PILLARS],
-                    y=[values.get(p) for p in PILLARS], marker_color=shade,
+                    y=[values.get(p) for p in PILLARS], marker_color=color,
+                    marker_line={"color": "#111", "width": 1 if i == 0 else 0},
                     hovertemplate="%{x}: %{y:.1f}<extra>" + who + "</extra>")  # fmt: skip
     fig.add_hline(y=15, line_dash="dash", line_color="#b91c1c", annotation_text="balance line 15")
     fig.update_yaxes(range=PILLAR_RANGE, title="points (0-25)")

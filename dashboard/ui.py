@@ -101,4 +101,4 @@ def empty_store_message() -> None:
         "The store has no SSI readings yet. Upload a team export, a tracker history or the "
         "SSI page JSON on the Upload page, or run `python -m dashboard demo` for demo data."
     )
-    st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload:")
+    st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload:")

@@ -5,15 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_END, snapshot_count
 from streamlit.testing.v1 import AppTest
 
-from conftest import DEMO_END, snapshot_count
 from dashboard.scoring import leaderboard
 from dashboard.scoring.summary import rep_summary
 from dashboard.store import Store
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-PAGES = ["pages/team_review.py", "pages/self_check.py", "pages/upload.py", "pages/about.py"]
+PAGES = [
+    "app_pages/team_review.py",
+    "app_pages/self_check.py",
+    "app_pages/upload.py",
+    "app_pages/about.py",
+]
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:

@@ -66,7 +66,7 @@ with ui.friendly_errors():
     st.caption("Click a column header to sort; choose a row to open that rep's self-check.")
     if picked.selection.rows:
         chosen = board.iloc[picked.selection.rows[0]]
-        st.switch_page("pages/self_check.py",
+        st.switch_page("app_pages/self_check.py",
                        query_params={"rep": str(chosen["rep_id"]), "as_of": as_of.isoformat()})  # fmt: skip
 
     export = board[LEADERBOARD_KEYS]

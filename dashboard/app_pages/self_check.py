@@ -111,12 +111,14 @@ with ui.friendly_errors():
     st.subheader("Record today's SSI by hand")
     with st.form("record", clear_on_submit=False):
         name_default = labels.get(rep_id, "").rsplit(" (", 1)[0] if rep_id else ""
-        c = st.columns(6)
+        c = st.columns(3)
         name = c[0].text_input("Your name", value=name_default, key="rec_name")
         day = c[1].date_input("Date", value=date.today(), key="rec_day")
-        ssi = c[2].number_input("SSI (0-100)", value=None, step=0.1, key="rec_ssi")
-        values = {p: c[3 + i % 3].number_input(f"{PILLAR_LABELS[p]} (0-25)", value=None, step=0.1,
-                                               key=f"rec_{p}") for i, p in enumerate(PILLARS)}  # fmt: skip
+        ssi = c[2].number_input("SSI (0-100)", value=None, step=0.1, key="rec_ssi",
+                                help="Leave empty to use the sum of the pillars")  # fmt: skip
+        c = st.columns(4)
+        values = {p: c[i].number_input(f"{PILLAR_LABELS[p]} (0-25)", value=None, step=0.1,
+                                       key=f"rec_{p}") for i, p in enumerate(PILLARS)}  # fmt: skip
         submitted = st.form_submit_button("Save reading")
     if submitted:
         team = summary["team"] if summary else None
