@@ -223,10 +223,15 @@ def reps_trend(histories: dict[str, pd.DataFrame]) -> go.Figure:
 
 
 def team_bars(comparison: pd.DataFrame) -> go.Figure:
+    """Horizontal stacked bars, so team names are read in full."""
     fig = go.Figure()
     for p in PILLARS:
-        fig.add_bar(name=PILLAR_SHORT[p], x=comparison["team"], y=comparison[p],
-                    marker_color=PILLAR_COLORS[p])  # fmt: skip
+        fig.add_bar(name=PILLAR_SHORT[p], y=comparison["team"], x=comparison[p], orientation="h",
+                    marker_color=PILLAR_COLORS[p],
+                    hovertemplate="%{y}<br>" + PILLAR_SHORT[p] + ": %{x:.1f}<extra></extra>")  # fmt: skip
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(range=SSI_RANGE, title="average SSI (0-100)")
-    return _layout(fig, "Teams compared: average pillars, stacked")
+    fig.update_xaxes(range=SSI_RANGE, title="average SSI (0-100)")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig = _layout(fig, "Teams compared: average pillars, stacked", 140 + 45 * len(comparison))
+    fig.update_layout(legend={"y": -0.3})
+    return fig

@@ -103,26 +103,33 @@ with ui.friendly_errors():
     t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
 
     st.subheader("Movers and coaching signals")
-    m1, m2, m3 = st.columns([1, 1, 2])
+    movers_config = {"rep": "Rep", "team": "Team",
+                     "ssi_before": st.column_config.NumberColumn("SSI 30 days ago", format="%.1f"),
+                     "ssi_now": st.column_config.NumberColumn("SSI now", format="%.1f"),
+                     "change": st.column_config.NumberColumn("Change", format="%+.1f")}  # fmt: skip
+    m1, m2 = st.columns(2)
     m1.markdown("**Largest rises, 30 days**")
-    m1.dataframe(view.rises[["rep", "team", "ssi_now", "change"]], hide_index=True,
-                 column_config={"change": st.column_config.NumberColumn(format="%+.1f"),
-                                "ssi_now": st.column_config.NumberColumn("SSI", format="%.1f")})  # fmt: skip
+    m1.dataframe(view.rises[list(movers_config)], hide_index=True, column_config=movers_config)
     m2.markdown("**Largest falls, 30 days**")
-    m2.dataframe(view.falls[["rep", "team", "ssi_now", "change"]], hide_index=True,
-                 column_config={"change": st.column_config.NumberColumn(format="%+.1f"),
-                                "ssi_now": st.column_config.NumberColumn("SSI", format="%.1f")})  # fmt: skip
-    m3.markdown(f"**Coaching signals** ({len(view.signals)})")
-    m3.dataframe(view.signals[["rep", "team", "signal", "detail"]], hide_index=True, height=280)
+    m2.dataframe(view.falls[list(movers_config)], hide_index=True, column_config=movers_config)
+    st.markdown(f"**Coaching signals** ({len(view.signals)})")
+    if view.signals.empty:
+        st.caption("No rep is falling, silent, dropping sharply or has a pillar under 10.")
+    else:
+        st.dataframe(view.signals[["rep", "team", "signal", "detail"]], hide_index=True,
+                     height=min(38 * (len(view.signals) + 1), 400),
+                     column_config={"rep": "Rep", "team": "Team", "signal": "Signal",
+                                    "detail": st.column_config.TextColumn("Detail", width="large")})  # fmt: skip
 
     if len(view.teams) != 1 and len(view.comparison) > 1:
         st.subheader("Teams compared")
-        x1, x2 = st.columns([3, 2])
-        x1.dataframe(view.comparison, hide_index=True, column_config={
+        st.dataframe(view.comparison, hide_index=True, column_config={
+            "team": "Team", "reps": "Reps",
             "ssi": st.column_config.NumberColumn("Average SSI", format="%.1f"),
             **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in
                ("brand", "people", "insights", "relationships")},
+            "leaders": "Leaders", "laggards": "Laggards",
             "share_balanced": st.column_config.NumberColumn("Balanced", format="percent"),
             "ssi_change_7d": st.column_config.NumberColumn("Avg 7-day change", format="%+.1f"),
         })  # fmt: skip
-        x2.plotly_chart(charts.team_bars(view.comparison), key="team_bars")
+        st.plotly_chart(charts.team_bars(view.comparison), key="team_bars")
