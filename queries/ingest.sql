@@ -29,16 +29,6 @@ select count(*) filter (where try_strptime(ssi_date_text(txt), {date_format}) is
        count(*) as total
 from date_texts;
 
--- name: stage_rows
--- Adds the parsed day and the identity key each row is matched on. {date_format} as above.
-create or replace temp table stage_rows as
-select t.*,
-       coalesce(cast(try_strptime(ssi_date_text(t.day_raw), {date_format}) as date),
-                case when t.day_raw is null or trim(t.day_raw) = '' then cast($default_day as date) end)
-           as day,
-       coalesce(t.email, lower(t.rep_name)) as rep_key
-from stage_typed t;
-
 -- name: check_people_and_days
 -- Rows that name no person or carry no readable date.
 select line, column_name, value, expected from (
@@ -53,15 +43,22 @@ select line, column_name, value, expected from (
     from stage_rows where day is null
 ) order by line;
 
--- name: check_duplicates
--- Two different rows for the same person and day; identical copies are only skipped.
+-- name: mark_duplicates
+-- Pairs of rows for the same person and day. Different ones are errors; identical copies
+-- are skipped (their later lines go to skipped_lines).
+create or replace temp table duplicate_pairs as
 with keyed as (
     select line, rep_key, day, hash(*columns(* exclude (line, rep_key, day, day_raw))) as h
     from stage_rows where rep_key is not null and day is not null
+), repeated as (
+    select rep_key, day from keyed group by rep_key, day having count(*) > 1
 )
 select a.line as first_line, b.line as second_line, a.rep_key, a.day, a.h = b.h as identical
-from keyed a join keyed b on a.rep_key = b.rep_key and a.day = b.day and a.line < b.line
-order by b.line;
+from keyed a join repeated r using (rep_key, day)
+join keyed b on a.rep_key = b.rep_key and a.day = b.day and a.line < b.line;
+
+-- name: list_duplicates
+select first_line, second_line, rep_key, day, identical from duplicate_pairs order by second_line;
 
 -- name: pillar_sum_mismatch
 -- Rows whose SSI differs from the sum of their pillars by more than $tolerance.
@@ -72,19 +69,23 @@ where ssi is not null and brand is not null and people is not null
   and abs(ssi - (brand + people + insights + relationships)) > $tolerance
 order by line;
 
--- name: mark_zero_lines
--- All-zero rows: a tracker's failed reading, never a real score of 0.
+-- name: mark_skipped_lines
+-- All-zero rows (a tracker's failed reading, never a real score of 0) and repeated copies.
 create or replace temp table zero_lines as select line from stage_rows
 where coalesce(ssi, 0) = 0 and coalesce(brand, 0) = 0 and coalesce(people, 0) = 0
   and coalesce(insights, 0) = 0 and coalesce(relationships, 0) = 0
   and (ssi is not null or brand is not null)
 order by line;
+create or replace temp table skipped_lines as
+select line from zero_lines
+union
+select second_line from duplicate_pairs where identical;
 
 -- name: add_teams
 insert into teams (name)
 select distinct team from stage_rows s
 where team is not null and team not in (select name from teams)
-  and not exists (select 1 from zero_lines z where z.line = s.line);
+  and not exists (select 1 from skipped_lines z where z.line = s.line);
 
 -- name: ensure_team
 insert into teams (name) select $name where $name not in (select name from teams);
@@ -95,7 +96,7 @@ insert into reps (name, email)
 select any_value(rep_name order by line), any_value(email)
 from stage_rows s
 where s.rep_key is not null and s.day is not null
-  and not exists (select 1 from zero_lines z where z.line = s.line)
+  and not exists (select 1 from skipped_lines z where z.line = s.line)
   and not exists (select 1 from reps r
                   where (s.email is not null and lower(r.email) = s.email)
                      or (s.email is null and lower(r.name) = lower(s.rep_name)))
@@ -122,17 +123,20 @@ with rep_keys as (
            ) as rep_id
     from rep_keys k
 ), matched as (
-    select s.*, k.rep_id
+    select s.line, s.day, s.team, k.rep_id, s.ssi, s.brand, s.people, s.insights,
+           s.relationships, s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
+           columns('^m_')
     from stage_rows s join key_ids k using (rep_key)
-    where s.day is not null and not exists (select 1 from zero_lines z where z.line = s.line)
+    where s.day is not null and not exists (select 1 from skipped_lines z where z.line = s.line)
 ), latest_team as (
-    select rep_id, arg_max(team_id, day) as team_id from snapshots group by rep_id
+    select rep_id, arg_max(team_id, day) as team_id from snapshots
+    where rep_id in (select rep_id from key_ids) group by rep_id
 )
 select m.* exclude (team),
        coalesce(t.team_id, lt.team_id, (select team_id from teams where name = $unassigned))
            as team_id,
        coalesce(m.ssi, m.brand + m.people + m.insights + m.relationships) as ssi_value
-from (select * from matched qualify row_number() over (partition by rep_id, day order by line) = 1) m
+from matched m
 left join teams t on t.name = m.team
 left join latest_team lt on lt.rep_id = m.rep_id;
 

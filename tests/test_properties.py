@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -93,7 +94,8 @@ def test_results_do_not_depend_on_row_order(tmp_path_factory, rows, seed):
         board = leaderboard(store, D0 + timedelta(days=20))
         boards.append(board.drop(columns=["rep_id"]).sort_values("rep").reset_index(drop=True))
         store.close()
-    assert boards[0].equals(boards[1])
+    # Equal up to floating-point summation order (a fitted slope sums in row order).
+    pd.testing.assert_frame_equal(boards[0], boards[1], check_exact=False, rtol=1e-9, atol=1e-9)
 
 
 @FAST

@@ -176,7 +176,7 @@ def _csv_problem(message: str, name: str, expected_columns: int) -> Problem:
     return Problem(name, int(line.group(1)) if line else None, None, text, what)
 
 
-def _projection(columns: list[ColumnMapping]) -> str:
+def _projection(columns: list[ColumnMapping], date_format: str) -> str:
     """SQL turning stage_raw's text cells into typed columns. Only our own field names and
     column positions are spliced in; every value from the file stays data."""
     col = {c.field: f"c{c.index}" for c in columns if c.field}
@@ -198,17 +198,36 @@ def _projection(columns: list[ColumnMapping]) -> str:
         if "team" in col
         else "$team as team"
     )
-    out.append(f"{col['day']} as day_raw" if "day" in col else "cast(null as varchar) as day_raw")
+    if "day" in col:
+        out.append(f"{col['day']} as day_raw")
+        out.append(
+            f"coalesce(cast(try_strptime(ssi_date_text({col['day']}), {format_literal(date_format)}) "
+            f"as date), case when {col['day']} is null or trim({col['day']}) = '' "
+            "then cast($default_day as date) end) as day"
+        )
+    else:
+        out.append("cast(null as varchar) as day_raw")
+        out.append("cast($default_day as date) as day")
+    # DuckDB lets a later column use an earlier alias: the key each row is matched on.
+    out.append("coalesce(email, lower(rep_name)) as rep_key")
+    absent = []
     for field_name in SCORE_FIELDS + METRIC_FIELDS:
         alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
         if field_name in col:
             out.append(f"{col[field_name]} as raw_{field_name}")
             out.append(f"ssi_number({col[field_name]}, $comma_decimal) as {alias}")
         else:
-            out.append(f"cast(null as varchar) as raw_{field_name}")
-            out.append(f"cast(null as double) as {alias}")
+            absent.append(f"cast(null as varchar) as raw_{field_name}")
+            absent.append(f"cast(null as double) as {alias}")
+    # Only the file's own columns are materialised; a view adds the absent ones as NULL so
+    # the fixed queries of queries/ingest.sql always see every field.
     return (
-        "create or replace temp table stage_typed as select " + ", ".join(out) + " from stage_raw"  # noqa: S608 (column positions and field names only)
+        "create or replace temp table stage_present as select "
+        + ", ".join(out)
+        + " from stage_raw;\n"  # noqa: S608 (column positions and field names only)
+        "create or replace temp view stage_rows as select *"
+        + "".join(", " + a for a in absent)
+        + " from stage_present;"
     )
 
 
@@ -295,12 +314,10 @@ def _run_import(cur, source, columns, fields, options, name, content_hash, resul
                 "no date column and no date given; give --date YYYY-MM-DD or put the date "
                 "in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
         result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
-    cur.execute(
-        _projection(columns),
-        {"rep": options.rep, "team": options.team, "comma_decimal": comma_decimal},
-    )
-    stage_rows = cur_sql(cur, "stage_rows").replace("{date_format}", format_literal(date_fmt))
-    cur.execute(stage_rows, {"default_day": default_day})
+    cur.execute(_projection(columns, date_fmt), {
+        "rep": options.rep, "team": options.team, "comma_decimal": comma_decimal,
+        "default_day": default_day,
+    })  # fmt: skip
 
     problems = _validate(cur, columns, name, date_label)
     if problems:
@@ -348,7 +365,9 @@ def _validate(
         problems += [
             Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp in rows
         ]
-    for first, second, key, day, identical in cur.run("check_duplicates").fetchall():
+    for first, second, key, day, identical in (
+        cur.run("mark_duplicates").run("list_duplicates").fetchall()
+    ):
         if not identical:
             problems.append(Problem(name, second, None, None,
                 f"a second, different row for {key} on {day} (first on line {first}); "
@@ -365,11 +384,11 @@ def _warnings(cur: Cursor, name: str) -> list[Problem]:
         found.append(Problem(name, line, None, f"{ssi:g}",
             f"SSI differs from the sum of the pillars ({pillar_sum:.2f}) by more than "
             f"{PILLAR_SUM_TOLERANCE:g}; stored as given"))  # fmt: skip
-    cur.run("mark_zero_lines")
+    cur.run("mark_skipped_lines")
     for (line,) in cur.execute("select line from zero_lines order by line").fetchall():
         found.append(Problem(name, line, None, None,
             "every score is 0: a failed reading, skipped (not stored as a score of 0)"))  # fmt: skip
-    for first, second, key, day, identical in cur.run("check_duplicates").fetchall():
+    for first, second, key, day, identical in cur.run("list_duplicates").fetchall():
         if identical:
             found.append(Problem(name, second, None, None,
                 f"repeats line {first} for {key} on {day}; skipped"))  # fmt: skip

@@ -84,5 +84,6 @@ create or replace macro ssi_number(raw, comma_decimal) as case
         then coalesce(try_cast(replace(raw, ',', '.') as double), ssi_number_slow(raw, true))
     else ssi_number_slow(raw, true) end;
 -- The date part of a cell that may carry a time: '3/7/26, 9:15 AM', '2026-03-07 09:15:02 UTC'.
-create or replace macro ssi_date_text(raw) as
-    regexp_replace(trim(raw), '([ T,]+\d{1,2}:\d{2}.*)$', '');
+create or replace macro ssi_date_text(raw) as case
+    when contains(raw, ':') then regexp_replace(trim(raw), '([ T,]+\d{1,2}:\d{2}.*)$', '')
+    else trim(raw) end;
