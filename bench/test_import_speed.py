@@ -29,7 +29,6 @@ def write_export(path: Path, rows: int, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     days = rows // REPS
     rep = np.tile(np.arange(REPS), days)
-    day = np.repeat(np.arange(days), REPS)
     pillars = np.round(rng.uniform(0, 25, size=(len(rep), 4)), 2)
     start = date(2025, 1, 1)
     frame = pd.DataFrame({

@@ -221,14 +221,9 @@ def _projection(columns: list[ColumnMapping], date_format: str) -> str:
             absent.append(f"cast(null as double) as {alias}")
     # Only the file's own columns are materialised; a view adds the absent ones as NULL so
     # the fixed queries of queries/ingest.sql always see every field.
-    return (
-        "create or replace temp table stage_present as select "
-        + ", ".join(out)
-        + " from stage_raw;\n"  # noqa: S608 (column positions and field names only)
-        "create or replace temp view stage_rows as select *"
-        + "".join(", " + a for a in absent)
-        + " from stage_present;"
-    )
+    table = f"create or replace temp table stage_present as select {', '.join(out)} from stage_raw;"  # noqa: S608 (column positions and field names only)
+    view = f"create or replace temp view stage_rows as select *{''.join(', ' + a for a in absent)} from stage_present;"  # noqa: S608
+    return table + "\n" + view
 
 
 def _number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]:
