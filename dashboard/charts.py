@@ -119,6 +119,8 @@ def pillar_stacks(board: pd.DataFrame) -> go.Figure:
     for p in PILLARS:
         fig.add_bar(name=PILLAR_SHORT[p], x=board["rep"], y=board[p], marker_color=PILLAR_COLORS[p],
                     hovertemplate="%{x}<br>" + PILLAR_SHORT[p] + ": %{y:.1f}<extra></extra>")  # fmt: skip
+    if len(board) < 6:  # a few reps: keep bars bar-shaped instead of filling the width
+        fig.update_traces(width=0.35)
     fig.add_hline(y=60, line_dash="dot", line_color="#111", annotation_text="all pillars at 15",
                   annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
     fig.update_layout(barmode="stack")

@@ -53,10 +53,10 @@ def load(store, write):
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """A small demo store built once; tests copy it before writing."""
+    """The standard demo organisation, built once; tests copy it before writing."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with Store(path) as s:
-        load_demo(s, generate(reps=24, days=200, seed=3, end=DEMO_END), "demo")
+        load_demo(s, generate(end=DEMO_END), "demo")  # what `make run` shows
     return path
 
 

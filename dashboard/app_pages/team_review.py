@@ -108,10 +108,15 @@ with ui.friendly_errors():
                      "ssi_now": st.column_config.NumberColumn("SSI now", format="%.1f"),
                      "change": st.column_config.NumberColumn("Change", format="%+.1f")}  # fmt: skip
     m1, m2 = st.columns(2)
-    m1.markdown("**Largest rises, 30 days**")
-    m1.dataframe(view.rises[list(movers_config)], hide_index=True, column_config=movers_config)
-    m2.markdown("**Largest falls, 30 days**")
-    m2.dataframe(view.falls[list(movers_config)], hide_index=True, column_config=movers_config)
+    for column, title, frame in ((m1, "Largest rises, 30 days", view.rises),
+                                 (m2, "Largest falls, 30 days", view.falls)):  # fmt: skip
+        column.markdown(f"**{title}**")
+        if frame.empty:
+            column.caption("Nobody in this selection moved that way.")
+        else:
+            column.dataframe(
+                frame[list(movers_config)], hide_index=True, column_config=movers_config
+            )
     st.markdown(f"**Coaching signals** ({len(view.signals)})")
     if view.signals.empty:
         st.caption("No rep is falling, silent, dropping sharply or has a pillar under 10.")
