@@ -1,0 +1,57 @@
+"""Formula-safe exports, the committed sample files, and the demo's shape."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dashboard import DATA_DIR
+from dashboard.demo import generate
+from dashboard.export import to_csv_bytes, to_xlsx_bytes
+from dashboard.ingest import ImportOptions, import_file
+
+SAMPLES = sorted((DATA_DIR / "samples").iterdir())
+ONE_PERSON = {"tracker_history.csv", "tracker_ssi_overall_score.csv", "ssi_page.json"}
+
+
+def test_exports_cannot_carry_formulas():
+    frame = pd.DataFrame({"rep": ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "Ann"],
+                          "ssi": [50.0, 40.0, 30.0, 20.0, 10.0]})  # fmt: skip
+    csv = to_csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert csv[1].startswith("\"'=HYPERLINK") and csv[2].startswith("'+1+1") and csv[5].startswith("Ann,")
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame)))
+    cells = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert cells[0] == "'=HYPERLINK(\"http://x\",\"y\")"
+    kinds = [c.data_type for c in next(book.active.iter_cols(min_col=1, max_col=1, min_row=2))]
+    assert kinds == ["s"] * 5  # text, never a formula ("f")
+    assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)][0] == 50.0
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_every_sample_file_imports(store, path: Path):
+    options = ImportOptions(rep="Sample Person", day=date(2026, 11, 20)) if path.name in ONE_PERSON else None
+    result = import_file(store, path, options)
+    assert result.rows_loaded >= 1
+
+
+def test_demo_is_deterministic_and_believable():
+    a = generate(reps=40, days=548, seed=11, end=date(2026, 11, 20))
+    b = generate(reps=40, days=548, seed=11, end=date(2026, 11, 20))
+    pd.testing.assert_frame_equal(a.snapshots, b.snapshots)
+    snaps = a.snapshots
+    assert snaps["team_id"].nunique() >= 4 and snaps["rep_id"].nunique() == 40
+    assert snaps[["brand", "people", "insights", "relationships"]].max().max() <= 25
+    assert ((snaps["ssi"] - snaps[["brand", "people", "insights", "relationships"]].sum(axis=1)).abs() < 0.1).all()
+    per_rep = snaps.groupby("rep_id")["day"].agg(["min", "max", "count"])
+    assert (per_rep["min"] > snaps["day"].min()).any(), "someone joins late"
+    assert (per_rep["max"] < snaps["day"].max()).any(), "someone leaves"
+    assert (per_rep["count"] < 548).all(), "every rep misses days"
+    moved = snaps.groupby("rep_id")["team_id"].nunique()
+    assert (moved > 1).any(), "someone changes team"
+    weekday = pd.to_datetime(snaps["day"]).dt.day_of_week
+    assert snaps[weekday >= 5]["ssi"].mean() < snaps[weekday < 5]["ssi"].mean(), "weekly rhythm"
