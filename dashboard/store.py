@@ -191,6 +191,9 @@ class Cursor:
         self._store = store
         self.raw = cur
 
+    def sql_of(self, name: str) -> str:
+        return self._store.sql_of(name)
+
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> Cursor:
         self._store._run(self.raw, self._store.sql_of(name), params)
         return self

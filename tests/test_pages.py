@@ -147,3 +147,25 @@ def test_upload_shows_errors_with_line_numbers_and_imports_nothing(demo_app):
     assert table.iloc[0][["line", "column", "value"]].tolist() == [3, "SSI", "140"]
     assert at.button(key="import").disabled
     assert snapshot_count(demo_app) == before
+
+
+def test_estimate_agreement_is_shown_not_hidden(demo_app):
+    from dashboard.views.team_review import team_review
+
+    view = team_review(demo_app, [], DEMO_END, 90)
+    a = view.agreement
+    assert a["reps"] > 10 and -1 <= a["rank_correlation"] <= 1
+    at = open_page(PAGES[0])
+    text = " ".join(m.value for m in at.markdown)
+    assert f"For {a['reps']} reps with both a reported reading" in text
+    assert f"{a['rank_correlation']:.2f}" in text
+
+
+def test_self_check_explains_the_estimate(demo_app):
+    board = leaderboard(demo_app, DEMO_END)
+    rep_id = int(board["rep_id"].iloc[0])
+    summary = rep_summary(demo_app, rep_id, DEMO_END)
+    points = sum(i["points"] for i in summary["estimate_inputs"])
+    assert points == pytest.approx(summary["estimate"]["ssi"])
+    at = open_page(PAGES[1], {"rep": str(rep_id)})
+    assert any("How your estimate is made" in e.label for e in at.expander)

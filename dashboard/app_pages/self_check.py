@@ -105,6 +105,16 @@ with ui.friendly_errors():
             st.caption(f"Estimated SSI from your activity: {est['ssi']:.1f} (an estimate: LinkedIn "
                        "publishes no formula; see About the scores). Reported SSI: "
                        f"{r['ssi']:.1f}.")  # fmt: skip
+            with st.expander("How your estimate is made (estimated, last 30 days of activity)"):
+                st.dataframe(pd.DataFrame(summary["estimate_inputs"]), hide_index=True, column_config={
+                    "pillar": "Pillar", "input": "Input",
+                    "value": st.column_config.NumberColumn("Your value", format="%.1f"),
+                    "target": st.column_config.NumberColumn("Target", format="%g"),
+                    "weight": st.column_config.NumberColumn("Weight", format="%.2f"),
+                    "level": st.column_config.ProgressColumn("Level", min_value=0, max_value=1),
+                    "points": st.column_config.NumberColumn("Points (of 25)", format="%.1f"),
+                    "gain_at_target": st.column_config.NumberColumn("Gain at target", format="+%.1f"),
+                }, key="estimate_table")  # fmt: skip
         for sig in summary["signals"]:
             st.warning(f"{sig['signal']}: {sig['detail']}")
 

@@ -88,6 +88,18 @@ with ui.friendly_errors():
     b2.plotly_chart(charts.pillar_stacks(shown), key="stacks")
     st.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
 
+    a = view.agreement or {}
+    if a.get("reps"):
+        with st.expander("Estimated scores against reported ones", expanded=False):
+            st.markdown(
+                f"For {a['reps']} reps with both a reported reading and activity on {as_of}, "
+                f"the estimate from activity ranks reps with a rank correlation of "
+                f"**{ui.fmt(a['rank_correlation'], '{:.2f}')}**; it is on average "
+                f"**{ui.fmt(a['mean_gap'], '{:+.1f}')}** points from the reported SSI "
+                f"(mean absolute gap {ui.fmt(a['mean_abs_gap'])}). Estimates are ours, not "
+                "LinkedIn's: see About the scores."
+            )
+
     st.subheader("Trends")
     t1, t2 = st.columns(2)
     t1.plotly_chart(charts.team_trend(view.averages, view.groups), key="trend_ssi")

@@ -152,16 +152,12 @@ def _stage(cur: Cursor, source: Source, name: str) -> None:
         params = {"path": str(source.csv_path), "delim": source.delimiter,
                   "header_line": source.header_line, "columns": columns}  # fmt: skip
         try:
-            cur.raw.execute(cur_sql(cur, "stage_csv"), params)
+            cur.raw.execute(cur.sql_of("stage_csv"), params)
         except duckdb.Error as exc:
             raise ImportRejectedError([_csv_problem(str(exc), name, len(columns))]) from exc
     else:
         cur.register("stage_frame_df", source.frame)
         cur.run("stage_frame")
-
-
-def cur_sql(cur: Cursor, query: str) -> str:
-    return cur._store.sql_of(query)
 
 
 def _csv_problem(message: str, name: str, expected_columns: int) -> Problem:
@@ -282,7 +278,7 @@ def _choose_dates(cur: Cursor, columns: list[ColumnMapping], european: bool, res
     cur.register("date_texts", texts)
     votes = []
     for priority, fmt in enumerate(candidate_formats(european)):
-        sql = cur_sql(cur, "date_format_votes").replace("{date_format}", format_literal(fmt))
+        sql = cur.sql_of("date_format_votes").replace("{date_format}", format_literal(fmt))
         parsed, total = cur.execute(sql).fetchone()
         votes.append((fmt, priority, parsed, total))
     votes.sort(key=lambda v: (-v[2], v[1]))

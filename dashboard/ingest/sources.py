@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -210,9 +209,3 @@ def open_source(path: Path, name: str, data_head: bytes) -> Source:
     if lower.endswith(".json") or stripped.startswith((b"{", b"[")):
         return read_ssi_json(path.read_bytes(), name)
     return read_delimited(path, name)
-
-
-def to_csv_text(frame: pd.DataFrame) -> str:
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False)
-    return buf.getvalue()

@@ -66,6 +66,8 @@ def rep_summary(
         "estimate": None if estimate.empty else {
             k: _clean(v) for k, v in estimate.iloc[0].to_dict().items() if k != "rep_id"
         },
+        "estimate_inputs": my_inputs[["pillar", "input", "value", "target", "weight", "level",
+                                      "points", "gain_at_target"]].to_dict("records"),
         "best_gains": best_gains(inputs, rep_id)[["pillar", "input", "value", "target",
                                                   "gain_at_target"]].to_dict("records"),
         "forecast": {"status": row["forecast_status"], "date": _clean(row["forecast_date"]),

@@ -16,6 +16,12 @@ from dashboard.scoring import (
     team_comparison,
 )
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.estimate import (
+    estimate_agreement,
+    estimate_inputs,
+    estimated_pillars,
+    reported_on,
+)
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
 
@@ -63,6 +69,7 @@ class TeamReview:
     falls: pd.DataFrame
     signals: pd.DataFrame
     comparison: pd.DataFrame
+    agreement: dict[str, float | int] | None = None
 
     @property
     def focus(self) -> str:
@@ -108,7 +115,18 @@ def team_review(
     signals = coaching_signals(store, board, as_of, config)
     compared = team_comparison(board if len(teams) != 1 else all_board)
     return TeamReview(as_of, teams, kpis(board, previous), board, averages, groups, rises, falls,
-                      signals, compared)  # fmt: skip
+                      signals, compared, estimate_check(store, board, as_of, config))  # fmt: skip
+
+
+def estimate_check(
+    store: Store, board: pd.DataFrame, as_of: date, config: ScoringConfig
+) -> dict[str, float | int]:
+    """How estimates from activity agree with reported SSI for the shown reps on as_of."""
+    shown = set(board["rep_id"])
+    estimated = estimated_pillars(estimate_inputs(store, as_of, config))
+    reported = reported_on(store, as_of)
+    return estimate_agreement(reported[reported["rep_id"].isin(shown)],
+                              estimated[estimated["rep_id"].isin(shown)])  # fmt: skip
 
 
 def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
