@@ -50,7 +50,7 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except DashboardError as exc:
-        st.error(str(exc))
+        st.error(md_text(str(exc)))
 
 
 # -- the store facts pages need --------------------------------------------

@@ -169,3 +169,27 @@ def test_self_check_explains_the_estimate(demo_app):
     assert points == pytest.approx(summary["estimate"]["ssi"])
     at = open_page(PAGES[1], {"rep": str(rep_id)})
     assert any("How your estimate is made" in e.label for e in at.expander)
+
+
+def test_user_text_is_shown_as_text_not_markup(demo_app):
+    name = "[click me](http://example.invalid) <b>bold</b>"
+    csv = (f'Name,Date,SSI\n"{name}",{DEMO_END},40\n').encode()
+    at = open_page(PAGES[2])
+    at.file_uploader(key="files").set_value(("x_[y](z).csv", csv, "text/csv")).run()
+    at.button(key="import").click().run()
+    shown = next(s.value for s in at.success if "loaded 1 new" in s.value)
+    assert "\\[y\\]\\(z\\)" in shown  # escaped: renders literally, never as a link
+
+
+def test_undo_from_the_history(demo_app):
+    before = snapshot_count(demo_app)
+    at = open_page(PAGES[2])
+    csv = f"Name,Date,SSI\nUndo Me,{DEMO_END},40\n".encode()
+    at.file_uploader(key="files").set_value(("undo.csv", csv, "text/csv")).run()
+    at.button(key="import").click().run()
+    assert snapshot_count(demo_app) == before + 1
+    newest = int(demo_app.df("import_log")["import_id"].max())
+    at.selectbox(key="undo_id").set_value(newest).run()
+    at.button(key="undo").click().run()
+    assert snapshot_count(demo_app) == before
+    assert any("undone" in s.value for s in at.success)

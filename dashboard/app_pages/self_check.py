@@ -138,6 +138,6 @@ with ui.friendly_errors():
             st.error("The reading was not saved:")
             st.dataframe(problems_table(exc.problems, "error"), hide_index=True, key="rec_errors")
         else:
-            st.success(result.summary())
+            st.success(ui.md_text(result.summary()))
             for w in result.warnings:
-                st.warning(w.message)
+                st.warning(ui.md_text(w.message))

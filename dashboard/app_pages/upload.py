@@ -93,12 +93,14 @@ with ui.friendly_errors():
                     result = uploads.run_import(
                         ui.get_store(), str(path), name, rep, team, day, overrides
                     )
-                    st.success(result.summary())
+                    st.success(ui.md_text(result.summary()))
                 except DashboardError as exc:
-                    st.error(f"{name}: {exc}")
+                    st.error(ui.md_text(f"{name}: {exc}"))
                 bar.progress(i / len(ready), text=f"Imported {i} of {len(ready)}")
 
     st.subheader("Import history")
+    if "flash" in st.session_state:  # the result of an undo, shown after the rerun
+        st.success(ui.md_text(st.session_state.pop("flash")))
     log = ui.cached(uploads.import_log)
     if log.empty:
         st.caption("No imports yet.")
@@ -110,5 +112,5 @@ with ui.friendly_errors():
                               format_func=lambda i: f"#{i} {loaded.set_index('import_id').loc[i, 'file_name']}",
                               placeholder="Choose an import", key="undo_id")  # fmt: skip
         if u2.button("Undo", disabled=target is None, key="undo"):
-            st.success(undo_import(ui.get_store(), int(target)))
+            st.session_state["flash"] = undo_import(ui.get_store(), int(target))
             st.rerun()
