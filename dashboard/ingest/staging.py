@@ -1,0 +1,139 @@
+"""Staging a file in DuckDB: its cells as text with line numbers, then typed columns.
+
+Only our own field names and column positions are ever spliced into SQL here; every value
+from the file stays data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from dashboard.errors import ImportRejectedError, Problem
+from dashboard.fields import FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
+from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
+from dashboard.ingest.mapping import ColumnMapping
+from dashboard.ingest.sources import Source
+from dashboard.store import Cursor
+
+
+def stage_file(cur: Cursor, source: Source, name: str) -> None:
+    if source.kind == "delimited":
+        columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
+        params = {"path": str(source.csv_path), "delim": source.delimiter,
+                  "header_line": source.header_line, "columns": columns}  # fmt: skip
+        try:
+            cur.raw.execute(cur.sql_of("stage_csv"), params)
+        except duckdb.Error as exc:
+            raise ImportRejectedError([csv_problem(str(exc), name, len(columns))]) from exc
+    else:
+        cur.register("stage_frame_df", source.frame)
+        cur.run("stage_frame")
+
+
+def csv_problem(message: str, name: str, expected_columns: int) -> Problem:
+    line = re.search(r"on Line: (\d+)", message)
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    original = re.search(r"Original Line:\s*\n(.*)\n", message)
+    text = original.group(1)[:120] if original else None
+    if found:
+        what = f"expected {found.group(1)} cells like the header, found {found.group(2)}"
+    else:
+        what = f"could not be read as delimited text ({message.splitlines()[0]})"
+    return Problem(name, int(line.group(1)) if line else None, None, text, what)
+
+
+def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
+    """SQL turning stage_raw's text cells into typed columns. Only our own field names and
+    column positions are spliced in; every value from the file stays data."""
+    col = {c.field: f"c{c.index}" for c in columns if c.field}
+    if "rep_name" in col:
+        name = f"nullif(trim({col['rep_name']}), '')"
+    elif "first_name" in col or "last_name" in col:
+        parts = ", ".join(f"trim({col[f]})" for f in ("first_name", "last_name") if f in col)
+        name = f"nullif(trim(concat_ws(' ', {parts})), '')"
+    else:
+        name = "null"
+    out = ["line", f"coalesce({name}, $rep) as rep_name"]
+    out.append(
+        f"nullif(lower(trim({col['email']})), '') as email"
+        if "email" in col
+        else "cast(null as varchar) as email"
+    )
+    out.append(
+        f"coalesce(nullif(trim({col['team']}), ''), $team) as team"
+        if "team" in col
+        else "$team as team"
+    )
+    if "day" in col:
+        out.append(f"{col['day']} as day_raw")
+        out.append(
+            f"coalesce(cast(try_strptime(ssi_date_text({col['day']}), {format_literal(date_format)}) "
+            f"as date), case when {col['day']} is null or trim({col['day']}) = '' "
+            "then cast($default_day as date) end) as day"
+        )
+    else:
+        out.append("cast(null as varchar) as day_raw")
+        out.append("cast($default_day as date) as day")
+    # DuckDB lets a later column use an earlier alias: the key each row is matched on.
+    out.append("coalesce(email, lower(rep_name)) as rep_key")
+    absent = []
+    for field_name in SCORE_FIELDS + METRIC_FIELDS:
+        alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
+        if field_name in col:
+            out.append(f"{col[field_name]} as raw_{field_name}")
+            out.append(f"ssi_number({col[field_name]}, $comma_decimal) as {alias}")
+        else:
+            absent.append(f"cast(null as varchar) as raw_{field_name}")
+            absent.append(f"cast(null as double) as {alias}")
+    # Only the file's own columns are materialised; a view adds the absent ones as NULL so
+    # the fixed queries of queries/ingest.sql always see every field.
+    table = f"create or replace temp table stage_present as select {', '.join(out)} from stage_raw;"  # noqa: S608 (column positions and field names only)
+    view = f"create or replace temp view stage_rows as select *{''.join(', ' + a for a in absent)} from stage_present;"  # noqa: S608
+    return table + "\n" + view
+
+
+def detect_comma_decimal(cur: Cursor, source: Source, columns: list[ColumnMapping]) -> bool:
+    if source.kind == "delimited" and source.delimiter == ";":
+        return True
+    numeric = [
+        f"c{c.index}"
+        for c in columns
+        if c.field and FIELD_BY_NAME[c.field].kind in ("score", "metric")
+    ]
+    if source.kind == "json" or not numeric:
+        return False
+    # A comma followed by other than three digits can only be a decimal comma.
+    tests = " or ".join(
+        f"(regexp_full_match(trim({c}), '[+-]?\\d+,\\d+%?') and not regexp_full_match(trim({c}), '[+-]?\\d{{1,3}}(,\\d{{3}})+'))"
+        for c in numeric
+    )
+    return bool(
+        cur.execute(
+            f"select count(*) from (select * from stage_raw limit 10000) where {tests}"  # noqa: S608 (column positions and field names only)
+        ).fetchone()[0]
+    )
+
+
+def choose_dates(
+    cur: Cursor, columns: list[ColumnMapping], european: bool, notes: list[str]
+) -> tuple[str, str]:
+    """The file's one date format (strptime, label); the choice is explained in notes."""
+    day_col = next((c for c in columns if c.field == "day"), None)
+    if day_col is None:
+        return "%Y-%m-%d", "YYYY-MM-DD"
+    texts = cur.execute(
+        f"select distinct trim(c{day_col.index}) as txt from stage_raw "  # noqa: S608 (column positions and field names only)
+        f"where c{day_col.index} is not null and trim(c{day_col.index}) <> '' limit 5000"
+    ).df()
+    cur.register("date_texts", texts)
+    votes = []
+    for priority, fmt in enumerate(candidate_formats(european)):
+        sql = cur.sql_of("date_format_votes").replace("{date_format}", format_literal(fmt))
+        parsed, total = cur.execute(sql).fetchone()
+        votes.append((fmt, priority, parsed, total))
+    votes.sort(key=lambda v: (-v[2], v[1]))
+    choice = choose_format(votes, european)
+    notes.append(choice.note)
+    return choice.fmt, choice.label
