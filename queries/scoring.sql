@@ -182,3 +182,6 @@ left join (select rep_id, arg_max(team_id, day) as team_id from snapshots group 
 left join teams t on t.team_id = l.team_id
 where exists (select 1 from snapshots s where s.rep_id = r.rep_id)
 order by r.name;
+
+-- name: rep_last_reading
+select max(day) from snapshots where rep_id = $rep_id and ssi is not null and day <= $as_of;

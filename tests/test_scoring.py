@@ -187,3 +187,15 @@ def test_agreement_between_reported_and_estimated():
     assert got["rank_correlation"] == pytest.approx(1.0)
     assert got["mean_gap"] == pytest.approx((5 - 5 + 10) / 3)
     assert got["mean_abs_gap"] == pytest.approx(20 / 3)
+
+
+def test_self_check_of_a_rep_gone_quiet_names_the_last_reading(load, store):
+    from dashboard.errors import NotFoundError
+    from dashboard.scoring.summary import rep_summary
+
+    load("a.csv", template([("Ann", "E", 0, 40, 10), ("Bob", "E", 120, 50, 12.5)]))
+    with pytest.raises(
+        NotFoundError,
+        match="No reading in the 90 days up to 2026-05-01: the last one is from 2026-01-01",
+    ):
+        rep_summary(store, 1, D0 + timedelta(days=120))

@@ -38,7 +38,7 @@ with ui.friendly_errors():
         try:
             summary = ui.cached(rep_summary, rep_id, as_of)
         except NotFoundError as exc:
-            st.info(f"{exc}. Record a reading below or upload one.")
+            st.info(f"{exc}.")
 
     if summary:
         r = summary["reading"]

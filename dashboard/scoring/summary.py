@@ -49,7 +49,12 @@ def rep_summary(
     board = leaderboard(store, as_of, config=config)
     mine = board[board["rep_id"] == rep_id]
     if mine.empty:
-        raise NotFoundError("this rep has no reading in the 90 days up to the chosen date")
+        last = store.scalar("rep_last_reading", {"rep_id": rep_id, "as_of": as_of})
+        listed = config["freshness"]["listed_for_days"]
+        when = f"the last one is from {last}" if last else "there is none yet"
+        raise NotFoundError(
+            f"No reading in the {listed} days up to {as_of}: {when}. Record one below or upload a file"
+        )
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()}
     team = board[board["team"] == row["team"]]
     inputs = estimate_inputs(store, as_of, config)
