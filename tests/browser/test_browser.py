@@ -54,3 +54,24 @@ def test_upload_through_the_real_file_chooser(server, page, tmp_path):
     first_rep.wait_for(state="attached")
     assert first_rep.inner_text() == "Browser Tester"  # 98.5 puts the new rep at rank 1
     assert page.locator(ERRORS).count() == 0
+
+
+def test_choosing_a_leaderboard_row_opens_that_reps_self_check(server, page):
+    page.goto(server)
+    wait_idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    first_rep = page.locator('[data-testid="glide-cell-2-0"]').first.inner_text()
+    box = grid.bounding_box()
+    # The grid is a canvas: click the selection box of the first data row.
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)
+    page.wait_for_url("**/me?*")
+    wait_idle(page)
+    assert "rep=" in page.url
+    # The self-check opens with that rep chosen and their gauge drawn.
+    selectbox = page.get_by_test_id("stSelectbox").first
+    shown = selectbox.inner_text() + " ".join(
+        selectbox.locator("input").evaluate_all("els => els.map(e => e.value)")
+    )
+    assert f"{first_rep} (" in shown
+    assert page.locator(".js-plotly-plot").count() >= 3
