@@ -199,3 +199,21 @@ def test_self_check_of_a_rep_gone_quiet_names_the_last_reading(load, store):
         match="No reading in the 90 days up to 2026-05-01: the last one is from 2026-01-01",
     ):
         rep_summary(store, 1, D0 + timedelta(days=120))
+
+
+def test_user_config_overrides_the_defaults(load, store, tmp_path, monkeypatch):
+    from dashboard.errors import DashboardError
+    from dashboard.scoring.config import load_config
+
+    load("a.csv", template([("Ann", "E", 0, 72, 18)]))
+    assert board_row(leaderboard(store, D0), "Ann")["band"] == "above average"
+    override = tmp_path / "mine.toml"
+    override.write_text("[bands]\ntop_from = 70.0\n\n[groups]\nleader_above = 75.0\n")
+    monkeypatch.setenv("SSI_SCORING_CONFIG", str(override))
+    row = board_row(leaderboard(store, D0), "Ann")
+    assert row["band"] == "top" and not row["leader"]
+    assert load_config()["bands"]["low_from"] == 30.0  # what the override leaves out stays
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[bands]\ntop_from = 20.0\n")
+    with pytest.raises(DashboardError, match="bands must rise"):
+        load_config(bad)
