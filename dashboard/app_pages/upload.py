@@ -105,7 +105,13 @@ with ui.friendly_errors():
     if log.empty:
         st.caption("No imports yet.")
     else:
-        st.dataframe(log, hide_index=True, key="history")
+        st.dataframe(log, hide_index=True, key="history", column_config={
+            "import_id": st.column_config.NumberColumn("Import", format="#%d"), "file_name": "File",
+            "format": "Detected as", "rows_read": "Read", "rows_loaded": "New",
+            "rows_updated": "Updated", "rows_skipped": "Skipped", "rows_rejected": "Rejected",
+            "warnings": "Warnings", "status": "Status",
+            "imported_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+        })  # fmt: skip
         loaded = log[log["status"] == "loaded"]
         u1, u2 = st.columns([2, 1])
         target = u1.selectbox("Undo an import", loaded["import_id"].tolist(), index=None,

@@ -75,3 +75,20 @@ def test_choosing_a_leaderboard_row_opens_that_reps_self_check(server, page):
     )
     assert f"{first_rep} (" in shown
     assert page.locator(".js-plotly-plot").count() >= 3
+
+
+def test_a_bad_upload_shows_its_errors_and_cannot_be_imported(server, page, tmp_path):
+    bad = tmp_path / "bad_export.csv"
+    bad.write_text("Name,Date,SSI,Brand\nAnn,2026-11-20,40,10\nBob,2026-11-31,140,30\n")
+    page.goto(f"{server}/upload")
+    wait_idle(page)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
+            "stBaseButton-secondary"
+        ).click()
+    chooser.value.set_files(str(bad))
+    page.get_by_text("error(s): this file would not be imported").wait_for()
+    wait_idle(page)
+    assert page.get_by_role("button", name="Import 0 file(s)").is_disabled()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "upload_errors")
