@@ -98,7 +98,7 @@ def import_file(
         ) from exc
     content_hash = hashlib.sha256(data + options.key().encode()).hexdigest()
     user_mapping = parse_user_mapping(options.mapping, name)
-    source = open_source(path, name, data[:4096])
+    source = open_source(path, name, data)
     try:
         columns = map_columns(source.headers, user_mapping)
         fields = {c.field for c in columns if c.field}

@@ -91,11 +91,10 @@ def find_header(rows: list[list[str]]) -> int:
     return 0
 
 
-def read_delimited(path: Path, name: str) -> Source:
-    with open(path, "rb") as fh:
-        head = fh.read(SNIFF_BYTES)
-    whole = path.read_bytes() if len(head) == SNIFF_BYTES else head
-    encoding = detect_encoding(head, whole)
+def read_delimited(path: Path, name: str, data: bytes) -> Source:
+    """``data`` is the file's content, already read by the caller (it is hashed there)."""
+    head = data[:SNIFF_BYTES]
+    encoding = detect_encoding(head, data)
     text_head = head.decode(encoding, errors="replace")
     if len(head) == SNIFF_BYTES:  # drop a line cut in half by the sniff window
         text_head = text_head.rsplit("\n", 1)[0]
@@ -200,12 +199,14 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def open_source(path: Path, name: str, data_head: bytes) -> Source:
-    """Pick the reader by content first, file name second."""
+def open_source(path: Path, name: str, data: bytes | None = None) -> Source:
+    """Pick the reader by content first, file name second. ``data`` saves a second read."""
+    data = path.read_bytes() if data is None else data
+    head = data[:4096]
     lower = name.lower()
-    if data_head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
+    if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
         return read_xlsx(path, name)
-    stripped = data_head.lstrip(codecs.BOM_UTF8).lstrip()
+    stripped = head.lstrip(codecs.BOM_UTF8).lstrip()
     if lower.endswith(".json") or stripped.startswith((b"{", b"[")):
-        return read_ssi_json(path.read_bytes(), name)
-    return read_delimited(path, name)
+        return read_ssi_json(data, name)
+    return read_delimited(path, name, data)

@@ -20,7 +20,7 @@ FIELD_CHOICES = ["", IGNORE, *[f.name for f in FIELDS]]
 
 def preview(path: Path, name: str, rows: int = 10) -> pd.DataFrame:
     """The first rows as the importer will read them, under the file's own headers."""
-    source = open_source(path, name, path.read_bytes()[:4096])
+    source = open_source(path, name)
     try:
         if source.frame is not None:
             body = source.frame.drop(columns=["line"]).head(rows)
@@ -116,7 +116,7 @@ def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:
     """The mapping table for the editor, also for a rejected file (from its headers)."""
     if check.result is not None:
         return mapping_table(check.result.columns)
-    source = open_source(path, check.name, path.read_bytes()[:4096])
+    source = open_source(path, check.name)
     source.close()
     return mapping_table(map_columns(source.headers, {}))
 

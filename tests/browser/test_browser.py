@@ -11,6 +11,16 @@ ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 PAGES = {"team_review": "", "self_check": "me?rep=3", "upload": "upload", "about": "about"}
 
 
+def choose_file(page, server: str, path) -> None:
+    """Open the Upload page and pick ``path`` through the browser's own file chooser."""
+    page.goto(f"{server}/upload")
+    wait_idle(page)
+    with page.expect_file_chooser() as chooser:
+        dropzone = page.get_by_test_id("stFileUploaderDropzone")
+        dropzone.get_by_test_id("stBaseButton-secondary").click()
+    chooser.value.set_files(str(path))
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_loads_without_error_and_is_screenshotted(server, page, name):
     page.goto(f"{server}/{PAGES[name]}")
@@ -34,13 +44,7 @@ def test_upload_through_the_real_file_chooser(server, page, tmp_path):
     csv = tmp_path / "browser_upload.csv"
     csv.write_text("Name,Team,Date,SSI,Brand,People,Insights,Relationships\n"
                    "Browser Tester,Mid-Market,2026-11-20,98.5,24.5,24.5,24.75,24.75\n")  # fmt: skip
-    page.goto(f"{server}/upload")
-    wait_idle(page)
-    with page.expect_file_chooser() as chooser:
-        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
-            "stBaseButton-secondary"
-        ).click()
-    chooser.value.set_files(str(csv))
+    choose_file(page, server, csv)
     page.get_by_text("Would load 1 new").wait_for()
     wait_idle(page)
     screenshot(page, "upload_checked")
@@ -80,13 +84,7 @@ def test_choosing_a_leaderboard_row_opens_that_reps_self_check(server, page):
 def test_a_bad_upload_shows_its_errors_and_cannot_be_imported(server, page, tmp_path):
     bad = tmp_path / "bad_export.csv"
     bad.write_text("Name,Date,SSI,Brand\nAnn,2026-11-20,40,10\nBob,2026-11-31,140,30\n")
-    page.goto(f"{server}/upload")
-    wait_idle(page)
-    with page.expect_file_chooser() as chooser:
-        page.get_by_test_id("stFileUploaderDropzone").get_by_test_id(
-            "stBaseButton-secondary"
-        ).click()
-    chooser.value.set_files(str(bad))
+    choose_file(page, server, bad)
     page.get_by_text("error(s): this file would not be imported").wait_for()
     wait_idle(page)
     assert page.get_by_role("button", name="Import 0 file(s)").is_disabled()
