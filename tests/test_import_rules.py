@@ -195,3 +195,17 @@ def test_locked_store_gives_a_clear_message(tmp_path):
             Store(path)
     finally:
         holder.kill()
+
+
+def test_binary_garbage_is_rejected_with_a_message(store, tmp_path):
+    path = tmp_path / "garbage.csv"
+    path.write_bytes(bytes(range(256)) * 8 + b"\x00\xd8\x00\xd8" * 50)
+    before = table_state(store)
+    with pytest.raises(ImportRejectedError, match="is not readable as UTF-16"):
+        import_file(store, path)
+    assert table_state(store) == before
+
+
+def test_unclosed_quote_names_its_line(load, store):
+    err = rejected(load, store, 'Name,Date,SSI\nAnn,2026-01-01,40\nBob,2026-01-01,"41\n')
+    assert err.problems[0].line == 3 and "quoted cell is not closed" in err.problems[0].message

@@ -193,3 +193,13 @@ def test_undo_from_the_history(demo_app):
     at.button(key="undo").click().run()
     assert snapshot_count(demo_app) == before
     assert any("undone" in s.value for s in at.success)
+
+
+def test_unreadable_upload_is_explained_and_the_page_still_works(demo_app):
+    at = open_page(PAGES[2])
+    garbage = bytes(range(256)) * 8 + b"\x00\xd8" * 50
+    at.file_uploader(key="files").set_value(("garbage.csv", garbage, "text/csv")).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert "is not readable" in table.iloc[0]["message"]
+    assert any(s.value == "Import history" for s in at.subheader)

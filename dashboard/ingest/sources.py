@@ -109,14 +109,21 @@ def read_delimited(path: Path, name: str, data: bytes) -> Source:
     if encoding != "utf-8":
         # DuckDB reads UTF-8; anything else is re-encoded to a temporary file once.
         tmp = Path(tempfile.mkstemp(suffix=".csv", prefix="ssi-import-")[1])
-        with (
-            open(path, encoding=encoding, newline="") as src,
-            open(tmp, "w", encoding="utf-8", newline="") as dst,
-        ):
-            while chunk := src.read(1 << 20):
-                dst.write(chunk)
         source.csv_path = tmp
         source.cleanup.append(tmp)
+        try:
+            with (
+                open(path, encoding=encoding, newline="") as src,
+                open(tmp, "w", encoding="utf-8", newline="") as dst,
+            ):
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+        except UnicodeDecodeError as exc:
+            source.close()
+            raise ImportRejectedError([Problem(name, None, None, None,
+                f"is not readable as {describe_encoding(encoding)} text (byte {exc.start}); "
+                "expected CSV or TSV text in UTF-8, UTF-16 or Windows-1252, an XLSX workbook "
+                "or the SSI page JSON")]) from exc  # fmt: skip
     source.notes.append(
         f"{DELIMITERS[delimiter]}-separated text, encoding {describe_encoding(encoding)}, "
         f"header on line {header_index + 1}"

@@ -39,6 +39,8 @@ def csv_problem(message: str, name: str, expected_columns: int) -> Problem:
     text = original.group(1)[:120] if original else None
     if found:
         what = f"expected {found.group(1)} cells like the header, found {found.group(2)}"
+    elif "unterminated quote" in message:
+        what = 'a quoted cell is not closed: expected a second " before the end of the file'
     else:
         what = f"could not be read as delimited text ({message.splitlines()[0]})"
     return Problem(name, int(line.group(1)) if line else None, None, text, what)

@@ -19,8 +19,13 @@ FIELD_CHOICES = ["", IGNORE, *[f.name for f in FIELDS]]
 
 
 def preview(path: Path, name: str, rows: int = 10) -> pd.DataFrame:
-    """The first rows as the importer will read them, under the file's own headers."""
-    source = open_source(path, name)
+    """The first rows as the importer will read them, under the file's own headers.
+
+    Empty when the file cannot be read at all (its check already says why)."""
+    try:
+        source = open_source(path, name)
+    except ImportRejectedError:
+        return pd.DataFrame()
     try:
         if source.frame is not None:
             body = source.frame.drop(columns=["line"]).head(rows)
@@ -116,7 +121,10 @@ def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:
     """The mapping table for the editor, also for a rejected file (from its headers)."""
     if check.result is not None:
         return mapping_table(check.result.columns)
-    source = open_source(path, check.name)
+    try:
+        source = open_source(path, check.name)
+    except ImportRejectedError:
+        return mapping_table([])
     source.close()
     return mapping_table(map_columns(source.headers, {}))
 
