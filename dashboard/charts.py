@@ -14,6 +14,7 @@ BAND_COLORS = {"very poor": "#D55E00", "low": "#E69F00", "above average": "#56B4
                "top": "#009E73"}  # fmt: skip
 BAND_ORDER = ["very poor", "low", "above average", "top"]
 COMPANY_COLOR = "#555555"
+PERSON_COLOR = "#1f2937"  # the person's own SSI: a neutral dark, never a pillar colour
 # Teams and reps get colours from another family than the pillars (Paul Tol's muted set).
 GROUP_PALETTE = ["#332288", "#88CCEE", "#999933", "#882255", "#DDCC77", "#117733", "#AA4499"]
 SSI_RANGE = [0, 100]
@@ -29,7 +30,7 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
         legend={
             "orientation": "h",
             "yanchor": "top",
-            "y": -0.12,
+            "y": -0.24,  # below the two-line date ticks
             "x": 0,
             "xanchor": "left",
             "traceorder": "normal",
@@ -64,7 +65,9 @@ def ssi_gauge(ssi: float, band: str, change_7d: float | None) -> go.Figure:
             title={"text": f"SSI: {band}"},
         )
     )
-    return _layout(fig, "", 260)
+    fig = _layout(fig, "", 270)
+    fig.update_layout(margin={"l": 30, "r": 30, "t": 40, "b": 10})  # room for the 0 and 100 ticks
+    return fig
 
 
 def pillar_comparison(rows: dict[str, dict[str, float | None]]) -> go.Figure:
@@ -86,7 +89,8 @@ def pillar_comparison(rows: dict[str, dict[str, float | None]]) -> go.Figure:
 
 def ssi_comparison(values: dict[str, float | None]) -> go.Figure:
     shown = {k: v for k, v in values.items() if v is not None and not pd.isna(v)}
-    fig = go.Figure(go.Bar(x=list(shown), y=list(shown.values()), marker_color="#0072B2",
+    colors = [PERSON_COLOR] + ["#9ca3af"] * (len(shown) - 1)
+    fig = go.Figure(go.Bar(x=list(shown), y=list(shown.values()), marker_color=colors,
                            text=[f"{v:.1f}" for v in shown.values()], textposition="outside"))  # fmt: skip
     fig.update_yaxes(range=SSI_RANGE, title="SSI (0-100)")
     return _layout(fig, "SSI against your groups", 300)
@@ -204,7 +208,7 @@ def rep_trend(history: pd.DataFrame, target: float, title: str = "Your SSI over 
     fig.add_scatter(x=history["day"], y=history["ssi"], mode="markers", name="reading",
                     marker={"size": 4, "color": "#9ca3af"})  # fmt: skip
     fig.add_scatter(x=history["day"], y=history["rolling_avg"], mode="lines", name="7-day average",
-                    line_color="#0072B2")  # fmt: skip
+                    line_color=PERSON_COLOR)  # fmt: skip
     fig.add_hline(
         y=target, line_dash="dash", line_color="#009E73", annotation_text=f"target {target:g}"
     )
@@ -235,5 +239,5 @@ def team_bars(comparison: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(range=SSI_RANGE, title="average SSI (0-100)")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig = _layout(fig, "Teams compared: average pillars, stacked", 140 + 45 * len(comparison))
-    fig.update_layout(legend={"y": -0.3})
+    fig.update_layout(legend={"y": -0.35})
     return fig
