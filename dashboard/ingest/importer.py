@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, NotFoundError, Problem
-from dashboard.fields import METRIC_FIELDS, SCORE_FIELDS
+from dashboard.fields import METRIC_FIELDS, PILLARS
 from dashboard.ingest.checks import find_errors, find_warnings
 from dashboard.ingest.mapping import ColumnMapping, detect_format, map_columns, parse_user_mapping
 from dashboard.ingest.sources import open_source
@@ -125,7 +125,7 @@ def _check_required(
     name: str, fields: set[str], options: ImportOptions, result: ImportResult
 ) -> None:
     problems = []
-    if not fields & {"ssi", *SCORE_FIELDS[1:5], *METRIC_FIELDS}:
+    if not fields & {"ssi", *PILLARS, *METRIC_FIELDS}:
         known = ", ".join(f"'{c.header}'" for c in result.columns) or "none"
         problems.append(Problem(name, None, None, None,
             f"no SSI, pillar or activity column was recognised (headers: {known}); "
