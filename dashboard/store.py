@@ -174,6 +174,16 @@ class Store:
                     raise _friendly(exc, self.path) from exc
                 self.generation += 1
 
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        """A cursor for reads that need registered DataFrames: no transaction, no write lock,
+        and no new generation, so cached results stay valid."""
+        cur = self._con.cursor()
+        try:
+            yield Cursor(self, cur)
+        finally:
+            cur.close()
+
     def close(self) -> None:
         self._con.close()
 
@@ -195,7 +205,7 @@ class Cursor:
         return self._store.sql_of(name)
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> Cursor:
-        self._store._run(self.raw, self._store.sql_of(name), params)
+        self._store._run(self.raw, self.sql_of(name), params)
         return self
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Cursor:

@@ -217,3 +217,14 @@ def test_user_config_overrides_the_defaults(load, store, tmp_path, monkeypatch):
     bad.write_text("[bands]\ntop_from = 20.0\n")
     with pytest.raises(DashboardError, match="bands must rise"):
         load_config(bad)
+
+
+def test_reading_estimates_does_not_invalidate_cached_results(load, store):
+    """Pages cache results per store generation; only writes may move it."""
+    load("act.csv", activity_csv({"posts": 4, "connections": 300}))
+    generation = store.generation
+    estimate_inputs(store, D0)
+    leaderboard(store, D0)
+    assert store.generation == generation
+    load("more.csv", activity_csv({"posts": 5}, D0 + timedelta(days=1)))
+    assert store.generation == generation + 1

@@ -21,7 +21,7 @@ def estimate_inputs(store: Store, as_of: date, config: ScoringConfig | None = No
     """One row per (rep, input): value, level 0-1, points earned, points left to its target."""
     config = config or load_config()
     est = config["estimate"]
-    with store.transaction() as cur:  # registration is per cursor; nothing is written
+    with store.reading() as cur:  # the config is registered on this cursor only
         cur.register("estimate_config", config.estimate_inputs())
         frame = cur.run("estimate_inputs", {
             "as_of": as_of, "window_days": est["window_days"], "curve_k": est["curve_k"],
