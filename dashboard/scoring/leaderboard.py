@@ -20,8 +20,7 @@ LEADERBOARD_KEYS = [
 
 def default_as_of(store: Store) -> date | None:
     """The newest reading's date: what "now" means for a store of exports."""
-    last = store.rows("date_range")[0][1]
-    return last
+    return store.rows("date_range")[0][1]
 
 
 def leaderboard(
@@ -40,11 +39,16 @@ def leaderboard(
     if as_of is None:
         return _empty()
     frame = store.df("leaderboard", {"as_of": as_of, **config.rule_params()})
-    if teams:
-        frame = frame[frame["team"].isin(list(teams))].reset_index(drop=True)
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     frame["forecast_date"] = pd.to_datetime(frame["forecast_date"]).dt.date
-    return frame
+    return of_teams(frame, teams)
+
+
+def of_teams(board: pd.DataFrame, teams: Iterable[str] | None) -> pd.DataFrame:
+    """The rows of these teams (all rows when none are named), ranks left as they were."""
+    if not teams:
+        return board
+    return board[board["team"].isin(list(teams))].reset_index(drop=True)
 
 
 def _empty() -> pd.DataFrame:

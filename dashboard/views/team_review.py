@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from dashboard.fields import PILLARS
 from dashboard.scoring import (
     averages_over_time,
     band_distribution,
     coaching_signals,
+    default_as_of,
     leaderboard,
     movers,
     team_comparison,
@@ -22,6 +24,7 @@ from dashboard.scoring.estimate import (
     estimated_pillars,
     reported_on,
 )
+from dashboard.scoring.leaderboard import of_teams
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
 
@@ -81,8 +84,6 @@ class TeamReview:
 
     def radar_series(self) -> dict[str, dict[str, float]]:
         """Latest average pillars of each shown group (at most 4) and of the company."""
-        from dashboard.fields import PILLARS
-
         last = self.averages[self.averages["day"] == self.averages["day"].max()]
         series = {}
         for group in dict.fromkeys([*self.groups[:4], "Company"]):
@@ -97,19 +98,18 @@ def team_review(
     config: ScoringConfig | None = None,
 ) -> TeamReview:  # fmt: skip
     config = config or load_config()
-    board = leaderboard(store, as_of, teams=teams, config=config)
-    if as_of is None:
-        from dashboard.scoring import default_as_of
-
-        as_of = default_as_of(store)
+    as_of = as_of or default_as_of(store)
     if as_of is None:
         empty = pd.DataFrame()
+        board = leaderboard(store, None, config=config)
         return TeamReview(
             None, teams, kpis(board, board), board, empty, [], empty, empty, empty, empty
         )
+    # One company-wide leaderboard; the chosen teams are rows of it (ranks stay company-wide).
+    all_board = leaderboard(store, as_of, config=config)
+    board = of_teams(all_board, teams)
     previous = leaderboard(store, as_of - timedelta(days=7), teams=teams, config=config)
     averages = averages_over_time(store, as_of - timedelta(days=period_days - 1), as_of, config)
-    all_board = leaderboard(store, as_of, config=config)
     groups = teams or sorted(all_board["team"].unique().tolist())
     rises, falls = movers(store, as_of, teams=teams or None, config=config)
     signals = coaching_signals(store, board, as_of, config)
