@@ -40,6 +40,11 @@ class Field:
     expected: str = ""
     synonyms: tuple[str, ...] = ()
 
+    @property
+    def numeric(self) -> bool:
+        """Scores and metrics are read as numbers and checked against low/high."""
+        return self.kind in ("score", "metric")
+
 
 def _f(name, kind, low=None, high=None, expected="", synonyms=()):
     return Field(name, kind, low, high, expected, tuple(synonyms))

@@ -15,7 +15,7 @@ def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]
     parts, params = [], {}
     for c in columns:
         spec = FIELD_BY_NAME.get(c.field or "")
-        if spec is None or spec.kind not in ("score", "metric"):
+        if spec is None or not spec.numeric:
             continue
         value = spec.name if spec.kind == "score" else f"m_{spec.name}"
         bounds = [f"{value} < {spec.low}"] + (

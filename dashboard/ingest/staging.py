@@ -99,11 +99,7 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
 def detect_comma_decimal(cur: Cursor, source: Source, columns: list[ColumnMapping]) -> bool:
     if source.kind == "delimited" and source.delimiter == ";":
         return True
-    numeric = [
-        f"c{c.index}"
-        for c in columns
-        if c.field and FIELD_BY_NAME[c.field].kind in ("score", "metric")
-    ]
+    numeric = [f"c{c.index}" for c in columns if c.field and FIELD_BY_NAME[c.field].numeric]
     if source.kind == "json" or not numeric:
         return False
     # A comma followed by other than three digits can only be a decimal comma.
