@@ -68,11 +68,13 @@ def rep_names(store: Store) -> pd.DataFrame:
 
 
 # -- URL state ---------------------------------------------------------------
-def param_date(name: str, default: date | None) -> date | None:
+def param_date(name: str, first: date, last: date) -> date:
+    """The date in the URL, kept within [first, last]; ``last`` when absent or unreadable."""
     try:
-        return date.fromisoformat(st.query_params.get(name, ""))
+        wanted = date.fromisoformat(st.query_params.get(name, ""))
     except ValueError:
-        return default
+        return last
+    return min(max(wanted, first), last)
 
 
 def param_int(name: str) -> int | None:

@@ -28,7 +28,7 @@ with ui.friendly_errors():
                           format_func=labels.get, placeholder="Choose your name", key="rep")  # fmt: skip
     as_of = None
     if last is not None:
-        as_of = s2.date_input("As of", value=min(max(ui.param_date("as_of", last), first), last),
+        as_of = s2.date_input("As of", value=ui.param_date("as_of", first, last),
                               min_value=first, max_value=last, key="me_as_of")  # fmt: skip
     if rep_id is not None:
         st.query_params.from_dict({"rep": str(rep_id), "as_of": as_of.isoformat() if as_of else ""})

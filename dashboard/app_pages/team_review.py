@@ -21,7 +21,7 @@ with ui.friendly_errors():
     teams = f1.multiselect(
         "Teams", teams_all, default=url_teams, placeholder="All teams", key="teams"
     )
-    as_of = f2.date_input("As of", value=min(max(ui.param_date("as_of", last), first), last),
+    as_of = f2.date_input("As of", value=ui.param_date("as_of", first, last),
                           min_value=first, max_value=last, key="as_of")  # fmt: skip
     periods = list(tr.PERIODS)
     url_period = st.query_params.get("period", "90 days")
