@@ -141,34 +141,32 @@ left join teams t on t.name = m.team
 left join latest_team lt on lt.rep_id = m.rep_id;
 
 -- name: snapshot_changes
--- Each staged reading against the store: new, changed or unchanged.
+-- Each staged reading against the store: new, changed or unchanged. A file without rank or
+-- group columns keeps the ranks an earlier file gave for that day.
 create or replace temp table snapshot_changes as
--- A file without rank or group columns keeps the ranks an earlier file gave for that day.
-with incoming as (
+with joined as (
     select s.rep_id, s.day, s.team_id, s.line,
-           s.ssi_value, s.brand, s.people, s.insights, s.relationships,
+           s.ssi_value as ssi, s.brand, s.people, s.insights, s.relationships,
            coalesce(s.industry_rank, old.industry_rank) as industry_rank,
            coalesce(s.network_rank, old.network_rank) as network_rank,
            coalesce(s.industry_ssi, old.industry_ssi) as industry_ssi,
-           coalesce(s.network_ssi, old.network_ssi) as network_ssi
+           coalesce(s.network_ssi, old.network_ssi) as network_ssi,
+           old.rep_id is null as is_new,
+           (old.ssi, old.brand, old.people, old.insights, old.relationships,
+            old.industry_rank, old.network_rank, old.industry_ssi, old.network_ssi, old.team_id)
+               as old_values
     from stage_resolved s
     left join snapshots old on old.rep_id = s.rep_id and old.day = s.day
     where s.ssi_value is not null or s.brand is not null
 )
-select s.rep_id, s.day, s.team_id, s.line,
-       s.ssi_value as ssi, s.brand, s.people, s.insights, s.relationships,
-       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
-       case when old.rep_id is null then 'new'
-            when (old.ssi, old.brand, old.people, old.insights, old.relationships,
-                  old.industry_rank, old.network_rank, old.industry_ssi, old.network_ssi,
-                  old.team_id)
-                 is not distinct from
-                 (s.ssi_value, s.brand, s.people, s.insights, s.relationships,
-                  s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi, s.team_id)
+select * exclude (is_new, old_values),
+       case when is_new then 'new'
+            when old_values is not distinct from
+                 (ssi, brand, people, insights, relationships, industry_rank, network_rank,
+                  industry_ssi, network_ssi, team_id)
                  then 'same'
             else 'changed' end as change
-from incoming s
-left join snapshots old on old.rep_id = s.rep_id and old.day = s.day;
+from joined;
 
 -- name: keep_replaced_snapshots
 insert into snapshot_history

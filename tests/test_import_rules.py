@@ -209,3 +209,13 @@ def test_binary_garbage_is_rejected_with_a_message(store, tmp_path):
 def test_unclosed_quote_names_its_line(load, store):
     err = rejected(load, store, 'Name,Date,SSI\nAnn,2026-01-01,40\nBob,2026-01-01,"41\n')
     assert err.problems[0].line == 3 and "quoted cell is not closed" in err.problems[0].message
+
+
+def test_a_file_without_rank_columns_keeps_earlier_ranks(load, store):
+    load("a.csv", "Name,Date,SSI,Industry rank,Network rank\nAnn,2026-01-02,40,12,20\n")
+    same = load("b.csv", "Name,Date,SSI\nAnn,2026-01-02,40\n")
+    assert (same.rows_loaded, same.rows_updated, same.rows_skipped) == (0, 0, 1)
+    changed = load("c.csv", "Name,Date,SSI\nAnn,2026-01-02,42\n")
+    assert changed.rows_updated == 1
+    row = store.df_sql("select ssi, industry_rank, network_rank from snapshots").iloc[0]
+    assert row.tolist() == [42, 12, 20]
