@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard.errors import DashboardError, ImportRejectedError
+from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError
 from dashboard.store import Store
 
 EXIT_INVALID = 2
@@ -26,7 +28,7 @@ def _date(text: str) -> date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_CommandParser)
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", help="store file (default $SSI_DASHBOARD_DB or data/ssi.duckdb)")
 
@@ -62,10 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: an unknown option is reported with that command's usage
+    (`import --bogus` shows how `import` is used, not the list of commands)."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        parsed, extra = super().parse_known_args(args, namespace)
+        if extra:
+            self.error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed, extra
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        # `... | head` closed the pipe: the reader has what it wanted. Point stdout at
+        # devnull so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ImportRejectedError as exc:
         print(exc.summary(), file=sys.stderr)
         return EXIT_INVALID
@@ -73,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # a bug: say so in one line, never a traceback
+        if os.environ.get("SSI_DEBUG"):
+            raise
         print(f"error: unexpected failure ({type(exc).__name__}: {exc})", file=sys.stderr)
         return EXIT_ERROR
 
@@ -134,13 +154,38 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return clean.to_dict("records")
 
 
+def _json_safe(value):
+    """NaN and infinities are not JSON: they become null, at any depth."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 4) if math.isfinite(value) else None
+    return value
+
+
+def _print_json(data) -> None:
+    print(json.dumps(_json_safe(data), default=_json_default, indent=1, allow_nan=False))
+
+
 def cmd_leaderboard(args) -> int:
     from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
+    from dashboard.scoring.leaderboard import team_names
 
-    store = Store(args.db)
+    store = Store(args.db, must_exist=True)
+    if args.team:
+        known = set(team_names(store))
+        unknown = [t for t in args.team if t not in known]
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)}; "
+                                f"teams with readings: {listed}")  # fmt: skip
     board = leaderboard(store, args.date, teams=args.team)[LEADERBOARD_KEYS]
     if args.format == "json":
-        print(json.dumps(_records(board), default=_json_default, indent=1))
+        _print_json(_records(board))
     elif args.format == "csv":
         from dashboard.export import safe_frame
 
@@ -157,11 +202,11 @@ def cmd_leaderboard(args) -> int:
 def cmd_rep(args) -> int:
     from dashboard.scoring.summary import find_rep, rep_summary
 
-    store = Store(args.db)
+    store = Store(args.db, must_exist=True)
     rep_id, _ = find_rep(store, args.name)
     summary = rep_summary(store, rep_id, args.date)
     if args.format == "json":
-        print(json.dumps(summary, default=_json_default, indent=1))
+        _print_json(summary)
         return 0
     r = summary["reading"]
     print(f"{summary['rep']} ({summary['team']}), reading of {summary['as_of']}")
@@ -187,7 +232,7 @@ def cmd_rep(args) -> int:
 
 
 def cmd_imports(args) -> int:
-    log = Store(args.db).df("import_log")
+    log = Store(args.db, must_exist=True).df("import_log")
     print(log.to_string(index=False) if len(log) else "no imports yet")
     return 0
 
@@ -195,7 +240,7 @@ def cmd_imports(args) -> int:
 def cmd_undo(args) -> int:
     from dashboard.ingest import undo_import
 
-    print(undo_import(Store(args.db), args.import_id))
+    print(undo_import(Store(args.db, must_exist=True), args.import_id))
     return 0
 
 

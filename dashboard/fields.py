@@ -312,3 +312,29 @@ def match_header(header: str) -> str | None:
 
 def is_ignored_header(header: str) -> bool:
     return normalise_header(header) in _IGNORED
+
+
+# The names people see for a field: the template's headers where the internal name differs.
+PUBLIC_NAMES = {"rep_name": "name", "day": "date"}
+_BY_PUBLIC = {v: k for k, v in PUBLIC_NAMES.items()}
+
+
+def public_name(field: str | None) -> str | None:
+    """'rep_name' -> 'name', 'day' -> 'date'; every other field keeps its name."""
+    return None if field is None else PUBLIC_NAMES.get(field, field)
+
+
+def public_names() -> list[str]:
+    """Every field as a person names it in a mapping, in the order of FIELDS."""
+    return [public_name(f.name) for f in FIELDS]
+
+
+def field_for(name: str) -> str | None:
+    """The field a mapping target names: a field ('day'), its public name ('date') or any
+    header that names it ('Report date'). None when it names nothing we know."""
+    text = str(name).strip()
+    if text in FIELD_BY_NAME:
+        return text
+    if text.lower() in _BY_PUBLIC:
+        return _BY_PUBLIC[text.lower()]
+    return match_header(text) if text else None

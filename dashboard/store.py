@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from dashboard import DATA_DIR, QUERIES_DIR
-from dashboard.errors import StoreError, StoreLockedError
+from dashboard.errors import NotFoundError, StoreError, StoreLockedError
 
 DEFAULT_DB = DATA_DIR / "ssi.duckdb"
 DB_ENV_VAR = "SSI_DASHBOARD_DB"
@@ -81,8 +81,20 @@ def _friendly(exc: duckdb.Error, path: Path) -> StoreError:
 class Store:
     """A DuckDB store file. Thread-safe: each query runs on its own cursor."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        *,
+        read_only: bool = False,
+        must_exist: bool = False,
+    ):
         self.path = resolve_db_path(path)
+        if must_exist and not self.path.exists():
+            # A mistyped --db must not quietly create an empty store and report "nothing".
+            raise NotFoundError(
+                f"there is no store at {self.path}; check --db (or $SSI_DASHBOARD_DB), or "
+                "create one with `import` or `demo`"
+            )
         self.queries = load_queries()
         self._write_lock = threading.RLock()
         try:

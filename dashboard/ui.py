@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.errors import DashboardError
+from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
 from dashboard.store import Store, resolve_db_path
 
 
@@ -55,7 +56,7 @@ def friendly_errors() -> Iterator[None]:
 
 # -- the store facts pages need --------------------------------------------
 def team_names(store: Store) -> list[str]:
-    return [r[0] for r in store.rows("teams_with_data")]
+    return leaderboard_team_names(store)
 
 
 def date_range(store: Store) -> tuple[date | None, date | None]:

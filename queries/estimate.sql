@@ -1,7 +1,8 @@
 -- name: estimate_inputs
 -- Each rep's value of every estimate input as of $as_of, with its level on the saturating
 -- curve, the points it earns and the points it would add at its target. The inputs come
--- from scoring.toml, registered as the table estimate_config.
+-- from scoring.toml, registered as the table estimate_config. An input whose metric the rep
+-- has no rows for in the window has no value (null, has_data false): unknown, not zero.
 with win as (
     select rep_id, metric, sum(value) as total
     from activity
@@ -17,7 +18,7 @@ with win as (
 ), values_ as (
     select a.rep_id, c.pillar, c.input, c.aggregate, c.target, c.weight, c.action,
            case c.aggregate
-               when 'sum' then coalesce(w.total, 0)
+               when 'sum' then w.total
                when 'latest' then l.value
                when 'rate' then 100.0 * w.total / nullif(d.total, 0)
            end as value
@@ -33,7 +34,8 @@ with win as (
                 else (1 - exp(-$curve_k * value / target)) / (1 - exp(-$curve_k)) end as level
     from values_
 )
-select rep_id, pillar, input, aggregate, value, target, weight, level, action,
+select rep_id, pillar, input, aggregate, value, value is not null as has_data,
+       target, weight, level, action,
        25 * weight * level as points,
        25 * weight * (1 - level) as gain_at_target
 from levelled

@@ -33,12 +33,12 @@ from date_texts;
 -- Rows that name no person or carry no readable date.
 select line, column_name, value, expected from (
     select line, $name_column as column_name, null as value,
-           'a name or e-mail (or give the person with --rep)' as expected
+           'a name or e-mail (or give the person with ' || $person_hint || ')' as expected
     from stage_rows where rep_key is null
     union all
     select line, $day_column, day_raw,
            case when day_raw is null or trim(day_raw) = ''
-                then 'a date (or give one with --date or in the file name, e.g. ssi_2026-11-20.csv)'
+                then 'a date (or give one with ' || $day_hint || ' or in the file name, e.g. ssi_2026-11-20.csv)'
                 else 'a date in this file''s format, ' || $date_format_label end
     from stage_rows where day is null
 ) order by line;
@@ -234,7 +234,9 @@ from (select rep_id, day,
       from per_day group by rep_id, day);
 
 -- name: next_import_id
-select nextval('import_ids');
+-- The next number after the last import. Taken inside the write transaction, so dry runs
+-- and rejected files leave no gaps (a sequence would be consumed by them).
+select coalesce(max(import_id), 0) + 1 from imports;
 
 -- name: log_import
 insert into imports (import_id, file_name, content_hash, format, rows_read, rows_loaded,

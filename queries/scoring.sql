@@ -2,20 +2,26 @@
 -- dashboard/scoring/scoring.toml; nothing here hard-codes them.
 
 -- name: leaderboard
--- One row per rep whose latest reading on or before $as_of is at most $listed_days old:
--- the reading, its age, changes against the readings as of 7 and 30 days earlier, ranks,
--- band, balance, rolling average, trend slope and forecast.
+-- One row per rep with a reading on or before $as_of: their latest reading and its age.
+-- Reps whose latest reading is at most $listed_days old are "listed": ranked, and counted
+-- in averages. Older ones keep a row (rank null) so nobody drops off without a word.
+-- Changes compare the latest reading with the rep's reading as of 7 and 30 days before
+-- it; the date compared against is returned, and a change across a longer gap (the earlier
+-- reading more than $stale_days older than the window) is null, not a change over months.
 with readings as (
     select * from snapshots where ssi is not null
-), points as (
-    select r.rep_id, o.offset_days, cast($as_of as date) - o.offset_days as at
-    from reps r cross join (values (0), (7), (30)) o(offset_days)
-), asof_readings as (
-    select p.rep_id, p.offset_days, s.*  exclude (rep_id)
-    from points p asof join readings s on p.rep_id = s.rep_id and p.at >= s.day
 ), cur as (
-    select * from asof_readings
-    where offset_days = 0 and cast($as_of as date) - day <= $listed_days
+    select r.rep_id, max(r.day) as day
+    from readings r where r.day <= cast($as_of as date) group by r.rep_id
+), cur_rows as (
+    select s.*, cast($as_of as date) - s.day <= $listed_days as listed
+    from cur c join readings s on s.rep_id = c.rep_id and s.day = c.day
+), points as (
+    select c.rep_id, o.window_days, c.day - o.window_days as at
+    from cur c cross join (values (7), (30)) o(window_days)
+), earlier as (
+    select p.rep_id, p.window_days, s.day, s.ssi
+    from points p asof join readings s on p.rep_id = s.rep_id and p.at >= s.day
 ), window_stats as (
     select rep_id,
            avg(ssi) filter (where day > cast($as_of as date) - $rolling_days) as rolling_avg,
@@ -25,37 +31,52 @@ with readings as (
     from readings
     where day > cast($as_of as date) - $slope_days and day <= cast($as_of as date)
     group by rep_id
+), with_min as (
+    select c.*,
+           -- A missing pillar leaves balance and "weakest" unknown, never guessed.
+           case when c.brand is null or c.people is null or c.insights is null
+                     or c.relationships is null then null
+                else least(c.brand, c.people, c.insights, c.relationships) end as min_pillar
+    from cur_rows c
 ), ranked as (
     select c.*,
-           rank() over (order by c.ssi desc) as rank,
-           count(*) over () as n_company,
-           rank() over (partition by c.team_id order by c.ssi desc) as rank_team,
-           count(*) over (partition by c.team_id) as n_team,
-           least(c.brand, c.people, c.insights, c.relationships) as min_pillar
-    from cur c
+           case when listed then rank() over (partition by listed order by c.ssi desc) end
+               as rank,
+           count(*) filter (where listed) over () as n_company,
+           case when listed then rank() over (partition by listed, c.team_id order by c.ssi desc)
+           end as rank_team,
+           count(*) filter (where listed) over (partition by c.team_id) as n_team
+    from with_min c
 ), scored as (
     select k.*, w.rolling_avg, w.slope, w.n_readings,
            w.intercept + w.slope * (cast($as_of as date) - date '2000-01-01') as fitted_now,
-           p7.ssi as ssi_7d_ago, p30.ssi as ssi_30d_ago
+           e7.ssi as ssi_7d_before, e7.day as day_7d_before,
+           e30.ssi as ssi_30d_before, e30.day as day_30d_before
     from ranked k
     left join window_stats w using (rep_id)
-    left join asof_readings p7 on p7.rep_id = k.rep_id and p7.offset_days = 7
-    left join asof_readings p30 on p30.rep_id = k.rep_id and p30.offset_days = 30
+    left join earlier e7 on e7.rep_id = k.rep_id and e7.window_days = 7
+    left join earlier e30 on e30.rep_id = k.rep_id and e30.window_days = 30
 )
-select s.rank, s.rep_id, r.name as rep, t.name as team, s.day as as_of,
-       cast($as_of as date) - s.day as age_days,
+select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
+       cast($as_of as date) - s.day as age_days, s.listed,
        s.ssi, s.brand, s.people, s.insights, s.relationships,
        s.rank_team, s.n_team,
-       cast(ceil(100.0 * s.rank_team / s.n_team) as integer) as top_pct_team,
-       cast(ceil(100.0 * s.rank / s.n_company) as integer) as top_pct_company,
-       s.ssi - s.ssi_7d_ago as ssi_change_7d,
-       s.ssi - s.ssi_30d_ago as ssi_change_30d,
+       case when s.listed then cast(ceil(100.0 * s.rank_team / s.n_team) as integer) end
+           as top_pct_team,
+       case when s.listed then cast(ceil(100.0 * s.rank / s.n_company) as integer) end
+           as top_pct_company,
+       case when s.day_7d_before >= s.day - 7 - $stale_days then s.ssi - s.ssi_7d_before end
+           as ssi_change_7d,
+       s.day_7d_before as ssi_change_7d_since,
+       case when s.day_30d_before >= s.day - 30 - $stale_days then s.ssi - s.ssi_30d_before end
+           as ssi_change_30d,
+       s.day_30d_before as ssi_change_30d_since,
        case when s.ssi >= $top_from then 'top'
             when s.ssi >= $above_average_from then 'above average'
             when s.ssi >= $low_from then 'low'
             else 'very poor' end as band,
-       s.ssi > $leader_above as leader,
-       s.ssi < $laggard_below as laggard,
+       s.listed and s.ssi > $leader_above as leader,
+       s.listed and s.ssi < $laggard_below as laggard,
        s.min_pillar >= $balanced_min as balanced,
        s.ssi >= $well_rounded_min and s.min_pillar >= $balanced_min as well_rounded,
        case when s.min_pillar is null then null
@@ -67,10 +88,11 @@ select s.rank, s.rep_id, r.name as rep, t.name as team, s.day as as_of,
        greatest(s.brand, s.people, s.insights, s.relationships) - s.min_pillar as pillar_spread,
        cast($as_of as date) - s.day > $stale_days as stale,
        s.rolling_avg as rolling_7d,
+       coalesce(s.n_readings, 0) as n_readings,
        case when s.n_readings >= $min_readings then s.slope * 7 end as slope_per_week,
        case when s.ssi >= $target then 'reached'
-            when s.n_readings < $min_readings or s.slope is null or s.slope <= 0
-                 then 'not on the current trend'
+            when coalesce(s.n_readings, 0) < $min_readings then 'not enough readings'
+            when s.slope is null or s.slope <= 0 then 'not on the current trend'
             when ceil(($target - s.fitted_now) / s.slope) > $horizon
                  then 'not on the current trend'
             else 'on track' end as forecast_status,
@@ -83,7 +105,7 @@ select s.rank, s.rep_id, r.name as rep, t.name as team, s.day as as_of,
 from scored s
 join reps r using (rep_id)
 join teams t on t.team_id = s.team_id
-order by s.rank, r.name;
+order by s.listed desc, s.rank, s.day desc, r.name, s.rep_id;
 
 -- name: averages_over_time
 -- Team and company averages per date from $start to $end every $step days. Each rep counts
@@ -142,20 +164,28 @@ from points p asof join (select * from snapshots where ssi is not null) s
 order by p.rep_id, p.week;
 
 -- name: change_over_window
--- Change of each listed rep's SSI between the readings as of $as_of - $days and $as_of.
-with points as (
-    select r.rep_id, o.k, cast($as_of as date) - cast(o.k * $days as integer) as at
-    from reps r cross join (values (0), (1)) o(k)
-), at_points as (
-    select p.rep_id, p.k, s.ssi, s.day, s.team_id
+-- Change of each listed rep's SSI over $days days: their latest reading on or before $as_of
+-- against their reading as of $days days before it. A pair further apart than
+-- $days + $stale_days is no change "over $days days" and is left out.
+with now_day as (
+    select rep_id, max(day) as day from snapshots
+    where ssi is not null and day <= cast($as_of as date) group by rep_id
+), now_rows as (
+    select s.rep_id, s.day, s.ssi, s.team_id
+    from now_day n join snapshots s on s.rep_id = n.rep_id and s.day = n.day
+    where cast($as_of as date) - s.day <= $listed_days
+), points as (
+    select rep_id, day - cast($days as integer) as at from now_rows
+), before as (
+    select p.rep_id, s.day, s.ssi
     from points p asof join (select * from snapshots where ssi is not null) s
          on p.rep_id = s.rep_id and p.at >= s.day
 )
-select n.rep_id, r.name as rep, t.name as team, o.ssi as ssi_before, n.ssi as ssi_now,
-       n.ssi - o.ssi as change
-from at_points n join at_points o on o.rep_id = n.rep_id and o.k = 1
+select n.rep_id, r.name as rep, r.email, t.name as team, b.day as day_before,
+       b.ssi as ssi_before, n.day as day_now, n.ssi as ssi_now, n.ssi - b.ssi as change
+from now_rows n join before b using (rep_id)
 join reps r on r.rep_id = n.rep_id join teams t on t.team_id = n.team_id
-where n.k = 0 and cast($as_of as date) - n.day <= $listed_days;
+where b.day >= n.day - cast($days as integer) - $stale_days;
 
 -- name: teams_with_data
 select t.name from teams t
@@ -165,6 +195,21 @@ order by t.name;
 
 -- name: date_range
 select min(day) as first_day, max(day) as last_day from snapshots where ssi is not null;
+
+-- name: default_as_of
+-- What "now" means for a store of exports: the newest day on which at least $share of the
+-- busiest recent day's reps have a reading. One rep's hand-typed reading after the weekly
+-- export does not move everyone else's view to a day they have no reading on.
+with recent as (
+    select day, count(*) as n from snapshots
+    where ssi is not null
+      and day > (select max(day) from snapshots where ssi is not null) - $listed_days
+    group by day
+)
+select max(day) from recent where n >= $share * (select max(n) from recent);
+
+-- name: rep_newest_reading
+select max(day) from snapshots where rep_id = $rep_id and ssi is not null;
 
 -- name: find_rep
 -- Reps whose name or e-mail matches $name, exact matches first.

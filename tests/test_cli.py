@@ -35,11 +35,12 @@ def test_import_then_leaderboard_json(db, tmp_path):
     assert [r["rep"] for r in rows] == ["Ann", "Bob"]
     keys = {"rank", "rep", "team", "as_of", "ssi", "brand", "people", "insights", "relationships",
             "top_pct_team", "top_pct_company", "ssi_change_7d", "ssi_change_30d", "band",
-            "balanced", "weakest_pillar", "stale"}  # fmt: skip
+            "balanced", "weakest_pillar", "stale", "email", "age_days", "listed",
+            "ssi_change_7d_since", "ssi_change_30d_since"}  # fmt: skip
     assert set(rows[0]) == keys
     assert rows[0]["as_of"] == "2026-11-20" and rows[0]["balanced"] is True and rows[0]["rank"] == 1
     csv = cli("leaderboard", "--format", "csv", "--team", "East", db=db)
-    assert csv.stdout.splitlines()[0].lstrip("\ufeff").startswith("rank,rep,team,as_of,ssi")
+    assert csv.stdout.splitlines()[0].lstrip("\ufeff").startswith("rank,rep,email,team,as_of")
 
 
 def test_invalid_file_exits_2_with_errors_on_stderr(db, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dashboard.errors import Problem
 from dashboard.fields import FIELD_BY_NAME
+from dashboard.ingest.hints import Hints
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.store import Cursor
 
@@ -34,14 +35,14 @@ def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]
 
 
 def find_errors(
-    cur: Cursor, columns: list[ColumnMapping], name: str, date_label: str
+    cur: Cursor, columns: list[ColumnMapping], name: str, date_label: str, hints: Hints
 ) -> list[Problem]:
     header_of = {c.field: c.header for c in columns if c.field}
     problems: list[Problem] = []
     name_column = header_of.get("rep_name") or header_of.get("email") or "name"
     rows = cur.run("check_people_and_days", {
         "name_column": name_column, "day_column": header_of.get("day", "date"),
-        "date_format_label": date_label,
+        "date_format_label": date_label, "person_hint": hints.person, "day_hint": hints.day,
     }).fetchall()  # fmt: skip
     problems += [Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp in rows]
     sql, params = number_checks(columns)

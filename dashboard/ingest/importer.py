@@ -17,7 +17,14 @@ from pathlib import Path
 from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import METRIC_FIELDS, PILLARS
 from dashboard.ingest.checks import find_errors, find_warnings
-from dashboard.ingest.mapping import ColumnMapping, detect_format, map_columns, parse_user_mapping
+from dashboard.ingest.hints import CLI_HINTS, Hints
+from dashboard.ingest.mapping import (
+    PERSONAL_CONNECTIONS,
+    ColumnMapping,
+    detect_format,
+    map_columns,
+    parse_user_mapping,
+)
 from dashboard.ingest.sources import open_source
 from dashboard.ingest.staging import (
     choose_dates,
@@ -39,9 +46,16 @@ class ImportOptions:
     mapping: list[str] | dict[str, str] | None = None
     dry_run: bool = False
     file_name: str | None = None  # shown in messages; defaults to the path's name
+    hints: Hints = CLI_HINTS
 
-    def key(self) -> str:
-        return json.dumps([self.rep, self.team, str(self.day), self.mapping], sort_keys=True)
+
+def options_key(options: ImportOptions, user_mapping: dict[str, str]) -> str:
+    """What, besides the bytes, decides how a file is read. The mapping is the parsed one,
+    so None, [] and {} (Python, CLI, page) give the same key and the same content hash."""
+    return json.dumps(
+        [options.rep or None, options.team or None, str(options.day), user_mapping],
+        sort_keys=True,
+    )
 
 
 @dataclass
@@ -96,8 +110,8 @@ def import_file(
         raise ImportRejectedError(
             [Problem(name, None, None, None, f"cannot be read ({exc.strerror})")]
         ) from exc
-    content_hash = hashlib.sha256(data + options.key().encode()).hexdigest()
     user_mapping = parse_user_mapping(options.mapping, name)
+    content_hash = hashlib.sha256(data + options_key(options, user_mapping).encode()).hexdigest()
     source = open_source(path, name, data)
     try:
         columns = map_columns(source.headers, user_mapping)
@@ -125,14 +139,20 @@ def _check_required(
     name: str, fields: set[str], options: ImportOptions, result: ImportResult
 ) -> None:
     problems = []
+    if result.format == PERSONAL_CONNECTIONS:
+        raise ImportRejectedError([Problem(name, None, None, None,
+            "this is LinkedIn's Connections.csv from a personal data export: it lists "
+            "connections and holds no SSI reading; upload an SSI export, a tracker history, "
+            "the SSI page JSON or the template instead")])  # fmt: skip
     if not fields & {"ssi", *PILLARS, *METRIC_FIELDS}:
         known = ", ".join(f"'{c.header}'" for c in result.columns) or "none"
         problems.append(Problem(name, None, None, None,
             f"no SSI, pillar or activity column was recognised (headers: {known}); "
-            "map them with --map 'HEADER=field' or use the template"))  # fmt: skip
+            f"choose what a column holds with {options.hints.mapping} (fields: ssi, brand, "
+            "people, insights, relationships, date, name, ...) or use the template"))  # fmt: skip
     if not fields & {"rep_name", "email", "first_name", "last_name"} and not options.rep:
         problems.append(Problem(name, None, None, None,
-            "this file names no person; give the person it belongs to (--rep NAME)"))  # fmt: skip
+            f"this file names no person; give the person it belongs to with {options.hints.person}"))  # fmt: skip
     if problems:
         raise ImportRejectedError(problems)
 
@@ -164,15 +184,15 @@ def _run_import(cur, source, columns, fields, options, name, content_hash, resul
     if "day" not in fields:
         if default_day is None:
             raise ImportRejectedError([Problem(name, None, None, None,
-                "no date column and no date given; give --date YYYY-MM-DD or put the date "
-                "in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
+                f"no date column and no date given; give the date with {options.hints.day} "
+                "or put it in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
         result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
     cur.execute(typed_projection(columns, date_fmt), {
         "rep": options.rep, "team": options.team, "comma_decimal": comma_decimal,
         "default_day": default_day,
     })  # fmt: skip
 
-    problems = find_errors(cur, columns, name, date_label)
+    problems = find_errors(cur, columns, name, date_label, options.hints)
     if problems:
         raise ImportRejectedError(problems[:MAX_LISTED_ERRORS], total=len(problems))
     warnings = find_warnings(cur, name)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.errors import ImportRejectedError, Problem
-from dashboard.fields import FIELD_BY_NAME, is_ignored_header, match_header, normalise_header
+from dashboard.fields import (
+    field_for,
+    is_ignored_header,
+    match_header,
+    normalise_header,
+    public_name,
+    public_names,
+)
 
 IGNORE = "ignore"
 
@@ -16,6 +23,10 @@ TEMPLATE_HEADERS = [
 ]  # fmt: skip
 
 
+# LinkedIn's personal data export lists connections, one per row: no SSI reading in it.
+PERSONAL_CONNECTIONS = "LinkedIn Connections.csv (personal data export: a list of connections)"
+
+
 @dataclass
 class ColumnMapping:
     index: int
@@ -24,27 +35,33 @@ class ColumnMapping:
     how: str  # matched | mapped by you | ignored | unknown | duplicate of column N
 
     def as_dict(self) -> dict[str, object]:
-        return {"column": self.index + 1, "header": self.header, "field": self.field,
-                "how": self.how}  # fmt: skip
+        """As a person reads it: 1-based column, and the field's public name ('date')."""
+        return {"column": self.index + 1, "header": self.header,
+                "field": public_name(self.field), "how": self.how}  # fmt: skip
 
 
 def parse_user_mapping(pairs: list[str] | dict[str, str] | None, file_name: str) -> dict[str, str]:
-    """``["HEADER=field", ...]`` or a dict -> {normalised header: field}; unknown fields fail."""
+    """``["HEADER=field", ...]`` or a dict -> {normalised header: field}; unknown fields fail.
+
+    The field may be written as a person sees it: 'date', 'name', 'ssi', or any header that
+    names a field ('Report date'). None, [] and {} all mean "no mapping"."""
     if not pairs:
         return {}
     items = pairs.items() if isinstance(pairs, dict) else [_split_pair(p, file_name) for p in pairs]
     mapping = {}
     problems = []
-    for header, field in items:
-        field = field.strip()
-        if field != IGNORE and field not in FIELD_BY_NAME:
-            problems.append(Problem(file_name, None, header, field,
-                f"the mapping names an unknown field; expected one of {', '.join(FIELD_BY_NAME)} "
+    for header, target in items:
+        text = "" if target is None else str(target).strip()
+        field = IGNORE if text.lower() == IGNORE else field_for(text)
+        if field is None:
+            problems.append(Problem(file_name, None, str(header), text,
+                f"the mapping names an unknown field; expected one of {', '.join(public_names())} "
                 f"or '{IGNORE}'"))  # fmt: skip
+            continue
         mapping[normalise_header(header)] = field
     if problems:
         raise ImportRejectedError(problems)
-    return mapping
+    return dict(sorted(mapping.items()))
 
 
 def _split_pair(pair: str, file_name: str) -> tuple[str, str]:
@@ -84,6 +101,8 @@ def detect_format(source_kind: str, headers: list[str], fields: set[str]) -> str
     if source_kind == "json":
         return "LinkedIn SSI page JSON (one reading)"
     normalised = [normalise_header(h) for h in headers]
+    if "connectedon" in normalised:
+        return PERSONAL_CONNECTIONS
     if "Total_SSI" in headers:
         return "SSI tracker history (Date, Total_SSI, ... columns; one person)"
     if "ssioverallscore" in normalised:

@@ -29,19 +29,37 @@ def estimate_inputs(store: Store, as_of: date, config: ScoringConfig | None = No
     return frame
 
 
-def estimated_pillars(inputs: pd.DataFrame) -> pd.DataFrame:
-    """Per rep: the four estimated pillars and the estimated SSI (their sum)."""
+def estimated_pillars(inputs: pd.DataFrame, config: ScoringConfig | None = None) -> pd.DataFrame:
+    """Per rep: the four estimated pillars and the estimated SSI (their sum).
+
+    A pillar is estimated only when the rep has data for inputs carrying at least
+    ``estimate.min_coverage`` of its weight; otherwise it is missing (NaN), and so is the
+    SSI. A tracker that only reports a connection count gives no estimate, not 0."""
+    config = config or load_config()
     if inputs.empty:
         return pd.DataFrame(columns=["rep_id", *PILLARS, "ssi"])
-    wide = inputs.pivot_table(index="rep_id", columns="pillar", values="points", aggfunc="sum")
-    wide = wide.reindex(columns=list(PILLARS)).fillna(0.0).clip(0, 25)
-    wide["ssi"] = wide[list(PILLARS)].sum(axis=1)
+    known = inputs.assign(known_weight=inputs["weight"].where(_has_data(inputs), 0.0))
+    wide = known.pivot_table(index="rep_id", columns="pillar", values="points", aggfunc="sum")
+    coverage = known.pivot_table(
+        index="rep_id", columns="pillar", values="known_weight", aggfunc="sum"
+    )
+    wide = wide.reindex(columns=list(PILLARS)).clip(0, 25)
+    coverage = coverage.reindex(index=wide.index, columns=list(PILLARS)).fillna(0.0)
+    wide = wide.where(coverage >= config["estimate"]["min_coverage"] - 1e-9)
+    wide["ssi"] = wide[list(PILLARS)].sum(axis=1, min_count=len(PILLARS))
     return wide.reset_index()
 
 
+def _has_data(inputs: pd.DataFrame) -> pd.Series:
+    if "has_data" in inputs:
+        return inputs["has_data"].astype(bool)
+    return inputs["value"].notna()
+
+
 def best_gains(inputs: pd.DataFrame, rep_id: int, count: int = 5) -> pd.DataFrame:
-    """The inputs that would add the most points for this rep if they reached their target."""
+    """The inputs with data that would add the most points for this rep at their target."""
     mine = inputs[(inputs["rep_id"] == rep_id) & (inputs["gain_at_target"] > 0.01)]
+    mine = mine[_has_data(mine)]
     return mine.sort_values(["gain_at_target", "input"], ascending=[False, True]).head(count)
 
 

@@ -12,15 +12,32 @@ from dashboard.store import Store
 
 # The leaderboard's public columns, in order: what `leaderboard --format json` emits.
 LEADERBOARD_KEYS = [
-    "rank", "rep", "team", "as_of", "ssi", "brand", "people", "insights", "relationships",
-    "top_pct_team", "top_pct_company", "ssi_change_7d", "ssi_change_30d", "band", "balanced",
-    "weakest_pillar", "stale",
+    "rank", "rep", "email", "team", "as_of", "age_days", "ssi", "brand", "people", "insights",
+    "relationships", "top_pct_team", "top_pct_company", "ssi_change_7d", "ssi_change_7d_since",
+    "ssi_change_30d", "ssi_change_30d_since", "band", "balanced", "weakest_pillar", "stale",
+    "listed",
 ]  # fmt: skip
 
 
-def default_as_of(store: Store) -> date | None:
-    """The newest reading's date: what "now" means for a store of exports."""
-    return store.rows("date_range")[0][1]
+def default_as_of(store: Store, config: ScoringConfig | None = None) -> date | None:
+    """What "now" means for a store of exports: the newest day most reps have a reading on
+    (scoring.toml, freshness.default_as_of_share), so one later hand-typed reading does
+    not make everyone else look stale."""
+    config = config or load_config()
+    f = config["freshness"]
+    return store.scalar("default_as_of", {
+        "listed_days": f["listed_for_days"], "share": f["default_as_of_share"],
+    })  # fmt: skip
+
+
+def team_names(store: Store) -> list[str]:
+    """Teams that have readings or activity, by name."""
+    return [r[0] for r in store.rows("teams_with_data")]
+
+
+def listed(board: pd.DataFrame) -> pd.DataFrame:
+    """The ranked rows: reps whose latest reading is recent enough to count."""
+    return board[board["listed"].astype(bool)] if "listed" in board else board
 
 
 def leaderboard(
@@ -35,12 +52,13 @@ def leaderboard(
     ``teams`` narrows the rows, so a filtered view keeps company-wide ranks.
     """
     config = config or load_config()
-    as_of = as_of or default_as_of(store)
+    as_of = as_of or default_as_of(store, config)
     if as_of is None:
         return _empty()
     frame = store.df("leaderboard", {"as_of": as_of, **config.rule_params()})
-    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
-    frame["forecast_date"] = pd.to_datetime(frame["forecast_date"]).dt.date
+    for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    frame["listed"] = frame["listed"].astype(bool)
     return of_teams(frame, teams)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard import display
 from dashboard.fields import PILLARS
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.store import Store
@@ -25,6 +26,7 @@ def movers(
     days, count = days or c["movers_window_days"], count or c["movers_count"]
     frame = store.df("change_over_window", {
         "as_of": as_of, "days": days, "listed_days": config["freshness"]["listed_for_days"],
+        "stale_days": config["freshness"]["stale_after_days"],
     }).dropna(subset=["change"])  # fmt: skip
     if teams:
         frame = frame[frame["team"].isin(teams)]
@@ -61,25 +63,30 @@ def coaching_signals(
             rows.append({"rep_id": rec["rep_id"], "rep": rec["rep"], "team": rec["team"],
                          "signal": signal, "detail": detail})  # fmt: skip
 
+        if rec["age_days"] >= c["silent_days"]:
+            add("no recent reading", f"last reading {rec['age_days']} days ago ({rec['as_of']})")
+        if not rec.get("listed", True):
+            continue  # an old reading's pillars and changes are history, not a signal now
         if bool(falling.get(rec["rep_id"], False)):
             add(
                 "falling",
-                f"SSI lower each week for {c['falling_weeks']} weeks, now {rec['ssi']:.1f}",
+                f"SSI lower each week for {c['falling_weeks']} weeks, now {display.score(rec['ssi'])}",
             )
         low = [p for p in PILLARS if pd.notna(rec[p]) and rec[p] < c["pillar_floor"]]
         if low:
-            listed = ", ".join(f"{p} {rec[p]:.1f}" for p in low)
+            listed = ", ".join(f"{p} {display.score(rec[p])}" for p in low)
             add("weak pillar", f"under {c['pillar_floor']:g}: {listed}")
-        if rec["age_days"] >= c["silent_days"]:
-            add("no recent reading", f"last reading {rec['age_days']} days ago ({rec['as_of']})")
         change = rec["ssi_change_7d"]
         if pd.notna(change) and change <= -c["weekly_drop"]:
-            add("sharp drop", f"SSI fell {abs(change):.1f} points in 7 days")
+            add("sharp drop", f"SSI fell {display.score(abs(change))} points since "
+                              f"{rec['ssi_change_7d_since']}")  # fmt: skip
     return pd.DataFrame(rows, columns=["rep_id", "rep", "team", "signal", "detail"])
 
 
 def team_comparison(board: pd.DataFrame) -> pd.DataFrame:
     """One row per team: size, averages, leaders, laggards, share balanced, weekly change."""
+    if "listed" in board:
+        board = board[board["listed"].astype(bool)]
     if board.empty:
         return pd.DataFrame(columns=["team", "reps", "ssi"])
     grouped = board.groupby("team")

@@ -11,7 +11,7 @@ from dashboard.fields import PILLARS
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import best_gains, estimate_inputs, estimated_pillars
-from dashboard.scoring.leaderboard import default_as_of, leaderboard
+from dashboard.scoring.leaderboard import default_as_of, leaderboard, listed
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
 
@@ -22,6 +22,9 @@ def find_rep(store: Store, name: str) -> tuple[int, str]:
     exact = [
         r for r in rows if r[1].lower() == name.strip().lower() or (r[2] or "") == name.lower()
     ]
+    if len(exact) > 1:
+        people = "; ".join(f"{r[1]} <{r[2] or 'no e-mail'}>" for r in exact)
+        raise NotFoundError(f"several reps are called '{name}' ({people}); give the e-mail")
     if exact:
         return exact[0][0], exact[0][1]
     if len(rows) == 1:
@@ -45,38 +48,42 @@ def rep_summary(
 ) -> dict[str, object]:
     """Everything the self-check shows, as plain data."""
     config = config or load_config()
-    as_of = as_of or default_as_of(store)
-    board = leaderboard(store, as_of, config=config)
-    mine = board[board["rep_id"] == rep_id]
+    if as_of is None:
+        # The store's "now", or the rep's own newest reading when that is later (a reading
+        # typed in today shows at once on their own page).
+        days = [d for d in (default_as_of(store, config),
+                            store.scalar("rep_newest_reading", {"rep_id": rep_id})) if d]  # fmt: skip
+        as_of = max(days) if days else None
+    board = leaderboard(store, as_of, config=config) if as_of else pd.DataFrame()
+    mine = board[board["rep_id"] == rep_id] if not board.empty else board
     if mine.empty:
-        last = store.scalar("rep_last_reading", {"rep_id": rep_id, "as_of": as_of})
-        listed = config["freshness"]["listed_for_days"]
-        when = f"the last one is from {last}" if last else "there is none yet"
-        raise NotFoundError(
-            f"No reading in the {listed} days up to {as_of}: {when}. Record one below or upload a file"
-        )
+        raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()}
-    team = board[board["team"] == row["team"]]
+    ranked = listed(board)
+    team = ranked[ranked["team"] == row["team"]]
     inputs = estimate_inputs(store, as_of, config)
     my_inputs = inputs[inputs["rep_id"] == rep_id]
-    estimate = estimated_pillars(my_inputs)
+    estimate = estimated_pillars(my_inputs, config).dropna(subset=["ssi"])
     signals = coaching_signals(store, mine, as_of, config)
     return {
         "rep": row["rep"],
         "team": row["team"],
         "as_of": str(row["as_of"]),
+        "viewed_as_of": str(as_of),
         "reading": row,
         "team_average": {p: _clean(team[p].mean()) for p in (*PILLARS, "ssi")},
-        "company_average": {p: _clean(board[p].mean()) for p in (*PILLARS, "ssi")},
+        "company_average": {p: _clean(ranked[p].mean()) for p in (*PILLARS, "ssi")},
         "estimate": None if estimate.empty else {
             k: _clean(v) for k, v in estimate.iloc[0].to_dict().items() if k != "rep_id"
         },
-        "estimate_inputs": my_inputs[["pillar", "input", "value", "target", "weight", "level",
-                                      "points", "gain_at_target"]].to_dict("records"),
+        "estimate_inputs": [] if estimate.empty else my_inputs[[
+            "pillar", "input", "value", "target", "weight", "level", "points", "gain_at_target",
+        ]].to_dict("records"),
         "best_gains": best_gains(inputs, rep_id)[["pillar", "input", "value", "target",
                                                   "gain_at_target"]].to_dict("records"),
         "forecast": {"status": row["forecast_status"], "date": _clean(row["forecast_date"]),
                      "target": config["trend"]["target_ssi"]},
-        "recommendations": recommendations(row, my_inputs, config),
+        "recommendations": recommendations(row, my_inputs if not estimate.empty else None,
+                                           config),
         "signals": signals[["signal", "detail"]].to_dict("records"),
     }  # fmt: skip

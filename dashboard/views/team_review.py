@@ -24,7 +24,7 @@ from dashboard.scoring.estimate import (
     estimated_pillars,
     reported_on,
 )
-from dashboard.scoring.leaderboard import of_teams
+from dashboard.scoring.leaderboard import listed, of_teams
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
 
@@ -44,7 +44,9 @@ class Kpis:
 
 
 def kpis(board: pd.DataFrame, previous: pd.DataFrame) -> Kpis:
-    """Headline numbers; the 7-day change compares the average now with the average a week ago."""
+    """Headline numbers over the ranked reps (a reading in the listing window); the 7-day
+    change compares the average now with the average a week ago."""
+    board, previous = listed(board), listed(previous)
     if board.empty:
         return Kpis(None, None, 0, 0, None, 0, 0)
     avg = float(board["ssi"].mean())
@@ -82,11 +84,20 @@ class TeamReview:
     def bands(self) -> pd.DataFrame:
         return band_distribution(self.averages, self.focus)
 
+    @property
+    def unlisted(self) -> pd.DataFrame:
+        """Reps shown with an old last reading: not ranked, not in any average."""
+        if self.board.empty:
+            return self.board
+        return self.board[~self.board["listed"].astype(bool)]
+
     def radar_series(self) -> dict[str, dict[str, float]]:
-        """Latest average pillars of each shown group (at most 4) and of the company."""
+        """Latest average pillars of every shown group and of the company."""
+        if self.averages.empty:
+            return {}
         last = self.averages[self.averages["day"] == self.averages["day"].max()]
         series = {}
-        for group in dict.fromkeys([*self.groups[:4], "Company"]):
+        for group in dict.fromkeys([*self.groups, "Company"]):
             row = last[last["team"] == group]
             if not row.empty:
                 series[group] = {p: float(row[p].iloc[0]) for p in PILLARS}
@@ -98,7 +109,7 @@ def team_review(
     config: ScoringConfig | None = None,
 ) -> TeamReview:  # fmt: skip
     config = config or load_config()
-    as_of = as_of or default_as_of(store)
+    as_of = as_of or default_as_of(store, config)
     if as_of is None:
         empty = pd.DataFrame()
         board = leaderboard(store, None, config=config)
@@ -110,7 +121,7 @@ def team_review(
     board = of_teams(all_board, teams)
     previous = leaderboard(store, as_of - timedelta(days=7), teams=teams, config=config)
     averages = averages_over_time(store, as_of - timedelta(days=period_days - 1), as_of, config)
-    groups = teams or sorted(all_board["team"].unique().tolist())
+    groups = teams or sorted(listed(all_board)["team"].unique().tolist())
     rises, falls = movers(store, as_of, teams=teams or None, config=config)
     signals = coaching_signals(store, board, as_of, config)
     compared = team_comparison(board if len(teams) != 1 else all_board)
@@ -122,8 +133,9 @@ def estimate_check(
     store: Store, board: pd.DataFrame, as_of: date, config: ScoringConfig
 ) -> dict[str, float | int]:
     """How estimates from activity agree with reported SSI for the shown reps on as_of."""
-    shown = set(board["rep_id"])
-    estimated = estimated_pillars(estimate_inputs(store, as_of, config))
+    shown = set(listed(board)["rep_id"])
+    estimated = estimated_pillars(estimate_inputs(store, as_of, config), config)
+    estimated = estimated.dropna(subset=["ssi"])
     reported = reported_on(store, as_of)
     return estimate_agreement(reported[reported["rep_id"].isin(shown)],
                               estimated[estimated["rep_id"].isin(shown)])  # fmt: skip

@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.errors import ImportRejectedError, Problem
-from dashboard.fields import FIELDS
+from dashboard.fields import public_names
 from dashboard.ingest import ImportOptions, ImportResult, import_file
+from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
 from dashboard.ingest.sources import open_source
 from dashboard.store import Store
 
-FIELD_CHOICES = ["", IGNORE, *[f.name for f in FIELDS]]
+FIELD_CHOICES = ["", IGNORE, *public_names()]
 
 
 def preview(path: Path, name: str, rows: int = 10) -> pd.DataFrame:
@@ -76,12 +77,20 @@ def mapping_table(columns) -> pd.DataFrame:
     )
 
 
+def _choice(value: object) -> str:
+    """A cell of the editor's 'Read as' column as text: the editor gives None or NaN for
+    the rows no field was chosen for (ignored and unknown columns)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
 def mapping_overrides(edited: pd.DataFrame, original: pd.DataFrame) -> dict[str, str]:
     """Header -> field for the rows a person changed in the mapping editor."""
     out = {}
     for (_, new), (_, old) in zip(edited.iterrows(), original.iterrows(), strict=True):
-        chosen = new["field"] or ""
-        if chosen != (old["field"] or ""):
+        chosen = _choice(new["field"])
+        if chosen != _choice(old["field"]):
             out[str(new["header"])] = chosen or IGNORE
     return out
 
@@ -103,7 +112,7 @@ class FileCheck:
 def check_file(store: Store, path: str, name: str, rep: str | None, team: str | None,
                day: date | None, mapping: tuple[tuple[str, str], ...]) -> FileCheck:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
-                            dry_run=True, file_name=name)  # fmt: skip
+                            dry_run=True, file_name=name, hints=PAGE_HINTS)  # fmt: skip
     try:
         return FileCheck(name, import_file(store, Path(path), options), [], 0)
     except ImportRejectedError as exc:
@@ -113,7 +122,7 @@ def check_file(store: Store, path: str, name: str, rep: str | None, team: str | 
 def run_import(store: Store, path: str, name: str, rep: str | None, team: str | None,
                day: date | None, mapping: dict[str, str]) -> ImportResult:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
-                            file_name=name)  # fmt: skip
+                            file_name=name, hints=PAGE_HINTS)  # fmt: skip
     return import_file(store, Path(path), options)
 
 
