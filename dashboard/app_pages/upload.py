@@ -12,6 +12,17 @@ from dashboard.ingest import undo_import
 from dashboard.views import uploads
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "ssi-dashboard-uploads"
+SHOWN_WARNINGS = 5  # more than this go into an expander
+
+
+def show_problems(lines: list[str], total: int, kind: str) -> None:
+    """Problems as a list of whole sentences: on a phone nothing is cut off."""
+    text = "\n".join(f"- {ui.md_text(line)}" for line in lines)
+    more = total - len(lines)
+    if more > 0:
+        text += f"\n- ... and {more} more {kind}(s)"
+    st.markdown(text)
+
 
 st.title("Upload")
 st.markdown(
@@ -20,6 +31,9 @@ st.markdown(
     "are not imported at all; warnings do not block."
 )
 with ui.friendly_errors():
+    for message, ok in st.session_state.pop("import_results", []):
+        (st.success if ok else st.error)(ui.md_text(message))
+
     t1, t2 = st.columns([1, 3])
     template = (DATA_DIR / "samples" / "template.csv").read_bytes()
     t1.download_button("Download the template", template, "ssi_template.csv", "text/csv")
@@ -32,9 +46,12 @@ with ui.friendly_errors():
         team = o[1].text_input("Team (for rows without one)", key="opt_team")
         day = o[2].date_input("Date (for files without a date column)", value=None, key="opt_day")
 
-    files = st.file_uploader("Files to import", accept_multiple_files=True, key="files",
+    # A new key after each import empties the chooser, so what is shown is what is pending.
+    round_ = st.session_state.setdefault("upload_round", 0)
+    files = st.file_uploader("Files to import", accept_multiple_files=True, key=f"files_{round_}",
                              type=["csv", "tsv", "txt", "xlsx", "json"])  # fmt: skip
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    mappings = st.session_state.setdefault("mappings", {})
     checked = []
     for upload in files or []:
         data = upload.getvalue()
@@ -43,7 +60,8 @@ with ui.friendly_errors():
         )
         if not path.exists():
             path.write_bytes(data)
-        overrides = st.session_state.setdefault("mappings", {}).get(upload.name, {})
+        key = upload.file_id  # two uploads with the same name keep their own mappings
+        overrides = mappings.get(key, {})
         check = ui.cached(uploads.check_file, str(path), upload.name, rep, team, day,
                           tuple(sorted(overrides.items())))  # fmt: skip
         checked.append((upload.name, path, check, overrides))
@@ -54,30 +72,40 @@ with ui.friendly_errors():
                 st.markdown(f"Detected: **{ui.md_text(res.format)}**. " +
                             "; ".join(ui.md_text(n) for n in res.notes) + ".")  # fmt: skip
                 if res.imported_before is not None:
-                    st.info(
-                        f"Imported before (import #{res.imported_before}); importing again changes nothing."
-                    )
+                    st.info(f"Imported before (import #{res.imported_before}); importing it "
+                            "again changes nothing.")  # fmt: skip
                 else:
-                    st.markdown(f"Would load {res.rows_loaded} new, update {res.rows_updated}, "
-                                f"skip {res.rows_skipped} of {res.rows_read} rows.")  # fmt: skip
+                    st.markdown(f"Ready: {res.rows_loaded} new, {res.rows_updated} updated, "
+                                f"{res.rows_skipped} skipped of {res.rows_read} rows.")  # fmt: skip
             else:
                 st.error(f"{check.total_errors} error(s): this file would not be imported. "
                          "Fix the file, or the mapping below, and upload it again.")  # fmt: skip
+                show_problems(uploads.problem_lines(check.errors), check.total_errors, "error")
+            if check.ok and check.result.warnings:
+                res = check.result
+                lines = uploads.problem_lines(res.warnings)
+                st.warning(f"{res.warning_count} warning(s); they do not block the import.")
+                show_problems(lines[:SHOWN_WARNINGS], min(res.warning_count, SHOWN_WARNINGS),
+                              "warning")  # fmt: skip
+                if res.warning_count > SHOWN_WARNINGS:
+                    with st.expander(f"All {res.warning_count} warnings"):
+                        show_problems(lines, res.warning_count, "warning")
             original = uploads.columns_of(check, path)
+            st.markdown("**How each column is read** (change *Read as* to fix a column)")
             edited = st.data_editor(
-                original, hide_index=True, key=f"map_{upload.name}", disabled=["column", "header", "how"],
-                column_config={"field": st.column_config.SelectboxColumn(
-                    "Read as", options=uploads.FIELD_CHOICES, help="Choose a field for headers it does not know")},
+                original, hide_index=True, key=f"map_{key}", disabled=["column", "header", "how"],
+                column_config={
+                    "column": st.column_config.NumberColumn("#", width="small"),
+                    "header": "Header",
+                    "field": st.column_config.SelectboxColumn(
+                        "Read as", options=uploads.FIELD_CHOICES,
+                        help="Choose a field for headers it does not know"),
+                    "how": "How"},
             )  # fmt: skip
             changed = uploads.mapping_overrides(edited, original)
             if changed and changed != overrides:
-                st.session_state["mappings"][upload.name] = {**overrides, **changed}
+                mappings[key] = {**overrides, **changed}
                 st.rerun()
-            problems = uploads.problems_table(check.errors, "error")
-            if check.ok:
-                problems = uploads.problems_table(check.result.warnings, "warning")
-            if len(problems):
-                st.dataframe(problems, hide_index=True, key=f"problems_{upload.name}")
             with st.expander("Preview"):
                 st.dataframe(uploads.preview(path, upload.name), hide_index=True)
 
@@ -88,15 +116,19 @@ with ui.friendly_errors():
         )
         if go:
             bar = st.progress(0.0, text="Importing")
+            results = []
             for i, (name, path, _, overrides) in enumerate(ready, start=1):
                 try:
                     result = uploads.run_import(
                         ui.get_store(), str(path), name, rep, team, day, overrides
                     )
-                    st.success(ui.md_text(result.summary()))
+                    results.append((result.summary(), True))
                 except DashboardError as exc:
-                    st.error(ui.md_text(f"{name}: {exc}"))
+                    results.append((f"{name}: {exc}", False))
                 bar.progress(i / len(ready), text=f"Imported {i} of {len(ready)}")
+            st.session_state["import_results"] = results
+            st.session_state["upload_round"] = round_ + 1
+            st.rerun()
 
     st.subheader("Import history")
     if "flash" in st.session_state:  # the result of an undo, shown after the rerun
@@ -106,14 +138,14 @@ with ui.friendly_errors():
         st.caption("No imports yet.")
     else:
         st.dataframe(log, hide_index=True, key="history", column_config={
-            "import_id": st.column_config.NumberColumn("Import", format="#%d"), "file_name": "File",
-            "format": "Detected as", "rows_read": "Read", "rows_loaded": "New",
-            "rows_updated": "Updated", "rows_skipped": "Skipped", "rows_rejected": "Rejected",
-            "warnings": "Warnings", "status": "Status",
+            "import_id": st.column_config.NumberColumn("Import", format="#%d", width="small"),
+            "status": st.column_config.TextColumn("Status", width="small"),
             "imported_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+            "file_name": "File", "rows_loaded": "New", "rows_updated": "Updated",
+            "rows_skipped": "Skipped", "warnings": "Warnings", "format": "Detected as",
         })  # fmt: skip
         loaded = log[log["status"] == "loaded"]
-        u1, u2 = st.columns([2, 1])
+        u1, u2 = st.columns([2, 1], vertical_alignment="bottom")
         target = u1.selectbox("Undo an import", loaded["import_id"].tolist(), index=None,
                               format_func=lambda i: f"#{i} {loaded.set_index('import_id').loc[i, 'file_name']}",
                               placeholder="Choose an import", key="undo_id")  # fmt: skip

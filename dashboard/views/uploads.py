@@ -71,6 +71,20 @@ def problems_table(problems: list[Problem], kind: str) -> pd.DataFrame:
     )
 
 
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem as one plain sentence for a list on the page (nothing cut off):
+    "Line 3, column 'SSI', value '140': expected an SSI from 0 to 100"."""
+    out = []
+    for p in problems:
+        where = [f"Line {p.line}" if p.line is not None else "The file"]
+        if p.column:
+            where.append(f"column '{p.column}'")
+        if p.value is not None:
+            where.append(f"value '{p.value}'")
+        out.append(f"{', '.join(where)}: {p.message}")
+    return out
+
+
 def mapping_table(columns) -> pd.DataFrame:
     return pd.DataFrame(
         [c.as_dict() for c in columns], columns=["column", "header", "field", "how"]
@@ -138,5 +152,10 @@ def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:
     return mapping_table(map_columns(source.headers, {}))
 
 
+HISTORY_COLUMNS = ["import_id", "status", "imported_at", "file_name", "rows_loaded",
+                   "rows_updated", "rows_skipped", "warnings", "format"]  # fmt: skip
+
+
 def import_log(store: Store) -> pd.DataFrame:
-    return store.df("import_log")
+    """The import log, newest first, in the order the page shows it (status up front)."""
+    return store.df("import_log")[HISTORY_COLUMNS]

@@ -81,7 +81,7 @@ def server(demo_db, tmp_path_factory):
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(viewport={"width": 1500, "height": 1100})
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100})
     p = context.new_page()
     p.set_default_timeout(45_000)
     yield p
@@ -96,12 +96,14 @@ def wait_idle(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
+    """A full-page picture at the page's current width, in artifacts/screenshots."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
     height = page.evaluate(
         '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], section.main, '
         '[data-testid="stAppViewContainer"]\')].map(e => e.scrollHeight), 900)'
     )
-    page.set_viewport_size({"width": 1500, "height": min(int(height) + 40, 6000)})
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
     page.wait_for_timeout(1200)  # charts re-lay out at the new size
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
