@@ -1,24 +1,43 @@
-"""Plotly figures. One colour per pillar everywhere; SSI axes 0-100, pillar axes 0-25."""
+"""Plotly figures. One colour per pillar everywhere; SSI axes 0-100, pillar axes 0-25.
+
+Every band edge and reference line comes from the scoring config, so a changed rule moves
+the chart with it. Names are escaped before plotly sees them: plotly renders HTML tags in
+text, and a rep's name is text.
+"""
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.fields import PILLAR_SHORT, PILLARS
+from dashboard.scoring.config import BAND_NAMES, ScoringConfig, load_config
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PILLAR_COLORS = {"brand": "#0072B2", "people": "#009E73", "insights": "#E69F00",
                  "relationships": "#CC79A7"}  # fmt: skip
 BAND_COLORS = {"very poor": "#D55E00", "low": "#E69F00", "above average": "#56B4E9",
                "top": "#009E73"}  # fmt: skip
-BAND_ORDER = ["very poor", "low", "above average", "top"]
 COMPANY_COLOR = "#555555"
 PERSON_COLOR = "#1f2937"  # the person's own SSI: a neutral dark, never a pillar colour
 # Teams and reps get colours from another family than the pillars (Paul Tol's muted set).
 GROUP_PALETTE = ["#332288", "#88CCEE", "#999933", "#882255", "#DDCC77", "#117733", "#AA4499"]
+GROUP_DASHES = ["solid", "dashdot", "longdash"]  # past seven groups, colours repeat dashed
 SSI_RANGE = [0, 100]
 PILLAR_RANGE = [0, 25]
+
+
+def text(value: object) -> str:
+    """A name as plotly should show it: literally, never as HTML."""
+    return html.escape(str(value), quote=False)
+
+
+def group_line(i: int) -> dict:
+    """The line of the i-th team or rep: no group is ever dropped for want of a colour."""
+    return {"color": GROUP_PALETTE[i % len(GROUP_PALETTE)],
+            "dash": GROUP_DASHES[(i // len(GROUP_PALETTE)) % len(GROUP_DASHES)]}  # fmt: skip
 
 
 def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
@@ -49,8 +68,11 @@ def empty_figure(title: str, message: str) -> go.Figure:
     return _layout(fig, title, 240)
 
 
-def ssi_gauge(ssi: float, band: str, change_7d: float | None) -> go.Figure:
-    steps = [(0, 30, "very poor"), (30, 51, "low"), (51, 75, "above average"), (75, 100, "top")]
+def ssi_gauge(
+    ssi: float, band: str, change_7d: float | None, config: ScoringConfig | None = None
+) -> go.Figure:
+    """The SSI on a 0-100 dial whose coloured steps are the config's bands."""
+    steps = (config or load_config()).band_ranges()
     fig = go.Figure(
         go.Indicator(
             mode="gauge+number+delta" if change_7d is not None else "gauge+number",
@@ -58,7 +80,7 @@ def ssi_gauge(ssi: float, band: str, change_7d: float | None) -> go.Figure:
             number={"valueformat": ".1f"},
             delta={"reference": ssi - (change_7d or 0), "valueformat": "+.1f"},
             gauge={
-                "axis": {"range": SSI_RANGE, "tickvals": [0, 30, 51, 75, 100]},
+                "axis": {"range": SSI_RANGE, "tickvals": [a for a, _, _ in steps] + [100]},
                 "bar": {"color": "#1f2937", "thickness": 0.25},
                 "steps": [{"range": [a, b], "color": BAND_COLORS[name]} for a, b, name in steps],
             },
@@ -70,18 +92,22 @@ def ssi_gauge(ssi: float, band: str, change_7d: float | None) -> go.Figure:
     return fig
 
 
-def pillar_comparison(rows: dict[str, dict[str, float | None]]) -> go.Figure:
+def pillar_comparison(
+    rows: dict[str, dict[str, float | None]], config: ScoringConfig | None = None
+) -> go.Figure:
     """Grouped bars: each pillar (0-25) for you, team, company, and the other groups given."""
+    balanced = (config or load_config())["groups"]["balanced_pillar_min"]
     fig = go.Figure()
     # The person's own bars wear the pillar colours; the groups beside them are greys.
     shades = ["#4b5563", "#9ca3af", "#d1d5db", "#e5e7eb"]
     for i, (who, values) in enumerate(rows.items()):
         color = [PILLAR_COLORS[p] for p in PILLARS] if i == 0 else shades[(i - 1) % len(shades)]
-        fig.add_bar(name=who, x=[PILLAR_SHORT[p] for p in PILLARS],
+        fig.add_bar(name=text(who), x=[PILLAR_SHORT[p] for p in PILLARS],
                     y=[values.get(p) for p in PILLARS], marker_color=color,
                     marker_line={"color": "#111", "width": 1 if i == 0 else 0},
-                    hovertemplate="%{x}: %{y:.1f}<extra>" + who + "</extra>")  # fmt: skip
-    fig.add_hline(y=15, line_dash="dash", line_color="#b91c1c", annotation_text="balance line 15")
+                    hovertemplate="%{x}: %{y:.1f}<extra>" + text(who) + "</extra>")  # fmt: skip
+    fig.add_hline(y=balanced, line_dash="dash", line_color="#b91c1c",
+                  annotation_text=f"balanced from {balanced:g}")  # fmt: skip
     fig.update_yaxes(range=PILLAR_RANGE, title="points (0-25)")
     fig.update_layout(barmode="group")
     return _layout(fig, "Pillars against your team and the company")
@@ -90,65 +116,108 @@ def pillar_comparison(rows: dict[str, dict[str, float | None]]) -> go.Figure:
 def ssi_comparison(values: dict[str, float | None]) -> go.Figure:
     shown = {k: v for k, v in values.items() if v is not None and not pd.isna(v)}
     colors = [PERSON_COLOR] + ["#9ca3af"] * (len(shown) - 1)
-    fig = go.Figure(go.Bar(x=list(shown), y=list(shown.values()), marker_color=colors,
+    fig = go.Figure(go.Bar(x=[text(k) for k in shown], y=list(shown.values()), marker_color=colors,
                            text=[f"{v:.1f}" for v in shown.values()], textposition="outside"))  # fmt: skip
     fig.update_yaxes(range=SSI_RANGE, title="SSI (0-100)")
     return _layout(fig, "SSI against your groups", 300)
 
 
 def pillar_radar(series: dict[str, dict[str, float]]) -> go.Figure:
+    """Average pillars per team with the company dashed. Filled shapes hide each other past
+    a few teams, so from five teams on the shapes are outlines only."""
     fig = go.Figure()
     labels = [PILLAR_SHORT[p] for p in PILLARS]
     teams = [name for name in series if name != "Company"]
-    for color, name in zip(GROUP_PALETTE, teams, strict=False):
+    fill = "toself" if len(teams) <= 4 else "none"
+    for i, name in enumerate(teams):
         r = [series[name][p] for p in PILLARS]
-        fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=labels + labels[:1], name=name,
-                                      line_color=color, fill="toself", opacity=0.45))  # fmt: skip
+        fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=labels + labels[:1], name=text(name),
+                                      line=group_line(i), fill=fill,
+                                      opacity=0.45 if fill == "toself" else 0.9))  # fmt: skip
     if "Company" in series:
         r = [series["Company"][p] for p in PILLARS]
         fig.add_trace(go.Scatterpolar(r=r + r[:1], theta=labels + labels[:1], name="Company",
                                       line={"color": COMPANY_COLOR, "dash": "dash", "width": 2}))  # fmt: skip
     fig.update_layout(polar={"radialaxis": {"range": PILLAR_RANGE, "tickvals": [0, 5, 10, 15, 20, 25],
                                             "angle": 45, "tickangle": 45}})  # fmt: skip
-    fig = _layout(fig, "Pillar balance: average pillar (0-25)", 420)
+    fig = _layout(fig, "Average pillar per team (0-25)", 420 + 20 * (len(teams) // 2))
     fig.update_layout(margin={"l": 60, "r": 60, "t": 60, "b": 40})
     return fig
 
 
-def pillar_stacks(board: pd.DataFrame) -> go.Figure:
-    """A bar per rep, stacked by pillar; the dotted line is 4 x 15 = 60, every pillar balanced."""
+def _per_rep_height(reps: int) -> int:
+    """One row per rep, tall enough for a readable name, plus the title and legend."""
+    return max(300, 26 * reps + 150)
+
+
+def pillar_stacks(board: pd.DataFrame, config: ScoringConfig | None = None) -> go.Figure:
+    """A horizontal bar per rep, stacked by pillar, every rep named."""
     if board.empty:
         return empty_figure("Pillars per rep", "No readings for this selection")
+    return _stacked_rows(board, "rep", "Pillars per rep (stacked)", "SSI (0-100)",
+                         _per_rep_height(len(board)), config)  # fmt: skip
+
+
+def team_bars(comparison: pd.DataFrame, config: ScoringConfig | None = None) -> go.Figure:
+    """Each team's average pillars stacked, so team names are read in full."""
+    if comparison.empty:
+        return empty_figure("Average pillars per team", "No readings for this selection")
+    return _stacked_rows(comparison, "team", "Average pillars per team (stacked)",
+                         "average SSI (0-100)", max(420, 40 * len(comparison) + 160), config)  # fmt: skip
+
+
+def _stacked_rows(
+    frame: pd.DataFrame, name_col: str, title: str, axis_title: str, height: int,
+    config: ScoringConfig | None,
+) -> go.Figure:  # fmt: skip
+    """Horizontal bars stacked by pillar, one per row of ``frame``, in its order. The dotted
+    line is 4 x the balanced minimum (60 by default): every pillar balanced."""
+    balanced = (config or load_config())["groups"]["balanced_pillar_min"]
+    names = [text(n) for n in frame[name_col]]
     fig = go.Figure()
     for p in PILLARS:
-        fig.add_bar(name=PILLAR_SHORT[p], x=board["rep"], y=board[p], marker_color=PILLAR_COLORS[p],
-                    hovertemplate="%{x}<br>" + PILLAR_SHORT[p] + ": %{y:.1f}<extra></extra>")  # fmt: skip
-    if len(board) < 6:  # a few reps: keep bars bar-shaped instead of filling the width
-        fig.update_traces(width=0.35)
-    fig.add_hline(y=60, line_dash="dot", line_color="#111", annotation_text="all pillars at 15",
-                  annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(range=SSI_RANGE, title="SSI (0-100)")
-    fig.update_xaxes(tickangle=-45, automargin=True)
-    fig = _layout(fig, "Pillars per rep (stacked)", 460)
-    fig.update_layout(legend={"y": 1.08, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+        fig.add_bar(name=PILLAR_SHORT[p], y=names, x=frame[p], orientation="h",
+                    marker_color=PILLAR_COLORS[p],
+                    hovertemplate="%{y}<br>" + PILLAR_SHORT[p] + ": %{x:.1f}<extra></extra>")  # fmt: skip
+    fig.add_vline(x=4 * balanced, line_dash="dot", line_color="#111",
+                  annotation_text=f"every pillar {balanced:g}", annotation_position="bottom right",
+                  annotation_bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
+    fig.update_layout(barmode="stack", bargap=0.25)
+    fig.update_xaxes(range=SSI_RANGE, title=axis_title)
+    # Every name, in the frame's order: plotly thins crowded category labels unless told.
+    fig.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names,
+                     ticktext=names)  # fmt: skip
+    fig = _layout(fig, title, height)
+    # Legend between title and bars, with room for two rows on a phone.
+    fig.update_layout(legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+                      margin={"t": 100})  # fmt: skip
     return fig
 
 
-def pillar_heatmap(board: pd.DataFrame) -> go.Figure:
+def pillar_heatmap(board: pd.DataFrame, config: ScoringConfig | None = None) -> go.Figure:
+    """Each rep's pillars as colours: red under the coaching floor, green from balanced."""
     if board.empty:
         return empty_figure("Rep by pillar", "No readings for this selection")
+    config = config or load_config()
+    floor = config["coaching"]["pillar_floor"]
+    balanced = config["groups"]["balanced_pillar_min"]
     z = board[list(PILLARS)].to_numpy()
+    names = [text(n) for n in board["rep"]]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[PILLAR_SHORT[p] for p in PILLARS], y=board["rep"], zmin=0, zmax=25,
-        colorscale=[[0, "#D55E00"], [0.4, "#F0E442"], [0.6, "#b7e4c7"], [1, "#009E73"]],
-        text=[[f"{v:.1f}" for v in row] for row in z], texttemplate="%{text}",
-        colorbar={"title": "0-25"},
+        z=z, x=[PILLAR_SHORT[p] for p in PILLARS], y=names, zmin=0, zmax=25,
+        colorscale=[[0, "#D55E00"], [floor / 25, "#F0E442"], [balanced / 25, "#b7e4c7"],
+                    [1, "#009E73"]],
+        text=[["" if pd.isna(v) else f"{v:.1f}" for v in row] for row in z],
+        texttemplate="%{text}", colorbar={"title": "0-25"}, xgap=1, ygap=1,
+        hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>",
     ))  # fmt: skip
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(
-        fig, "Rep by pillar (red under 10, green from 15)", max(300, 28 * len(board) + 90)
-    )
+    fig.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names,
+                     ticktext=names)  # fmt: skip
+    fig.update_xaxes(side="top")
+    title = f"Rep by pillar (red under {floor:g}, green from {balanced:g})"
+    fig = _layout(fig, title, _per_rep_height(len(board)))
+    fig.update_layout(margin={"t": 80})
+    return fig
 
 
 def team_trend(averages: pd.DataFrame, groups: list[str], measure: str = "ssi") -> go.Figure:
@@ -156,9 +225,10 @@ def team_trend(averages: pd.DataFrame, groups: list[str], measure: str = "ssi") 
     if averages.empty:
         return empty_figure("Average SSI over time", "No readings in this period")
     fig = go.Figure()
-    for color, group in zip(GROUP_PALETTE, groups, strict=False):
+    for i, group in enumerate(g for g in groups if g != "Company"):
         part = averages[averages["team"] == group]
-        fig.add_scatter(x=part["day"], y=part[measure], name=group, mode="lines", line_color=color)
+        fig.add_scatter(x=part["day"], y=part[measure], name=text(group), mode="lines",
+                        line=group_line(i))  # fmt: skip
     company = averages[averages["team"] == "Company"]
     fig.add_scatter(x=company["day"], y=company[measure], name="Company", mode="lines",
                     line={"color": COMPANY_COLOR, "dash": "dash"})  # fmt: skip
@@ -169,10 +239,14 @@ def team_trend(averages: pd.DataFrame, groups: list[str], measure: str = "ssi") 
     return _layout(fig, title)
 
 
-def pillar_trends(averages: pd.DataFrame, group: str) -> go.Figure:
-    """Each pillar's average for one group (solid) and the company (dotted), 0-25."""
+def pillar_trends(
+    averages: pd.DataFrame, group: str, config: ScoringConfig | None = None
+) -> go.Figure:
+    """Each pillar's average for one group (solid) and, for a team, the company's (dotted),
+    on 0-25 with the balanced line labelled."""
     if averages.empty:
         return empty_figure("Pillars over time", "No readings in this period")
+    balanced = (config or load_config())["groups"]["balanced_pillar_min"]
     fig = go.Figure()
     mine = averages[averages["team"] == group]
     company = averages[averages["team"] == "Company"]
@@ -183,22 +257,31 @@ def pillar_trends(averages: pd.DataFrame, group: str) -> go.Figure:
             fig.add_scatter(x=company["day"], y=company[p], name=f"{PILLAR_SHORT[p]} (company)",
                             mode="lines", line={"color": PILLAR_COLORS[p], "dash": "dot", "width": 1},
                             legendgroup=p, showlegend=False)  # fmt: skip
-    fig.add_hline(y=15, line_dash="dash", line_color="#999")
+    fig.add_hline(y=balanced, line_dash="dash", line_color="#777",
+                  annotation_text=f"balanced from {balanced:g}", annotation_position="top left")  # fmt: skip
     fig.update_yaxes(range=PILLAR_RANGE, title="points (0-25)")
-    return _layout(fig, f"Pillars over time: {group} (dotted: company)")
+    title = "Average pillars over time: company" if group == "Company" else (
+        f"Average pillars over time: {text(group)} (dotted: company)"
+    )  # fmt: skip
+    return _layout(fig, title)
 
 
-def band_areas(bands: pd.DataFrame, group: str) -> go.Figure:
+def band_areas(bands: pd.DataFrame, group: str, config: ScoringConfig | None = None) -> go.Figure:
+    """Share of reps in each band per day, bands named with their SSI range."""
     if bands.empty:
         return empty_figure("Bands over time", "No readings in this period")
+    ranges = {name: (a, b) for a, b, name in (config or load_config()).band_ranges()}
     fig = go.Figure()
-    for band in BAND_ORDER:
+    for band in BAND_NAMES:
         part = bands[bands["band"] == band]
-        fig.add_scatter(x=part["day"], y=part["share"] * 100, name=band, mode="lines",
+        low, high = ranges[band]
+        label = f"{band} ({low:g}-{high:g})" if high < 100 else f"{band} ({low:g}+)"
+        fig.add_scatter(x=part["day"], y=part["share"] * 100, name=label, mode="lines",
                         stackgroup="bands", line_color=BAND_COLORS[band],
                         hovertemplate="%{x|%d %b %Y}: %{y:.0f}%<extra>" + band + "</extra>")  # fmt: skip
     fig.update_yaxes(range=[0, 100], title="% of reps")
-    return _layout(fig, f"Band distribution over time: {group}")
+    title = "Reps per band over time: " + ("company" if group == "Company" else text(group))
+    return _layout(fig, title)
 
 
 def rep_trend(history: pd.DataFrame, target: float, title: str = "Your SSI over time") -> go.Figure:
@@ -220,24 +303,9 @@ def reps_trend(histories: dict[str, pd.DataFrame]) -> go.Figure:
     if not histories:
         return empty_figure("Chosen reps over time", "Choose reps above to compare their SSI")
     fig = go.Figure()
-    for color, (name, hist) in zip(GROUP_PALETTE, histories.items(), strict=False):
+    for i, (name, hist) in enumerate(histories.items()):
         fig.add_scatter(
-            x=hist["day"], y=hist["rolling_avg"], mode="lines", name=name, line_color=color
+            x=hist["day"], y=hist["rolling_avg"], mode="lines", name=text(name), line=group_line(i)
         )
     fig.update_yaxes(range=SSI_RANGE, title="SSI, 7-day average (0-100)")
     return _layout(fig, "Chosen reps over time")
-
-
-def team_bars(comparison: pd.DataFrame) -> go.Figure:
-    """Horizontal stacked bars, so team names are read in full."""
-    fig = go.Figure()
-    for p in PILLARS:
-        fig.add_bar(name=PILLAR_SHORT[p], y=comparison["team"], x=comparison[p], orientation="h",
-                    marker_color=PILLAR_COLORS[p],
-                    hovertemplate="%{y}<br>" + PILLAR_SHORT[p] + ": %{x:.1f}<extra></extra>")  # fmt: skip
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(range=SSI_RANGE, title="average SSI (0-100)")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig = _layout(fig, "Teams compared: average pillars, stacked", 140 + 45 * len(comparison))
-    fig.update_layout(legend={"y": -0.35})
-    return fig

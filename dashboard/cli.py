@@ -208,20 +208,25 @@ def cmd_rep(args) -> int:
     if args.format == "json":
         _print_json(summary)
         return 0
-    r = summary["reading"]
-    print(f"{summary['rep']} ({summary['team']}), reading of {summary['as_of']}")
-    print(f"  SSI {r['ssi']:.1f}  band: {r['band']}  Top {r['top_pct_team']}% of the team, "
-          f"Top {r['top_pct_company']}% of the company")  # fmt: skip
+    from dashboard import display
+    from dashboard.views.self_check import standing_text
+
+    r, t = summary["reading"], standing_text(summary)
+    print(f"{summary['rep']} ({summary['team']}), reading of {summary['as_of']} ({t.age})")
+    if t.unlisted:
+        print(f"  {t.unlisted}")
+    print(f"  SSI {display.score(r['ssi'])}  band: {r['band']}")
+    print(f"  rank: {t.team_rank_help}")
+    print(f"        {t.company_rank_help}")
     for p in ("brand", "people", "insights", "relationships"):
-        print(f"  {p:<14}{r[p]:5.1f}   team {summary['team_average'][p]:5.1f}")
-    ch7 = r["ssi_change_7d"]
-    print(f"  7-day change: {'n/a' if ch7 is None else f'{ch7:+.1f}'}")
-    print(f"  balanced: {'yes' if r['balanced'] else 'no'}; weakest: {r['weakest_pillar']}")
-    f = summary["forecast"]
-    when = f" on {f['date']}" if f["date"] else ""
-    print(f"  forecast to {f['target']:g}: {f['status']}{when}")
+        print(f"  {p:<14}{display.score(r[p]):>5}   team "
+              f"{display.score(summary['team_average'][p]):>5}")  # fmt: skip
+    print(f"  7-day change: {t.change_7d}")
+    print(f"  {t.balance}")
+    print(f"  forecast: {t.forecast}")
     if summary["estimate"]:
-        print(f"  estimated SSI from activity: {summary['estimate']['ssi']:.1f} (estimated)")
+        print(f"  estimated SSI from activity: {display.score(summary['estimate']['ssi'])} "
+              "(estimated)")  # fmt: skip
     print("  what to do next:")
     for rec in summary["recommendations"]:
         gain = "" if rec["expected_gain"] is None else f" (+{rec['expected_gain']:.1f} est.)"

@@ -69,12 +69,13 @@ def rep_names(store: Store) -> pd.DataFrame:
 
 
 # -- URL state ---------------------------------------------------------------
-def param_date(name: str, first: date, last: date) -> date:
-    """The date in the URL, kept within [first, last]; ``last`` when absent or unreadable."""
+def param_date(name: str, first: date, last: date, default: date | None = None) -> date:
+    """The date in the URL, kept within [first, last]; ``default`` (else ``last``) when the
+    URL has none or an unreadable one."""
     try:
         wanted = date.fromisoformat(st.query_params.get(name, ""))
     except ValueError:
-        return last
+        return default or last
     return min(max(wanted, first), last)
 
 

@@ -220,7 +220,7 @@ order by lower(name) = lower($name) desc, name
 limit 10;
 
 -- name: rep_names
-select r.rep_id, r.name, t.name as team
+select r.rep_id, r.name, r.email, t.name as team
 from reps r
 left join (select rep_id, arg_max(team_id, day) as team_id from snapshots group by rep_id) l
      using (rep_id)

@@ -64,7 +64,8 @@ def test_imports_undo_and_rep(db, tmp_path):
     assert summary["rep"] == "Ann Lee" and summary["reading"]["ssi"] == 59
     assert summary["recommendations"], "a rep with weak pillars gets advice"
     text = cli("rep", "ann", db=db).stdout
-    assert "forecast to 70" in text
+    assert "forecast: on the current trend you reach 70 around 2026-01-30" in text  # +1 a day
+    assert "rank: the only ranked rep in East" in text
     assert cli("undo", "1", db=db).returncode == 0
     assert cli("undo", "1", db=db).returncode == 1
     assert cli("leaderboard", db=db).stdout.strip() == "no readings in the store yet"

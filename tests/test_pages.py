@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -91,33 +92,74 @@ def test_self_check_shows_the_reps_numbers(demo_app):
     rep_id = int(board["rep_id"].iloc[2])
     at = open_page(PAGES[1], {"rep": str(rep_id)})
     assert not at.exception
-    expected = rep_summary(demo_app, rep_id, DEMO_END)["reading"]
+    summary = rep_summary(demo_app, rep_id, DEMO_END)
+    expected = summary["reading"]
     assert metric(at, "SSI").value == f"{expected['ssi']:.1f}"
-    assert metric(at, "Top % of your team").value == f"Top {expected['top_pct_team']}%"
+    team_rank = metric(at, "Rank in your team")
+    assert team_rank.value == f"Top {expected['top_pct_team']}%"
+    # LinkedIn's "Top N%" spelled out: which place, of how many.
+    assert f"of {expected['n_team']})" in team_rank.help
+    assert f"of {summary['company_size']})" in metric(at, "Rank in the company").help
 
 
-def test_self_check_form_rejects_out_of_range_values(demo_app):
+def test_self_check_of_a_rep_without_a_recent_reading_says_why_unranked(demo_app):
+    board = leaderboard(demo_app, DEMO_END)
+    old = board[~board["listed"]].iloc[0]
+    at = open_page(PAGES[1], {"rep": str(int(old["rep_id"])), "as_of": DEMO_END.isoformat()})
+    assert not at.exception
+    assert any("not ranked" in i.value for i in at.info)
+    assert metric(at, "Rank in your team").value == "not ranked"
+    assert metric(at, "SSI").value == f"{old['ssi']:.1f}"  # the last reading is still shown
+
+
+def test_self_check_form_refuses_an_ssi_that_is_not_the_pillar_sum(demo_app):
     at = open_page(PAGES[1])
     before = snapshot_count(demo_app)
     at.text_input(key="rec_name").set_value("Ava Adams")
-    at.number_input(key="rec_ssi").set_value(120.0)
-    at.number_input(key="rec_brand").set_value(30.0)
-    at.button[0].click().run()  # the form's submit button
+    at.number_input(key="rec_ssi").set_value(80.0)
+    for p in ("brand", "people", "insights", "relationships"):
+        at.number_input(key=f"rec_{p}").set_value(12.0)
+    at.run()
+    captions = [c.value.replace("\\", "") for c in at.caption]  # shown escaped, as text
+    assert any("add up to 48.0" in c and "differs" in c for c in captions)
+    at.button(key="rec_save").click().run()
     assert at.error and "not saved" in at.error[0].value
-    errors = at.dataframe[-1].value
-    assert set(errors["column"]) == {"ssi", "brand"}
+    assert any("add up to 48\\.0" in m.value for m in at.markdown)
     assert snapshot_count(demo_app) == before
 
 
-def test_self_check_form_saves_a_valid_reading(demo_app):
+def test_self_check_form_saves_a_new_person_in_a_team(demo_app):
     at = open_page(PAGES[1])
     at.text_input(key="rec_name").set_value("New Person")
-    at.number_input(key="rec_ssi").set_value(48.0)
+    at.selectbox(key="rec_team").set_value("Partnerships")
     for p in ("brand", "people", "insights", "relationships"):
         at.number_input(key=f"rec_{p}").set_value(12.0)
-    at.button[0].click().run()
+    at.run()  # the button is enabled once a name is typed
+    at.button(key="rec_save").click().run()
     assert not at.error and "loaded 1 new" in at.success[0].value
-    assert demo_app.df_sql("select count(*) as n from reps where name = 'New Person'")["n"][0] == 1
+    saved = demo_app.df_sql(
+        "select s.ssi, t.name as team from snapshots s join reps r using (rep_id) "
+        "join teams t using (team_id) where r.name = 'New Person'"
+    )
+    assert saved["ssi"].tolist() == [48.0]  # SSI left empty: the pillar sum
+    assert saved["team"].tolist() == ["Partnerships"]
+
+
+def test_self_check_form_records_for_the_chosen_rep(demo_app):
+    board = leaderboard(demo_app, DEMO_END)
+    rep = board.iloc[5]
+    at = open_page(PAGES[1], {"rep": str(int(rep["rep_id"]))})
+    assert not [t for t in at.text_input if t.key == "rec_name"]  # no name to retype
+    at.date_input(key="rec_day").set_value(DEMO_END + timedelta(days=1))
+    for p in ("brand", "people", "insights", "relationships"):
+        at.number_input(key=f"rec_{p}").set_value(20.0)
+    at.button(key="rec_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    rows = demo_app.df_sql(
+        "select rep_id, ssi from snapshots where day = $day", {"day": DEMO_END + timedelta(days=1)}
+    )
+    assert rows["rep_id"].tolist() == [int(rep["rep_id"])]
+    assert rows["ssi"].tolist() == [80.0]
 
 
 def test_upload_imports_a_file_and_the_leaderboard_changes(demo_app):

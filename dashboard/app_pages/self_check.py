@@ -5,13 +5,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, display, ui
 from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
 from dashboard.scoring import load_config, rep_history
-from dashboard.scoring.summary import rep_summary
+from dashboard.scoring.summary import rep_as_of, rep_summary
+from dashboard.views import self_check as sc
 from dashboard.views.self_check import record_reading
-from dashboard.views.uploads import problems_table
+from dashboard.views.uploads import problem_lines
 
 st.title("Rep self-check")
 with ui.friendly_errors():
@@ -20,7 +21,7 @@ with ui.friendly_errors():
     config = load_config()
     if reps.empty:
         ui.empty_store_message()
-    labels = {int(r.rep_id): f"{r.name} ({r.team})" for r in reps.itertuples()}
+    labels = sc.rep_labels(reps)
     ids = list(labels)
     wanted = ui.param_int("rep")
     s1, s2 = st.columns([3, 1])
@@ -28,7 +29,8 @@ with ui.friendly_errors():
                           format_func=labels.get, placeholder="Choose your name", key="rep")  # fmt: skip
     as_of = None
     if last is not None:
-        as_of = s2.date_input("As of", value=ui.param_date("as_of", first, last),
+        default = ui.cached(rep_as_of, rep_id) if rep_id is not None else None
+        as_of = s2.date_input("As of", value=ui.param_date("as_of", first, last, default),
                               min_value=first, max_value=last, key="me_as_of")  # fmt: skip
     if rep_id is not None:
         st.query_params.from_dict({"rep": str(rep_id), "as_of": as_of.isoformat() if as_of else ""})
@@ -38,63 +40,50 @@ with ui.friendly_errors():
         try:
             summary = ui.cached(rep_summary, rep_id, as_of)
         except NotFoundError as exc:
-            st.info(f"{exc}.")
+            st.info(ui.md_text(f"{exc}."))
 
     if summary:
         r = summary["reading"]
+        t = sc.standing_text(summary, config)
+        if t.unlisted:
+            st.info(ui.md_text(t.unlisted))
         g1, g2 = st.columns([2, 3])
-        g1.plotly_chart(charts.ssi_gauge(r["ssi"], r["band"], r["ssi_change_7d"]), key="gauge")
+        g1.plotly_chart(charts.ssi_gauge(r["ssi"], r["band"], r["ssi_change_7d"], config),
+                        key="gauge")  # fmt: skip
         m = g2.columns(3)
-        m[0].metric("SSI", ui.fmt(r["ssi"]), delta=ui.fmt(r["ssi_change_7d"], "{:+.1f}", None),
-                    help="Change against your reading as of 7 days earlier")  # fmt: skip
-        m[1].metric("Top % of your team", f"Top {r['top_pct_team']}%",
-                    help=f"Rank {r['rank_team']} of {r['n_team']} in {summary['team']}")  # fmt: skip
-        m[2].metric("Top % of the company", f"Top {r['top_pct_company']}%")
+        delta = display.change(r["ssi_change_7d"], missing="")
+        m[0].metric("SSI", display.score(r["ssi"]), delta=delta or None,
+                    delta_color="off" if delta == "0.0" else "normal", help=t.change_7d)  # fmt: skip
+        m[1].metric("Rank in your team", t.team_rank, help=t.team_rank_help)
+        m[2].metric("Rank in the company", t.company_rank, help=t.company_rank_help)
         m = g2.columns(3)
-        m[0].metric("Industry rank", ui.fmt(r["industry_rank"], "Top {:.0f}%"))
-        m[1].metric("Network rank", ui.fmt(r["network_rank"], "Top {:.0f}%"))
-        m[2].metric(
-            "Reading of",
-            str(r["as_of"]),
-            help="Stale when older than 7 days" if r["stale"] else None,
-        )
-        balance = (
-            "balanced: every pillar is 15 or more"
-            if r["balanced"]
-            else (
-                f"not balanced: {r['weakest_pillar']} is {ui.fmt(r['weakest_gap'])} points under 15"
-            )
-        )
-        g2.markdown(f"**Balance:** {balance}. **Band:** {r['band']}.")
-        f = summary["forecast"]
-        target = f["target"]
-        forecast = {"reached": f"you are at or above {target:g}",
-                    "on track": f"on the current trend you reach {target:g} around {f['date']}",
-                    }.get(f["status"], f"not on the current trend to reach {target:g}")  # fmt: skip
-        slope = r["slope_per_week"]
-        g2.markdown(
-            f"**Forecast:** {forecast}"
-            + ("" if slope is None else f" (trend {slope:+.2f} a week).")
-        )
+        m[0].metric("Industry rank", ui.fmt(r["industry_rank"], "Top {:.0f}%"),
+                    help="LinkedIn's own rank among people in your industry, from your export")  # fmt: skip
+        m[1].metric("Network rank", ui.fmt(r["network_rank"], "Top {:.0f}%"),
+                    help="LinkedIn's own rank among your connections, from your export")  # fmt: skip
+        m[2].metric("Reading of", str(r["as_of"]), help=t.age)
+        g2.markdown(f"**Balance:** {ui.md_text(t.balance)}. **Band:** {ui.md_text(r['band'])}.")
+        g2.markdown(f"**Forecast:** {ui.md_text(t.forecast)}.")
 
         p1, p2 = st.columns([3, 2])
         groups = {"You": {p: r[p] for p in PILLARS}, "Your team": summary["team_average"],
                   "Company": summary["company_average"]}  # fmt: skip
         if summary["estimate"]:
             groups["Estimated from your activity"] = summary["estimate"]
-        p1.plotly_chart(charts.pillar_comparison(groups), key="pillars")
+        p1.plotly_chart(charts.pillar_comparison(groups, config), key="pillars")
         p2.plotly_chart(charts.ssi_comparison({
             "You": r["ssi"], "Team": summary["team_average"]["ssi"],
             "Company": summary["company_average"]["ssi"], "Industry": r["industry_ssi"],
             "Network": r["network_ssi"]}), key="groups")  # fmt: skip
 
         history = ui.cached(rep_history, rep_id, as_of, 365)
-        st.plotly_chart(charts.rep_trend(history, target), key="trend")
+        st.plotly_chart(charts.rep_trend(history, summary["forecast"]["target"]), key="trend")
 
         st.subheader("What to do next")
         recs = pd.DataFrame(summary["recommendations"])
         if recs.empty:
-            st.success("Every pillar is at 15 or more: keep your routine.")
+            balanced = config["groups"]["balanced_pillar_min"]
+            st.success(f"Every pillar is at {balanced:g} or more: keep your routine.")
         else:
             st.dataframe(recs[["pillar_label", "action", "expected_gain"]], hide_index=True,
                          column_config={"pillar_label": "Pillar", "action": "Action",
@@ -102,9 +91,9 @@ with ui.friendly_errors():
                                             "Expected gain (estimated points)", format="%.1f")})  # fmt: skip
         if summary["estimate"]:
             est = summary["estimate"]
-            st.caption(f"Estimated SSI from your activity: {est['ssi']:.1f} (an estimate: LinkedIn "
-                       "publishes no formula; see About the scores). Reported SSI: "
-                       f"{r['ssi']:.1f}.")  # fmt: skip
+            st.caption(f"Estimated SSI from your activity: {display.score(est['ssi'])} (an "
+                       "estimate: LinkedIn publishes no formula; see About the scores). "
+                       f"Reported SSI: {display.score(r['ssi'])}.")  # fmt: skip
             with st.expander("How your estimate is made (estimated, last 30 days of activity)"):
                 st.dataframe(pd.DataFrame(summary["estimate_inputs"]), hide_index=True, column_config={
                     "pillar": "Pillar", "input": "Input",
@@ -116,27 +105,39 @@ with ui.friendly_errors():
                     "gain_at_target": st.column_config.NumberColumn("Gain at target", format="+%.1f"),
                 }, key="estimate_table")  # fmt: skip
         for sig in summary["signals"]:
-            st.warning(f"{sig['signal']}: {sig['detail']}")
+            st.warning(ui.md_text(f"{sig['signal']}: {sig['detail']}"))
 
-    st.subheader("Record today's SSI by hand")
-    with st.form("record", clear_on_submit=False):
-        name_default = labels.get(rep_id, "").rsplit(" (", 1)[0] if rep_id else ""
-        c = st.columns(3)
-        name = c[0].text_input("Your name", value=name_default, key="rec_name")
-        day = c[1].date_input("Date", value=date.today(), key="rec_day")
-        ssi = c[2].number_input("SSI (0-100)", value=None, step=0.1, key="rec_ssi",
-                                help="Leave empty to use the sum of the pillars")  # fmt: skip
-        c = st.columns(4)
-        values = {p: c[i].number_input(f"{PILLAR_LABELS[p]} (0-25)", value=None, step=0.1,
-                                       key=f"rec_{p}") for i, p in enumerate(PILLARS)}  # fmt: skip
-        submitted = st.form_submit_button("Save reading")
-    if submitted:
-        team = summary["team"] if summary else None
+    # Plain widgets, not a form: the pillar sum is shown while the numbers are typed.
+    st.subheader("Record a reading by hand")
+    teams_known = sorted(reps["team"].dropna().unique().tolist()) if not reps.empty else []
+    if rep_id is not None:
+        me = reps[reps["rep_id"] == rep_id].iloc[0]
+        name, team, email = me["name"], me["team"], me["email"]
+        st.markdown(
+            f'For **{ui.md_text(labels[rep_id])}**. Someone else? Clear "Who are you?" above.'
+        )
+    else:
+        st.markdown("For a person who has no reading yet (or choose your name above).")
+        n1, n2 = st.columns(2)
+        name = n1.text_input("Name", key="rec_name")
+        team = n2.selectbox("Team", teams_known, index=None, accept_new_options=True,
+                            placeholder="Choose or type a team", key="rec_team")  # fmt: skip
+        email = None
+    c = st.columns([1, 1, 2])
+    day = c[0].date_input("Date", value=date.today(), key="rec_day")
+    ssi = c[1].number_input("SSI (0-100)", value=None, min_value=0.0, max_value=100.0, step=0.1,
+                            key="rec_ssi", help="Leave empty to use the sum of the pillars")  # fmt: skip
+    c = st.columns(4)
+    values = {p: c[i].number_input(f"{PILLAR_LABELS[p]} (0-25)", value=None, min_value=0.0,
+                                   max_value=25.0, step=0.1, key=f"rec_{p}")
+              for i, p in enumerate(PILLARS)}  # fmt: skip
+    st.caption(ui.md_text(sc.pillar_sum_text(ssi, values)))
+    if st.button("Save reading", type="primary", disabled=not (name or "").strip(), key="rec_save"):
         try:
-            result = record_reading(ui.get_store(), name, team, day, ssi, values)
+            result = record_reading(ui.get_store(), name, team, day, ssi, values, email)
         except ImportRejectedError as exc:
             st.error("The reading was not saved:")
-            st.dataframe(problems_table(exc.problems, "error"), hide_index=True, key="rec_errors")
+            st.markdown("\n".join(f"- {ui.md_text(line)}" for line in problem_lines(exc.problems)))
         else:
             st.success(ui.md_text(result.summary()))
             for w in result.warnings:

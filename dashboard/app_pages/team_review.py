@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, display, ui
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
-from dashboard.scoring import LEADERBOARD_KEYS, rep_history
+from dashboard.fields import PILLARS
+from dashboard.scoring import LEADERBOARD_KEYS, default_as_of, rep_history
+from dashboard.scoring.config import load_config
 from dashboard.views import team_review as tr
 
 st.title("Team review")
@@ -21,7 +23,8 @@ with ui.friendly_errors():
     teams = f1.multiselect(
         "Teams", teams_all, default=url_teams, placeholder="All teams", key="teams"
     )
-    as_of = f2.date_input("As of", value=ui.param_date("as_of", first, last),
+    as_of = f2.date_input("As of", value=ui.param_date("as_of", first, last,
+                                                       ui.cached(default_as_of)),
                           min_value=first, max_value=last, key="as_of")  # fmt: skip
     periods = list(tr.PERIODS)
     url_period = st.query_params.get("period", "90 days")
@@ -30,14 +33,17 @@ with ui.friendly_errors():
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period})
 
     view = ui.cached(tr.team_review, teams, as_of, tr.PERIODS[period])
-    k = view.kpis
+    k, labels = view.kpis, tr.kpi_labels()
     c = st.columns(5)
-    c[0].metric("Average SSI", ui.fmt(k.average_ssi), delta=ui.fmt(k.average_change_7d, "{:+.1f}", None),
-                help="Average of each rep's latest reading; change against the average 7 days earlier")  # fmt: skip
-    c[1].metric("Leaders (SSI above 70)", k.leaders)
-    c[2].metric("Laggards (SSI below 30)", k.laggards)
-    c[3].metric("Balanced (every pillar 15+)", ui.fmt(k.share_balanced, "{:.0%}"))
-    c[4].metric("Stale readings (older than 7 days)", k.stale)
+    delta = display.change(k.average_change_7d, missing="")
+    c[0].metric(labels["average"].text, display.score(k.average_ssi), delta=delta or None,
+                delta_color="off" if delta == "0.0" else "normal",
+                help=labels["average"].help)  # fmt: skip
+    c[1].metric(labels["leaders"].text, k.leaders, help=labels["leaders"].help)
+    c[2].metric(labels["laggards"].text, k.laggards, help=labels["laggards"].help)
+    c[3].metric(labels["balanced"].text, ui.fmt(k.share_balanced, "{:.0%}"),
+                help=labels["balanced"].help)  # fmt: skip
+    c[4].metric(labels["stale"].text, k.stale, help=labels["stale"].help)
 
     if view.board.empty:
         st.info("No rep in this selection has a reading in the 90 days up to this date.")
@@ -45,25 +51,42 @@ with ui.friendly_errors():
 
     st.subheader("Leaderboard")
     board = ui.cached(tr.with_sparklines, view.board, as_of)
+    table = tr.leaderboard_table(board)
+    # Changes read "0.0" (no sign) when nothing moved and a dash when there is no earlier
+    # reading to compare with; the numbers underneath still sort as numbers.
+    styled = (
+        table.style.format(display.change, subset=tr.CHANGE_COLUMNS, na_rep="–")
+        .format("{:.0f}", subset=["rank"], na_rep="–")
+        .format("{:.0f}%", subset=["top_pct_team"], na_rep="–")
+    )
     picked = st.dataframe(
-        board[tr.LEADERBOARD_COLUMNS], hide_index=True, key="leaderboard", on_select="rerun",
-        selection_mode="single-row", height=min(38 * (len(board) + 1), 560),
+        styled, hide_index=True, key="leaderboard", on_select="rerun",
+        selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
         column_config={
-            "rank": st.column_config.NumberColumn("Rank", width="small"),
-            "rep": "Rep", "team": "Team",
-            "ssi": st.column_config.ProgressColumn("SSI", min_value=0, max_value=100, format="%.1f"),
-            **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in
-               ("brand", "people", "insights", "relationships")},
-            "ssi_change_7d": st.column_config.NumberColumn("7-day change", format="%+.1f"),
-            "ssi_change_30d": st.column_config.NumberColumn("30-day change", format="%+.1f"),
+            "rank": st.column_config.NumberColumn("Rank", width=50),
+            "rep": "Rep",
+            "ssi": st.column_config.NumberColumn("SSI", format="%.1f", width=60),
+            **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in PILLARS},
+            "ssi_change_7d": st.column_config.NumberColumn(
+                "7-day change", help="Against the latest reading at least 7 days earlier "
+                "(date in '7-day change since'); a dash when that reading is too old."),
+            "ssi_change_30d": st.column_config.NumberColumn(
+                "30-day change", help="Against the latest reading at least 30 days earlier."),
             "band": "Band", "balanced": st.column_config.CheckboxColumn("Balanced"),
             "weakest_pillar": "Weakest pillar",
-            "ssi_trend": st.column_config.LineChartColumn("Last 90 days", y_min=0, y_max=100),
+            "ssi_trend": st.column_config.LineChartColumn(
+                "Last 90 days", help="Each rep's SSI readings, scaled to the rep's own range"),
             "top_pct_team": st.column_config.NumberColumn("Top % of team", format="%d%%"),
-            "as_of": st.column_config.DateColumn("Reading of"), "stale": "Stale",
+            "as_of": st.column_config.DateColumn("Reading of"),
+            "ssi_change_7d_since": st.column_config.DateColumn("7-day change since"),
+            "ssi_change_30d_since": st.column_config.DateColumn("30-day change since"),
+            "stale": "Stale", "team": "Team",
         },
     )  # fmt: skip
     st.caption("Click a column header to sort; choose a row to open that rep's self-check.")
+    note = tr.unlisted_note(view)
+    if note:
+        st.caption(ui.md_text(note))
     if picked.selection.rows:
         chosen = board.iloc[picked.selection.rows[0]]
         st.switch_page("app_pages/self_check.py",
@@ -78,15 +101,22 @@ with ui.friendly_errors():
     st.subheader("Pillar balance")
     b1, b2 = st.columns([2, 3])
     b1.plotly_chart(charts.pillar_radar(view.radar_series()), key="radar")
+    if len(view.comparison) > 1:
+        b2.plotly_chart(charts.team_bars(view.comparison), key="team_bars")
     pages = tr.page_count(view.board)
     page = 1
+    st.markdown(
+        "**Per rep**, in leaderboard order: the stacked bars show how each SSI is made up, "
+        "the grid beside them which pillar to coach."
+    )
     if pages > 1:
-        page = b2.number_input(
+        page = st.number_input(
             f"Reps page (of {pages}, {tr.PAGE_SIZE} a page)", 1, pages, 1, key="rep_page"
         )
     shown = tr.page_of(view.board, page)
-    b2.plotly_chart(charts.pillar_stacks(shown), key="stacks")
-    st.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
+    s1, s2 = st.columns(2)
+    s1.plotly_chart(charts.pillar_stacks(shown), key="stacks")
+    s2.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
 
     a = view.agreement or {}
     if a.get("reps"):
@@ -115,38 +145,39 @@ with ui.friendly_errors():
     t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
 
     st.subheader("Movers and coaching signals")
-    movers_config = {"rep": "Rep", "team": "Team",
-                     "ssi_before": st.column_config.NumberColumn("SSI 30 days ago", format="%.1f"),
-                     "ssi_now": st.column_config.NumberColumn("SSI now", format="%.1f"),
-                     "change": st.column_config.NumberColumn("Change", format="%+.1f")}  # fmt: skip
+    window = load_config()["coaching"]["movers_window_days"]
+    movers_config = {
+        "rep": "Rep", "team": "Team",
+        "change": st.column_config.NumberColumn("Change", format="%+.1f", width=60),
+        "ssi_now": st.column_config.NumberColumn("SSI now", format="%.1f", width=60),
+        "ssi_before": st.column_config.NumberColumn("SSI then", format="%.1f", width=60),
+        "day_before": st.column_config.DateColumn("Then", help="The reading compared with"),
+    }  # fmt: skip
     m1, m2 = st.columns(2)
-    for column, title, frame in ((m1, "Largest rises, 30 days", view.rises),
-                                 (m2, "Largest falls, 30 days", view.falls)):  # fmt: skip
+    for column, title, frame in ((m1, f"Largest rises, {window} days", view.rises),
+                                 (m2, f"Largest falls, {window} days", view.falls)):  # fmt: skip
         column.markdown(f"**{title}**")
         if frame.empty:
             column.caption("Nobody in this selection moved that way.")
         else:
-            column.dataframe(
-                frame[list(movers_config)], hide_index=True, column_config=movers_config
-            )
+            column.dataframe(tr.movers_table(frame), hide_index=True, column_config=movers_config)
     st.markdown(f"**Coaching signals** ({len(view.signals)})")
     if view.signals.empty:
         st.caption("No rep is falling, silent, dropping sharply or has a pillar under 10.")
     else:
-        st.dataframe(view.signals[["rep", "team", "signal", "detail"]], hide_index=True,
+        st.dataframe(view.signals[["rep", "signal", "detail", "team"]], hide_index=True,
                      height=min(38 * (len(view.signals) + 1), 400),
                      column_config={"rep": "Rep", "team": "Team", "signal": "Signal",
                                     "detail": st.column_config.TextColumn("Detail", width="large")})  # fmt: skip
 
     if len(view.teams) != 1 and len(view.comparison) > 1:
         st.subheader("Teams compared")
-        st.dataframe(view.comparison, hide_index=True, column_config={
+        st.dataframe(tr.comparison_table(view.comparison), hide_index=True, column_config={
             "team": "Team", "reps": "Reps",
             "ssi": st.column_config.NumberColumn("Average SSI", format="%.1f"),
             **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in
                ("brand", "people", "insights", "relationships")},
             "leaders": "Leaders", "laggards": "Laggards",
-            "share_balanced": st.column_config.NumberColumn("Balanced", format="percent"),
+            "share_balanced": st.column_config.NumberColumn("Balanced", format="%d%%"),
             "ssi_change_7d": st.column_config.NumberColumn("Avg 7-day change", format="%+.1f"),
         })  # fmt: skip
-        st.plotly_chart(charts.team_bars(view.comparison), key="team_bars")

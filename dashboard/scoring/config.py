@@ -17,6 +17,9 @@ from dashboard.fields import PILLARS
 
 DEFAULT_CONFIG = Path(__file__).with_name("scoring.toml")
 CONFIG_ENV_VAR = "SSI_SCORING_CONFIG"
+BAND_NAMES = ("very poor", "low", "above average", "top")  # lowest first
+# Sections whose value is a list the user replaces whole; every other key must be known.
+_FREE_FORM = {("estimate", "inputs"), ("advice",)}
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class ScoringConfig:
         b = self.raw["bands"]
         return {"top_from": b["top_from"], "above_average_from": b["above_average_from"],
                 "low_from": b["low_from"]}  # fmt: skip
+
+    def band_ranges(self) -> list[tuple[float, float, str]]:
+        """(from, to, name) of each band over 0-100, lowest first: gauges and legends."""
+        b = self.raw["bands"]
+        edges = [0.0, b["low_from"], b["above_average_from"], b["top_from"], 100.0]
+        return [(edges[i], edges[i + 1], name) for i, name in enumerate(BAND_NAMES)]
 
     def rule_params(self) -> dict[str, float]:
         """The thresholds every scoring query binds."""
@@ -59,11 +68,25 @@ class ScoringConfig:
         return pd.DataFrame(rows)
 
 
-def _merge(base: dict, override: dict) -> dict:
+def _merge(base: dict, override: dict, source: str, where: tuple[str, ...] = ()) -> dict:
+    """``base`` with ``override`` laid over it; a key the defaults do not have is a typo."""
     out = copy.deepcopy(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+        path = (*where, key)
+        if key not in out and where not in _FREE_FORM and path[:1] not in _FREE_FORM:
+            known = ", ".join(sorted(out))
+            raise DashboardError(
+                f"scoring config {source}: unknown setting '{'.'.join(path)}' (known here: {known})"
+            )
+        default = out.get(key)
+        if isinstance(default, int | float) and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise DashboardError(
+                f"scoring config {source}: '{'.'.join(path)}' must be a number, not {value!r}"
+            )
+        if isinstance(value, dict) and isinstance(default, dict):
+            out[key] = _merge(default, value, source, path)
         else:
             out[key] = value
     return out
@@ -105,7 +128,7 @@ def _load(path: str | None) -> ScoringConfig:
             user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise DashboardError(f"scoring config {path} cannot be read: {exc}") from exc
-        raw = _merge(raw, user)
+        raw = _merge(raw, user, path)
     validate(raw)
     return ScoringConfig(raw)
 

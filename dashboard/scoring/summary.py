@@ -43,17 +43,34 @@ def _clean(value: object) -> object:
     return value
 
 
+def rep_as_of(store: Store, rep_id: int, config: ScoringConfig | None = None) -> date | None:
+    """The store's "now", or the rep's own newest reading when that is later (a reading
+    typed in today shows at once on their own page)."""
+    days = [d for d in (default_as_of(store, config),
+                        store.scalar("rep_newest_reading", {"rep_id": rep_id})) if d]  # fmt: skip
+    return max(days) if days else None
+
+
+def forecast_text(forecast: dict[str, object], config: ScoringConfig | None = None) -> str:
+    """The forecast in words, for the page and the command line alike."""
+    t = (config or load_config())["trend"]
+    target = f"{float(forecast['target']):g}"  # type: ignore[arg-type]
+    return {
+        "reached": f"you are at or above {target}",
+        "on track": f"on the current trend you reach {target} around {forecast['date']}",
+        "not enough readings": (
+            f"not enough readings yet: a forecast needs {t['min_readings']} readings in the "
+            f"last {t['slope_weeks']} weeks"
+        ),
+    }.get(str(forecast["status"]), f"not on the current trend to reach {target}")
+
+
 def rep_summary(
     store: Store, rep_id: int, as_of: date | None = None, config: ScoringConfig | None = None
 ) -> dict[str, object]:
     """Everything the self-check shows, as plain data."""
     config = config or load_config()
-    if as_of is None:
-        # The store's "now", or the rep's own newest reading when that is later (a reading
-        # typed in today shows at once on their own page).
-        days = [d for d in (default_as_of(store, config),
-                            store.scalar("rep_newest_reading", {"rep_id": rep_id})) if d]  # fmt: skip
-        as_of = max(days) if days else None
+    as_of = as_of or rep_as_of(store, rep_id, config)
     board = leaderboard(store, as_of, config=config) if as_of else pd.DataFrame()
     mine = board[board["rep_id"] == rep_id] if not board.empty else board
     if mine.empty:
@@ -71,6 +88,7 @@ def rep_summary(
         "as_of": str(row["as_of"]),
         "viewed_as_of": str(as_of),
         "reading": row,
+        "company_size": len(ranked),
         "team_average": {p: _clean(team[p].mean()) for p in (*PILLARS, "ssi")},
         "company_average": {p: _clean(ranked[p].mean()) for p in (*PILLARS, "ssi")},
         "estimate": None if estimate.empty else {

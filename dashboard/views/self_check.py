@@ -3,25 +3,141 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
+from dashboard import display
+from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import PILLARS
 from dashboard.ingest import ImportOptions, ImportResult, import_file
+from dashboard.ingest.checks import PILLAR_SUM_TOLERANCE
 from dashboard.ingest.mapping import TEMPLATE_HEADERS
+from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.summary import forecast_text
 from dashboard.store import Store
+
+RANK_CONVENTION = "LinkedIn's convention: Top 1% is the best; Top 100% is last."
+
+
+def rep_labels(reps: pd.DataFrame) -> dict[int, str]:
+    """'Name (Team)' per rep id; two people with one name are told apart by e-mail."""
+    counts = reps["name"].str.lower().value_counts()
+    out = {}
+    for r in reps.itertuples():
+        label = f"{r.name} ({r.team or 'no team'})"
+        if counts[r.name.lower()] > 1:
+            label += f" <{r.email or 'no e-mail'}>"
+        out[int(r.rep_id)] = label
+    return out
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The self-check's sentences about one reading."""
+
+    change_7d: str
+    team_rank: str
+    team_rank_help: str
+    company_rank: str
+    company_rank_help: str
+    age: str
+    balance: str
+    forecast: str
+    unlisted: str | None
+
+
+def standing_text(summary: dict, config: ScoringConfig | None = None) -> Standing:
+    """Ranks, change, age, balance and forecast in words, with the config's thresholds."""
+    config = config or load_config()
+    r = summary["reading"]
+    f, g = config["freshness"], config["groups"]
+    age = int(r["age_days"] or 0)
+    age_text = "taken on the as-of date" if age == 0 else f"{age} day{'s' * (age != 1)} old"
+    if r["stale"]:
+        age_text += f": stale (older than {f['stale_after_days']} days)"
+    unlisted = None
+    if not r["listed"]:
+        unlisted = (
+            f"Your latest reading is from {r['as_of']}, {age} days before "
+            f"{summary['viewed_as_of']}: more than {f['listed_for_days']} days, so you are not "
+            f"ranked and not in any average until a newer reading arrives."
+        )
+    balanced = g["balanced_pillar_min"]
+    balance = (
+        f"balanced: every pillar is {balanced:g} or more" if r["balanced"] else
+        f"not balanced: {r['weakest_pillar']} is {display.score(r['weakest_gap'])} points "
+        f"under {balanced:g}"
+    )  # fmt: skip
+    team_rank = display.top_percent(r["top_pct_team"], r["rank_team"], r["n_team"])
+    company_rank = display.top_percent(r["top_pct_company"], r["rank"], summary["company_size"])
+    return Standing(
+        change_7d=display.change_since(r["ssi_change_7d"], r["ssi_change_7d_since"], 7),
+        team_rank=_short_rank(r["top_pct_team"], r["n_team"]),
+        team_rank_help=_rank_help(team_rank, f"in {summary['team']}"),
+        company_rank=_short_rank(r["top_pct_company"], summary["company_size"]),
+        company_rank_help=_rank_help(company_rank, "in the company"),
+        age=age_text,
+        balance=balance,
+        forecast=forecast_text(summary["forecast"], config),
+        unlisted=unlisted,
+    )
+
+
+def _rank_help(rank: str, where: str) -> str:
+    if rank == "not ranked":
+        return f"not ranked {where}: the latest reading is too old to count"
+    return f"{rank} {where}. {RANK_CONVENTION}"
+
+
+def _short_rank(top_pct: object, size: object) -> str:
+    if display.is_missing(top_pct):
+        return "not ranked"
+    if int(size) == 1:  # type: ignore[call-overload]
+        return "only rep"
+    return f"Top {int(top_pct)}%"  # type: ignore[call-overload]
+
+
+def pillar_sum_text(ssi: float | None, pillars: dict[str, float | None]) -> str:
+    """What the form shows under the numbers while they are typed."""
+    total = pillar_sum(pillars)
+    if total is None:
+        return "Type all four pillars to see their sum; the SSI is that sum."
+    text = f"The four pillars add up to {total:.1f}."
+    if ssi is None:
+        return text + f" Saved with SSI {total:.1f}."
+    if abs(ssi - total) > PILLAR_SUM_TOLERANCE:
+        return text + f" The SSI you typed ({ssi:g}) differs by more than 1: check a number."
+    return text + " It matches the SSI."
+
+
+def pillar_sum(pillars: dict[str, float | None]) -> float | None:
+    """The four pillars added up, or None while any is missing."""
+    values = [pillars.get(p) for p in PILLARS]
+    return None if any(v is None for v in values) else float(sum(values))  # type: ignore[arg-type]
 
 
 def record_reading(
     store: Store, rep: str, team: str | None, day: date, ssi: float | None,
-    pillars: dict[str, float | None],
+    pillars: dict[str, float | None], email: str | None = None,
 ) -> ImportResult:  # fmt: skip
     """Store one reading typed by hand, validated exactly as an uploaded file is.
 
     The reading is written as a one-row file in our template and imported, so every rule
-    (ranges, SSI against the pillar sum, all-zero readings) applies unchanged.
+    (ranges, all-zero readings) applies unchanged. A file's SSI that disagrees with its
+    pillars is stored with a warning, since the file is LinkedIn's word; a typed SSI that
+    disagrees is a typo, and is refused. ``email`` pins the reading to a known person.
     """
-    values = {"date": day.isoformat(), "name": rep, "email": "", "team": team or "",
+    total = pillar_sum(pillars)
+    if ssi is not None and total is not None and abs(ssi - total) > PILLAR_SUM_TOLERANCE:
+        raise ImportRejectedError([Problem(
+            "the typed reading", None, "SSI", f"{ssi:g}",
+            f"the four pillars add up to {total:.1f}; the SSI is their sum, so expected a "
+            f"value within {PILLAR_SUM_TOLERANCE:g} of {total:.1f} (or leave SSI empty)",
+        )])  # fmt: skip
+    values = {"date": day.isoformat(), "name": rep, "email": email or "", "team": team or "",
               "ssi": "" if ssi is None else repr(float(ssi)), "industry_rank": "",
               "network_rank": ""}  # fmt: skip
     for p in PILLARS:

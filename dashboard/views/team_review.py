@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from dashboard import display
 from dashboard.fields import PILLARS
 from dashboard.scoring import (
     averages_over_time,
@@ -158,8 +159,84 @@ def page_count(board: pd.DataFrame, size: int = PAGE_SIZE) -> int:
     return max(1, -(-len(board) // size))
 
 
+# What a manager reads first comes first, so a phone shows rank, rep and SSI without scrolling.
 LEADERBOARD_COLUMNS = [
-    "rank", "rep", "team", "ssi", "brand", "people", "insights", "relationships",
-    "ssi_change_7d", "ssi_change_30d", "band", "balanced", "weakest_pillar", "ssi_trend",
-    "top_pct_team", "as_of", "stale",
+    "rank", "rep", "ssi", "ssi_change_7d", "ssi_change_30d", "band", "ssi_trend", "team",
+    "brand", "people", "insights", "relationships", "weakest_pillar", "balanced",
+    "top_pct_team", "as_of", "ssi_change_7d_since", "ssi_change_30d_since", "stale",
 ]  # fmt: skip
+SCORE_COLUMNS = ["ssi", *PILLARS]
+CHANGE_COLUMNS = ["ssi_change_7d", "ssi_change_30d"]
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    help: str
+
+
+def kpi_labels(config: ScoringConfig | None = None) -> dict[str, Label]:
+    """The KPI names and their explanations, with the thresholds the config sets."""
+    config = config or load_config()
+    g, f, b = config["groups"], config["freshness"], config["bands"]
+    return {
+        "average": Label("Average SSI",
+                         f"Average of the latest reading of each rep with a reading in the "
+                         f"{f['listed_for_days']} days up to the as-of date; the change is "
+                         f"against the same average 7 days earlier."),
+        "leaders": Label(f"Leaders (SSI above {g['leader_above']:g})",
+                         f"LinkedIn's admin report calls reps with an SSI above "
+                         f"{g['leader_above']:g} leaders. The 'top' band starts at "
+                         f"{b['top_from']:g}, so a leader can still be 'above average'."),
+        "laggards": Label(f"Laggards (SSI below {g['laggard_below']:g})",
+                          f"Reps with an SSI below {g['laggard_below']:g}: LinkedIn's laggards, "
+                          f"usually people who rarely use LinkedIn for selling."),
+        "balanced": Label(f"Balanced (every pillar {g['balanced_pillar_min']:g}+)",
+                          f"Share of ranked reps whose four pillars are all "
+                          f"{g['balanced_pillar_min']:g} or more."),
+        "stale": Label("Stale readings",
+                       f"Ranked reps whose latest reading is more than "
+                       f"{f['stale_after_days']} days older than the as-of date."),
+    }  # fmt: skip
+
+
+def leaderboard_table(board: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as the page shows it: scores and changes cut to one decimal (as
+    every other page shows them), columns in reading order."""
+    out = display.cut_columns(board, SCORE_COLUMNS + CHANGE_COLUMNS)
+    return out[[c for c in LEADERBOARD_COLUMNS if c in out]]
+
+
+def unlisted_note(view: TeamReview, config: ScoringConfig | None = None) -> str | None:
+    """Why some rows have no rank: who they are and how old their last reading is."""
+    unlisted = view.unlisted
+    if unlisted.empty:
+        return None
+    days = (config or load_config())["freshness"]["listed_for_days"]
+    people = ", ".join(
+        f"{r.rep} ({r.as_of:%Y-%m-%d})" for r in unlisted.sort_values("rep").itertuples()
+    )
+    count = len(unlisted)
+    return (
+        f"{count} rep{'s have' if count > 1 else ' has'} no reading in the {days} days up to "
+        f"{view.as_of:%Y-%m-%d}: shown at the bottom without a rank and left out of every "
+        f"average. Last reading: {people}."
+    )
+
+
+def movers_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rises or falls with the dates compared, changes cut like everywhere else."""
+    if frame.empty:
+        return frame
+    out = display.cut_columns(frame, ["ssi_before", "ssi_now", "change"])
+    out["day_before"] = pd.to_datetime(out["day_before"]).dt.date
+    return out[["rep", "change", "ssi_now", "ssi_before", "day_before", "team"]]
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Teams side by side; the balanced share as a whole percent, like the KPI."""
+    if comparison.empty or "share_balanced" not in comparison:
+        return comparison
+    out = display.cut_columns(comparison, ["ssi", *PILLARS, "ssi_change_7d"])
+    out["share_balanced"] = (100 * out["share_balanced"].astype(float)).round()
+    return out
