@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.display import EXPORT_DECIMALS
 from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError
 from dashboard.store import Store
 
@@ -163,7 +164,7 @@ def _json_safe(value):
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float):
-        return round(value, 4) if math.isfinite(value) else None
+        return round(value, EXPORT_DECIMALS) if math.isfinite(value) else None
     return value
 
 

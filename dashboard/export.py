@@ -6,6 +6,8 @@ import io
 
 import pandas as pd
 
+from dashboard.display import EXPORT_DECIMALS
+
 # A cell starting with one of these is a formula in Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -18,10 +20,13 @@ def neutralise(value: object) -> object:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with every text cell (and header) made formula-safe."""
+    """Copy of ``frame`` with every text cell (and header) made formula-safe, and numbers
+    rounded to two decimals (a change of 0.6000000000000014 is 0.6 in a spreadsheet)."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(EXPORT_DECIMALS)
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out

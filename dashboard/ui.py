@@ -8,6 +8,7 @@ key, so an import or an undo invalidates them at once.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.errors import DashboardError
+from dashboard.scoring.config import CONFIG_ENV_VAR
 from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
 from dashboard.store import Store, resolve_db_path
 
@@ -31,7 +33,9 @@ def get_store() -> Store:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(qualname: str, path: str, generation: int, args: tuple, kwargs: tuple) -> Any:
+def _cached(
+    qualname: str, path: str, generation: int, rules: str, args: tuple, kwargs: tuple
+) -> Any:  # ``rules`` only keys the cache: results computed under other rules are not reused
     module, _, name = qualname.partition(":")
     fn = getattr(importlib.import_module(module), name)
     return fn(_open_store(path), *args, **dict(kwargs))
@@ -41,8 +45,9 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(store, *args, **kwargs)``, cached until the store is next written to."""
     store = get_store()
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _cached(f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation, args,
-                   tuple(sorted(kwargs.items())))  # fmt: skip
+    rules = os.environ.get(CONFIG_ENV_VAR, "")
+    return _cached(f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation, rules,
+                   args, tuple(sorted(kwargs.items())))  # fmt: skip
 
 
 @contextmanager

@@ -77,3 +77,46 @@ def test_demo_command_builds_a_store(db):
     board = json.loads(cli("leaderboard", "--format", "json", db=db).stdout)
     assert 1 <= len(board) <= 8
     assert cli("demo", db=db).returncode == 1  # refuses to mix into a store with data
+
+
+def test_read_commands_explain_a_missing_store_and_create_nothing(tmp_path):
+    missing = tmp_path / "nowhere.duckdb"
+    for args in (["leaderboard"], ["rep", "Ann"], ["imports"]):
+        run = cli(*args, db=missing)
+        assert run.returncode != 0 and "Traceback" not in run.stderr
+        assert str(missing.name) in run.stderr or "no store" in run.stderr.lower()
+    assert not missing.exists()
+
+
+def test_unknown_team_is_an_error_that_lists_the_teams(db):
+    assert cli("demo", "--reps", "12", "--days", "20", db=db).returncode == 0
+    run = cli("leaderboard", "--team", "Nope", db=db)
+    assert run.returncode == 1 and "no team called 'Nope'" in run.stderr
+    assert "teams with readings:" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_json_is_strict_json_even_with_missing_values(db, tmp_path):
+    """A reading without pillars gives nulls, never NaN (which JSON parsers refuse)."""
+    f = tmp_path / "ssi_only.csv"
+    f.write_text("Name,Team,Date,SSI\nAnn Lee,East,2026-01-05,41.5\n")
+    assert cli("import", str(f), db=db).returncode == 0
+    out = cli("leaderboard", "--format", "json", db=db).stdout
+    assert "NaN" not in out
+    row = json.loads(out)[0]
+    assert row["ssi"] == 41.5 and row["brand"] is None
+    text = cli("rep", "Ann Lee", db=db)
+    assert text.returncode == 0 and "brand" in text.stdout and "n/a" in text.stdout
+
+
+def test_a_closed_pipe_ends_quietly(db):
+    assert cli("demo", "--reps", "200", "--days", "30", db=db).returncode == 0
+    cmd = f'"{sys.executable}" -m dashboard leaderboard --db "{db}" | head -1'
+    run = subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.stdout.startswith("rank") or run.stdout.strip()
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+
+
+def test_an_unknown_option_shows_the_subcommands_usage(db):
+    run = cli("import", "--bogus", db=db)
+    assert run.returncode == 2
+    assert "usage: python -m dashboard import" in run.stderr

@@ -36,6 +36,14 @@ def test_exports_cannot_carry_formulas():
     assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)][0] == 50.0
 
 
+def test_exports_keep_two_decimals_not_binary_noise():
+    frame = pd.DataFrame({"rep": ["Ann"], "change": [0.6000000000000014], "rank": [3]})
+    csv = to_csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert csv[1] == "Ann,0.6,3"
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame)))
+    assert next(book.active.iter_rows(min_row=2, values_only=True)) == ("Ann", 0.6, 3)
+
+
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
 def test_every_sample_file_imports(store, path: Path):
     options = (

@@ -219,3 +219,33 @@ def test_user_mapping_for_unknown_headers(load, store):
 def test_unknown_headers_are_reported_not_guessed(load):
     result = load("u.csv", "Name,Date,SSI,Favourite colour\nAnn,2026-01-02,40,blue\n")
     assert result.columns[3].how == "unknown" and result.columns[3].field is None
+
+
+def test_page_messages_name_the_page_fields_not_command_flags(store, tmp_path):
+    """The same file refused through the page names the page's field; through the CLI, the
+    flag."""
+    from dashboard.errors import ImportRejectedError
+    from dashboard.ingest import ImportOptions
+    from dashboard.ingest.hints import PAGE_HINTS
+
+    path = tmp_path / "h.csv"
+    path.write_text(
+        "Date,Total_SSI,Brand,People,Insights,Relationships\n2026-01-01,40,10,10,10,10\n"
+    )
+    with pytest.raises(ImportRejectedError) as page:
+        import_file(store, path, ImportOptions(hints=PAGE_HINTS))
+    assert "Person field" in str(page.value) and "--" not in str(page.value)
+    with pytest.raises(ImportRejectedError) as cli:
+        import_file(store, path)
+    assert "--rep NAME" in str(cli.value)
+
+
+def test_a_linkedin_connections_export_is_refused_as_holding_no_ssi(store):
+    """A real-shaped Connections.csv (notes before the header, an empty hidden-profile
+    row): refused with the reason, nothing written."""
+    from dashboard import PROJECT_DIR
+    from dashboard.errors import ImportRejectedError
+
+    with pytest.raises(ImportRejectedError, match="holds no SSI reading"):
+        import_file(store, PROJECT_DIR / "tests" / "files" / "Connections.csv")
+    assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 0

@@ -111,6 +111,32 @@ def test_same_file_twice_changes_nothing(load, store, write):
     assert table_state(store) == state
 
 
+@pytest.mark.parametrize("mapping", [None, [], {}])
+def test_same_file_through_another_door_is_still_the_same_file(load, store, write, mapping):
+    """The page passes {}, the command line [], Python None: one file, one import."""
+    from dashboard.ingest import ImportOptions
+
+    path = write("doors.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
+    first = import_file(store, path, ImportOptions(mapping=None))
+    state = table_state(store)
+    again = import_file(store, path, ImportOptions(mapping=mapping))
+    assert again.imported_before == first.import_id
+    assert table_state(store) == state
+
+
+def test_import_numbers_do_not_skip_after_dry_runs_and_refusals(load, store, write):
+    from dashboard.ingest import ImportOptions
+
+    ids = []
+    for day in range(2, 5):
+        path = write(f"d{day}.csv", HEAD + f"Ann,2026-01-0{day},40,10,10,10,10\n")
+        import_file(store, path, ImportOptions(dry_run=True))
+        with pytest.raises(ImportRejectedError):
+            import_file(store, write(f"bad{day}.csv", HEAD + "Ann,2026-01-02,140,10,10,10,10\n"))
+        ids.append(import_file(store, path).import_id)
+    assert ids == [ids[0], ids[0] + 1, ids[0] + 2]
+
+
 def test_later_file_updates_and_undo_restores(load, store):
     first = load(
         "a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-01-02,30,7.5,7.5,7.5,7.5\n"

@@ -246,3 +246,26 @@ def test_unreadable_upload_is_explained_and_the_page_still_works(demo_app):
     assert not at.exception
     assert any("is not readable" in m.value for m in at.markdown)
     assert any(s.value == "Import history" for s in at.subheader)
+
+
+def test_pages_follow_a_changed_scoring_config(demo_app, tmp_path, monkeypatch):
+    """Labels, chart lines and gauge steps come from the config, not from literals."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[bands]\ntop_from = 80.0\n[groups]\nleader_above = 65.0\nbalanced_pillar_min = 12.0\n"
+        "[coaching]\npillar_floor = 8.0\n"
+    )
+    monkeypatch.setenv("SSI_SCORING_CONFIG", str(rules))
+    at = open_page(PAGES[0])
+    assert not at.exception
+    board = leaderboard(demo_app, DEMO_END)  # under the new rules too
+    ranked = board[board["listed"]]
+    assert metric(at, "Leaders (SSI above 65)").value == str(int((ranked["ssi"] > 65).sum()))
+    assert metric(at, "Balanced (every pillar 12+)")
+    charts = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert "every pillar 12" in charts and "red under 8, green from 12" in charts
+    assert "balanced from 12" in charts and "top (80+)" in charts
+    assert "every pillar 15" not in charts
+    me = open_page(PAGES[1], {"rep": str(int(board["rep_id"].iloc[0]))})
+    gauge = next(c.proto.spec for c in me.get("plotly_chart") if '"gauge"' in c.proto.spec)
+    assert "[0.0,30.0,51.0,80.0,100]" in gauge.replace(" ", "")

@@ -118,3 +118,37 @@ def test_imported_scores_are_within_bounds_or_rejected(tmp_path_factory, values)
             assert 0 <= row["ssi"][0] <= 100
             assert all(0 <= row[p][0] <= 25 for p in PILLARS)
     store.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pillars=st.fixed_dictionaries(
+        {p: st.one_of(st.none(), st.floats(0, 25, allow_nan=False)) for p in PILLARS}
+    ),
+    gains=st.lists(
+        st.tuples(st.sampled_from(PILLARS), st.floats(0, 30, allow_nan=False)), max_size=12
+    ),
+)
+def test_advice_never_promises_a_pillar_more_than_it_has_left(pillars, gains):
+    """However large the estimate's gains, the listed gains of one pillar never add up to
+    more than 25 minus what the rep already has there."""
+    from dashboard.scoring.advice import recommendations
+
+    inputs = pd.DataFrame(
+        [
+            {
+                "pillar": p,
+                "input": f"in{i}",
+                "action": f"do {i}",
+                "gain_at_target": g,
+                "has_data": True,
+            }
+            for i, (p, g) in enumerate(gains)
+        ],  # fmt: skip
+        columns=["pillar", "input", "action", "gain_at_target", "has_data"],
+    )
+    recs = recommendations(pillars, inputs, load_config())
+    for pillar in PILLARS:
+        promised = sum(r["expected_gain"] or 0 for r in recs if r["pillar"] == pillar)
+        have = pillars[pillar] or 0.0
+        assert promised <= 25 - have + 0.005 * len(recs)  # each gain is rounded to 2 decimals

@@ -85,10 +85,11 @@ with ui.friendly_errors():
             balanced = config["groups"]["balanced_pillar_min"]
             st.success(f"Every pillar is at {balanced:g} or more: keep your routine.")
         else:
-            st.dataframe(recs[["pillar_label", "action", "expected_gain"]], hide_index=True,
-                         column_config={"pillar_label": "Pillar", "action": "Action",
-                                        "expected_gain": st.column_config.NumberColumn(
-                                            "Expected gain (estimated points)", format="%.1f")})  # fmt: skip
+            # A list, not a table: whole sentences on a phone, gains beside them.
+            st.markdown("\n".join(f"{i}. {ui.md_text(line)}"
+                                   for i, line in enumerate(sc.advice_lines(recs), 1)))  # fmt: skip
+            st.caption("Gains are estimated points on the pillar, from our model of activity; "
+                       "a pillar cannot pass 25, so the gains shown never add up past it.")  # fmt: skip
         if summary["estimate"]:
             est = summary["estimate"]
             st.caption(f"Estimated SSI from your activity: {display.score(est['ssi'])} (an "

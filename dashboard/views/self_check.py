@@ -100,6 +100,17 @@ def _short_rank(top_pct: object, size: object) -> str:
     return f"Top {int(top_pct)}%"  # type: ignore[call-overload]
 
 
+def advice_lines(recs: pd.DataFrame) -> list[str]:
+    """'Find the right people: Use search filters ... (about +5.4 points)' per action."""
+    out = []
+    for r in recs.itertuples():
+        gain = "" if display.is_missing(r.expected_gain) else (
+            f" (about +{display.score(r.expected_gain)} points)"
+        )  # fmt: skip
+        out.append(f"{r.pillar_label}: {r.action}{gain}")
+    return out
+
+
 def pillar_sum_text(ssi: float | None, pillars: dict[str, float | None]) -> str:
     """What the form shows under the numbers while they are typed."""
     total = pillar_sum(pillars)
