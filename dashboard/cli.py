@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.display import EXPORT_DECIMALS
 from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError
+from dashboard.fields import public_name
 from dashboard.store import Store
 
 EXIT_INVALID = 2
@@ -117,7 +118,7 @@ def cmd_import(args) -> int:
         for note in result.notes:
             print(f"  {note}")
         for col in result.columns:
-            target = col.field or "-"
+            target = public_name(col.field) or "-"
             print(f"  column {col.index + 1} '{col.header}' -> {target} ({col.how})")
         for warning in result.warnings:
             print(f"  warning: {warning}")

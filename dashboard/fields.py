@@ -7,6 +7,7 @@ is one entry here plus one row in the metric catalogue migration.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 PILLARS = ("brand", "people", "insights", "relationships")
@@ -67,12 +68,14 @@ FIELDS: tuple[Field, ...] = (
             "user name",
             "person",
             "employee",
+            "nome",
         ),
     ),
     _f("first_name", "text", synonyms=("first name", "firstname", "given name")),
     _f("last_name", "text", synonyms=("last name", "lastname", "surname", "family name")),
     _f("email", "text", synonyms=("email", "e-mail", "email address", "mail", "work email")),
-    _f("team", "text", synonyms=("team", "group", "team name", "group name", "department")),
+    _f("team", "text",
+       synonyms=("team", "group", "team name", "group name", "department", "equipe")),  # fmt: skip
     _f(
         "day",
         "date",
@@ -86,6 +89,8 @@ FIELDS: tuple[Field, ...] = (
             "created",
             "recorded on",
             "reading date",
+            "data",
+            "data coleta",
         ),
     ),
     _f(
@@ -104,6 +109,10 @@ FIELDS: tuple[Field, ...] = (
             "overall ssi",
             "current ssi",
             "total social selling index",
+            # A public Portuguese tracker's own headers (accents are dropped when matching).
+            "pontuacao geral",
+            "pontuacao",
+            "indice de social selling",
         ),
     ),
     _f(
@@ -118,6 +127,12 @@ FIELDS: tuple[Field, ...] = (
             "professional brand",
             "establish professional brand",
             "establish your brand",
+            "establishing your professional brand",
+            "establishing a professional brand",
+            "establish a professional brand",
+            "pontuacao marca",
+            "marca profissional",
+            "marca",
         ),
     ),
     _f(
@@ -126,7 +141,15 @@ FIELDS: tuple[Field, ...] = (
         0,
         25,
         "a pillar score from 0 to 25",
-        ("people", "find the right people", "find right people", "find people"),
+        (
+            "people",
+            "find the right people",
+            "find right people",
+            "find people",
+            "finding the right people",
+            "pontuacao pessoas",
+            "pessoas",
+        ),  # fmt: skip
     ),
     _f(
         "insights",
@@ -134,7 +157,14 @@ FIELDS: tuple[Field, ...] = (
         0,
         25,
         "a pillar score from 0 to 25",
-        ("insights", "engage with insights", "insight engagement", "engage insights"),
+        (
+            "insights",
+            "engage with insights",
+            "insight engagement",
+            "engage insights",
+            "engaging with insights",
+            "pontuacao insights",
+        ),  # fmt: skip
     ),
     _f(
         "relationships",
@@ -148,6 +178,11 @@ FIELDS: tuple[Field, ...] = (
             "strong relationship",
             "strong relationships",
             "relationship",
+            "building relationships",
+            "building strong relationships",
+            "build strong relationships",
+            "pontuacao relacionamentos",
+            "relacionamentos",
         ),
     ),
     _f(
@@ -285,12 +320,15 @@ METRIC_FIELDS = tuple(f.name for f in FIELDS if f.kind == "metric")
 TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "text")
 # Columns a tracker writes that carry no reading of ours: matched so they are not reported
 # as unknown, and ignored.
-IGNORED_HEADERS = ("ssi increase", "ssi change", "notes", "comment", "id", "url", "time")
+IGNORED_HEADERS = ("ssi increase", "ssi change", "notes", "comment", "id", "url", "time",
+                   "hora", "hora coleta")  # fmt: skip
 
 
 def normalise_header(header: str) -> str:
-    """'Find_the-Right People ' -> 'findtherightpeople': case, spaces and punctuation go."""
-    return re.sub(r"[^0-9a-z]+", "", str(header).lower())
+    """'Find_the-Right People ' -> 'findtherightpeople': case, accents, spaces and
+    punctuation go ('Pontuação' -> 'pontuacao')."""
+    plain = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]+", "", plain.lower())
 
 
 _SYNONYMS: dict[str, str] = {}

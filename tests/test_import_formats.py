@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from dashboard.fields import PILLARS
 from dashboard.ingest import import_file
 
 LONG_HEADER = (
@@ -249,3 +250,53 @@ def test_a_linkedin_connections_export_is_refused_as_holding_no_ssi(store):
     with pytest.raises(ImportRejectedError, match="holds no SSI reading"):
         import_file(store, PROJECT_DIR / "tests" / "files" / "Connections.csv")
     assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 0
+
+
+def test_portuguese_tracker_headers_are_recognised(store):
+    """A public Portuguese tracker's own file: pontuacao_* columns, data_coleta, and an
+    hora_coleta time that is not a reading; a second identical run of the day is skipped."""
+    from dashboard import PROJECT_DIR
+    from dashboard.ingest import ImportOptions
+
+    result = import_file(store, PROJECT_DIR / "tests" / "files" / "dados_ssi.csv",
+                         ImportOptions(rep="Ana Souza"))  # fmt: skip
+    assert (result.rows_loaded, result.rows_skipped) == (2, 1)
+    hows = {c.header: (c.field, c.how) for c in result.columns}
+    assert hows["pontuacao_relacionamentos"] == ("relationships", "matched")
+    assert hows["hora_coleta"][1] == "ignored"
+    rows = readings(store)
+    assert rows["ssi"].tolist() == [38.0, 38.4] and rows["relationships"].tolist() == [12.55, 12.7]
+
+
+def test_accented_and_ing_form_headers(load, store):
+    text = ("Nome,Data,Pontuação geral,Establishing your professional brand,"
+            "Finding the right people,Engaging with insights,Building relationships\n"
+            "Ana,2026-11-18,40,10,10,10,10\n")  # fmt: skip
+    result = load("x.csv", text)
+    assert {c.field for c in result.columns} >= {"ssi", *PILLARS}
+
+
+def test_one_metric_per_row_is_widened_without_inventing_values(store):
+    from dashboard import PROJECT_DIR
+    from dashboard.ingest import ImportOptions
+
+    result = import_file(store, PROJECT_DIR / "tests" / "files" / "ssi_longo.csv",
+                         ImportOptions(rep="Ana Souza"))  # fmt: skip
+    assert result.rows_loaded == 2
+    assert any("one metric per row" in n and "7 rows read as 2 readings" in n for n in result.notes)
+    assert any("seguidores" in n for n in result.notes)  # said, not silently dropped
+    rows = readings(store)
+    assert rows["ssi"].tolist() == [38.0, 38.4]
+    assert rows["brand"].tolist() == [9.5, 9.6]
+    assert pd.isna(rows["people"].iloc[1])  # not in the file for that day: missing, not 0
+
+
+def test_one_metric_per_row_with_two_values_for_one_metric_is_refused(load, store):
+    from dashboard.errors import ImportRejectedError
+
+    text = "date,metric,value\n2026-11-18,SSI,40\n2026-11-18,Brand,10\n2026-11-18,SSI,41\n"
+    with pytest.raises(ImportRejectedError) as err:
+        load("long.csv", text, rep="Ana")
+    problem = err.value.problems[0]
+    assert problem.line == 4 and problem.value == "41" and "first on line 2" in problem.message
+    assert readings(store).empty

@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import PILLAR_ENUMS, match_header
+from dashboard.ingest.long_format import widen_long
 
 SNIFF_BYTES = 64 * 1024
 HEADER_SCAN_LINES = 40
@@ -212,8 +213,8 @@ def open_source(path: Path, name: str, data: bytes | None = None) -> Source:
     head = data[:4096]
     lower = name.lower()
     if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
-        return read_xlsx(path, name)
+        return widen_long(read_xlsx(path, name), name)
     stripped = head.lstrip(codecs.BOM_UTF8).lstrip()
     if lower.endswith(".json") or stripped.startswith((b"{", b"[")):
         return read_ssi_json(data, name)
-    return read_delimited(path, name, data)
+    return widen_long(read_delimited(path, name, data), name)

@@ -97,7 +97,7 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
 
 
 def detect_comma_decimal(cur: Cursor, source: Source, columns: list[ColumnMapping]) -> bool:
-    if source.kind == "delimited" and source.delimiter == ";":
+    if source.kind in ("delimited", "long") and source.delimiter == ";":
         return True
     numeric = [f"c{c.index}" for c in columns if c.field and FIELD_BY_NAME[c.field].numeric]
     if source.kind == "json" or not numeric:
