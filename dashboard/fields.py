@@ -74,8 +74,11 @@ FIELDS: tuple[Field, ...] = (
     _f("first_name", "text", synonyms=("first name", "firstname", "given name")),
     _f("last_name", "text", synonyms=("last name", "lastname", "surname", "family name")),
     _f("email", "text", synonyms=("email", "e-mail", "email address", "mail", "work email")),
-    _f("team", "text",
-       synonyms=("team", "group", "team name", "group name", "department", "equipe")),  # fmt: skip
+    _f(
+        "team",
+        "text",
+        synonyms=("team", "group", "team name", "group name", "department", "equipe"),
+    ),  # fmt: skip
     _f(
         "day",
         "date",

@@ -27,8 +27,8 @@ def show_problems(lines: list[str], total: int, kind: str) -> None:
 st.title("Upload")
 st.markdown(
     "Accepted: team SSI or usage exports (CSV, TSV, XLSX; one row per person), a personal "
-    "SSI history from a tracker, the SSI page's JSON, and our template. Files with any error "
-    "are not imported at all; warnings do not block."
+    "SSI history from a tracker (also one metric per row), the SSI page's JSON, and our "
+    "template. Files with any error are not imported at all; warnings do not block."
 )
 with ui.friendly_errors():
     for message, ok in st.session_state.pop("import_results", []):

@@ -130,6 +130,8 @@ WILD = [
     (SAMPLES / "ssi_page.json", "Json Page Rep", 1, 0),
     (FILES / "tracker_bot_history.csv", "Bot Owner", 5, 0),
     (FILES / "sales_nav_team_2026-11-20.csv", None, 2, 0),
+    (FILES / "dados_ssi.csv", "Ana Souza", 2, 0),
+    (FILES / "ssi_longo.csv", "Ana Longo", 2, 0),
     (FILES / "Connections.csv", None, None, None),
 ]
 
