@@ -23,6 +23,8 @@ from dashboard.errors import NotFoundError, StoreError, StoreLockedError
 
 DEFAULT_DB = DATA_DIR / "ssi.duckdb"
 DB_ENV_VAR = "SSI_DASHBOARD_DB"
+MACROS_FILE = QUERIES_DIR / "macros.sql"
+STATE_VERSION = 3  # the migration that adds store_state
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
@@ -39,6 +41,8 @@ def load_queries(folder: Path = QUERIES_DIR) -> dict[str, str]:
     """Read every ``-- name: x`` block of ``folder/*.sql``. Duplicate names are an error."""
     queries: dict[str, str] = {}
     for path in sorted(folder.glob("*.sql")):
+        if path.name == MACROS_FILE.name:
+            continue
         text = path.read_text(encoding="utf-8")
         marks = list(_NAME_LINE.finditer(text))
         for i, mark in enumerate(marks):
@@ -103,10 +107,11 @@ class Store:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise _friendly(exc, self.path) from exc
-        # Bumped after every write so callers can invalidate cached results.
-        self.generation = 0
+        self._versioned = False  # true once the store_state table exists
         if not read_only:
             self.migrate()
+            self.apply_macros()
+        self._versioned = self.schema_version() >= STATE_VERSION
 
     # -- schema -------------------------------------------------------------
     def schema_version(self) -> int:
@@ -133,6 +138,20 @@ class Store:
                 )
             applied.append(version)
         return applied
+
+    def apply_macros(self) -> None:
+        """(Re)create the SQL macros of ``queries/macros.sql`` on every connect, so a changed
+        macro needs no migration."""
+        with self._write_lock:
+            self._run(self._con.cursor(), MACROS_FILE.read_text(encoding="utf-8"), None)
+
+    @property
+    def generation(self) -> int:
+        """The store's change version, kept in the database: it moves with every committed
+        write, by this process or any other, so cached results can be dropped."""
+        if not self._versioned:
+            return 0
+        return int(self._con.cursor().execute("select version from store_state").fetchone()[0])
 
     # -- queries ------------------------------------------------------------
     def sql_of(self, name: str) -> str:
@@ -181,10 +200,11 @@ class Store:
                 raise
             else:
                 try:
+                    if self._versioned:
+                        cur.execute("update store_state set version = version + 1")
                     cur.execute("commit")
                 except duckdb.Error as exc:
                     raise _friendly(exc, self.path) from exc
-                self.generation += 1
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:

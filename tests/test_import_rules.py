@@ -245,3 +245,38 @@ def test_a_file_without_rank_columns_keeps_earlier_ranks(load, store):
     assert changed.rows_updated == 1
     row = store.df_sql("select ssi, industry_rank, network_rank from snapshots").iloc[0]
     assert row.tolist() == [42, 12, 20]
+
+
+def test_the_store_refuses_a_second_reading_for_one_person_and_day(load, store):
+    """Below every check of the importer, the store itself holds one row per rep and day."""
+    from dashboard.errors import StoreError
+
+    load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
+    state = table_state(store)
+    with pytest.raises(StoreError, match="breaks its rules"), store.transaction() as cur:
+        cur.execute("insert into snapshots select * replace (ssi + 1 as ssi) from snapshots")
+    assert table_state(store) == state
+    # Updating and undoing still work on the guarded table.
+    load("b.csv", HEAD + "Ann,2026-01-02,41,10,10,10,11\n")
+    assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 1
+
+
+def test_another_connection_sees_that_the_store_changed(load, store):
+    """The change version lives in the database, not in the process that wrote."""
+    other = duckdb.connect(str(store.path), read_only=False)
+    try:
+        before = other.execute("select version from store_state").fetchone()[0]
+        load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
+        after = other.execute("select version from store_state").fetchone()[0]
+    finally:
+        other.close()
+    assert after == before + 1 == store.generation
+
+
+def test_macros_are_applied_on_connect_not_frozen_in_a_migration(tmp_path):
+    path = tmp_path / "m.duckdb"
+    with Store(path) as store:
+        store.df_sql("drop macro ssi_date_text")
+    with Store(path) as store:  # a new connection puts it back
+        shown = store.df_sql("select ssi_date_text('2026-03-07 09:15:02') as d")["d"][0]
+    assert shown == "2026-03-07"
