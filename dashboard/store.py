@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +40,36 @@ def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
     return DEFAULT_DB
 
 
-def load_queries(folder: Path = QUERIES_DIR) -> dict[str, str]:
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_COMMENT_OR_STRING = re.compile(r"--[^\n]*|'(?:[^']|'')*'")
+
+
+def parameters_of(sql: str) -> frozenset[str]:
+    """The ``$name`` parameters a statement binds, ignoring comments and string literals
+    (a ``$x`` in a comment or in '...' is not a parameter)."""
+    return frozenset(_PARAM.findall(_COMMENT_OR_STRING.sub(" ", sql)))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query: its statements, each with the parameters it binds, found at load."""
+
+    name: str
+    sql: str
+    statements: tuple[tuple[str, frozenset[str]], ...]
+
+    @classmethod
+    def parse(cls, name: str, sql: str) -> Query:
+        return cls(name, sql, tuple((st, parameters_of(st)) for st in split_statements(sql)))
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        return frozenset().union(*(p for _, p in self.statements))
+
+
+def load_queries(folder: Path = QUERIES_DIR) -> dict[str, Query]:
     """Read every ``-- name: x`` block of ``folder/*.sql``. Duplicate names are an error."""
-    queries: dict[str, str] = {}
+    queries: dict[str, Query] = {}
     for path in sorted(folder.glob("*.sql")):
         if path.name == MACROS_FILE.name:
             continue
@@ -50,7 +80,7 @@ def load_queries(folder: Path = QUERIES_DIR) -> dict[str, str]:
             name = mark.group(1)
             if name in queries:
                 raise StoreError(f"query '{name}' is defined twice (second in {path.name})")
-            queries[name] = text[mark.end() : end].strip()
+            queries[name] = Query.parse(name, text[mark.end() : end].strip())
     return queries
 
 
@@ -143,7 +173,8 @@ class Store:
         """(Re)create the SQL macros of ``queries/macros.sql`` on every connect, so a changed
         macro needs no migration."""
         with self._write_lock:
-            self._run(self._con.cursor(), MACROS_FILE.read_text(encoding="utf-8"), None)
+            macros = Query.parse("macros", MACROS_FILE.read_text(encoding="utf-8"))
+            self._run(self._con.cursor(), macros, None)
 
     @property
     def generation(self) -> int:
@@ -154,36 +185,50 @@ class Store:
         return int(self._con.cursor().execute("select version from store_state").fetchone()[0])
 
     # -- queries ------------------------------------------------------------
-    def sql_of(self, name: str) -> str:
+    def query(self, name: str) -> Query:
         try:
             return self.queries[name]
         except KeyError:
             raise StoreError(f"there is no query named '{name}' in queries/*.sql") from None
 
+    def sql_of(self, name: str) -> str:
+        return self.query(name).sql
+
     def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run a named query and return its rows as a DataFrame."""
-        return self.df_sql(self.sql_of(name), params)
+        return self._run(self._con.cursor(), self.query(name), params).df()
 
     def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
-        return self._run(self._con.cursor(), self.sql_of(name), params).fetchall()
+        """Rows as named tuples: ``row.day`` as well as ``row[0]``."""
+        return named_rows(self._run(self._con.cursor(), self.query(name), params))
 
     def scalar(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
-        row = self._run(self._con.cursor(), self.sql_of(name), params).fetchone()
+        row = self._run(self._con.cursor(), self.query(name), params).fetchone()
         return None if row is None else row[0]
 
     def df_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run SQL text that came from ``queries/`` (never from user input)."""
-        return self._run(self._con.cursor(), sql, params).df()
+        """Run SQL text that came from ``queries/`` or a test (never from user input)."""
+        return self._run(self._con.cursor(), Query.parse("(inline)", sql), params).df()
 
-    def _run(self, cur: duckdb.DuckDBPyConnection, sql: str, params: Mapping | None):
-        """Run one or more statements; each gets only the parameters it names."""
+    def _run(
+        self, cur: duckdb.DuckDBPyConnection, query: Query, params: Mapping | None,
+        translate: bool = True,
+    ):  # fmt: skip
+        """Run a query's statements; each gets exactly the parameters it names. A parameter
+        a statement needs and the caller did not give is an error that names it."""
         params = dict(params or {})
+        missing = query.parameters - params.keys()
+        if missing:
+            raise StoreError(
+                f"query '{query.name}' needs parameter(s) {', '.join(sorted(missing))}"
+            )
         result = cur
         try:
-            for statement in split_statements(sql):
-                used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", statement)}
-                result = cur.execute(statement, used)
+            for statement, needs in query.statements:
+                result = cur.execute(statement, {k: params[k] for k in needs})
         except duckdb.Error as exc:
+            if not translate:
+                raise
             raise _friendly(exc, self.path) from exc
         return result
 
@@ -226,34 +271,56 @@ class Store:
         self.close()
 
 
+@lru_cache(maxsize=256)
+def _row_type(columns: tuple[str, ...]) -> type:
+    return namedtuple("Row", columns, rename=True)  # noqa: PYI024 (column names come at run time)
+
+
+def named_rows(cur: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """The cursor's remaining rows, each a named tuple of its column names."""
+    row = _row_type(tuple(d[0] for d in cur.description or ()))
+    return [row(*values) for values in cur.fetchall()]
+
+
 class Cursor:
-    """A cursor inside a transaction; runs named queries or registers DataFrames."""
+    """A cursor inside a transaction (or a read); runs named queries, registers DataFrames.
+    The DuckDB cursor stays private: everything goes through named, checked queries."""
 
     def __init__(self, store: Store, cur: duckdb.DuckDBPyConnection):
         self._store = store
-        self.raw = cur
+        self._raw = cur
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> Cursor:
+        self._store._run(self._raw, self._store.query(name), params)
+        return self
 
     def sql_of(self, name: str) -> str:
         return self._store.sql_of(name)
 
-    def run(self, name: str, params: Mapping[str, Any] | None = None) -> Cursor:
-        self._store._run(self.raw, self.sql_of(name), params)
-        return self
+    def reading_file(self, name: str, params: Mapping[str, Any]) -> str | None:
+        """Run a query that reads an uploaded file; DuckDB's own message when the file
+        cannot be read (it names the line and the problem), else None."""
+        try:
+            self._store._run(self._raw, self._store.query(name), params, translate=False)
+        except duckdb.Error as exc:
+            return str(exc)
+        return None
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Cursor:
-        self._store._run(self.raw, sql, params)
+        """SQL built by the app from fixed parts (never from user text)."""
+        self._store._run(self._raw, Query.parse("(inline)", sql), params)
         return self
 
     def fetchall(self) -> list[tuple]:
-        return self.raw.fetchall()
+        return named_rows(self._raw)
 
     def fetchone(self) -> tuple | None:
-        return self.raw.fetchone()
+        return self._raw.fetchone()
 
     def df(self) -> pd.DataFrame:
-        return self.raw.df()
+        return self._raw.df()
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         # DuckDB 2 refuses to register while an earlier result is still open.
-        self.raw.complete()
-        self.raw.register(name, frame)
+        self._raw.complete()
+        self._raw.register(name, frame)

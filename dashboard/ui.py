@@ -65,8 +65,8 @@ def team_names(store: Store) -> list[str]:
 
 
 def date_range(store: Store) -> tuple[date | None, date | None]:
-    first, last = store.rows("date_range")[0]
-    return first, last
+    span = store.rows("date_range")[0]
+    return span.first_day, span.last_day
 
 
 def rep_names(store: Store) -> pd.DataFrame:

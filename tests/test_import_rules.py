@@ -280,3 +280,31 @@ def test_macros_are_applied_on_connect_not_frozen_in_a_migration(tmp_path):
     with Store(path) as store:  # a new connection puts it back
         shown = store.df_sql("select ssi_date_text('2026-03-07 09:15:02') as d")["d"][0]
     assert shown == "2026-03-07"
+
+
+def test_queries_know_their_parameters_and_name_a_missing_one(store):
+    from dashboard.errors import StoreError
+    from dashboard.store import Query, parameters_of
+
+    # A $word in a comment or a string is not a parameter.
+    assert parameters_of("-- uses $ghost\nselect '$not_me', $real from t") == {"real"}
+    assert store.query("stage_csv").parameters == {"path", "delim", "header_line", "columns"}
+    with pytest.raises(StoreError, match="needs parameter"):
+        store.rows("import_by_id", {})
+    row = store.rows("date_range")[0]
+    assert row.first_day is None and row == (None, None)  # named, and still a tuple
+    assert Query.parse("x", "select 1;\nselect $a;").parameters == {"a"}
+
+
+def test_two_people_with_one_name_are_told_apart_by_email(load, store):
+    from dashboard.errors import NotFoundError
+    from dashboard.scoring.summary import find_rep
+
+    load("t.csv", "Name,Email,Team,Date,SSI\nAnn Lee,ann@a.example,East,2026-01-02,40\n"
+                  "Ann Lee,ann@b.example,West,2026-01-02,50\n")  # fmt: skip
+    with pytest.raises(NotFoundError, match="ann@a.example.*ann@b.example"):
+        find_rep(store, "Ann Lee")
+    rep_id, _ = find_rep(store, "ann@b.example")
+    assert (
+        store.df_sql("select ssi from snapshots where rep_id = $r", {"r": rep_id})["ssi"][0] == 50
+    )

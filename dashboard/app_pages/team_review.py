@@ -8,6 +8,7 @@ from dashboard.fields import PILLARS
 from dashboard.scoring import LEADERBOARD_KEYS, default_as_of, rep_history
 from dashboard.scoring.config import load_config
 from dashboard.views import team_review as tr
+from dashboard.views.self_check import rep_labels
 
 st.title("Team review")
 with ui.friendly_errors():
@@ -136,11 +137,13 @@ with ui.friendly_errors():
     t2.plotly_chart(charts.pillar_trends(view.averages, view.focus), key="trend_pillars")
     t3, t4 = st.columns(2)
     t3.plotly_chart(charts.band_areas(view.bands(), view.focus), key="bands")
-    names = dict(zip(view.board["rep"], view.board["rep_id"], strict=True))
-    chosen_reps = t4.multiselect("Compare reps", list(names), max_selections=8, key="compare_reps",
+    # Keyed by id: two people with one name stay two people (told apart by e-mail).
+    people = rep_labels(view.board.rename(columns={"rep": "name"}))
+    chosen_reps = t4.multiselect("Compare reps", list(people), max_selections=8,
+                                 format_func=people.get, key="compare_reps",
                                  placeholder="Choose up to 8 reps")  # fmt: skip
     histories = {
-        n: ui.cached(rep_history, int(names[n]), as_of, tr.PERIODS[period]) for n in chosen_reps
+        people[r]: ui.cached(rep_history, int(r), as_of, tr.PERIODS[period]) for r in chosen_reps
     }
     t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
 

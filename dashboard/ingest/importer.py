@@ -226,10 +226,10 @@ def undo_import(store: Store, import_id: int) -> str:
     found = store.rows("import_by_id", {"import_id": import_id})
     if not found:
         raise NotFoundError(f"there is no import #{import_id}; `imports` lists them")
-    _, file_name, status = found[0]
+    file_name, status = found[0].file_name, found[0].status
     if status == "undone":
         raise NotFoundError(f"import #{import_id} ({file_name}) was undone already")
-    later = [r[0] for r in store.rows("later_overwrites", {"import_id": import_id})]
+    later = [r.replaced_by for r in store.rows("later_overwrites", {"import_id": import_id})]
     if later:
         ids = ", ".join(f"#{i}" for i in later)
         raise NotFoundError(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import duckdb
-
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
 from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
@@ -23,10 +21,9 @@ def stage_file(cur: Cursor, source: Source, name: str) -> None:
         columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
         params = {"path": str(source.csv_path), "delim": source.delimiter,
                   "header_line": source.header_line, "columns": columns}  # fmt: skip
-        try:
-            cur.raw.execute(cur.sql_of("stage_csv"), params)
-        except duckdb.Error as exc:
-            raise ImportRejectedError([csv_problem(str(exc), name, len(columns))]) from exc
+        failure = cur.reading_file("stage_csv", params)
+        if failure:
+            raise ImportRejectedError([csv_problem(failure, name, len(columns))])
     else:
         cur.register("stage_frame_df", source.frame)
         cur.run("stage_frame")

@@ -32,7 +32,7 @@ def default_as_of(store: Store, config: ScoringConfig | None = None) -> date | N
 
 def team_names(store: Store) -> list[str]:
     """Teams that have readings or activity, by name."""
-    return [r[0] for r in store.rows("teams_with_data")]
+    return [r.name for r in store.rows("teams_with_data")]
 
 
 def listed(board: pd.DataFrame) -> pd.DataFrame:

@@ -18,21 +18,20 @@ from dashboard.store import Store
 
 def find_rep(store: Store, name: str) -> tuple[int, str]:
     """The rep named (exactly, by e-mail, or by a unique part of the name)."""
+    wanted = name.strip().lower()
     rows = store.rows("find_rep", {"name": name.strip()})
-    exact = [
-        r for r in rows if r[1].lower() == name.strip().lower() or (r[2] or "") == name.lower()
-    ]
+    exact = [r for r in rows if r.name.lower() == wanted or (r.email or "").lower() == wanted]
     if len(exact) > 1:
-        people = "; ".join(f"{r[1]} <{r[2] or 'no e-mail'}>" for r in exact)
+        people = "; ".join(f"{r.name} <{r.email or 'no e-mail'}>" for r in exact)
         raise NotFoundError(f"several reps are called '{name}' ({people}); give the e-mail")
     if exact:
-        return exact[0][0], exact[0][1]
+        return exact[0].rep_id, exact[0].name
     if len(rows) == 1:
-        return rows[0][0], rows[0][1]
+        return rows[0].rep_id, rows[0].name
     if not rows:
         raise NotFoundError(f"no rep is called '{name}'")
-    names = ", ".join(r[1] for r in rows)
-    raise NotFoundError(f"'{name}' matches several reps ({names}); give the full name")
+    names = ", ".join(f"{r.name} <{r.email or 'no e-mail'}>" for r in rows)
+    raise NotFoundError(f"'{name}' matches several reps ({names}); give the full name or e-mail")
 
 
 def _clean(value: object) -> object:
