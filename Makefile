@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 DB ?= data/ssi.duckdb
 PORT ?= 8501
 
-.PHONY: run test lint format bench demo clean
+.PHONY: run test check lint format bench demo clean
 
-$(BIN)/.runtime: requirements.txt
+$(BIN)/.runtime: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
@@ -27,7 +28,15 @@ demo: $(BIN)/.runtime
 test: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench
 	$(BIN)/ruff format --check dashboard tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q
+
+# The quick loop while coding: lint, layers and every test except the browser ones.
+check: $(BIN)/.dev
+	$(BIN)/ruff check dashboard tests bench
+	$(BIN)/ruff format --check dashboard tests bench
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n 2 -q -m "not browser and not bench"
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench

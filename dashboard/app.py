@@ -1,16 +1,11 @@
-"""The Streamlit entry point: page setup and navigation only.
+"""The Streamlit entry point: page setup and navigation only. The package is installed in
+editable mode (`make run` does it), so `dashboard` imports without path edits.
 
 The page scripts live in app_pages/, not pages/: Streamlit would otherwise also serve a
 pages/ folder beside this script as old-style pages, bypassing this navigation.
 """
 
-import sys
-from pathlib import Path
-
 import streamlit as st
-
-# `streamlit run dashboard/app.py` puts dashboard/ on the path; the package needs its parent.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 st.set_page_config(
     page_title="Social Selling Index", page_icon=":material/insights:", layout="wide"
