@@ -96,7 +96,7 @@ def pillar_comparison(
     rows: dict[str, dict[str, float | None]], config: ScoringConfig | None = None
 ) -> go.Figure:
     """Grouped bars: each pillar (0-25) for you, team, company, and the other groups given."""
-    balanced = (config or load_config())["groups"]["balanced_pillar_min"]
+    balanced = (config or load_config()).groups.balanced_pillar_min
     fig = go.Figure()
     # The person's own bars wear the pillar colours; the groups beside them are greys.
     shades = ["#4b5563", "#9ca3af", "#d1d5db", "#e5e7eb"]
@@ -172,7 +172,7 @@ def _stacked_rows(
 ) -> go.Figure:  # fmt: skip
     """Horizontal bars stacked by pillar, one per row of ``frame``, in its order. The dotted
     line is 4 x the balanced minimum (60 by default): every pillar balanced."""
-    balanced = (config or load_config())["groups"]["balanced_pillar_min"]
+    balanced = (config or load_config()).groups.balanced_pillar_min
     names = [text(n) for n in frame[name_col]]
     fig = go.Figure()
     for p in PILLARS:
@@ -199,8 +199,8 @@ def pillar_heatmap(board: pd.DataFrame, config: ScoringConfig | None = None) -> 
     if board.empty:
         return empty_figure("Rep by pillar", "No readings for this selection")
     config = config or load_config()
-    floor = config["coaching"]["pillar_floor"]
-    balanced = config["groups"]["balanced_pillar_min"]
+    floor = config.coaching.pillar_floor
+    balanced = config.groups.balanced_pillar_min
     z = board[list(PILLARS)].to_numpy()
     names = [text(n) for n in board["rep"]]
     fig = go.Figure(go.Heatmap(
@@ -246,7 +246,7 @@ def pillar_trends(
     on 0-25 with the balanced line labelled."""
     if averages.empty:
         return empty_figure("Pillars over time", "No readings in this period")
-    balanced = (config or load_config())["groups"]["balanced_pillar_min"]
+    balanced = (config or load_config()).groups.balanced_pillar_min
     fig = go.Figure()
     mine = averages[averages["team"] == group]
     company = averages[averages["team"] == "Company"]

@@ -11,19 +11,19 @@ DOC = (PROJECT_DIR / "docs" / "SCORING.md").read_text(encoding="utf-8")
 def test_every_threshold_in_the_config_is_stated_in_the_method_page():
     c = load_config()
     numbers = [
-        c["bands"]["top_from"], c["bands"]["above_average_from"], c["bands"]["low_from"],
-        c["groups"]["leader_above"], c["groups"]["laggard_below"],
-        c["groups"]["balanced_pillar_min"], c["groups"]["well_rounded_ssi_min"],
-        c["freshness"]["stale_after_days"], c["freshness"]["listed_for_days"],
-        c["trend"]["target_ssi"], c["trend"]["slope_weeks"], c["coaching"]["falling_weeks"],
-        c["coaching"]["pillar_floor"], c["coaching"]["silent_days"], c["coaching"]["weekly_drop"],
-        c["estimate"]["window_days"], c["estimate"]["curve_k"],
+        c.bands.top_from, c.bands.above_average_from, c.bands.low_from,
+        c.groups.leader_above, c.groups.laggard_below,
+        c.groups.balanced_pillar_min, c.groups.well_rounded_ssi_min,
+        c.freshness.stale_after_days, c.freshness.listed_for_days,
+        c.trend.target_ssi, c.trend.slope_weeks, c.coaching.falling_weeks,
+        c.coaching.pillar_floor, c.coaching.silent_days, c.coaching.weekly_drop,
+        c.estimate.window_days, c.estimate.curve_k,
     ]  # fmt: skip
     for number in numbers:
         assert f"{number:g}" in DOC, f"{number:g} from scoring.toml is not in docs/SCORING.md"
 
 
 def test_every_estimate_input_is_listed_with_its_weight_and_target():
-    for item in load_config()["estimate"]["inputs"]:
+    for item in load_config().estimate.inputs:
         cell = f"`{item['input']}` ({item['weight']:.2f}, {item['target']:g}"
         assert cell in DOC, f"docs/SCORING.md does not state {cell}"

@@ -18,8 +18,8 @@ from dashboard.scoring.estimate import estimate_inputs, estimated_pillars
 from dashboard.store import Store
 
 D0 = date(2026, 3, 1)
-INPUT_METRICS = sorted({i["metric"] for i in load_config()["estimate"]["inputs"]} | {
-    i["denominator"] for i in load_config()["estimate"]["inputs"] if i.get("denominator")})  # fmt: skip
+INPUT_METRICS = sorted({i["metric"] for i in load_config().estimate.inputs} | {
+    i["denominator"] for i in load_config().estimate.inputs if i.get("denominator")})  # fmt: skip
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -61,7 +61,7 @@ def test_estimated_pillars_stay_within_bounds(tmp_path_factory, values):
 @given(values=metric_values, metric=st.sampled_from(INPUT_METRICS), extra=st.integers(1, 300))
 def test_raising_an_input_never_lowers_its_pillar(tmp_path_factory, values, metric, extra):
     """Raising a count raises (or keeps) the input; for rates, raising the numerator does."""
-    denominators = {i.get("denominator") for i in load_config()["estimate"]["inputs"]}
+    denominators = {i.get("denominator") for i in load_config().estimate.inputs}
     if metric in denominators:  # raising a denominator is lowering a rate, not an input
         return
     higher = dict(values)

@@ -227,7 +227,7 @@ def test_user_config_overrides_the_defaults(load, store, tmp_path, monkeypatch):
     monkeypatch.setenv("SSI_SCORING_CONFIG", str(override))
     row = board_row(leaderboard(store, D0), "Ann")
     assert row["band"] == "top" and not row["leader"]
-    assert load_config()["bands"]["low_from"] == 30.0  # what the override leaves out stays
+    assert load_config().bands.low_from == 30.0  # what the override leaves out stays
     bad = tmp_path / "bad.toml"
     bad.write_text("[bands]\ntop_from = 20.0\n")
     with pytest.raises(DashboardError, match="bands must rise"):
@@ -243,3 +243,34 @@ def test_reading_estimates_does_not_invalidate_cached_results(load, store):
     assert store.generation == generation
     load("more.csv", activity_csv({"posts": 5}, D0 + timedelta(days=1)))
     assert store.generation == generation + 1
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[groups]\ntop_form = 70\n", "unknown setting 'groups.top_form'"),
+        ("[bandz]\ntop_from = 70\n", "unknown setting 'bandz'"),
+        ('[bands]\ntop_from = "80"\n', "'bands.top_from' must be a number"),
+        ("[bands]\ntop_from = 40.0\n", "bands must rise"),
+    ],
+)
+def test_a_config_typo_is_refused_with_the_key_and_the_file(tmp_path, text, message):
+    from dashboard.errors import DashboardError
+    from dashboard.scoring.config import load_config
+
+    path = tmp_path / "typo.toml"
+    path.write_text(text)
+    with pytest.raises(DashboardError, match=message) as err:
+        load_config(path)
+    assert "typo.toml" in str(err.value) or "bands must rise" in message
+
+
+def test_config_sections_are_typed_and_frozen():
+    import dataclasses
+
+    from dashboard.scoring.config import load_config
+
+    config = load_config()
+    assert config.bands.top_from == 75 and config.groups.leader_above == 70
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.bands.top_from = 10  # type: ignore[misc]

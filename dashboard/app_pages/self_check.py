@@ -82,7 +82,7 @@ with ui.friendly_errors():
         st.subheader("What to do next")
         recs = pd.DataFrame(summary["recommendations"])
         if recs.empty:
-            balanced = config["groups"]["balanced_pillar_min"]
+            balanced = config.groups.balanced_pillar_min
             st.success(f"Every pillar is at {balanced:g} or more: keep your routine.")
         else:
             # A list, not a table: whole sentences on a phone, gains beside them.

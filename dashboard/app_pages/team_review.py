@@ -148,7 +148,7 @@ with ui.friendly_errors():
     t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
 
     st.subheader("Movers and coaching signals")
-    window = load_config()["coaching"]["movers_window_days"]
+    window = load_config().coaching.movers_window_days
     movers_config = {
         "rep": "Rep", "team": "Team",
         "change": st.column_config.NumberColumn("Change", format="%+.1f", width=60),

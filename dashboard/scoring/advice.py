@@ -18,7 +18,7 @@ MIN_GAIN = 0.05  # below this an action is not worth listing as a gain
 
 def weakest_pillars(reading: dict, config: ScoringConfig, most: int = 2) -> list[str]:
     """Pillars under the balance line, weakest first; else the single weakest."""
-    floor = config["groups"]["balanced_pillar_min"]
+    floor = config.groups.balanced_pillar_min
     scored = [(reading.get(p), p) for p in PILLARS if pd.notna(reading.get(p))]
     scored.sort()
     under = [p for value, p in scored if value < floor]
@@ -68,7 +68,7 @@ def recommendations(
         if not rows:
             rows = [{"pillar": pillar, "pillar_label": PILLAR_LABELS[pillar], "action": action,
                      "input": None, "expected_gain": None}
-                    for action in config["advice"][pillar]]  # fmt: skip
+                    for action in config.advice[pillar]]  # fmt: skip
         out += rows
     if any(r["expected_gain"] is not None for r in out):
         out.sort(key=lambda r: -(r["expected_gain"] or 0))

@@ -23,39 +23,106 @@ _FREE_FORM = {("estimate", "inputs"), ("advice",)}
 
 
 @dataclass(frozen=True)
-class ScoringConfig:
-    raw: dict[str, Any]
+class Bands:
+    """An SSI gets the highest band whose lower bound it reaches."""
 
-    def __getitem__(self, section: str) -> dict[str, Any]:
-        return self.raw[section]
+    top_from: float
+    above_average_from: float
+    low_from: float
+
+
+@dataclass(frozen=True)
+class Groups:
+    leader_above: float
+    laggard_below: float
+    balanced_pillar_min: float
+    well_rounded_ssi_min: float
+
+
+@dataclass(frozen=True)
+class Freshness:
+    stale_after_days: int
+    listed_for_days: int
+    default_as_of_share: float
+
+
+@dataclass(frozen=True)
+class Trend:
+    rolling_days: int
+    slope_weeks: int
+    min_readings: int
+    target_ssi: float
+    forecast_horizon_days: int
+
+
+@dataclass(frozen=True)
+class Coaching:
+    falling_weeks: int
+    pillar_floor: float
+    silent_days: int
+    weekly_drop: float
+    movers_window_days: int
+    movers_count: int
+
+
+@dataclass(frozen=True)
+class Estimate:
+    window_days: int
+    curve_k: float
+    min_coverage: float
+    inputs: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """The scoring rules, one typed, frozen section per table of ``scoring.toml``."""
+
+    bands: Bands
+    groups: Groups
+    freshness: Freshness
+    trend: Trend
+    coaching: Coaching
+    estimate: Estimate
+    advice: dict[str, list[str]]
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> ScoringConfig:
+        return cls(
+            bands=Bands(**raw["bands"]), groups=Groups(**raw["groups"]),
+            freshness=Freshness(**raw["freshness"]), trend=Trend(**raw["trend"]),
+            coaching=Coaching(**raw["coaching"]),
+            estimate=Estimate(**{**raw["estimate"],
+                                 "inputs": tuple(raw["estimate"]["inputs"])}),
+            advice={p: list(raw["advice"][p]) for p in PILLARS},
+        )  # fmt: skip
 
     def band_params(self) -> dict[str, float]:
-        b = self.raw["bands"]
-        return {"top_from": b["top_from"], "above_average_from": b["above_average_from"],
-                "low_from": b["low_from"]}  # fmt: skip
+        b = self.bands
+        return {"top_from": b.top_from, "above_average_from": b.above_average_from,
+                "low_from": b.low_from}  # fmt: skip
 
     def band_ranges(self) -> list[tuple[float, float, str]]:
         """(from, to, name) of each band over 0-100, lowest first: gauges and legends."""
-        b = self.raw["bands"]
-        edges = [0.0, b["low_from"], b["above_average_from"], b["top_from"], 100.0]
+        b = self.bands
+        edges = [0.0, b.low_from, b.above_average_from, b.top_from, 100.0]
         return [(edges[i], edges[i + 1], name) for i, name in enumerate(BAND_NAMES)]
 
     def rule_params(self) -> dict[str, float]:
         """The thresholds every scoring query binds."""
-        g, f, t = self.raw["groups"], self.raw["freshness"], self.raw["trend"]
+        g, f, t = self.groups, self.freshness, self.trend
         return {
             **self.band_params(),
-            "leader_above": g["leader_above"],
-            "laggard_below": g["laggard_below"],
-            "balanced_min": g["balanced_pillar_min"],
-            "well_rounded_min": g["well_rounded_ssi_min"],
-            "stale_days": f["stale_after_days"],
-            "listed_days": f["listed_for_days"],
-            "rolling_days": t["rolling_days"],
-            "slope_days": 7 * t["slope_weeks"],
-            "min_readings": t["min_readings"],
-            "target": t["target_ssi"],
-            "horizon": t["forecast_horizon_days"],
+            "leader_above": g.leader_above,
+            "laggard_below": g.laggard_below,
+            "balanced_min": g.balanced_pillar_min,
+            "well_rounded_min": g.well_rounded_ssi_min,
+            "stale_days": f.stale_after_days,
+            "listed_days": f.listed_for_days,
+            "rolling_days": t.rolling_days,
+            "slope_days": 7 * t.slope_weeks,
+            "min_readings": t.min_readings,
+            "target": t.target_ssi,
+            "horizon": t.forecast_horizon_days,
         }
 
     def estimate_inputs(self) -> pd.DataFrame:
@@ -63,7 +130,7 @@ class ScoringConfig:
             {"pillar": i["pillar"], "input": i["input"], "metric": i["metric"],
              "denominator": i.get("denominator"), "aggregate": i["aggregate"],
              "target": float(i["target"]), "weight": float(i["weight"]), "action": i["action"]}
-            for i in self.raw["estimate"]["inputs"]
+            for i in self.estimate.inputs
         ]  # fmt: skip
         return pd.DataFrame(rows)
 
@@ -130,7 +197,7 @@ def _load(path: str | None) -> ScoringConfig:
             raise DashboardError(f"scoring config {path} cannot be read: {exc}") from exc
         raw = _merge(raw, user, path)
     validate(raw)
-    return ScoringConfig(raw)
+    return ScoringConfig.from_dict(raw)
 
 
 def load_config(path: str | os.PathLike | None = None) -> ScoringConfig:

@@ -20,11 +20,11 @@ from dashboard.store import Store
 def estimate_inputs(store: Store, as_of: date, config: ScoringConfig | None = None) -> pd.DataFrame:
     """One row per (rep, input): value, level 0-1, points earned, points left to its target."""
     config = config or load_config()
-    est = config["estimate"]
+    est = config.estimate
     with store.reading() as cur:  # the config is registered on this cursor only
         cur.register("estimate_config", config.estimate_inputs())
         frame = cur.run("estimate_inputs", {
-            "as_of": as_of, "window_days": est["window_days"], "curve_k": est["curve_k"],
+            "as_of": as_of, "window_days": est.window_days, "curve_k": est.curve_k,
         }).df()  # fmt: skip
     return frame
 
@@ -45,7 +45,7 @@ def estimated_pillars(inputs: pd.DataFrame, config: ScoringConfig | None = None)
     )
     wide = wide.reindex(columns=list(PILLARS)).clip(0, 25)
     coverage = coverage.reindex(index=wide.index, columns=list(PILLARS)).fillna(0.0)
-    wide = wide.where(coverage >= config["estimate"]["min_coverage"] - 1e-9)
+    wide = wide.where(coverage >= config.estimate.min_coverage - 1e-9)
     wide["ssi"] = wide[list(PILLARS)].sum(axis=1, min_count=len(PILLARS))
     return wide.reset_index()
 

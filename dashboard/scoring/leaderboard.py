@@ -24,9 +24,9 @@ def default_as_of(store: Store, config: ScoringConfig | None = None) -> date | N
     (scoring.toml, freshness.default_as_of_share), so one later hand-typed reading does
     not make everyone else look stale."""
     config = config or load_config()
-    f = config["freshness"]
+    f = config.freshness
     return store.scalar("default_as_of", {
-        "listed_days": f["listed_for_days"], "share": f["default_as_of_share"],
+        "listed_days": f.listed_for_days, "share": f.default_as_of_share,
     })  # fmt: skip
 
 

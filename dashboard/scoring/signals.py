@@ -22,11 +22,11 @@ def movers(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(largest rises, largest falls) of SSI between the readings as of as_of - days and as_of."""
     config = config or load_config()
-    c = config["coaching"]
-    days, count = days or c["movers_window_days"], count or c["movers_count"]
+    c = config.coaching
+    days, count = days or c.movers_window_days, count or c.movers_count
     frame = store.df("change_over_window", {
-        "as_of": as_of, "days": days, "listed_days": config["freshness"]["listed_for_days"],
-        "stale_days": config["freshness"]["stale_after_days"],
+        "as_of": as_of, "days": days, "listed_days": config.freshness.listed_for_days,
+        "stale_days": config.freshness.stale_after_days,
     }).dropna(subset=["change"])  # fmt: skip
     if teams:
         frame = frame[frame["team"].isin(teams)]
@@ -52,32 +52,32 @@ def coaching_signals(
 ) -> pd.DataFrame:
     """One row per (rep, signal): falling for weeks, a pillar under the floor, silence, a drop."""
     config = config or load_config()
-    c = config["coaching"]
+    c = config.coaching
     rows: list[dict[str, object]] = []
     if board.empty:
         return pd.DataFrame(columns=["rep", "team", "signal", "detail"])
-    falling = falling_streaks(store, as_of, int(c["falling_weeks"]))
+    falling = falling_streaks(store, as_of, int(c.falling_weeks))
     for rec in board.to_dict("records"):
 
         def add(signal: str, detail: str, rec=rec) -> None:
             rows.append({"rep_id": rec["rep_id"], "rep": rec["rep"], "team": rec["team"],
                          "signal": signal, "detail": detail})  # fmt: skip
 
-        if rec["age_days"] >= c["silent_days"]:
+        if rec["age_days"] >= c.silent_days:
             add("no recent reading", f"last reading {rec['age_days']} days ago ({rec['as_of']})")
         if not rec.get("listed", True):
             continue  # an old reading's pillars and changes are history, not a signal now
         if bool(falling.get(rec["rep_id"], False)):
             add(
                 "falling",
-                f"SSI lower each week for {c['falling_weeks']} weeks, now {display.score(rec['ssi'])}",
+                f"SSI lower each week for {c.falling_weeks} weeks, now {display.score(rec['ssi'])}",
             )
-        low = [p for p in PILLARS if pd.notna(rec[p]) and rec[p] < c["pillar_floor"]]
+        low = [p for p in PILLARS if pd.notna(rec[p]) and rec[p] < c.pillar_floor]
         if low:
             listed = ", ".join(f"{p} {display.score(rec[p])}" for p in low)
-            add("weak pillar", f"under {c['pillar_floor']:g}: {listed}")
+            add("weak pillar", f"under {c.pillar_floor:g}: {listed}")
         change = rec["ssi_change_7d"]
-        if pd.notna(change) and change <= -c["weekly_drop"]:
+        if pd.notna(change) and change <= -c.weekly_drop:
             add("sharp drop", f"SSI fell {display.score(abs(change))} points since "
                               f"{rec['ssi_change_7d_since']}")  # fmt: skip
     return pd.DataFrame(rows, columns=["rep_id", "rep", "team", "signal", "detail"])

@@ -52,14 +52,14 @@ def rep_as_of(store: Store, rep_id: int, config: ScoringConfig | None = None) ->
 
 def forecast_text(forecast: dict[str, object], config: ScoringConfig | None = None) -> str:
     """The forecast in words, for the page and the command line alike."""
-    t = (config or load_config())["trend"]
+    t = (config or load_config()).trend
     target = f"{float(forecast['target']):g}"  # type: ignore[arg-type]
     return {
         "reached": f"you are at or above {target}",
         "on track": f"on the current trend you reach {target} around {forecast['date']}",
         "not enough readings": (
-            f"not enough readings yet: a forecast needs {t['min_readings']} readings in the "
-            f"last {t['slope_weeks']} weeks"
+            f"not enough readings yet: a forecast needs {t.min_readings} readings in the "
+            f"last {t.slope_weeks} weeks"
         ),
     }.get(str(forecast["status"]), f"not on the current trend to reach {target}")
 
@@ -99,7 +99,7 @@ def rep_summary(
         "best_gains": best_gains(inputs, rep_id)[["pillar", "input", "value", "target",
                                                   "gain_at_target"]].to_dict("records"),
         "forecast": {"status": row["forecast_status"], "date": _clean(row["forecast_date"]),
-                     "target": config["trend"]["target_ssi"]},
+                     "target": config.trend.target_ssi},
         "recommendations": recommendations(row, my_inputs if not estimate.empty else None,
                                            config),
         "signals": signals[["signal", "detail"]].to_dict("records"),

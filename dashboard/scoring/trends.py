@@ -59,7 +59,7 @@ def rep_history(
     config = config or load_config()
     frame = store.df("rep_history", {
         "rep_id": rep_id, "start": end - timedelta(days=days - 1), "end": end,
-        "rolling_days": config["trend"]["rolling_days"],
+        "rolling_days": config.trend.rolling_days,
     })  # fmt: skip
     frame["day"] = pd.to_datetime(frame["day"])
     return frame

@@ -53,19 +53,19 @@ def standing_text(summary: dict, config: ScoringConfig | None = None) -> Standin
     """Ranks, change, age, balance and forecast in words, with the config's thresholds."""
     config = config or load_config()
     r = summary["reading"]
-    f, g = config["freshness"], config["groups"]
+    f, g = config.freshness, config.groups
     age = int(r["age_days"] or 0)
     age_text = "taken on the as-of date" if age == 0 else f"{age} day{'s' * (age != 1)} old"
     if r["stale"]:
-        age_text += f": stale (older than {f['stale_after_days']} days)"
+        age_text += f": stale (older than {f.stale_after_days} days)"
     unlisted = None
     if not r["listed"]:
         unlisted = (
             f"Your latest reading is from {r['as_of']}, {age} days before "
-            f"{summary['viewed_as_of']}: more than {f['listed_for_days']} days, so you are not "
+            f"{summary['viewed_as_of']}: more than {f.listed_for_days} days, so you are not "
             f"ranked and not in any average until a newer reading arrives."
         )
-    balanced = g["balanced_pillar_min"]
+    balanced = g.balanced_pillar_min
     balance = (
         f"balanced: every pillar is {balanced:g} or more" if r["balanced"] else
         f"not balanced: {r['weakest_pillar']} is {display.score(r['weakest_gap'])} points "

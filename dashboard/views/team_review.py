@@ -178,25 +178,25 @@ class Label:
 def kpi_labels(config: ScoringConfig | None = None) -> dict[str, Label]:
     """The KPI names and their explanations, with the thresholds the config sets."""
     config = config or load_config()
-    g, f, b = config["groups"], config["freshness"], config["bands"]
+    g, f, b = config.groups, config.freshness, config.bands
     return {
         "average": Label("Average SSI",
                          f"Average of the latest reading of each rep with a reading in the "
-                         f"{f['listed_for_days']} days up to the as-of date; the change is "
+                         f"{f.listed_for_days} days up to the as-of date; the change is "
                          f"against the same average 7 days earlier."),
-        "leaders": Label(f"Leaders (SSI above {g['leader_above']:g})",
+        "leaders": Label(f"Leaders (SSI above {g.leader_above:g})",
                          f"LinkedIn's admin report calls reps with an SSI above "
-                         f"{g['leader_above']:g} leaders. The 'top' band starts at "
-                         f"{b['top_from']:g}, so a leader can still be 'above average'."),
-        "laggards": Label(f"Laggards (SSI below {g['laggard_below']:g})",
-                          f"Reps with an SSI below {g['laggard_below']:g}: LinkedIn's laggards, "
+                         f"{g.leader_above:g} leaders. The 'top' band starts at "
+                         f"{b.top_from:g}, so a leader can still be 'above average'."),
+        "laggards": Label(f"Laggards (SSI below {g.laggard_below:g})",
+                          f"Reps with an SSI below {g.laggard_below:g}: LinkedIn's laggards, "
                           f"usually people who rarely use LinkedIn for selling."),
-        "balanced": Label(f"Balanced (every pillar {g['balanced_pillar_min']:g}+)",
+        "balanced": Label(f"Balanced (every pillar {g.balanced_pillar_min:g}+)",
                           f"Share of ranked reps whose four pillars are all "
-                          f"{g['balanced_pillar_min']:g} or more."),
+                          f"{g.balanced_pillar_min:g} or more."),
         "stale": Label("Stale readings",
                        f"Ranked reps whose latest reading is more than "
-                       f"{f['stale_after_days']} days older than the as-of date."),
+                       f"{f.stale_after_days} days older than the as-of date."),
     }  # fmt: skip
 
 
@@ -212,7 +212,7 @@ def unlisted_note(view: TeamReview, config: ScoringConfig | None = None) -> str 
     unlisted = view.unlisted
     if unlisted.empty:
         return None
-    days = (config or load_config())["freshness"]["listed_for_days"]
+    days = (config or load_config()).freshness.listed_for_days
     people = ", ".join(
         f"{r.rep} ({r.as_of:%Y-%m-%d})" for r in unlisted.sort_values("rep").itertuples()
     )
