@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import table_state
+from conftest import snapshot_count, table_state
 
 from dashboard.errors import ImportRejectedError
 from dashboard.ingest import import_file, undo_import
@@ -308,3 +308,25 @@ def test_two_people_with_one_name_are_told_apart_by_email(load, store):
     assert (
         store.df_sql("select ssi from snapshots where rep_id = $r", {"r": rep_id})["ssi"][0] == 50
     )
+
+
+def test_import_stages_do_not_depend_on_the_checks(store, write):
+    """The checks only read: running every stage but them still writes the file's rows
+    (their tables are made by the stages, named in importer.STAGES)."""
+    from dashboard.ingest import importer
+    from dashboard.ingest.mapping import map_columns
+    from dashboard.ingest.sources import open_source
+
+    path = write("s.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nAnn,2026-01-02,40,10,10,10,10\n")
+    source = open_source(path, path.name)
+    columns = map_columns(source.headers, {})
+    fields = {c.field for c in columns if c.field}
+    result = importer.ImportResult(path.name, "test", [], columns)
+    plan = importer.ImportPlan(source, columns, fields, importer.ImportOptions(), path.name,
+                               "hash", result)  # fmt: skip
+    with store.transaction() as cur:
+        for stage in importer.STAGES:
+            if stage is not importer.check_rows:
+                stage(cur, plan)
+    assert (result.rows_loaded, result.rows_skipped) == (1, 1)  # the repeat is still skipped
+    assert snapshot_count(store) == 1

@@ -1,4 +1,7 @@
-"""The checks a staged file must pass (errors) and the things worth saying (warnings)."""
+"""The checks a staged file must pass (errors) and the things worth saying (warnings).
+
+Both only read: the tables they look at (``stage_rows``, ``duplicate_pairs``,
+``zero_lines``) are made by the importer's stages beforehand (``importer.STAGES``)."""
 
 from __future__ import annotations
 
@@ -51,9 +54,7 @@ def find_errors(
         problems += [
             Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp in rows
         ]
-    for first, second, key, day, identical in (
-        cur.run("mark_duplicates").run("list_duplicates").fetchall()
-    ):
+    for first, second, key, day, identical in cur.run("list_duplicates").fetchall():
         if not identical:
             problems.append(Problem(name, second, None, None,
                 f"a second, different row for {key} on {day} (first on line {first}); "
@@ -70,7 +71,6 @@ def find_warnings(cur: Cursor, name: str) -> list[Problem]:
         found.append(Problem(name, line, None, f"{ssi:g}",
             f"SSI differs from the sum of the pillars ({pillar_sum:.2f}) by more than "
             f"{PILLAR_SUM_TOLERANCE:g}; stored as given"))  # fmt: skip
-    cur.run("mark_skipped_lines")
     for (line,) in cur.execute("select line from zero_lines order by line").fetchall():
         found.append(Problem(name, line, None, None,
             "every score is 0: a failed reading, skipped (not stored as a score of 0)"))  # fmt: skip

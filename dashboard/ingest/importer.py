@@ -25,14 +25,14 @@ from dashboard.ingest.mapping import (
     map_columns,
     parse_user_mapping,
 )
-from dashboard.ingest.sources import open_source
+from dashboard.ingest.sources import Source, open_source
 from dashboard.ingest.staging import (
     choose_dates,
     detect_comma_decimal,
     stage_file,
     typed_projection,
 )
-from dashboard.store import Store
+from dashboard.store import Cursor, Store
 
 UNASSIGNED_TEAM = "Unassigned"
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
@@ -125,7 +125,8 @@ def import_file(
         _check_required(name, fields, options, result)
         try:
             with store.transaction() as cur:
-                _run_import(cur, source, columns, fields, options, name, content_hash, result)
+                plan = ImportPlan(source, columns, fields, options, name, content_hash, result)
+                _run_import(cur, plan)
                 if options.dry_run:
                     raise _DryRun
         except _DryRun:
@@ -169,39 +170,85 @@ def _default_day(name: str, options: ImportOptions) -> date | None:
     return None
 
 
-def _run_import(cur, source, columns, fields, options, name, content_hash, result) -> None:
-    stage_file(cur, source, name)
-    result.rows_read = cur.run("count_staged").fetchone()[0]
-    if result.rows_read == 0:
+@dataclass
+class ImportPlan:
+    """Everything an import decides before it touches the store, and what it learns."""
+
+    source: Source
+    columns: list[ColumnMapping]
+    fields: set[str]
+    options: ImportOptions
+    name: str
+    content_hash: str
+    result: ImportResult
+    comma_decimal: bool = False
+    date_format: str = ""
+    date_label: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# The stages, in order, each with the temp tables it makes. Checks only read tables made by
+# an earlier stage, so leaving out the warnings cannot break a later write.
+def stage_rows(cur: Cursor, plan: ImportPlan) -> None:
+    """-> stage_raw: every cell of the file as text, with its line number."""
+    stage_file(cur, plan.source, plan.name)
+    plan.result.rows_read = cur.run("count_staged").fetchone()[0]
+    if plan.result.rows_read == 0:
         raise ImportRejectedError(
-            [Problem(name, None, None, None, "the file has a header but no rows")]
+            [Problem(plan.name, None, None, None, "the file has a header but no rows")]
         )
-    comma_decimal = detect_comma_decimal(cur, source, columns)
-    if comma_decimal:
-        result.notes.append("numbers read with a decimal comma (20,5 = 20.5)")
-    date_fmt, date_label = choose_dates(cur, columns, comma_decimal, result.notes)
-    default_day = _default_day(name, options)
-    if "day" not in fields:
+
+
+def read_numbers_and_dates(cur: Cursor, plan: ImportPlan) -> None:
+    """Decides the decimal mark and the date order once for the whole file."""
+    plan.comma_decimal = detect_comma_decimal(cur, plan.source, plan.columns)
+    if plan.comma_decimal:
+        plan.result.notes.append("numbers read with a decimal comma (20,5 = 20.5)")
+    plan.date_format, plan.date_label = choose_dates(
+        cur, plan.columns, plan.comma_decimal, plan.result.notes
+    )
+
+
+def type_rows(cur: Cursor, plan: ImportPlan) -> None:
+    """-> stage_rows: typed values, the person's key and the day of every row."""
+    default_day = _default_day(plan.name, plan.options)
+    if "day" not in plan.fields:
         if default_day is None:
-            raise ImportRejectedError([Problem(name, None, None, None,
-                f"no date column and no date given; give the date with {options.hints.day} "
+            raise ImportRejectedError([Problem(plan.name, None, None, None,
+                f"no date column and no date given; give the date with {plan.options.hints.day} "
                 "or put it in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
-        result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
-    cur.execute(typed_projection(columns, date_fmt), {
-        "rep": options.rep, "team": options.team, "comma_decimal": comma_decimal,
-        "default_day": default_day,
+        plan.result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
+    cur.execute(typed_projection(plan.columns, plan.date_format), {
+        "rep": plan.options.rep, "team": plan.options.team,
+        "comma_decimal": plan.comma_decimal, "default_day": default_day,
     })  # fmt: skip
 
-    problems = find_errors(cur, columns, name, date_label, options.hints)
+
+def mark_rows(cur: Cursor, plan: ImportPlan) -> None:
+    """-> duplicate_pairs, zero_lines, skipped_lines: what the checks and writes skip."""
+    cur.run("mark_duplicates").run("mark_skipped_lines")
+
+
+def check_rows(cur: Cursor, plan: ImportPlan) -> None:
+    """Read-only: any error rejects the whole file; warnings are kept for the result."""
+    problems = find_errors(cur, plan.columns, plan.name, plan.date_label, plan.options.hints)
     if problems:
         raise ImportRejectedError(problems[:MAX_LISTED_ERRORS], total=len(problems))
-    warnings = find_warnings(cur, name)
+    plan.warnings = find_warnings(cur, plan.name)
 
-    if options.team:
-        cur.run("ensure_team", {"name": options.team})
+
+def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
+    """-> stage_resolved: teams and reps created as needed; rows carry their ids."""
+    if plan.options.team:
+        cur.run("ensure_team", {"name": plan.options.team})
     cur.run("ensure_team", {"name": UNASSIGNED_TEAM})
     cur.run("add_teams").run("add_reps").run("fill_rep_emails")
     cur.run("stage_resolved", {"unassigned": UNASSIGNED_TEAM})
+
+
+def write_changes(cur: Cursor, plan: ImportPlan) -> None:
+    """New and changed readings written; what they replace kept for undo; the log entry."""
+    result, warnings = plan.result, plan.warnings
     import_id = cur.run("next_import_id").fetchone()[0]
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
@@ -214,11 +261,20 @@ def _run_import(cur, source, columns, fields, options, name, content_hash, resul
     result.warnings, result.warning_count = warnings[:MAX_LISTED_ERRORS], len(warnings)
     result.import_id = import_id
     cur.run("log_import", {
-        "import_id": import_id, "file_name": name, "hash": content_hash, "format": result.format,
-        "rows_read": result.rows_read, "rows_loaded": loaded, "rows_updated": updated,
-        "rows_skipped": result.rows_skipped,
+        "import_id": import_id, "file_name": plan.name, "hash": plan.content_hash,
+        "format": result.format, "rows_read": result.rows_read, "rows_loaded": loaded,
+        "rows_updated": updated, "rows_skipped": result.rows_skipped,
         "warnings": json.dumps([str(w) for w in warnings[:MAX_LISTED_ERRORS]]),
     })  # fmt: skip
+
+
+STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, resolve_people,
+          write_changes)  # fmt: skip
+
+
+def _run_import(cur: Cursor, plan: ImportPlan) -> None:
+    for stage in STAGES:
+        stage(cur, plan)
 
 
 def undo_import(store: Store, import_id: int) -> str:
