@@ -3,15 +3,18 @@
 -- curve, the points it earns and the points it would add at its target. The inputs come
 -- from scoring.toml, registered as the table estimate_config. An input whose metric the rep
 -- has no rows for in the window has no value (null, has_data false): unknown, not zero.
+-- $rep_id narrows it to one rep (a self-check); null means every rep.
 with win as (
     select rep_id, metric, sum(value) as total
     from activity
     where day > cast($as_of as date) - $window_days and day <= $as_of
+      and ($rep_id is null or rep_id = $rep_id)
     group by rep_id, metric
 ), latest as (
     select rep_id, metric, arg_max(value, day) as value
     from activity
     where day > cast($as_of as date) - $window_days and day <= $as_of
+      and ($rep_id is null or rep_id = $rep_id)
     group by rep_id, metric
 ), active_reps as (
     select distinct rep_id from win

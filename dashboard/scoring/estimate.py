@@ -17,14 +17,18 @@ from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.store import Store
 
 
-def estimate_inputs(store: Store, as_of: date, config: ScoringConfig | None = None) -> pd.DataFrame:
-    """One row per (rep, input): value, level 0-1, points earned, points left to its target."""
+def estimate_inputs(
+    store: Store, as_of: date, config: ScoringConfig | None = None, rep_id: int | None = None
+) -> pd.DataFrame:
+    """One row per (rep, input): value, level 0-1, points earned, points left to its target.
+    ``rep_id`` reads one rep's activity only."""
     config = config or load_config()
     est = config.estimate
     with store.reading() as cur:  # the config is registered on this cursor only
         cur.register("estimate_config", config.estimate_inputs())
         frame = cur.run("estimate_inputs", {
             "as_of": as_of, "window_days": est.window_days, "curve_k": est.curve_k,
+            "rep_id": rep_id,
         }).df()  # fmt: skip
     return frame
 

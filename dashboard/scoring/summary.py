@@ -77,7 +77,7 @@ def rep_summary(
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()}
     ranked = listed(board)
     team = ranked[ranked["team"] == row["team"]]
-    inputs = estimate_inputs(store, as_of, config)
+    inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
     estimate = estimated_pillars(my_inputs, config).dropna(subset=["ssi"])
     signals = coaching_signals(store, mine, as_of, config)
