@@ -8,6 +8,8 @@
 -- Changes compare the latest reading with the rep's reading as of 7 and 30 days before
 -- it; the date compared against is returned, and a change across a longer gap (the earlier
 -- reading more than $stale_days older than the window) is null, not a change over months.
+-- $only_rep (null: everyone) narrows the per-rep work (changes, trend) and the rows returned
+-- to one rep; ranks and group averages are still over everyone listed.
 with readings as (
     select * from snapshots where ssi is not null
 ), cur as (
@@ -19,6 +21,7 @@ with readings as (
 ), points as (
     select c.rep_id, o.window_days, c.day - o.window_days as at
     from cur c cross join (values (7), (30)) o(window_days)
+    where $only_rep is null or c.rep_id = $only_rep
 ), earlier as (
     select p.rep_id, p.window_days, s.day, s.ssi
     from points p asof join readings s on p.rep_id = s.rep_id and p.at >= s.day
@@ -30,6 +33,7 @@ with readings as (
            count(*) as n_readings
     from readings
     where day > cast($as_of as date) - $slope_days and day <= cast($as_of as date)
+      and ($only_rep is null or rep_id = $only_rep)
     group by rep_id
 ), with_min as (
     select c.*,
@@ -45,7 +49,17 @@ with readings as (
            count(*) filter (where listed) over () as n_company,
            case when listed then rank() over (partition by listed, c.team_id order by c.ssi desc)
            end as rank_team,
-           count(*) filter (where listed) over (partition by c.team_id) as n_team
+           count(*) filter (where listed) over (partition by c.team_id) as n_team,
+           avg(c.ssi) filter (where listed) over () as company_avg_ssi,
+           avg(c.brand) filter (where listed) over () as company_avg_brand,
+           avg(c.people) filter (where listed) over () as company_avg_people,
+           avg(c.insights) filter (where listed) over () as company_avg_insights,
+           avg(c.relationships) filter (where listed) over () as company_avg_relationships,
+           avg(c.ssi) filter (where listed) over (partition by c.team_id) as team_avg_ssi,
+           avg(c.brand) filter (where listed) over (partition by c.team_id) as team_avg_brand,
+           avg(c.people) filter (where listed) over (partition by c.team_id) as team_avg_people,
+           avg(c.insights) filter (where listed) over (partition by c.team_id) as team_avg_insights,
+           avg(c.relationships) filter (where listed) over (partition by c.team_id) as team_avg_relationships
     from with_min c
 ), scored as (
     select k.*, w.rolling_avg, w.slope, w.n_readings,
@@ -56,6 +70,7 @@ with readings as (
     left join window_stats w using (rep_id)
     left join earlier e7 on e7.rep_id = k.rep_id and e7.window_days = 7
     left join earlier e30 on e30.rep_id = k.rep_id and e30.window_days = 30
+    where $only_rep is null or k.rep_id = $only_rep
 )
 select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
        cast($as_of as date) - s.day as age_days, s.listed,
@@ -101,7 +116,10 @@ select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
             then cast($as_of as date)
                  + cast(greatest(1, ceil(($target - s.fitted_now) / s.slope)) as integer)
        end as forecast_date,
-       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi
+       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
+       s.n_company, s.company_avg_ssi, s.company_avg_brand, s.company_avg_people,
+       s.company_avg_insights, s.company_avg_relationships, s.team_avg_ssi, s.team_avg_brand,
+       s.team_avg_people, s.team_avg_insights, s.team_avg_relationships
 from scored s
 join reps r using (rep_id)
 join teams t on t.team_id = s.team_id

@@ -274,3 +274,37 @@ def test_config_sections_are_typed_and_frozen():
     assert config.bands.top_from == 75 and config.groups.leader_above == 70
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.bands.top_from = 10  # type: ignore[misc]
+
+
+def test_one_reps_row_equals_their_row_of_the_whole_leaderboard(demo_store):
+    from conftest import DEMO_END
+
+    board = leaderboard(demo_store, DEMO_END)
+    for rep_id in board["rep_id"].iloc[::7]:
+        alone = leaderboard(demo_store, DEMO_END, only_rep=int(rep_id))
+        assert len(alone) == 1
+        pd.testing.assert_series_equal(
+            alone.iloc[0], board[board["rep_id"] == rep_id].iloc[0], check_names=False
+        )
+
+
+def test_the_self_check_computes_trends_for_its_rep_only(demo_store, monkeypatch):
+    """Changes, trend and estimate inputs are asked for one rep, not the whole company."""
+    from conftest import DEMO_END
+
+    from dashboard.scoring import summary
+    from dashboard.scoring.summary import rep_summary
+
+    asked = []
+    real_inputs = summary.estimate_inputs
+    monkeypatch.setattr(summary, "estimate_inputs", lambda *a, **k: (
+        asked.append(("estimate_inputs", k)), real_inputs(*a, **k))[1])  # fmt: skip
+    real_df = demo_store.df
+    monkeypatch.setattr(demo_store, "df", lambda name, params=None: (
+        asked.append((name, dict(params or {}))), real_df(name, params))[1])  # fmt: skip
+    rep_id = int(leaderboard(demo_store, DEMO_END)["rep_id"].iloc[3])
+    asked.clear()
+    rep_summary(demo_store, rep_id, DEMO_END)
+    per_rep = {name: p for name, p in asked if name in ("leaderboard", "estimate_inputs")}
+    assert per_rep["leaderboard"]["only_rep"] == rep_id
+    assert per_rep["estimate_inputs"]["rep_id"] == rep_id

@@ -45,17 +45,20 @@ def leaderboard(
     as_of: date | None = None,
     teams: Iterable[str] | None = None,
     config: ScoringConfig | None = None,
+    only_rep: int | None = None,
 ) -> pd.DataFrame:
     """Every listed rep's standing as of ``as_of`` (default: the newest reading).
 
     Ranks and "Top N%" are computed over the whole company and within each team before
-    ``teams`` narrows the rows, so a filtered view keeps company-wide ranks.
+    ``teams`` narrows the rows, so a filtered view keeps company-wide ranks. ``only_rep``
+    returns that rep's row alone, computing changes and trend for nobody else (ranks,
+    company size and the company and team averages in the row stay company-wide).
     """
     config = config or load_config()
     as_of = as_of or default_as_of(store, config)
     if as_of is None:
         return _empty()
-    frame = store.df("leaderboard", {"as_of": as_of, **config.rule_params()})
+    frame = store.df("leaderboard", {"as_of": as_of, "only_rep": only_rep, **config.rule_params()})
     for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     frame["listed"] = frame["listed"].astype(bool)

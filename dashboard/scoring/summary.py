@@ -11,7 +11,7 @@ from dashboard.fields import PILLARS
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import best_gains, estimate_inputs, estimated_pillars
-from dashboard.scoring.leaderboard import default_as_of, leaderboard, listed
+from dashboard.scoring.leaderboard import default_as_of, leaderboard
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
 
@@ -42,6 +42,12 @@ def _clean(value: object) -> object:
     return value
 
 
+# Company-wide figures the leaderboard row carries for the self-check, kept out of "reading".
+GROUP_COLUMNS = {"n_company"} | {
+    f"{g}_avg_{p}" for g in ("company", "team") for p in (*PILLARS, "ssi")
+}
+
+
 def rep_as_of(store: Store, rep_id: int, config: ScoringConfig | None = None) -> date | None:
     """The store's "now", or the rep's own newest reading when that is later (a reading
     typed in today shows at once on their own page)."""
@@ -70,13 +76,13 @@ def rep_summary(
     """Everything the self-check shows, as plain data."""
     config = config or load_config()
     as_of = as_of or rep_as_of(store, rep_id, config)
-    board = leaderboard(store, as_of, config=config) if as_of else pd.DataFrame()
-    mine = board[board["rep_id"] == rep_id] if not board.empty else board
+    # This rep's row only: ranks and group averages come with it, computed company-wide,
+    # but changes and trends are computed for this rep alone.
+    mine = leaderboard(store, as_of, config=config, only_rep=rep_id) if as_of else pd.DataFrame()
     if mine.empty:
         raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
-    row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()}
-    ranked = listed(board)
-    team = ranked[ranked["team"] == row["team"]]
+    row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k not in GROUP_COLUMNS}
+    groups = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k in GROUP_COLUMNS}
     inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
     estimate = estimated_pillars(my_inputs, config).dropna(subset=["ssi"])
@@ -87,9 +93,9 @@ def rep_summary(
         "as_of": str(row["as_of"]),
         "viewed_as_of": str(as_of),
         "reading": row,
-        "company_size": len(ranked),
-        "team_average": {p: _clean(team[p].mean()) for p in (*PILLARS, "ssi")},
-        "company_average": {p: _clean(ranked[p].mean()) for p in (*PILLARS, "ssi")},
+        "company_size": int(groups["n_company"] or 0),
+        "team_average": {p: groups[f"team_avg_{p}"] for p in (*PILLARS, "ssi")},
+        "company_average": {p: groups[f"company_avg_{p}"] for p in (*PILLARS, "ssi")},
         "estimate": None if estimate.empty else {
             k: _clean(v) for k, v in estimate.iloc[0].to_dict().items() if k != "rep_id"
         },
