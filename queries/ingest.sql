@@ -13,7 +13,7 @@ create or replace temp table stage_raw as
 select cast(row_number() over () + $header_line as integer) as line, *
 from read_csv($path, delim = $delim, header = false, skip = $header_line,
               auto_detect = false, quote = '"', escape = '"', columns = $columns,
-              null_padding = true, strict_mode = true);
+              null_padding = true, strict_mode = true, compression = 'none');
 
 -- name: stage_frame
 create or replace temp table stage_raw as select * from stage_frame_df;
@@ -41,6 +41,11 @@ select line, column_name, value, expected from (
                 then 'a date (or give one with ' || $day_hint || ' or in the file name, e.g. ssi_2026-11-20.csv)'
                 else 'a date in this file''s format, ' || $date_format_label end
     from stage_rows where day is null
+    union all
+    -- 0001-01-01 or 1900 is a placeholder or a broken export, never an SSI reading.
+    select line, $day_column, day_raw, 'a date from ' || $first_day || ' on (LinkedIn''s SSI '
+           || 'did not exist before)'
+    from stage_rows where day < cast($first_day as date)
 ) order by line;
 
 -- name: mark_duplicates

@@ -330,3 +330,32 @@ def test_import_stages_do_not_depend_on_the_checks(store, write):
                 stage(cur, plan)
     assert (result.rows_loaded, result.rows_skipped) == (1, 1)  # the repeat is still skipped
     assert snapshot_count(store) == 1
+
+
+def test_a_field_read_from_two_columns_is_refused_naming_both(load, store):
+    with pytest.raises(ImportRejectedError) as err:
+        load("dup.csv", "Name,Date,SSI,SSI\nAnn,2026-01-02,40,41\n")
+    message = err.value.problems[0].message
+    assert "column 4 'SSI' holds ssi like column 3 'SSI'" in message
+    assert "rename one of them" in message and snapshot_count(store) == 0
+
+
+def test_placeholder_dates_are_refused(load, store):
+    with pytest.raises(ImportRejectedError) as err:
+        load("old.csv", HEAD + "Ann,0001-01-01,40,10,10,10,10\nAnn,2026-01-02,40,10,10,10,10\n")
+    problem = err.value.problems[0]
+    assert (problem.line, problem.value) == (2, "0001-01-01")
+    assert "from 2003-01-01" in problem.message and snapshot_count(store) == 0
+
+
+@pytest.mark.parametrize("name", ["team[1]_2026-11-20.csv", "ssi_*_2026-11-20.csv", "x.csv.gz"])
+def test_a_file_name_is_never_read_as_a_pattern_or_an_archive(store, tmp_path, name):
+    """DuckDB treats [ ] * as a glob and .gz as compressed: only this file's bytes count."""
+    (tmp_path / "team1_2026-11-20.csv").write_text("Name,SSI\nIntruder,99\n")
+    (tmp_path / "ssi_a_2026-11-20.csv").write_text("Name,SSI\nIntruder,99\n")
+    path = tmp_path / name
+    path.write_text("Name,Date,SSI\nAnn,2026-11-20,40\n")
+    result = import_file(store, path)
+    assert result.rows_loaded == 1
+    names = store.df_sql("select name from reps")["name"].tolist()
+    assert names == ["Ann"]

@@ -12,6 +12,7 @@ from dashboard.ingest.mapping import ColumnMapping
 from dashboard.store import Cursor
 
 PILLAR_SUM_TOLERANCE = 1.0
+FIRST_READING_DAY = "2003-01-01"  # LinkedIn did not exist before; earlier dates are broken
 
 
 def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]:
@@ -46,6 +47,7 @@ def find_errors(
     rows = cur.run("check_people_and_days", {
         "name_column": name_column, "day_column": header_of.get("day", "date"),
         "date_format_label": date_label, "person_hint": hints.person, "day_hint": hints.day,
+        "first_day": FIRST_READING_DAY,
     }).fetchall()  # fmt: skip
     problems += [Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp in rows]
     sql, params = number_checks(columns)

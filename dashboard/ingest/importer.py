@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, NotFoundError, Problem
-from dashboard.fields import METRIC_FIELDS, PILLARS
+from dashboard.fields import METRIC_FIELDS, PILLARS, normalise_header, public_name
 from dashboard.ingest.checks import find_errors, find_warnings
 from dashboard.ingest.hints import CLI_HINTS, Hints
 from dashboard.ingest.mapping import (
@@ -136,6 +136,10 @@ def import_file(
         source.close()
 
 
+def same_header(a: str, b: str) -> bool:
+    return normalise_header(a) == normalise_header(b)
+
+
 def _check_required(
     name: str, fields: set[str], options: ImportOptions, result: ImportResult
 ) -> None:
@@ -151,6 +155,14 @@ def _check_required(
             f"no SSI, pillar or activity column was recognised (headers: {known}); "
             f"choose what a column holds with {options.hints.mapping} (fields: ssi, brand, "
             "people, insights, relationships, date, name, ...) or use the template"))  # fmt: skip
+    for col in result.columns:
+        if col.how.startswith("duplicate of column"):
+            first = result.columns[int(col.how.rsplit(" ", 1)[1]) - 1]
+            problems.append(Problem(name, None, col.header, None,
+                f"column {col.index + 1} '{col.header}' holds {public_name(first.field)} like "
+                f"column {first.index + 1} '{first.header}'; expected one column per field: "
+                + ("rename one of them in the file" if same_header(first.header, col.header)
+                   else f"set one of them to ignore with {options.hints.mapping}")))  # fmt: skip
     if not fields & {"rep_name", "email", "first_name", "last_name"} and not options.rep:
         problems.append(Problem(name, None, None, None,
             f"this file names no person; give the person it belongs to with {options.hints.person}"))  # fmt: skip

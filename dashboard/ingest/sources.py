@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from dashboard.fields import PILLAR_ENUMS, match_header
 from dashboard.ingest.long_format import widen_long
 
 SNIFF_BYTES = 64 * 1024
+_GLOB_CHARS = re.compile(r"[*?\[\]{}]")
 HEADER_SCAN_LINES = 40
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -41,7 +43,10 @@ class Source:
 
     def close(self) -> None:
         for path in self.cleanup:
-            path.unlink(missing_ok=True)
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
 
 
 def detect_encoding(head: bytes, whole: bytes) -> str:
@@ -107,6 +112,13 @@ def read_delimited(path: Path, name: str, data: bytes) -> Source:
     header_index = find_header(rows)
     headers = [h.strip() for h in rows[header_index]]
     source = Source("delimited", headers, header_index + 1, encoding, delimiter, path)
+    if encoding == "utf-8" and _GLOB_CHARS.search(str(path)):
+        # DuckDB reads a path with * ? [ ] { } as a pattern (other files' content!): give it
+        # a plain name that points at this one file.
+        link = Path(tempfile.mkdtemp(prefix="ssi-import-")) / "upload.csv"
+        link.symlink_to(Path(path).resolve())
+        source.csv_path = link
+        source.cleanup += [link, link.parent]
     if encoding != "utf-8":
         # DuckDB reads UTF-8; anything else is re-encoded to a temporary file once.
         tmp = Path(tempfile.mkstemp(suffix=".csv", prefix="ssi-import-")[1])
