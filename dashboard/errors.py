@@ -21,6 +21,9 @@ class NotFoundError(DashboardError):
     """A rep, team or import that the caller named does not exist."""
 
 
+MAX_SHOWN_VALUE = 80
+
+
 @dataclass
 class Problem:
     """One error or warning about an input file, with everything needed to fix it."""
@@ -30,6 +33,11 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+
+    def __post_init__(self) -> None:
+        # A 50 MB cell is named, not echoed: the start of it and its length are enough.
+        if self.value is not None and len(self.value) > MAX_SHOWN_VALUE:
+            self.value = f"{self.value[:MAX_SHOWN_VALUE]}... ({len(self.value):,} characters)"
 
     def __str__(self) -> str:
         where = self.file

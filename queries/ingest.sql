@@ -42,6 +42,13 @@ select line, column_name, value, expected from (
                 else 'a date in this file''s format, ' || $date_format_label end
     from stage_rows where day is null
     union all
+    -- A control character in a name breaks exports and displays; it is never part of one.
+    select line, $name_column, rep_name, 'a name without control characters'
+    from stage_rows where regexp_matches(rep_name, '[\x00-\x1f\x7f]')
+    union all
+    select line, 'team', team, 'a team name without control characters'
+    from stage_rows where regexp_matches(team, '[\x00-\x1f\x7f]')
+    union all
     -- 0001-01-01 or 1900 is a placeholder or a broken export, never an SSI reading.
     select line, $day_column, day_raw, 'a date from ' || $first_day || ' on (LinkedIn''s SSI '
            || 'did not exist before)'
@@ -96,9 +103,10 @@ where team is not null and team not in (select name from teams)
 insert into teams (name) select $name where $name not in (select name from teams);
 
 -- name: add_reps
--- New people: matched on e-mail when the file has one, else on the name, case-blind.
+-- New people: matched on e-mail when the file has one, else on the name, case-blind. A file
+-- with e-mails and no names names a new person by the e-mail it gives (nothing invented).
 insert into reps (name, email)
-select any_value(rep_name order by line), any_value(email)
+select coalesce(any_value(rep_name order by line), any_value(email)), any_value(email)
 from stage_rows s
 where s.rep_key is not null and s.day is not null
   and not exists (select 1 from skipped_lines z where z.line = s.line)

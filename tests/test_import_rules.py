@@ -359,3 +359,38 @@ def test_a_file_name_is_never_read_as_a_pattern_or_an_archive(store, tmp_path, n
     assert result.rows_loaded == 1
     names = store.df_sql("select name from reps")["name"].tolist()
     assert names == ["Ann"]
+
+
+def test_control_characters_in_a_name_are_refused(load, store):
+    with pytest.raises(ImportRejectedError) as err:
+        load("ctl.csv", HEAD + "An\x01n,2026-01-02,40,10,10,10,10\n")
+    problem = err.value.problems[0]
+    assert problem.line == 2 and "control characters" in problem.message
+
+
+def test_a_new_person_known_only_by_email_is_named_by_it(load, store):
+    load("mail.csv", "Email,Date,SSI\nann.lee@example.com,2026-01-02,40\n")
+    assert store.df_sql("select name, email from reps").values.tolist() == [
+        ["ann.lee@example.com", "ann.lee@example.com"]
+    ]
+
+
+def test_a_huge_value_is_named_not_echoed(load, store):
+    with pytest.raises(ImportRejectedError) as err:
+        load("big.csv", HEAD + f"Ann,2026-01-02,{'9' * 100_000},10,10,10,10\n")
+    assert len(str(err.value)) < 2_000 and "100,000 characters" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "doc,expected",
+    [
+        ("[" * 10_000 + "]" * 10_000, "nested too deeply"),
+        ('{"memberScore": {"overall": 40, "subScores": [1, 2]}}', "list of objects"),
+        ('{"memberScore": {"overall": 40}, "groupScore": "x"}', "list of objects"),
+    ],
+)
+def test_odd_ssi_page_json_is_refused_with_a_reason(store, tmp_path, doc, expected):
+    path = tmp_path / "ssi_page_2026-01-02.json"
+    path.write_text(doc)
+    with pytest.raises(ImportRejectedError, match=expected):
+        import_file(store, path)

@@ -186,26 +186,29 @@ def read_ssi_json(data: bytes, name: str) -> Source:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise bad(f"is not valid JSON ({exc})") from exc
+        raise bad(f"is not valid JSON ({str(exc)[:200]})") from exc
+    except RecursionError as exc:  # nested thousands deep: no SSI page looks like that
+        raise bad("is nested too deeply to be the SSI page JSON") from exc
     if isinstance(doc, dict) and "data" in doc and "memberScore" not in doc:
         doc = doc["data"]  # some saved responses wrap the payload
     if not isinstance(doc, dict) or not isinstance(doc.get("memberScore"), dict):
         raise bad("expected the SSI page JSON with a 'memberScore' object")
     member = doc["memberScore"]
     cells: dict[str, str | None] = {"ssi": _text(member.get("overall"))}
-    for sub in member.get("subScores") or []:
+    for sub in _objects(member.get("subScores"), "memberScore.subScores", bad):
         pillar = PILLAR_ENUMS.get(str(sub.get("pillar", "")).upper())
         if pillar is None:
             raise bad(
-                f"unknown pillar '{sub.get('pillar')}' in memberScore.subScores; expected one "
-                f"of {', '.join(PILLAR_ENUMS)}"
+                f"unknown pillar '{str(sub.get('pillar'))[:40]}' in memberScore.subScores; "
+                f"expected one of {', '.join(PILLAR_ENUMS)}"
             )
         cells[pillar] = _text(sub.get("score"))
-    for group in doc.get("groupScore") or []:
+    for group in _objects(doc.get("groupScore"), "groupScore", bad):
         kind = str(group.get("groupType", "")).lower()
+        score = group.get("score")
         if kind in ("industry", "network"):
             cells[f"{kind}_rank"] = _text(group.get("rank"))
-            cells[f"{kind}_ssi"] = _text((group.get("score") or {}).get("overall"))
+            cells[f"{kind}_ssi"] = _text(score.get("overall") if isinstance(score, dict) else None)
     headers = list(cells)
     frame = pd.DataFrame(
         [[1, *cells.values()]], columns=["line"] + [f"c{i}" for i in range(len(headers))]
@@ -213,6 +216,15 @@ def read_ssi_json(data: bytes, name: str) -> Source:
     source = Source("json", headers, 1, frame=frame.astype({"line": "int64"}))
     source.notes.append("LinkedIn SSI page JSON (memberScore / groupScore)")
     return source
+
+
+def _objects(value: object, where: str, bad) -> list[dict]:
+    """A JSON list of objects, or a clear refusal (never an AttributeError)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise bad(f"expected '{where}' to be a list of objects, as the SSI page writes it")
+    return value
 
 
 def _text(value: object) -> str | None:
