@@ -394,3 +394,13 @@ def test_odd_ssi_page_json_is_refused_with_a_reason(store, tmp_path, doc, expect
     path.write_text(doc)
     with pytest.raises(ImportRejectedError, match=expected):
         import_file(store, path)
+
+
+def test_many_rows_for_one_person_and_day_are_counted_once_each(load, store):
+    """Each later row is compared with the first, not with every other row: 3,000 rows
+    give 2,999 errors (all pairs would be 4,498,500)."""
+    rows = "".join(f"Ann,2026-01-02,{i % 100},10,10,10,10\n" for i in range(3000))
+    with pytest.raises(ImportRejectedError) as err:
+        load("many.csv", HEAD + rows)
+    assert err.value.total == 2999 - 29  # rows equal to the first (SSI 0) are copies
+    assert err.value.problems[0].line == 3 and "first on line 2" in err.value.problems[0].message
