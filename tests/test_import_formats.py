@@ -300,3 +300,35 @@ def test_one_metric_per_row_with_two_values_for_one_metric_is_refused(load, stor
     problem = err.value.problems[0]
     assert problem.line == 4 and problem.value == "41" and "first on line 2" in problem.message
     assert readings(store).empty
+
+
+def test_utf8_with_one_bad_byte_is_refused_not_garbled(store, tmp_path):
+    from dashboard.errors import ImportRejectedError
+
+    path = tmp_path / "t_2026-11-20.csv"
+    path.write_bytes("Name,SSI\nJosé Álvarez,40\nAnn,41\n".encode() + b"Bj\xf6rn,42\n")
+    with pytest.raises(ImportRejectedError) as err:
+        import_file(store, path)
+    assert err.value.problems[0].line == 4 and "not UTF-8" in err.value.problems[0].message
+    assert readings(store).empty
+
+
+def test_shift_jis_is_refused_and_windows_1252_still_read(store, tmp_path):
+    from dashboard.errors import ImportRejectedError
+
+    sjis = tmp_path / "j_2026-11-20.csv"
+    sjis.write_bytes("Name,SSI\n山田太郎,40\n佐藤花子,41\n".encode("shift_jis"))
+    with pytest.raises(ImportRejectedError, match="Shift-JIS"):
+        import_file(store, sjis)
+    cp = tmp_path / "w_2026-11-20.csv"
+    cp.write_bytes("Name,SSI\nJosé Álvarez,40\nBjörn Müller,41\n".encode("cp1252"))
+    import_file(store, cp)
+    assert readings(store)["name"].tolist() == ["Björn Müller", "José Álvarez"]
+
+
+def test_a_file_past_the_size_limit_is_refused_without_reading_it_all(store, monkeypatch):
+    from dashboard.errors import ImportRejectedError
+
+    monkeypatch.setenv("SSI_MAX_FILE_MB", "1")
+    with pytest.raises(ImportRejectedError, match="larger than 1 MB"):
+        import_file(store, "/dev/zero")  # endless: only 1 MB + 1 byte is read

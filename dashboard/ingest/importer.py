@@ -25,7 +25,7 @@ from dashboard.ingest.mapping import (
     map_columns,
     parse_user_mapping,
 )
-from dashboard.ingest.sources import Source, open_source
+from dashboard.ingest.sources import Source, open_source, read_bounded
 from dashboard.ingest.staging import (
     choose_dates,
     detect_comma_decimal,
@@ -104,12 +104,7 @@ def import_file(
     options = options or ImportOptions()
     path = Path(path)
     name = options.file_name or path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportRejectedError(
-            [Problem(name, None, None, None, f"cannot be read ({exc.strerror})")]
-        ) from exc
+    data = read_bounded(path, name)
     user_mapping = parse_user_mapping(options.mapping, name)
     content_hash = hashlib.sha256(data + options_key(options, user_mapping).encode()).hexdigest()
     source = open_source(path, name, data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from dashboard.fields import PILLAR_ENUMS, match_header
 from dashboard.ingest.long_format import widen_long
 
 SNIFF_BYTES = 64 * 1024
+MAX_FILE_ENV = "SSI_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 1024
 _GLOB_CHARS = re.compile(r"[*?\[\]{}]")
 HEADER_SCAN_LINES = 40
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -49,8 +52,19 @@ class Source:
                 path.unlink(missing_ok=True)
 
 
-def detect_encoding(head: bytes, whole: bytes) -> str:
-    """BOMs first; NUL bytes mean UTF-16 without a BOM; else UTF-8 if it decodes, else 1252."""
+_ASCII = bytes(range(0x80))
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def detect_encoding(head: bytes, whole: bytes, name: str = "the file") -> str:
+    """BOMs first; NUL bytes mean UTF-16 without a BOM; else UTF-8 if it decodes, else 1252.
+
+    A file that is UTF-8 but for a few bad bytes is refused (naming the line), not read as
+    Windows-1252, which would garble every accented name; so is text whose Windows-1252
+    reading is mostly control punctuation (Shift-JIS and other multi-byte encodings)."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -60,7 +74,18 @@ def detect_encoding(head: bytes, whole: bytes) -> str:
         return "utf-16-be" if even_nuls > head[1:4096:2].count(0) else "utf-16-le"
     try:
         whole.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        line = whole.count(b"\n", 0, exc.start) + 1
+        high = whole.translate(None, _ASCII)  # the non-ASCII bytes, counted in C
+        in_utf8 = sum(len(m) for m in _UTF8_MULTIBYTE.findall(whole))
+        if high and in_utf8 >= 0.5 * len(high):  # mostly well-formed UTF-8
+            raise ImportRejectedError([Problem(name, line, None, None,
+                f"is UTF-8 text with a byte that is not UTF-8 (byte {exc.start:,}); expected "
+                "UTF-8 throughout: save the file again as UTF-8")]) from exc  # fmt: skip
+        if len(high) >= 8 and len(high.translate(None, _NOT_C1)) > 0.3 * len(high):
+            raise ImportRejectedError([Problem(name, None, None, None,
+                "is in an encoding other than UTF-8, UTF-16 or Windows-1252 (for example "
+                "Shift-JIS); expected one of those: save the file again as UTF-8")]) from exc  # fmt: skip
         return "cp1252"
     return "utf-8"
 
@@ -100,7 +125,7 @@ def find_header(rows: list[list[str]]) -> int:
 def read_delimited(path: Path, name: str, data: bytes) -> Source:
     """``data`` is the file's content, already read by the caller (it is hashed there)."""
     head = data[:SNIFF_BYTES]
-    encoding = detect_encoding(head, data)
+    encoding = detect_encoding(head, data, name)
     text_head = head.decode(encoding, errors="replace")
     if len(head) == SNIFF_BYTES:  # drop a line cut in half by the sniff window
         text_head = text_head.rsplit("\n", 1)[0]
@@ -156,25 +181,42 @@ def describe_encoding(encoding: str) -> str:
 
 
 def read_xlsx(path: Path, name: str) -> Source:
+    """The first sheet, streamed row by row (openpyxl's read-only mode): a 100,000-row
+    workbook takes memory for its cells as text, not for a model of every cell."""
+    import openpyxl
+
     try:
-        sheet = pd.read_excel(path, header=None, dtype=str, sheet_name=0, engine="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = [["" if v is None else _cell_text(v) for v in row]
+                    for row in book.worksheets[0].iter_rows(values_only=True)]  # fmt: skip
+        finally:
+            book.close()
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise ImportRejectedError(
-            [Problem(name, None, None, None, f"could not be read as an Excel workbook ({exc})")]
-        ) from exc
-    sheet = sheet.fillna("")
-    rows = sheet.astype(str).values.tolist()
+        raise ImportRejectedError([Problem(name, None, None, None,
+            f"could not be read as an Excel workbook ({str(exc)[:200]})")]) from exc  # fmt: skip
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()  # trailing empty rows a sheet keeps after deletions
     if not rows:
         raise ImportRejectedError([Problem(name, None, None, None, "the workbook is empty")])
     header_index = find_header(rows)
     headers = [str(h).strip() for h in rows[header_index]]
-    body = sheet.iloc[header_index + 1 :].astype(str).reset_index(drop=True)
-    body.columns = [f"c{i}" for i in range(body.shape[1])]
-    body = body.replace({"": None, "nan": None, "NaT": None})
+    body = pd.DataFrame(rows[header_index + 1 :], columns=[f"c{i}" for i in range(width)],
+                        dtype=object)  # fmt: skip
+    body = body.replace({"": None})
     body.insert(0, "line", range(header_index + 2, header_index + 2 + len(body)))
     source = Source("xlsx", headers, header_index + 1, frame=body)
     source.notes.append(f"Excel workbook, first sheet, header on row {header_index + 1}")
     return source
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a person sees: 40.0 as '40.0', a date as ISO, no 'nan'."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def read_ssi_json(data: bytes, name: str) -> Source:
@@ -231,9 +273,35 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def max_file_bytes() -> int:
+    """The largest file an import reads ($SSI_MAX_FILE_MB, default 1024 MB): an endless
+    stream or a mistaken path ends with a message, not with the machine out of memory."""
+    try:
+        return int(float(os.environ.get(MAX_FILE_ENV, DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+    except ValueError:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+
+
+def read_bounded(path: Path, name: str) -> bytes:
+    """The file's bytes, refused past ``max_file_bytes()`` (read no further than that)."""
+    limit = max_file_bytes()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ImportRejectedError(
+            [Problem(name, None, None, None, f"cannot be read ({exc.strerror})")]
+        ) from exc
+    if len(data) > limit:
+        raise ImportRejectedError([Problem(name, None, None, None,
+            f"is larger than {limit // (1024 * 1024):,} MB; expected an export below that "
+            f"(split it, or raise ${MAX_FILE_ENV})")])  # fmt: skip
+    return data
+
+
 def open_source(path: Path, name: str, data: bytes | None = None) -> Source:
     """Pick the reader by content first, file name second. ``data`` saves a second read."""
-    data = path.read_bytes() if data is None else data
+    data = read_bounded(path, name) if data is None else data
     head = data[:4096]
     lower = name.lower()
     if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
