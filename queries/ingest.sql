@@ -13,7 +13,7 @@ create or replace temp table stage_raw as
 select cast(row_number() over () + $header_line as integer) as line, *
 from read_csv($path, delim = $delim, header = false, skip = $header_line,
               auto_detect = false, quote = '"', escape = '"', columns = $columns,
-              null_padding = true, strict_mode = true, compression = 'none');
+              null_padding = false, strict_mode = true, compression = 'none');
 
 -- name: stage_frame
 create or replace temp table stage_raw as select * from stage_frame_df;

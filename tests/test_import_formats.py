@@ -332,3 +332,21 @@ def test_a_file_past_the_size_limit_is_refused_without_reading_it_all(store, mon
     monkeypatch.setenv("SSI_MAX_FILE_MB", "1")
     with pytest.raises(ImportRejectedError, match="larger than 1 MB"):
         import_file(store, "/dev/zero")  # endless: only 1 MB + 1 byte is read
+
+
+def test_a_quoted_cell_with_a_line_break_is_read(load, store):
+    """Excel writes notes with line breaks inside quotes; the row is still one row."""
+    text = (
+        'Name,Date,SSI,Notes\nAnn,2026-11-20,40,"first line\nsecond line"\nBob,2026-11-20,50,ok\n'
+    )
+    result = load("notes.csv", text)
+    assert result.rows_read == 2 and readings(store)["ssi"].tolist() == [40.0, 50.0]
+
+
+def test_a_row_cut_short_is_refused_naming_its_line(load, store):
+    from dashboard.errors import ImportRejectedError
+
+    with pytest.raises(ImportRejectedError) as err:
+        load("cut.csv", "Name,Date,SSI,Brand\nAnn,2026-11-20,40,10\nBob,2026-11-20\n")
+    assert err.value.problems[0].line == 3 and "found 2" in err.value.problems[0].message
+    assert readings(store).empty
