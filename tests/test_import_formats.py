@@ -350,3 +350,17 @@ def test_a_row_cut_short_is_refused_naming_its_line(load, store):
         load("cut.csv", "Name,Date,SSI,Brand\nAnn,2026-11-20,40,10\nBob,2026-11-20\n")
     assert err.value.problems[0].line == 3 and "found 2" in err.value.problems[0].message
     assert readings(store).empty
+
+
+def test_a_file_without_some_pillars_says_so_and_invents_nothing(load, store):
+    result = load("ssi_only.csv", "Name,Date,SSI,Brand\nAnn,2026-11-20,40,12\n")
+    assert any(
+        "no column for people, insights, relationships" in w.message for w in result.warnings
+    )
+    from dashboard.scoring import leaderboard
+
+    row = leaderboard(store, date(2026, 11, 20)).iloc[0]
+    assert (
+        pd.isna(row["people"]) and row["weakest_pillar"] is None or pd.isna(row["weakest_pillar"])
+    )
+    assert pd.isna(row["balanced"])

@@ -242,6 +242,11 @@ def check_rows(cur: Cursor, plan: ImportPlan) -> None:
     if problems:
         raise ImportRejectedError(problems[:MAX_LISTED_ERRORS], total=len(problems))
     plan.warnings = find_warnings(cur, plan.name)
+    missing = [p for p in PILLARS if p not in plan.fields]
+    if "ssi" in plan.fields and missing:
+        plan.warnings.insert(0, Problem(plan.name, None, None, None,
+            f"no column for {', '.join(missing)}: stored as missing (not 0); balance and the "
+            "weakest pillar are not computed for these readings"))  # fmt: skip
 
 
 def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
