@@ -33,6 +33,7 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    stands_for: int = 1  # rows this line describes: more than one for "N more like these"
 
     def __post_init__(self) -> None:
         # A 50 MB cell is named, not echoed: the start of it and its length are enough.
@@ -64,8 +65,8 @@ class ImportRejectedError(DashboardError):
         super().__init__(self.summary())
 
     def summary(self) -> str:
-        lines = [str(p) for p in self.problems[:MAX_LISTED_ERRORS]]
-        rest = self.total - len(lines)
+        lines = [str(p) for p in self.problems]
+        rest = self.total - sum(p.stands_for for p in self.problems)
         if rest > 0:
             lines.append(f"... and {rest} more error(s)")
         return "\n".join(lines)

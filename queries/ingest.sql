@@ -31,7 +31,7 @@ from date_texts;
 
 -- name: check_people_and_days
 -- Rows that name no person or carry no readable date.
-select line, column_name, value, expected from (
+select line, column_name, value, expected, count(*) over (partition by column_name, expected) as kind_total from (
     select line, $name_column as column_name, null as value,
            'a name or e-mail (or give the person with ' || $person_hint || ')' as expected
     from stage_rows where rep_key is null
@@ -53,7 +53,15 @@ select line, column_name, value, expected from (
     select line, $day_column, day_raw, 'a date from ' || $first_day || ' on (LinkedIn''s SSI '
            || 'did not exist before)'
     from stage_rows where day < cast($first_day as date)
-) order by line;
+    union all
+    -- A reading cannot come from the future; $last_day allows for time zones.
+    select line, $day_column, day_raw, 'a date no later than ' || $last_day || ' (today)'
+    from stage_rows where day > cast($last_day as date)
+)
+-- Linear in the file however many rows are wrong: the first $listed of each kind, and a count.
+window kind as (partition by column_name, expected order by line)
+qualify row_number() over kind <= $listed
+order by line;
 
 -- name: mark_duplicates
 -- Every later row for a person and day, paired with the first one (not every pair with every
@@ -74,16 +82,23 @@ select first_line, line as second_line, rep_key, day, h = first_h as identical
 from firsts where line <> first_line;
 
 -- name: list_duplicates
-select first_line, second_line, rep_key, day, identical from duplicate_pairs order by second_line;
+-- One row per person and day that repeats: the first two repeating lines and how many repeat.
+select first_line, rep_key, day, identical,
+       list(second_line order by second_line)[1:2] as lines, count(*) as repeats
+from duplicate_pairs group by first_line, rep_key, day, identical
+order by min(second_line);
 
 -- name: pillar_sum_mismatch
 -- Rows whose SSI differs from the sum of their pillars by more than $tolerance.
-select line, ssi, brand + people + insights + relationships as pillar_sum
+select line, ssi, brand + people + insights + relationships as pillar_sum, count(*) over () as total
 from stage_rows
 where ssi is not null and brand is not null and people is not null
   and insights is not null and relationships is not null
   and abs(ssi - (brand + people + insights + relationships)) > $tolerance
-order by line;
+order by line limit $listed;
+
+-- name: list_zero_lines
+select line, count(*) over () as total from zero_lines order by line limit $listed;
 
 -- name: mark_skipped_lines
 -- All-zero rows (a tracker's failed reading, never a real score of 0) and repeated copies.

@@ -64,7 +64,9 @@ def test_conflicting_duplicates_name_both_lines(load, store):
         load, store, HEAD + "Ann,2026-01-02,40,10,10,10,10\nann,2026-01-02,44,11,11,11,11\n"
     )
     p = err.problems[0]
-    assert p.line == 3 and "first on line 2" in p.message
+    assert (
+        p.line == 3 and "line 3 is a different row for ann on 2026-01-02 than line 2" in p.message
+    )
 
 
 def test_identical_duplicates_are_skipped_with_warning(load, store):
@@ -92,8 +94,22 @@ def test_ragged_row_names_its_line(load, store):
 def test_first_fifty_errors_and_a_count_of_the_rest(load, store):
     rows = "".join(f"Rep {i},2026-01-02,40,30,10,10,10\n" for i in range(80))
     err = rejected(load, store, HEAD + rows)
-    assert len(err.problems) == 50 and err.total == 80
-    assert err.summary().endswith("... and 30 more error(s)")
+    assert len(err.problems) == 51 and err.total == 80
+    assert [p.line for p in err.problems[:50]] == list(range(2, 52))
+    assert err.problems[-1].column == "Brand"
+    assert err.problems[-1].message.startswith("30 more row(s) like these: expected")
+    assert "... and" not in err.summary()
+
+
+def test_each_kind_of_error_is_listed_fifty_times_with_its_own_count(load, store):
+    """A million bad rows cost fifty lines per kind; the kinds do not crowd each other out."""
+    rows = "".join(f"Rep {i},2026-01-02,40,30,10,10,10\n" for i in range(120))
+    rows += "".join(f"Rep {i},someday,40,10,10,10,10\n" for i in range(70))
+    err = rejected(load, store, HEAD + rows)
+    assert err.total == 190
+    more = [p for p in err.problems if p.line is None]
+    assert [(p.column, p.message.split(" ")[0]) for p in more] == [("Brand", "70"), ("Date", "20")]
+    assert len(err.problems) == 102
 
 
 def test_unknown_field_in_mapping(load, store):
@@ -345,7 +361,23 @@ def test_placeholder_dates_are_refused(load, store):
         load("old.csv", HEAD + "Ann,0001-01-01,40,10,10,10,10\nAnn,2026-01-02,40,10,10,10,10\n")
     problem = err.value.problems[0]
     assert (problem.line, problem.value) == (2, "0001-01-01")
-    assert "from 2003-01-01" in problem.message and snapshot_count(store) == 0
+    assert "from 2014-01-01" in problem.message and snapshot_count(store) == 0
+
+
+def test_dates_after_tomorrow_are_refused_and_the_slack_is_a_setting(load, store, monkeypatch):
+    """Tomorrow is allowed (a file made east of UTC); later dates are typing mistakes."""
+    from datetime import date, timedelta
+
+    tomorrow, later = date.today() + timedelta(days=1), date.today() + timedelta(days=2)
+    assert load("ok.csv", HEAD + f"Ann,{tomorrow},40,10,10,10,10\n").rows_loaded == 1
+    with pytest.raises(ImportRejectedError) as err:
+        load("late.csv", HEAD + f"Bob,{later},40,10,10,10,10\n")
+    assert err.value.problems[0].value == later.isoformat()
+    assert f"no later than {tomorrow}" in err.value.problems[0].message
+    monkeypatch.setenv("SSI_FUTURE_DAYS", "0")
+    with pytest.raises(ImportRejectedError):
+        load("ok2.csv", HEAD + f"Cy,{tomorrow},40,10,10,10,10\n")
+    assert snapshot_count(store) == 1
 
 
 @pytest.mark.parametrize("name", ["team[1]_2026-11-20.csv", "ssi_*_2026-11-20.csv", "x.csv.gz"])
@@ -403,4 +435,14 @@ def test_many_rows_for_one_person_and_day_are_counted_once_each(load, store):
     with pytest.raises(ImportRejectedError) as err:
         load("many.csv", HEAD + rows)
     assert err.value.total == 2999 - 29  # rows equal to the first (SSI 0) are copies
-    assert err.value.problems[0].line == 3 and "first on line 2" in err.value.problems[0].message
+    [problem] = err.value.problems  # one person and day: one message, however many lines
+    assert problem.line == 3
+    assert problem.message.startswith("lines 3, 4 and 2,968 more are different rows for ann")
+    assert "than line 2" in problem.message
+
+
+def test_repeated_copies_are_one_warning_with_a_count(load):
+    result = load("copies.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n" * 10)
+    assert (result.rows_loaded, result.rows_skipped, result.warning_count) == (1, 9, 9)
+    [warning] = result.warnings
+    assert warning.line == 3 and "lines 3, 4 and 7 more repeat line 2" in warning.message

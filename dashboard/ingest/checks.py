@@ -5,6 +5,10 @@ Both only read: the tables they look at (``stage_rows``, ``duplicate_pairs``,
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from datetime import date, timedelta
+
 from dashboard.errors import Problem
 from dashboard.fields import FIELD_BY_NAME
 from dashboard.ingest.hints import Hints
@@ -12,7 +16,33 @@ from dashboard.ingest.mapping import ColumnMapping
 from dashboard.store import Cursor
 
 PILLAR_SUM_TOLERANCE = 1.0
-FIRST_READING_DAY = "2003-01-01"  # LinkedIn did not exist before; earlier dates are broken
+FIRST_READING_DAY = "2014-01-01"  # the SSI did not exist before; earlier dates are broken
+# Readings from tomorrow are allowed by default: a file made in Sydney is a day ahead of UTC.
+FUTURE_DAYS_ENV = "SSI_FUTURE_DAYS"
+LISTED_PER_KIND = 50  # a million bad rows are described by 50 of them and a count
+
+
+def last_reading_day(today: date | None = None) -> date:
+    """The latest date a reading may carry: today plus $SSI_FUTURE_DAYS (default 1)."""
+    raw = os.environ.get(FUTURE_DAYS_ENV, "1")
+    slack = int(raw) if raw.strip().lstrip("-").isdigit() else 1
+    return (today or date.today()) + timedelta(days=slack)
+
+
+def more_like(name: str, column: str | None, shown: int, total: int, what: str) -> Problem:
+    """The line that stands for the rows of one kind that are not listed."""
+    more = total - shown
+    return Problem(name, None, column, None, f"{more:,} more row(s) like these: {what}", more)
+
+
+def lines_text(lines: Iterable[int], count: int) -> str:
+    """'line 3', 'lines 3 and 9', 'lines 3, 9 and 2,997 more'."""
+    shown = list(lines)
+    if count == 1:
+        return f"line {shown[0]}"
+    if count == len(shown):
+        return f"lines {', '.join(map(str, shown[:-1]))} and {shown[-1]}"
+    return f"lines {', '.join(map(str, shown))} and {count - len(shown):,} more"
 
 
 def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]:
@@ -40,45 +70,74 @@ def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]
 
 def find_errors(
     cur: Cursor, columns: list[ColumnMapping], name: str, date_label: str, hints: Hints
-) -> list[Problem]:
+) -> tuple[list[Problem], int]:
+    """The file's errors, at most LISTED_PER_KIND of each kind, and how many there are."""
     header_of = {c.field: c.header for c in columns if c.field}
     problems: list[Problem] = []
+    total = 0
     name_column = header_of.get("rep_name") or header_of.get("email") or "name"
     rows = cur.run("check_people_and_days", {
         "name_column": name_column, "day_column": header_of.get("day", "date"),
         "date_format_label": date_label, "person_hint": hints.person, "day_hint": hints.day,
-        "first_day": FIRST_READING_DAY,
+        "first_day": FIRST_READING_DAY, "last_day": last_reading_day().isoformat(),
+        "listed": LISTED_PER_KIND,
     }).fetchall()  # fmt: skip
-    problems += [Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp in rows]
     sql, params = number_checks(columns)
     if sql:
-        rows = cur.execute(sql + " order by line", params).fetchall()
-        problems += [
-            Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp in rows
-        ]
-    for first, second, key, day, identical in cur.run("list_duplicates").fetchall():
-        if not identical:
-            problems.append(Problem(name, second, None, None,
-                f"a second, different row for {key} on {day} (first on line {first}); "
-                "expected one row per person and day"))  # fmt: skip
-    problems.sort(key=lambda p: p.line or 0)
-    return problems
+        rows += cur.execute(
+            f"select *, count(*) over (partition by column_name, expected) from ({sql}) "  # noqa: S608 (built from column positions)
+            "window kind as (partition by column_name, expected order by line) "
+            "qualify row_number() over kind <= $listed",
+            params | {"listed": LISTED_PER_KIND},
+        ).fetchall()
+    counted: set[tuple[str, str]] = set()
+    for line, col, val, exp, kind_total in sorted(rows, key=lambda r: r[0]):
+        problems.append(Problem(name, line, col, val, f"expected {exp}"))
+        if (col, exp) not in counted:
+            counted.add((col, exp))
+            total += kind_total
+            if kind_total > LISTED_PER_KIND:
+                more = more_like(name, col, LISTED_PER_KIND, kind_total, f"expected {exp}")
+                problems.append(more)
+    repeats = [r for r in cur.run("list_duplicates").fetchall() if not r[3]]
+    for first, key, day, _, lines, count in repeats[:LISTED_PER_KIND]:
+        problems.append(Problem(name, lines[0], None, None,
+            f"{lines_text(lines, count)} {'is a' if count == 1 else 'are'} different "
+            f"row{'' if count == 1 else 's'} for {key} on {day} than line {first}; "
+            "expected one row per person and day", count))  # fmt: skip
+    total += sum(r[5] for r in repeats)
+    if len(repeats) > LISTED_PER_KIND:
+        rest = sum(r[5] for r in repeats[LISTED_PER_KIND:])
+        problems.append(more_like(name, None, 0, rest,
+                                  "several different rows for one person and day"))  # fmt: skip
+    problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return problems, total
 
 
 def find_warnings(cur: Cursor, name: str) -> list[Problem]:
-    found = []
-    for line, ssi, pillar_sum in cur.run(
-        "pillar_sum_mismatch", {"tolerance": PILLAR_SUM_TOLERANCE}
-    ).fetchall():
+    """Worth saying but not wrong; at most LISTED_PER_KIND of each kind, and a count."""
+    found: list[Problem] = []
+    rows = cur.run("pillar_sum_mismatch",
+                   {"tolerance": PILLAR_SUM_TOLERANCE, "listed": LISTED_PER_KIND}).fetchall()  # fmt: skip
+    what = (f"SSI differs from the sum of the pillars by more than {PILLAR_SUM_TOLERANCE:g}; "
+            "stored as given")  # fmt: skip
+    for line, ssi, pillar_sum, _ in rows:
         found.append(Problem(name, line, None, f"{ssi:g}",
-            f"SSI differs from the sum of the pillars ({pillar_sum:.2f}) by more than "
-            f"{PILLAR_SUM_TOLERANCE:g}; stored as given"))  # fmt: skip
-    for (line,) in cur.execute("select line from zero_lines order by line").fetchall():
-        found.append(Problem(name, line, None, None,
-            "every score is 0: a failed reading, skipped (not stored as a score of 0)"))  # fmt: skip
-    for first, second, key, day, identical in cur.run("list_duplicates").fetchall():
-        if identical:
-            found.append(Problem(name, second, None, None,
-                f"repeats line {first} for {key} on {day}; skipped"))  # fmt: skip
-    found.sort(key=lambda p: p.line or 0)
+                             what.replace("pillars", f"pillars ({pillar_sum:.2f})", 1)))  # fmt: skip
+    if rows and rows[0][3] > len(rows):
+        found.append(more_like(name, None, len(rows), rows[0][3], what))
+    rows = cur.run("list_zero_lines", {"listed": LISTED_PER_KIND}).fetchall()
+    what = "every score is 0: a failed reading, skipped (not stored as a score of 0)"
+    found += [Problem(name, line, None, None, what) for line, _ in rows]
+    if rows and rows[0][1] > len(rows):
+        found.append(more_like(name, None, len(rows), rows[0][1], what))
+    repeats = [r for r in cur.run("list_duplicates").fetchall() if r[3]]
+    for first, key, day, _, lines, count in repeats[:LISTED_PER_KIND]:
+        found.append(Problem(name, lines[0], None, None,
+            f"{lines_text(lines, count)} repeat{'s' if count == 1 else ''} line {first} "
+            f"for {key} on {day}; skipped", count))  # fmt: skip
+    if len(repeats) > LISTED_PER_KIND:
+        rest = sum(r[5] for r in repeats[LISTED_PER_KIND:])
+        found.append(more_like(name, None, 0, rest, "repeated rows, skipped"))
+    found.sort(key=lambda p: (p.line is None, p.line or 0))
     return found

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, NotFoundError, Problem
+from dashboard.errors import ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import METRIC_FIELDS, PILLARS, normalise_header, public_name
 from dashboard.ingest.checks import find_errors, find_warnings
 from dashboard.ingest.hints import CLI_HINTS, Hints
@@ -238,9 +238,9 @@ def mark_rows(cur: Cursor, plan: ImportPlan) -> None:
 
 def check_rows(cur: Cursor, plan: ImportPlan) -> None:
     """Read-only: any error rejects the whole file; warnings are kept for the result."""
-    problems = find_errors(cur, plan.columns, plan.name, plan.date_label, plan.options.hints)
+    problems, total = find_errors(cur, plan.columns, plan.name, plan.date_label, plan.options.hints)
     if problems:
-        raise ImportRejectedError(problems[:MAX_LISTED_ERRORS], total=len(problems))
+        raise ImportRejectedError(problems, total=total)
     plan.warnings = find_warnings(cur, plan.name)
     missing = [p for p in PILLARS if p not in plan.fields]
     if "ssi" in plan.fields and missing:
@@ -270,13 +270,14 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     updated, loaded = cur.run("change_counts").fetchone()
     result.rows_loaded, result.rows_updated = loaded, updated
     result.rows_skipped = result.rows_read - loaded - updated
-    result.warnings, result.warning_count = warnings[:MAX_LISTED_ERRORS], len(warnings)
+    result.warnings = warnings
+    result.warning_count = sum(w.stands_for for w in warnings)
     result.import_id = import_id
     cur.run("log_import", {
         "import_id": import_id, "file_name": plan.name, "hash": plan.content_hash,
         "format": result.format, "rows_read": result.rows_read, "rows_loaded": loaded,
         "rows_updated": updated, "rows_skipped": result.rows_skipped,
-        "warnings": json.dumps([str(w) for w in warnings[:MAX_LISTED_ERRORS]]),
+        "warnings": json.dumps([str(w) for w in warnings]),
     })  # fmt: skip
 
 
