@@ -341,6 +341,37 @@ for _field in FIELDS:
 _IGNORED = {normalise_header(h) for h in IGNORED_HEADERS}
 
 
+# Pillar headers come in many forms: "Establishing Your Professional Brand", "Brand (0-25)",
+# "PROFESSIONAL_BRAND", "Relationship building", "SSI - Insights". A header is a pillar when
+# it holds exactly one pillar's key word and every other word is one such headers use.
+_PILLAR_WORDS = {
+    "brand": "brand", "branding": "brand",
+    "people": "people",
+    "insight": "insights", "insights": "insights",
+    "relationship": "relationships", "relationships": "relationships", "relations": "relationships",
+}  # fmt: skip
+_PILLAR_FILLER = set(
+    "establish establishing your a an the my professional find finding right engage engaging "
+    "engagement with build building strong ssi score scores pillar sub subscore points pts of "
+    "out and in on 0 25 100 current total".split()
+)
+
+
+def _words(header: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z]+|[0-9]+", plain.lower())
+
+
+def pillar_in_words(header: str) -> tuple[str | None, bool]:
+    """(the pillar a header names by its words, whether every other word is a known filler)."""
+    words = _words(header)
+    found = {_PILLAR_WORDS[w] for w in words if w in _PILLAR_WORDS}
+    if len(found) != 1:
+        return None, False
+    rest = [w for w in words if w not in _PILLAR_WORDS]
+    return found.pop(), all(w in _PILLAR_FILLER for w in rest)
+
+
 def match_header(header: str) -> str | None:
     """The field a header names, or None when it is unknown."""
     key = normalise_header(header)
@@ -348,7 +379,16 @@ def match_header(header: str) -> str | None:
         return _SYNONYMS[key]
     # Tolerate decorations such as "SSI (0-100)" or "Brand score".
     trimmed = re.sub(r"(score|points|pct|percent|0100|025)$", "", key)
-    return _SYNONYMS.get(trimmed)
+    if trimmed in _SYNONYMS:
+        return _SYNONYMS[trimmed]
+    pillar, only_fillers = pillar_in_words(header)
+    return pillar if only_fillers else None
+
+
+def pillar_lookalike(header: str) -> str | None:
+    """The pillar an unmatched header seems to be about ("Brand awareness"), for a hint."""
+    pillar, only_fillers = pillar_in_words(header)
+    return pillar if pillar and not only_fillers else None
 
 
 def is_ignored_header(header: str) -> bool:

@@ -364,3 +364,36 @@ def test_a_file_without_some_pillars_says_so_and_invents_nothing(load, store):
         pd.isna(row["people"]) and row["weakest_pillar"] is None or pd.isna(row["weakest_pillar"])
     )
     assert pd.isna(row["balanced"])
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            "Establishing Your Professional Brand,Finding The Right People,"
+            "Engaging With Insights,Building Strong Relationships",
+            PILLARS,
+        ),
+        ("PROFESSIONAL_BRAND,FIND_RIGHT_PEOPLE,INSIGHT_ENGAGEMENT,STRONG_RELATIONSHIP", PILLARS),
+        ("Brand (0-25),People (0-25),Insights (0-25),Relationships (0-25)", PILLARS),
+        ("SSI - Brand,SSI - People,SSI - Insights,Relationship building", PILLARS),
+        ("Professional branding,Right people,Insight engagement,Strong relationship", PILLARS),
+    ],
+)
+def test_pillar_headers_in_the_forms_people_and_tools_write(load, store, headers, expected):
+    result = load("forms_2026-11-20.csv", f"Name,SSI,{headers}\nAnn,40,10,10,10,10\n")
+    assert [c.field for c in result.columns][2:] == list(expected)
+    assert result.warnings == []
+    assert store.rows("date_range")  # stored, and with all four pillars:
+    row = store.df_sql("select brand, people, insights, relationships from snapshots").iloc[0]
+    assert row.tolist() == [10, 10, 10, 10]
+
+
+def test_a_column_that_looks_like_a_pillar_gets_a_suggested_mapping(load):
+    result = load("look_2026-11-20.csv", "Name,SSI,Brand awareness,People,Insights,Relationships,"
+                  "Notes\nAnn,40,10,10,10,10,hi\n")  # fmt: skip
+    hints = [w for w in result.warnings if w.column == "Brand awareness"]
+    assert len(hints) == 1
+    assert "looks like the brand pillar but was not read" in hints[0].message
+    assert "--map 'HEADER=field' ('Brand awareness' = brand)" in hints[0].message
+    assert not [w for w in result.warnings if w.column == "Notes"]

@@ -15,7 +15,13 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.errors import ImportRejectedError, NotFoundError, Problem
-from dashboard.fields import METRIC_FIELDS, PILLARS, normalise_header, public_name
+from dashboard.fields import (
+    METRIC_FIELDS,
+    PILLARS,
+    normalise_header,
+    pillar_lookalike,
+    public_name,
+)
 from dashboard.ingest.checks import find_errors, find_warnings
 from dashboard.ingest.hints import CLI_HINTS, Hints
 from dashboard.ingest.mapping import (
@@ -247,6 +253,12 @@ def check_rows(cur: Cursor, plan: ImportPlan) -> None:
         plan.warnings.insert(0, Problem(plan.name, None, None, None,
             f"no column for {', '.join(missing)}: stored as missing (not 0); balance and the "
             "weakest pillar are not computed for these readings"))  # fmt: skip
+    for col in plan.columns:
+        pillar = None if col.field else pillar_lookalike(col.header)
+        if pillar and pillar not in plan.fields:
+            plan.warnings.insert(0, Problem(plan.name, None, col.header, None,
+                f"looks like the {pillar} pillar but was not read; if it holds that pillar, "
+                f"map it with {plan.options.hints.mapping} ('{col.header}' = {pillar})"))  # fmt: skip
 
 
 def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
