@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from dashboard.errors import ImportRejectedError
 from dashboard.fields import PILLARS
 from dashboard.ingest import import_file
 
@@ -152,6 +153,45 @@ def test_xlsx(store, tmp_path):
     assert result.rows_loaded == 2
     assert "Excel" in result.notes[0]
     assert readings(store)["ssi"].tolist() == [50.5, 30]
+
+
+def _workbook(path, rows, start_row=1, start_col=1):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            book.active.cell(row=start_row + r, column=start_col + c, value=value)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("start_row", "start_col"), [(1, 1), (4, 2)])
+def test_xlsx_errors_name_the_sheet_row_people_see(store, tmp_path, start_row, start_col):
+    """A title above the table, a blank row, a table that starts at B4: the row in the
+    message is the row number Excel shows."""
+    from datetime import datetime
+
+    rows = [["Team SSI report"], [], ["Name", "Date", "SSI", "Brand", "People", "Insights",
+            "Relationships", "Comment"], ["Ann", datetime(2026, 5, 1), 50, 12, 13, 12, 13, "ok"],
+            ["Bob", datetime(2026, 5, 1), "fifty", 8, 7, 7, 8, None]]  # fmt: skip
+    path = _workbook(tmp_path / "t.xlsx", rows, start_row, start_col)
+    with pytest.raises(ImportRejectedError) as err:
+        import_file(store, path)
+    [problem] = err.value.problems
+    assert (problem.line, problem.column, problem.value) == (start_row + 4, "SSI", "fifty")
+    assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 0
+
+
+def test_a_workbook_past_the_cell_limit_is_refused_before_it_is_read(store, tmp_path, monkeypatch):
+    rows = [["Name", "Date", "SSI"]] + [[f"Rep {i}", "2026-05-01", 40] for i in range(30)]
+    path = _workbook(tmp_path / "big.xlsx", rows)
+    monkeypatch.setenv("SSI_MAX_XLSX_CELLS", "60")
+    with pytest.raises(ImportRejectedError) as err:
+        import_file(store, path)
+    assert "SSI_MAX_XLSX_CELLS" in str(err.value) and "60 cells" in str(err.value)
+    monkeypatch.setenv("SSI_MAX_XLSX_CELLS", "1000")
+    assert import_file(store, path).rows_loaded == 30
 
 
 @pytest.mark.parametrize(
@@ -313,17 +353,43 @@ def test_utf8_with_one_bad_byte_is_refused_not_garbled(store, tmp_path):
     assert readings(store).empty
 
 
-def test_shift_jis_is_refused_and_windows_1252_still_read(store, tmp_path):
-    from dashboard.errors import ImportRejectedError
+@pytest.mark.parametrize(
+    ("text", "codec", "guess"),
+    [
+        ("Name,SSI\n山田太郎,40\n佐藤花子,41\n", "shift_jis", "Japanese"),
+        (
+            "Name,SSI\nИван Петров,40\nОльга Смирнова,41\nНаталья Кузнецова,39\n",
+            "cp1251",
+            "cp1251",
+        ),
+        ("Name,SSI\n王小明,40\n李华,41\n张伟,39\n", "gbk", "looks like"),
+    ],
+)
+def test_other_scripts_are_refused_with_the_detectors_guess(store, tmp_path, text, codec, guess):
+    path = tmp_path / "x_2026-11-20.csv"
+    path.write_bytes(text.encode(codec))
+    with pytest.raises(ImportRejectedError) as err:
+        import_file(store, path)
+    message = str(err.value)
+    assert "x_2026-11-20.csv" in message and "encoding other than UTF-8" in message
+    assert guess in message and "save the file again as UTF-8" in message
+    assert readings(store).empty
 
-    sjis = tmp_path / "j_2026-11-20.csv"
-    sjis.write_bytes("Name,SSI\n山田太郎,40\n佐藤花子,41\n".encode("shift_jis"))
-    with pytest.raises(ImportRejectedError, match="Shift-JIS"):
-        import_file(store, sjis)
-    cp = tmp_path / "w_2026-11-20.csv"
-    cp.write_bytes("Name,SSI\nJosé Álvarez,40\nBjörn Müller,41\n".encode("cp1252"))
-    import_file(store, cp)
-    assert readings(store)["name"].tolist() == ["Björn Müller", "José Álvarez"]
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Name,SSI\nJosé Álvarez,40\nBjörn Müller,41\n",
+        "Name,SSI,Note\nZoë,40,cost 5€ – fine\n",
+        "Name,SSI\nFrançois Léger,41\nHélène Dupré,40\n",
+    ],
+)
+def test_windows_1252_is_read_whatever_latin_code_page_the_detector_guesses(store, tmp_path, text):
+    path = tmp_path / "w_2026-11-20.csv"
+    path.write_bytes(text.encode("cp1252"))
+    import_file(store, path)
+    names = [line.split(",")[0] for line in text.splitlines()[1:]]
+    assert readings(store)["name"].tolist() == sorted(names)
 
 
 def test_a_file_past_the_size_limit_is_refused_without_reading_it_all(store, monkeypatch):
