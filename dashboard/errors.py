@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -22,6 +23,7 @@ class NotFoundError(DashboardError):
 
 
 MAX_SHOWN_VALUE = 80
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Problem:
         # A 50 MB cell is named, not echoed: the start of it and its length are enough.
         if self.value is not None and len(self.value) > MAX_SHOWN_VALUE:
             self.value = f"{self.value[:MAX_SHOWN_VALUE]}... ({len(self.value):,} characters)"
+        if self.value is not None:
+            # A control character is shown as its code, so the person can see what to fix.
+            self.value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", self.value)
 
     def __str__(self) -> str:
         where = self.file

@@ -65,9 +65,11 @@ def detect_encoding(head: bytes, whole: bytes, name: str = "the file") -> str:
     takes for another script (Shift-JIS, GBK, Cyrillic code pages), named in the message."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        return "utf-32"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in head[:4096]:
+    if head[:4096].count(0) > len(head[:4096]) // 4:  # UTF-16 text is a third NULs or more
         even_nuls = head[0:4096:2].count(0)
         return "utf-16-be" if even_nuls > head[1:4096:2].count(0) else "utf-16-le"
     try:
@@ -216,6 +218,7 @@ def describe_encoding(encoding: str) -> str:
         "utf-16": "UTF-16",
         "utf-16-le": "UTF-16 LE",
         "utf-16-be": "UTF-16 BE",
+        "utf-32": "UTF-32",
         "cp1252": "Windows-1252",
     }.get(encoding, encoding)
 
@@ -384,8 +387,21 @@ def open_source(path: Path, name: str, data: bytes | None = None) -> Source:
     data = read_bounded(path, name) if data is None else data
     head = data[:4096]
     lower = name.lower()
-    if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
+    if head.startswith(b"PK"):
         return widen_long(read_xlsx(path, name), name)
+    if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")):
+        raise ImportRejectedError([Problem(name, None, None, None,
+            "is a compressed archive (gzip, bzip2, xz or 7z); expected the export itself: "
+            "unpack it first and import the file inside")])  # fmt: skip
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # the pre-2007 binary format (OLE2)
+        raise ImportRejectedError([Problem(name, None, None, None,
+            "is an old Excel 97-2003 workbook (.xls); expected .xlsx or CSV: open it in Excel "
+            "and save it as .xlsx or CSV")])  # fmt: skip
+    if lower.endswith((".xlsx", ".xlsm")):
+        # Not a zip: some tools save CSV text under an .xlsx name. Read it as what it is.
+        source = read_delimited(path, name, data)
+        source.notes.insert(0, "named .xlsx but holds text, not a workbook: read as text")
+        return widen_long(source, name)
     stripped = head.lstrip(codecs.BOM_UTF8).lstrip()
     if lower.endswith(".json") or stripped.startswith((b"{", b"[")):
         return read_ssi_json(data, name)
