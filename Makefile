@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/ssi.duckdb
 PORT ?= 8501
 
-.PHONY: run test check lint format bench demo clean
+.PHONY: run test check lint format bench fuzz demo clean
 
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,6 +46,10 @@ format: $(BIN)/.dev
 
 bench: $(BIN)/.dev
 	$(BIN)/python -m pytest -q -m bench bench -p no:xdist -s
+
+# The long fuzzing run (make test runs 40 examples per reader; this runs 2,000).
+fuzz: $(BIN)/.dev
+	SSI_FUZZ_EXAMPLES=$${SSI_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -n 2 -q tests/test_fuzz_import.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

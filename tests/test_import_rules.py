@@ -243,7 +243,9 @@ def test_binary_garbage_is_rejected_with_a_message(store, tmp_path):
     path = tmp_path / "garbage.csv"
     path.write_bytes(bytes(range(256)) * 8 + b"\x00\xd8\x00\xd8" * 50)
     before = table_state(store)
-    with pytest.raises(ImportRejectedError, match="garbage.csv: is in an encoding other than UTF-8"):
+    with pytest.raises(
+        ImportRejectedError, match="garbage.csv: is in an encoding other than UTF-8"
+    ):
         import_file(store, path)
     assert table_state(store) == before
 
