@@ -77,8 +77,26 @@ class _CommandParser(argparse.ArgumentParser):
         return parsed, extra
 
 
+class _PrintableStream:
+    """stdout/stderr with control characters escaped: a name holding ESC sequences cannot
+    take over the terminal of whoever runs `leaderboard` or `rep`."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from dashboard.display import printable
+
+        return self._stream.write(printable(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not isinstance(sys.stdout, _PrintableStream):
+        sys.stdout, sys.stderr = _PrintableStream(sys.stdout), _PrintableStream(sys.stderr)
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:
@@ -193,7 +211,11 @@ def cmd_leaderboard(args) -> int:
 
         safe_frame(board).to_csv(sys.stdout, index=False)
     else:
+        from dashboard.display import shortened
+
         shown = board.copy()
+        shown["rep"] = shown["rep"].map(shortened)
+        shown["team"] = shown["team"].map(shortened)
         for col in ("ssi", "brand", "people", "insights", "relationships", "ssi_change_7d",
                     "ssi_change_30d"):  # fmt: skip
             shown[col] = shown[col].round(1)

@@ -8,12 +8,28 @@ value; what is shown never crosses a threshold the stored value has not crossed.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
 
 SCORE_DECIMALS = 1
 EXPORT_DECIMALS = 2  # exports keep two decimals: pillars come from LinkedIn with two
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and line breaks
+
+
+def printable(text: str) -> str:
+    """Text safe to write to a terminal: control characters (an ESC that would recolour or
+    retitle the terminal, a stray \\x01) shown as their codes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shortened(text: object, limit: int = 40) -> str:
+    """A name cut to ``limit`` characters for a table column ("Ann Lee-Sm…")."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_missing(value: object) -> bool:

@@ -80,7 +80,7 @@ def param_date(name: str, first: date, last: date, default: date | None = None) 
     try:
         wanted = date.fromisoformat(st.query_params.get(name, ""))
     except ValueError:
-        return default or last
+        wanted = default or last
     return min(max(wanted, first), last)
 
 

@@ -212,7 +212,14 @@ where exists (select 1 from snapshots s where s.team_id = t.team_id)
 order by t.name;
 
 -- name: date_range
-select min(day) as first_day, max(day) as last_day from snapshots where ssi is not null;
+-- Clamped to the dates Python has (a reading stored as 1 BC by an old import is no reason
+-- for a page to fail); the newest is at most a day ahead, so a typo of 9999 does not become
+-- everyone's "as of".
+-- (greatest and least skip nulls, so an empty store is checked first.)
+select if(count(*) = 0, null, greatest(min(day), date '0001-01-01')) as first_day,
+       if(count(*) = 0, null, greatest(least(max(day), current_date + 1),
+                                       greatest(min(day), date '0001-01-01'))) as last_day
+from snapshots where ssi is not null;
 
 -- name: default_as_of
 -- What "now" means for a store of exports: the newest day on which at least $share of the
@@ -220,14 +227,16 @@ select min(day) as first_day, max(day) as last_day from snapshots where ssi is n
 -- export does not move everyone else's view to a day they have no reading on.
 with recent as (
     select day, count(*) as n from snapshots
-    where ssi is not null
-      and day > (select max(day) from snapshots where ssi is not null) - $listed_days
+    where ssi is not null and day <= current_date + 1  -- a typo of 9999 is not "now"
+      and day > (select max(day) from snapshots where ssi is not null and day <= current_date + 1)
+                - $listed_days
     group by day
 )
 select max(day) from recent where n >= $share * (select max(n) from recent);
 
 -- name: rep_newest_reading
-select max(day) from snapshots where rep_id = $rep_id and ssi is not null;
+select max(day) from snapshots
+where rep_id = $rep_id and ssi is not null and day between date '0001-01-01' and current_date + 1;
 
 -- name: find_rep
 -- Reps whose name or e-mail matches $name, exact matches first.

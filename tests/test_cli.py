@@ -120,3 +120,21 @@ def test_an_unknown_option_shows_the_subcommands_usage(db):
     run = cli("import", "--bogus", db=db)
     assert run.returncode == 2
     assert "usage: python -m dashboard import" in run.stderr
+
+
+def test_names_cannot_drive_the_terminal_and_long_ones_are_cut(db, tmp_path):
+    """An ESC sequence stored by an older version is printed as text, never obeyed."""
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,Team,SSI\nAnn,East,60\nBob,East,40\n")
+    assert cli("import", str(f), db=db).returncode == 0
+    from dashboard.store import Store
+
+    with Store(db) as store, store.transaction() as cur:
+        cur.execute("update reps set name = $n where name = 'Ann'", {"n": "Ann\x1b]0;owned\x07"})
+        cur.execute("update reps set name = $n where name = 'Bob'", {"n": "B" * 500})
+    out = cli("leaderboard", db=db)
+    assert out.returncode == 0 and "\x1b" not in out.stdout and "\x07" not in out.stdout
+    assert "Ann\\x1b]0;owned\\x07" in out.stdout
+    assert "B" * 39 + "…" in out.stdout and "B" * 41 not in out.stdout
+    rep = cli("rep", "Ann", db=db)
+    assert rep.returncode == 0 and "\x1b" not in rep.stdout

@@ -244,7 +244,7 @@ def test_unreadable_upload_is_explained_and_the_page_still_works(demo_app):
     garbage = bytes(range(256)) * 8 + b"\x00\xd8" * 50
     at.file_uploader(key="files_0").set_value(("garbage.csv", garbage, "text/csv")).run()
     assert not at.exception
-    assert any("is not readable" in m.value for m in at.markdown)
+    assert any("is in an encoding other than UTF\\-8" in m.value for m in at.markdown)
     assert any(s.value == "Import history" for s in at.subheader)
 
 
@@ -269,3 +269,59 @@ def test_pages_follow_a_changed_scoring_config(demo_app, tmp_path, monkeypatch):
     me = open_page(PAGES[1], {"rep": str(int(board["rep_id"].iloc[0]))})
     gauge = next(c.proto.spec for c in me.get("plotly_chart") if '"gauge"' in c.proto.spec)
     assert "[0.0,30.0,51.0,80.0,100]" in gauge.replace(" ", "")
+
+
+ODD_NAMES = [
+    "<script>alert(1)</script> [x](http://e.invalid) **b** $x$",
+    "Ann\x01Lee",  # a control character, stored by a version that did not refuse it
+    "🚀 " + "A" * 3000,
+    "سارة الأحمد",
+]
+
+
+@pytest.fixture
+def odd_app(tmp_path, monkeypatch):
+    """A store holding what an import would now refuse or what sits at the edge of a range:
+    BC and far-future dates, 0 and 100, missing pillars, names with any characters."""
+    from datetime import date
+
+    path = tmp_path / "odd.duckdb"
+    today = date.today()
+    with Store(path) as store, store.transaction() as cur:
+        cur.execute(
+            "insert into teams (team_id, name) values (1, 'Team [link](http://e.invalid) ~x~')"
+        )
+        cur.execute("insert into imports (import_id, file_name, content_hash, format, imported_at) "
+                    "values (1, '<b>odd</b>.csv', 'h', 'test', now())")  # fmt: skip
+        for rep_id, name in enumerate(ODD_NAMES, start=1):
+            cur.execute("insert into reps values ($i, $n, null)", {"i": rep_id, "n": name})
+        readings = [
+            (1, "-0001-01-01", 100, 25, 25, 25, 25), (1, "0001-01-01", 0, 0, 0, 0, 0),
+            (1, str(today), 100, 25, 25, 25, 25), (2, "2014-01-01", 50, None, None, None, None),
+            (2, str(today - timedelta(days=1)), 0.0001, None, 0, None, 0),
+            (3, "9999-12-31", 55, 10, 15, 15, 15), (3, str(today), 33, 8, 8, 8, 9),
+            (4, str(today + timedelta(days=1)), 61.5, 15, 15, 15, 16.5),
+        ]  # fmt: skip
+        for rep_id, day, *scores in readings:
+            cur.execute("insert into snapshots (rep_id, day, team_id, ssi, brand, people, "
+                        "insights, relationships, import_id) values ($r, $d::date, 1, $s, $b, $p, $i, $l, 1)",
+                        dict(zip("rdsbpil", [rep_id, day, *scores], strict=True)))  # fmt: skip
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_render_whatever_the_store_holds(odd_app, page):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    if page == PAGES[0]:
+        shown = next(d for d in at.dataframe if "rank" in d.value.columns).value
+        assert len(shown) >= 3
+
+
+@pytest.mark.parametrize("rep_id", range(1, len(ODD_NAMES) + 1))
+def test_self_check_renders_for_odd_people_and_readings(odd_app, rep_id):
+    at = open_page(PAGES[1], {"rep": str(rep_id)})
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "<script>" not in text  # shown as text, escaped

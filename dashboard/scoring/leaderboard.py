@@ -60,9 +60,16 @@ def leaderboard(
         return _empty()
     frame = store.df("leaderboard", {"as_of": as_of, "only_rep": only_rep, **config.rule_params()})
     for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
-        frame[col] = pd.to_datetime(frame[col]).dt.date
+        frame[col] = python_dates(frame[col])
     frame["listed"] = frame["listed"].astype(bool)
     return of_teams(frame, teams)
+
+
+def python_dates(values: pd.Series) -> pd.Series:
+    """Dates as Python dates; a day Python has no date for (1 BC, stored by an old import)
+    is missing rather than the reason a page fails."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    return stamps.where(stamps.dt.year >= 1).dt.date
 
 
 def of_teams(board: pd.DataFrame, teams: Iterable[str] | None) -> pd.DataFrame:

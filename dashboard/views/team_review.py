@@ -25,7 +25,7 @@ from dashboard.scoring.estimate import (
     estimated_pillars,
     reported_on,
 )
-from dashboard.scoring.leaderboard import listed, of_teams
+from dashboard.scoring.leaderboard import listed, of_teams, python_dates
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
 
@@ -229,7 +229,7 @@ def movers_table(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     out = display.cut_columns(frame, ["ssi_before", "ssi_now", "change"])
-    out["day_before"] = pd.to_datetime(out["day_before"]).dt.date
+    out["day_before"] = python_dates(out["day_before"])
     return out[["rep", "change", "ssi_now", "ssi_before", "day_before", "team"]]
 
 
