@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.display import EXPORT_DECIMALS
-from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError
+from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError, unlisted_count
 from dashboard.fields import public_name
 from dashboard.store import Store
 
@@ -140,8 +140,8 @@ def cmd_import(args) -> int:
             print(f"  column {col.index + 1} '{col.header}' -> {target} ({col.how})")
         for warning in result.warnings:
             print(f"  warning: {warning}")
-        if result.warning_count > len(result.warnings):
-            print(f"  ... and {result.warning_count - len(result.warnings)} more warning(s)")
+        if more := unlisted_count(result.warnings, result.warning_count):
+            print(f"  ... and {more:,} more warning(s)")
         print(result.summary())
     return EXIT_INVALID if failed else 0
 

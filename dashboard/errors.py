@@ -58,6 +58,11 @@ class Problem:
 MAX_LISTED_ERRORS = 50
 
 
+def unlisted_count(problems: list[Problem], total: int) -> int:
+    """How many of ``total`` the listed problems do not speak for."""
+    return max(0, total - sum(p.stands_for for p in problems))
+
+
 @dataclass
 class ImportRejectedError(DashboardError):
     """A file had errors; nothing was written."""
@@ -71,7 +76,7 @@ class ImportRejectedError(DashboardError):
 
     def summary(self) -> str:
         lines = [str(p) for p in self.problems]
-        rest = self.total - sum(p.stands_for for p in self.problems)
+        rest = unlisted_count(self.problems, self.total)
         if rest > 0:
             lines.append(f"... and {rest} more error(s)")
         return "\n".join(lines)

@@ -325,3 +325,35 @@ def test_self_check_renders_for_odd_people_and_readings(odd_app, rep_id):
     assert not at.exception, at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "<script>" not in text  # shown as text, escaped
+
+
+PARITY_FILES = ["val_ssi_over_100.csv", "struct_short_row.csv", "date_9999.csv",
+                "rep_conflicting_1000.csv", "enc_utf8_one_bad_byte.csv", "book_corrupt_zip.xlsx",
+                "rep_every_row_bad.csv"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PARITY_FILES)
+def test_the_upload_page_says_what_the_importer_says(demo_app, name):
+    """The same hostile file through the page and through the importer: the same problems,
+    the same count, nothing written."""
+    from hostile_corpus import build
+
+    from dashboard.errors import ImportRejectedError
+    from dashboard.ingest import ImportOptions, import_file
+    from dashboard.ingest.hints import PAGE_HINTS
+    from dashboard.views.uploads import problem_lines
+
+    case = next(c for c in build() if c.name == name)
+    path = Path(demo_app.path).parent / name
+    path.write_bytes(case.data)
+    with pytest.raises(ImportRejectedError) as err:
+        import_file(demo_app, path, ImportOptions(hints=PAGE_HINTS, dry_run=True))
+    before = snapshot_count(demo_app)
+    at = open_page(PAGES[2])
+    at.file_uploader(key="files_0").set_value((name, case.data, "text/csv")).run()
+    assert not at.exception
+    assert any(f"{err.value.total:,} error(s)" in e.value for e in at.error)
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    for line in problem_lines(err.value.problems):
+        assert line in shown
+    assert at.button(key="import").disabled and snapshot_count(demo_app) == before

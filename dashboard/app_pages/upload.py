@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import DATA_DIR, ui
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, unlisted_count
 from dashboard.ingest import undo_import
 from dashboard.views import uploads
 
@@ -15,12 +15,12 @@ UPLOAD_DIR = Path(tempfile.gettempdir()) / "ssi-dashboard-uploads"
 SHOWN_WARNINGS = 5  # more than this go into an expander
 
 
-def show_problems(lines: list[str], total: int, kind: str) -> None:
+def show_problems(problems: list, total: int, kind: str) -> None:
     """Problems as a list of whole sentences: on a phone nothing is cut off."""
-    text = "\n".join(f"- {ui.md_text(line)}" for line in lines)
-    more = total - len(lines)
+    text = "\n".join(f"- {ui.md_text(line)}" for line in uploads.problem_lines(problems))
+    more = unlisted_count(problems, total)
     if more > 0:
-        text += f"\n- ... and {more} more {kind}(s)"
+        text += f"\n- ... and {more:,} more {kind}(s)"
     st.markdown(text)
 
 
@@ -78,18 +78,17 @@ with ui.friendly_errors():
                     st.markdown(f"Ready: {res.rows_loaded} new, {res.rows_updated} updated, "
                                 f"{res.rows_skipped} skipped of {res.rows_read} rows.")  # fmt: skip
             else:
-                st.error(f"{check.total_errors} error(s): this file would not be imported. "
+                st.error(f"{check.total_errors:,} error(s): this file would not be imported. "
                          "Fix the file, or the mapping below, and upload it again.")  # fmt: skip
-                show_problems(uploads.problem_lines(check.errors), check.total_errors, "error")
+                show_problems(check.errors, check.total_errors, "error")
             if check.ok and check.result.warnings:
                 res = check.result
-                lines = uploads.problem_lines(res.warnings)
-                st.warning(f"{res.warning_count} warning(s); they do not block the import.")
-                show_problems(lines[:SHOWN_WARNINGS], min(res.warning_count, SHOWN_WARNINGS),
-                              "warning")  # fmt: skip
-                if res.warning_count > SHOWN_WARNINGS:
-                    with st.expander(f"All {res.warning_count} warnings"):
-                        show_problems(lines, res.warning_count, "warning")
+                st.warning(f"{res.warning_count:,} warning(s); they do not block the import.")
+                shown = res.warnings[:SHOWN_WARNINGS]
+                show_problems(shown, sum(w.stands_for for w in shown), "warning")
+                if len(res.warnings) > SHOWN_WARNINGS:
+                    with st.expander(f"All {res.warning_count:,} warnings"):
+                        show_problems(res.warnings, res.warning_count, "warning")
             original = uploads.columns_of(check, path)
             st.markdown("**How each column is read** (change *Read as* to fix a column)")
             edited = st.data_editor(

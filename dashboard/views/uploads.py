@@ -36,7 +36,8 @@ def preview(path: Path, name: str, rows: int = 10) -> pd.DataFrame:
             with open(source.csv_path, encoding="utf-8", newline="") as fh:
                 reader = csv.reader(fh, delimiter=source.delimiter)
                 lines = [r for _, r in zip(range(source.header_line + rows), reader, strict=False)]
-            body = pd.DataFrame(lines[source.header_line :])
+            width = len(source.headers)  # a short or long row is shown cut to the header
+            body = pd.DataFrame([(r + [""] * width)[:width] for r in lines[source.header_line :]])
         body = body.iloc[:, : len(source.headers)]
         body.columns = _unique(source.headers[: body.shape[1]])
         return body.astype(str)
@@ -76,12 +77,15 @@ def problem_lines(problems: list[Problem]) -> list[str]:
     "Line 3, column 'SSI', value '140': expected an SSI from 0 to 100"."""
     out = []
     for p in problems:
-        where = [f"Line {p.line}" if p.line is not None else "The file"]
+        if p.line is not None:
+            where = [f"Line {p.line}"]
+        else:  # "N more rows like these" speaks for rows, not for the whole file
+            where = ["The file"] if p.stands_for == 1 or not p.column else []
         if p.column:
-            where.append(f"column '{p.column}'")
+            where.append(f"{'column' if where else 'Column'} '{p.column}'")
         if p.value is not None:
             where.append(f"value '{p.value}'")
-        out.append(f"{', '.join(where)}: {p.message}")
+        out.append(f"{', '.join(where)}: {p.message}" if where else p.message)
     return out
 
 
