@@ -408,7 +408,7 @@ def _json() -> list[Case]:
             "json_huge_string.json",
             page(overall="9" * 5_000_000),
             None,
-            "5,000,000 characters",
+            "expected the SSI page JSON, which is a few KB",
             rep="Ann",
             day=date(2026, 11, 20),
         ),  # fmt: skip

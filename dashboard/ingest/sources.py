@@ -28,6 +28,7 @@ MAX_FILE_ENV = "SSI_MAX_FILE_MB"
 DEFAULT_MAX_FILE_MB = 200  # Streamlit's own upload limit; a 10,000-seat export is ~2 MB
 MAX_CELLS_ENV = "SSI_MAX_XLSX_CELLS"
 DEFAULT_MAX_XLSX_CELLS = 5_000_000
+MAX_JSON_BYTES = 1024 * 1024
 XML_BYTES_PER_CELL = 100  # a cell is ~30 bytes of sheet XML; 100 leaves room for styles
 _GLOB_CHARS = re.compile(r"[*?\[\]{}]")
 HEADER_SCAN_LINES = 40
@@ -307,6 +308,10 @@ def read_ssi_json(data: bytes, name: str) -> Source:
 
     def bad(message: str) -> ImportRejectedError:
         return ImportRejectedError([Problem(name, None, None, None, message)])
+
+    if len(data) > MAX_JSON_BYTES:  # the page's JSON is a few KB; more is not that page
+        raise bad(f"is {len(data) / 1e6:,.1f} MB of JSON; expected the SSI page JSON, which "
+                  f"is a few KB (at most {MAX_JSON_BYTES // 1024 // 1024} MB is read)")  # fmt: skip
 
     try:
         doc = json.loads(data.decode("utf-8-sig"))
