@@ -239,7 +239,7 @@ def _check_workbook_size(path: Path, name: str) -> None:
     limit = max_xlsx_cells()
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/"))
+            unpacked = sum(i.file_size for i in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportRejectedError([Problem(name, None, None, None,
             f"could not be read as an Excel workbook ({str(exc)[:200]})")]) from exc  # fmt: skip
