@@ -6,17 +6,18 @@ import io
 
 import pandas as pd
 
-from dashboard.display import EXPORT_DECIMALS
+from dashboard.display import EXPORT_DECIMALS, printable
 
 # A cell starting with one of these is a formula in Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; control
+    characters (which no worksheet may hold) are written as their codes."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+        value = "'" + value
+    return printable(value) if isinstance(value, str) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

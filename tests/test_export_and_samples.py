@@ -74,3 +74,18 @@ def test_demo_is_deterministic_and_believable():
     assert (moved > 1).any(), "someone changes team"
     weekday = pd.to_datetime(snaps["day"]).dt.day_of_week
     assert snaps[weekday >= 5]["ssi"].mean() < snaps[weekday < 5]["ssi"].mean(), "weekly rhythm"
+
+
+def test_a_stored_name_with_control_characters_still_exports():
+    """An older import let '\\x01' into a name; the XLSX export must still be made."""
+    import io
+
+    import openpyxl
+
+    from dashboard.export import to_csv_bytes, to_xlsx_bytes
+
+    frame = pd.DataFrame({"rep": ["Ann\x01Lee", "=1+1"], "ssi": [40.0, 50.0]})
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame)))
+    cells = [row[0].value for row in book.active.iter_rows(min_row=2)]
+    assert cells == ["Ann\\x01Lee", "'=1+1"]
+    assert "Ann\\x01Lee" in to_csv_bytes(frame).decode("utf-8-sig")
