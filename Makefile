@@ -33,6 +33,7 @@ test: $(BIN)/.dev
 
 # The quick loop while coding: lint, layers and every test except the browser ones.
 check: $(BIN)/.dev
+check: export SSI_FUZZ_EXAMPLES ?= 10
 	$(BIN)/ruff check dashboard tests bench
 	$(BIN)/ruff format --check dashboard tests bench
 	$(BIN)/lint-imports

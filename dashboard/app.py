@@ -7,6 +7,8 @@ pages/ folder beside this script as old-style pages, bypassing this navigation.
 
 import streamlit as st
 
+from dashboard import ui
+
 st.set_page_config(
     page_title="Social Selling Index", page_icon=":material/insights:", layout="wide"
 )
@@ -18,4 +20,5 @@ pages = [
     st.Page("app_pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
     st.Page("app_pages/about.py", title="About the scores", icon=":material/help:", url_path="about"),
 ]  # fmt: skip
-st.navigation(pages).run()
+with ui.store_session():  # the store is open for this rerun only: the CLI can write between
+    st.navigation(pages).run()

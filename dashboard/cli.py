@@ -93,6 +93,10 @@ class _PrintableStream:
         return getattr(self._stream, name)
 
 
+def _say_waiting(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not isinstance(sys.stdout, _PrintableStream):
@@ -120,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_import(args) -> int:
     from dashboard.ingest import ImportOptions, import_file
 
-    store = Store(args.db)
+    store = Store(args.db, on_wait=_say_waiting)
     failed = 0
     for path in args.files:
         options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
@@ -150,7 +154,7 @@ def cmd_demo(args) -> int:
     from dashboard.demo import generate, load_demo
     from dashboard.samples import write_samples
 
-    store = Store(args.db)
+    store = Store(args.db, on_wait=_say_waiting)
     data = generate(reps=args.reps, days=args.days, seed=args.seed, end=args.end)
     import_id = load_demo(store, data, f"demo organisation (seed {args.seed})")
     print(f"demo: {len(data.reps)} reps, {len(data.snapshots)} snapshots, "
@@ -195,7 +199,7 @@ def cmd_leaderboard(args) -> int:
     from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
     from dashboard.scoring.leaderboard import team_names
 
-    store = Store(args.db, must_exist=True)
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     if args.team:
         known = set(team_names(store))
         unknown = [t for t in args.team if t not in known]
@@ -226,7 +230,7 @@ def cmd_leaderboard(args) -> int:
 def cmd_rep(args) -> int:
     from dashboard.scoring.summary import find_rep, rep_summary
 
-    store = Store(args.db, must_exist=True)
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     rep_id, _ = find_rep(store, args.name)
     summary = rep_summary(store, rep_id, args.date)
     if args.format == "json":
@@ -261,7 +265,7 @@ def cmd_rep(args) -> int:
 
 
 def cmd_imports(args) -> int:
-    log = Store(args.db, must_exist=True).df("import_log")
+    log = Store(args.db, must_exist=True, on_wait=_say_waiting).df("import_log")
     print(log.to_string(index=False) if len(log) else "no imports yet")
     return 0
 
@@ -269,7 +273,7 @@ def cmd_imports(args) -> int:
 def cmd_undo(args) -> int:
     from dashboard.ingest import undo_import
 
-    print(undo_import(Store(args.db, must_exist=True), args.import_id))
+    print(undo_import(Store(args.db, must_exist=True, on_wait=_say_waiting), args.import_id))
     return 0
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections import namedtuple
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,8 @@ DEFAULT_DB = DATA_DIR / "ssi.duckdb"
 DB_ENV_VAR = "SSI_DASHBOARD_DB"
 MACROS_FILE = QUERIES_DIR / "macros.sql"
 STATE_VERSION = 3  # the migration that adds store_state
+LOCK_WAIT_ENV = "SSI_LOCK_WAIT"
+DEFAULT_LOCK_WAIT_S = 30.0
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
@@ -98,18 +101,65 @@ def split_statements(sql: str) -> list[str]:
     return [p for p in parts if p and not all(ln.strip().startswith("--") for ln in p.splitlines())]
 
 
+def lock_wait_seconds() -> float:
+    """How long opening a store waits for another process to let go ($SSI_LOCK_WAIT, 30 s)."""
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT_S)))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_S
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and "conflicting" in text
+
+
+def connect_waiting(
+    path: Path, read_only: bool, on_wait: Callable[[str], None] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting (bounded) while another process has it open: a DuckDB file
+    has one writer process at a time, and the dashboard and the CLI take turns."""
+    deadline = time.monotonic() + lock_wait_seconds()
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                raise
+            if on_wait is not None:
+                on_wait(f"waiting for another program to finish with the store {path} "
+                        f"(up to {lock_wait_seconds():g} s)...")  # fmt: skip
+                on_wait = None  # said once
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 def _friendly(exc: duckdb.Error, path: Path) -> StoreError:
     text = str(exc)
-    if "lock" in text.lower() and "conflicting" in text.lower():
+    if _is_lock_conflict(exc):
         return StoreLockedError(
-            f"The store {path} is open in another program (the dashboard or another import). "
-            "Close it or wait for it to finish, then try again."
+            f"The store {path} stayed busy in another program (an import, or a command) for "
+            f"{lock_wait_seconds():g} s. Try again when it has finished; ${LOCK_WAIT_ENV} sets "
+            "how long to wait."
         )
     if isinstance(exc, duckdb.IOException):
         return StoreError(f"Could not open the store {path}: {text.splitlines()[0]}")
     if isinstance(exc, duckdb.ConstraintException):
         return StoreError(f"The store refused a value that breaks its rules: {text}")
     return StoreError(f"The store could not run a query: {text.splitlines()[0]}")
+
+
+_WRITER_LOCKS: dict[str, threading.RLock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: Path) -> threading.RLock:
+    """One lock per store file in this process: every Store object on the file (one per
+    dashboard rerun) takes turns to write, so checks and writes never interleave."""
+    key = str(path.resolve())
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(key, threading.RLock())
 
 
 class Store:
@@ -121,6 +171,7 @@ class Store:
         *,
         read_only: bool = False,
         must_exist: bool = False,
+        on_wait: Callable[[str], None] | None = None,
     ):
         self.path = resolve_db_path(path)
         if must_exist and not self.path.exists():
@@ -130,11 +181,11 @@ class Store:
                 "create one with `import` or `demo`"
             )
         self.queries = load_queries()
-        self._write_lock = threading.RLock()
+        self._write_lock = _writer_lock(self.path)
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
+            self._con = connect_waiting(self.path, read_only, on_wait)
         except duckdb.Error as exc:
             raise _friendly(exc, self.path) from exc
         self._versioned = False  # true once the store_state table exists

@@ -1,14 +1,18 @@
-"""Streamlit glue shared by the pages: the cached store, cached results, URL state, errors.
+"""Streamlit glue shared by the pages: the store of this rerun, cached results, URL state,
+errors.
 
-The store is opened once per server process (``st.cache_resource``); each query runs on its
-own cursor inside the store. Results are cached with the store's write generation in the
-key, so an import or an undo invalidates them at once.
+The store is opened when a rerun first needs it and closed when the rerun ends
+(``store_session``, around the navigation in app.py): between reruns the dashboard holds no
+connection, so `python -m dashboard import` can write to the file it serves. Results are
+cached with the store's change version (kept in the database) in the key, so an import by
+this process or any other invalidates them at the next rerun.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,19 +21,36 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, StoreLockedError
 from dashboard.scoring.config import CONFIG_ENV_VAR
 from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
 from dashboard.store import Store, resolve_db_path
 
+_this_run = threading.local()  # Streamlit runs each session's reruns in its own thread
 
-@st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    return Store(path)
+
+@contextmanager
+def store_session() -> Iterator[None]:
+    """One rerun's use of the store: opened on first use, closed at the end of the rerun
+    (also when the rerun is cut short by st.rerun or st.stop)."""
+    _this_run.store = None
+    try:
+        yield
+    except StoreLockedError as exc:
+        st.error(md_text(str(exc)))
+    finally:
+        store, _this_run.store = getattr(_this_run, "store", None), None
+        if store is not None:
+            store.close()
 
 
 def get_store() -> Store:
-    return _open_store(str(resolve_db_path()))
+    """The store of this rerun (outside a rerun, as in tests of ui helpers, a new one)."""
+    store = getattr(_this_run, "store", None)
+    if store is None:
+        store = Store(resolve_db_path())
+        _this_run.store = store
+    return store
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -38,7 +59,7 @@ def _cached(
 ) -> Any:  # ``rules`` only keys the cache: results computed under other rules are not reused
     module, _, name = qualname.partition(":")
     fn = getattr(importlib.import_module(module), name)
-    return fn(_open_store(path), *args, **dict(kwargs))
+    return fn(get_store(), *args, **dict(kwargs))
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

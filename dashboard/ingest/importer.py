@@ -119,13 +119,15 @@ def import_file(
         fields = {c.field for c in columns if c.field}
         result = ImportResult(name, detect_format(source.kind, source.headers, fields),
                               list(source.notes), columns, dry_run=options.dry_run)  # fmt: skip
-        before = store.rows("find_loaded_import", {"hash": content_hash})
-        if before:
-            result.imported_before = before[0][0]
-            return result
         _check_required(name, fields, options, result)
         try:
             with store.transaction() as cur:
+                # Asked inside the transaction: two sessions uploading the same file at once
+                # take turns, and the second finds the first's import.
+                before = cur.run("find_loaded_import", {"hash": content_hash}).fetchone()
+                if before:
+                    result.imported_before = before[0]
+                    raise _DryRun
                 plan = ImportPlan(source, columns, fields, options, name, content_hash, result)
                 _run_import(cur, plan)
                 if options.dry_run:
@@ -304,20 +306,23 @@ def _run_import(cur: Cursor, plan: ImportPlan) -> None:
 
 def undo_import(store: Store, import_id: int) -> str:
     """Take an import's rows out and put back what it overwrote."""
-    found = store.rows("import_by_id", {"import_id": import_id})
-    if not found:
-        raise NotFoundError(f"there is no import #{import_id}; `imports` lists them")
-    file_name, status = found[0].file_name, found[0].status
-    if status == "undone":
-        raise NotFoundError(f"import #{import_id} ({file_name}) was undone already")
-    later = [r.replaced_by for r in store.rows("later_overwrites", {"import_id": import_id})]
-    if later:
-        ids = ", ".join(f"#{i}" for i in later)
-        raise NotFoundError(
-            f"import #{import_id} ({file_name}) cannot be undone while later imports {ids} "
-            "changed its rows; undo those first"
-        )
+    # Every check is made inside the transaction that undoes: an import that overwrites
+    # this one's rows cannot slip in between the check and the undo.
     with store.transaction() as cur:
+        found = cur.run("import_by_id", {"import_id": import_id}).fetchall()
+        if not found:
+            raise NotFoundError(f"there is no import #{import_id}; `imports` lists them")
+        file_name, status = found[0].file_name, found[0].status
+        if status == "undone":
+            raise NotFoundError(f"import #{import_id} ({file_name}) was undone already")
+        later = [r.replaced_by for r in cur.run("later_overwrites", {"import_id": import_id})
+                 .fetchall()]  # fmt: skip
+        if later:
+            ids = ", ".join(f"#{i}" for i in later)
+            raise NotFoundError(
+                f"import #{import_id} ({file_name}) cannot be undone while later imports {ids} "
+                "changed its rows; undo those first"
+            )
         cur.run("undo_delete_rows", {"import_id": import_id})
         cur.run("undo_restore_rows", {"import_id": import_id})
     return f"import #{import_id} ({file_name}) undone"
