@@ -32,8 +32,8 @@ test: $(BIN)/.dev
 	$(BIN)/python -m pytest -n 2 -q
 
 # The quick loop while coding: lint, layers and every test except the browser ones.
-check: $(BIN)/.dev
 check: export SSI_FUZZ_EXAMPLES ?= 10
+check: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench
 	$(BIN)/ruff format --check dashboard tests bench
 	$(BIN)/lint-imports

@@ -87,6 +87,17 @@ def load_queries(folder: Path = QUERIES_DIR) -> dict[str, Query]:
     return queries
 
 
+def _newest_change(folder: Path) -> float:
+    return max((p.stat().st_mtime for p in folder.glob("*.sql")), default=0.0)
+
+
+@lru_cache(maxsize=4)
+def _queries_as_of(folder: Path, newest_change: float) -> dict[str, Query]:
+    """Parsed once per process (a store is opened on every dashboard rerun), again when a
+    file in ``folder`` changes."""
+    return load_queries(folder)
+
+
 def migrations(folder: Path = QUERIES_DIR / "migrations") -> list[tuple[int, str, str]]:
     """(version, file name, sql) for every ``NNN_description.sql``, in order."""
     found = []
@@ -180,7 +191,7 @@ class Store:
                 f"there is no store at {self.path}; check --db (or $SSI_DASHBOARD_DB), or "
                 "create one with `import` or `demo`"
             )
-        self.queries = load_queries()
+        self.queries = _queries_as_of(QUERIES_DIR, _newest_change(QUERIES_DIR))
         self._write_lock = _writer_lock(self.path)
         try:
             if not read_only:
