@@ -6,7 +6,7 @@ import duckdb
 import pytest
 from conftest import snapshot_count, table_state
 
-from dashboard.errors import ImportRejectedError
+from dashboard.errors import ImportRejectedError, StoreLockedError
 from dashboard.ingest import import_file, undo_import
 from dashboard.store import Store, migrations
 
@@ -221,7 +221,7 @@ def test_earlier_schema_version_is_upgraded(tmp_path):
         assert store.df_sql("select count(*) as n from snapshot_history")["n"][0] == 0
 
 
-def test_locked_store_gives_a_clear_message(tmp_path):
+def test_locked_store_gives_a_clear_message(tmp_path, monkeypatch):
     import subprocess
     import sys
 
@@ -233,7 +233,8 @@ def test_locked_store_gives_a_clear_message(tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "ok"
-        with pytest.raises(Exception, match="open in another program"):
+        monkeypatch.setenv("SSI_LOCK_WAIT", "0.3")
+        with pytest.raises(StoreLockedError, match="stayed busy in another program .* 0.3 s"):
             Store(path)
     finally:
         holder.kill()
