@@ -161,6 +161,34 @@ def _friendly(exc: duckdb.Error, path: Path) -> StoreError:
     return StoreError(f"The store could not run a query: {text.splitlines()[0]}")
 
 
+# One DuckDB instance per file in a process, shared by every Store on it (one per dashboard
+# rerun) and closed when the last one closes. Opening and closing under one lock matters:
+# an instance being closed (and checkpointing) while another opens the same file can read
+# the file from before the last commit.
+_SHARED: dict[tuple[str, bool], list] = {}
+_SHARED_GUARD = threading.Lock()
+
+
+def _open_shared(
+    key: tuple[str, bool], on_wait: Callable[[str], None] | None
+) -> duckdb.DuckDBPyConnection:
+    with _SHARED_GUARD:
+        entry = _SHARED.get(key)
+        if entry is None:
+            entry = _SHARED[key] = [connect_waiting(Path(key[0]), key[1], on_wait), 0]
+        entry[1] += 1
+        return entry[0].cursor()
+
+
+def _release_shared(key: tuple[str, bool]) -> None:
+    with _SHARED_GUARD:
+        entry = _SHARED[key]
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _SHARED[key]
+            entry[0].close()
+
+
 _WRITER_LOCKS: dict[str, threading.RLock] = {}
 _WRITER_LOCKS_GUARD = threading.Lock()
 
@@ -196,7 +224,8 @@ class Store:
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = connect_waiting(self.path, read_only, on_wait)
+            self._shared_key = (str(self.path.resolve()), read_only)
+            self._con = _open_shared(self._shared_key, on_wait)
         except duckdb.Error as exc:
             raise _friendly(exc, self.path) from exc
         self._versioned = False  # true once the store_state table exists
@@ -324,7 +353,10 @@ class Store:
             cur.close()
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+            _release_shared(self._shared_key)
 
     def __enter__(self) -> Store:
         return self
