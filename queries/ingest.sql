@@ -9,11 +9,23 @@ order by import_id limit 1;
 
 -- name: stage_csv
 -- Every cell as text, with the file's line number (the header is line $header_line).
+-- A quoted cell may hold line breaks (Excel writes notes so): each row's line is the file's
+-- own, counting the breaks inside the cells of the rows before it.
 create or replace temp table stage_raw as
-select cast(row_number() over () + $header_line as integer) as line, *
-from read_csv($path, delim = $delim, header = false, skip = $header_line,
-              auto_detect = false, quote = '"', escape = '"', columns = $columns,
-              null_padding = false, strict_mode = true, compression = 'none');
+with numbered as (
+    select row_number() over () as rn, *
+    from read_csv($path, delim = $delim, header = false, skip = $header_line,
+                  auto_detect = false, quote = '"', escape = '"', columns = $columns,
+                  null_padding = false, strict_mode = true, compression = 'none')
+), breaks as (
+    select *, coalesce(length(concat_ws('', *columns(* exclude (rn)))) - length(replace(
+               concat_ws('', *columns(* exclude (rn))), chr(10), '')), 0) as breaks_in_row
+    from numbered
+)
+select cast(rn + $header_line + coalesce(sum(breaks_in_row) over (
+           order by rn rows between unbounded preceding and 1 preceding), 0) as integer) as line,
+       * exclude (rn, breaks_in_row)
+from breaks;
 
 -- name: stage_frame
 create or replace temp table stage_raw as select * from stage_frame_df;

@@ -463,3 +463,11 @@ def test_a_column_that_looks_like_a_pillar_gets_a_suggested_mapping(load):
     assert "looks like the brand pillar but was not read" in hints[0].message
     assert "--map 'HEADER=field' ('Brand awareness' = brand)" in hints[0].message
     assert not [w for w in result.warnings if w.column == "Notes"]
+
+
+def test_line_numbers_count_the_line_breaks_inside_quoted_cells(load, store):
+    text = ('Name,Date,SSI,Notes\nAnn,2026-11-20,40,"met at\nthe fair\nin May"\n'
+            'Bob,2026-11-20,41,x\nCy,2026-11-20,140,"a\nb"\nDee,2026-11-20,150,y\n')  # fmt: skip
+    with pytest.raises(ImportRejectedError) as err:
+        load("notes_2026-11-20.csv", text)
+    assert [p.line for p in err.value.problems] == [6, 8]  # the lines an editor shows
