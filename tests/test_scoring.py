@@ -308,3 +308,14 @@ def test_the_self_check_computes_trends_for_its_rep_only(demo_store, monkeypatch
     per_rep = {name: p for name, p in asked if name in ("leaderboard", "estimate_inputs")}
     assert per_rep["leaderboard"]["only_rep"] == rep_id
     assert per_rep["estimate_inputs"]["rep_id"] == rep_id
+
+
+def test_team_list_holds_teams_with_readings_or_only_activity(load, store):
+    from dashboard.ingest import undo_import
+    from dashboard.scoring.leaderboard import team_names
+
+    first = load("r.csv", "Name,Team,Date,SSI\nAnn,East,2026-01-02,40\n")
+    load("a.csv", "Name,Team,Date,Profile views\nBob,Quiet,2026-01-02,12\n")
+    assert team_names(store) == ["East", "Quiet"]
+    undo_import(store, first.import_id)
+    assert team_names(store) == ["Quiet"]  # East has nothing left
