@@ -5,13 +5,8 @@
 -- has no rows for in the window has no value (null, has_data false): unknown, not zero.
 -- $rep_id narrows it to one rep (a self-check); null means every rep.
 with win as (
-    select rep_id, metric, sum(value) as total
-    from activity
-    where day > cast($as_of as date) - $window_days and day <= $as_of
-      and ($rep_id is null or rep_id = $rep_id)
-    group by rep_id, metric
-), latest as (
-    select rep_id, metric, arg_max(value, day) as value
+    -- One pass over the window of activity (the store's largest table) for both aggregates.
+    select rep_id, metric, sum(value) as total, arg_max(value, day) as latest_value
     from activity
     where day > cast($as_of as date) - $window_days and day <= $as_of
       and ($rep_id is null or rep_id = $rep_id)
@@ -22,14 +17,13 @@ with win as (
     select a.rep_id, c.pillar, c.input, c.aggregate, c.target, c.weight, c.action,
            case c.aggregate
                when 'sum' then w.total
-               when 'latest' then l.value
+               when 'latest' then w.latest_value
                when 'rate' then 100.0 * w.total / nullif(d.total, 0)
            end as value
     from active_reps a
     cross join estimate_config c
     left join win w on w.rep_id = a.rep_id and w.metric = c.metric
     left join win d on d.rep_id = a.rep_id and d.metric = c.denominator
-    left join latest l on l.rep_id = a.rep_id and l.metric = c.metric
 ), levelled as (
     select *,
            case when value is null or value <= 0 then 0.0
