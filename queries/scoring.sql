@@ -209,9 +209,14 @@ with now_day as (
 ), points as (
     select rep_id, day - cast($days as integer) as at from now_rows
 ), before as (
-    select p.rep_id, s.day, s.ssi
-    from points p asof join (select * from snapshots where ssi is not null) s
-         on p.rep_id = s.rep_id and p.at >= s.day
+    -- Only a reading at most $stale_days before the window's start can count (see below),
+    -- so a join over that range does what an ASOF join over every reading did, without
+    -- sorting the whole store.
+    select p.rep_id, max(s.day) as day, arg_max(s.ssi, s.day) as ssi
+    from points p join snapshots s
+      on s.rep_id = p.rep_id and s.ssi is not null
+     and s.day <= p.at and s.day >= p.at - $stale_days
+    group by p.rep_id
 )
 select n.rep_id, r.name as rep, r.email, t.name as team, b.day as day_before,
        b.ssi as ssi_before, n.day as day_now, n.ssi as ssi_now, n.ssi - b.ssi as change
