@@ -149,8 +149,13 @@ with days as (
     select r.rep_id, d.d from reps r cross join days d
 ), carried as (
     select g.d, s.* exclude (day), g.d - s.day as age
-    from grid g asof join (select * from snapshots where ssi is not null) s
-         on g.rep_id = s.rep_id and g.d >= s.day
+    -- Only readings that can still be carried into the period are sorted for the join: an
+    -- older one is more than $carry_days old at every date of it.
+    from grid g asof join (
+        select * from snapshots
+        where ssi is not null and day >= cast($start as date) - cast($carry_days as integer)
+          and day <= cast($end as date)
+    ) s on g.rep_id = s.rep_id and g.d >= s.day
 )
 select c.d as day, t.name as team, grouping(t.name) = 1 as company,
        count(*) as reps,
