@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json"], default="table")
 
     sub.add_parser("imports", parents=[db], help="list the import log")
+    p = sub.add_parser("backup", parents=[db], help="copy every table to a new folder")
+    p.add_argument("folder", type=Path)
+    p = sub.add_parser("restore", parents=[db],
+                       help="make a new store (--db) from a backup folder")  # fmt: skip
+    p.add_argument("folder", type=Path)
     p = sub.add_parser("undo", parents=[db], help="undo an import")
     p.add_argument("import_id", type=int)
     return parser
@@ -277,5 +282,24 @@ def cmd_undo(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from dashboard.backup import backup
+
+    counts = backup(Store(args.db, must_exist=True, on_wait=_say_waiting), args.folder)
+    print(f"backed up {sum(counts.values()):,} rows of {len(counts)} tables to {args.folder}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from dashboard.backup import restore
+    from dashboard.store import resolve_db_path
+
+    target = resolve_db_path(args.db)
+    counts = restore(args.folder, target)
+    print(f"restored {sum(counts.values()):,} rows of {len(counts)} tables into {target}")
+    return 0
+
+
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
-            "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo}  # fmt: skip
+            "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
+            "restore": cmd_restore}  # fmt: skip

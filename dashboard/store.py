@@ -365,6 +365,15 @@ class Store:
         self.close()
 
 
+def _own_table(store: Store, table: str) -> str:
+    """``table`` if it is one of the store's tables (names are spliced into SQL only after
+    this check against the catalogue)."""
+    known = {r.table_name for r in store.rows("base_tables")}
+    if table not in known:
+        raise StoreError(f"the store has no table '{table}'")
+    return table
+
+
 @lru_cache(maxsize=256)
 def _row_type(columns: tuple[str, ...]) -> type:
     return namedtuple("Row", columns, rename=True)  # noqa: PYI024 (column names come at run time)
@@ -413,6 +422,19 @@ class Cursor:
 
     def df(self) -> pd.DataFrame:
         return self._raw.df()
+
+    def arrow_of_table(self, table: str):
+        """Every row of one of the store's own tables (a name from ``base_tables``)."""
+        sql = f'select * from "{_own_table(self._store, table)}"'  # noqa: S608 (a catalogue name)
+        return self._raw.execute(sql).to_arrow_table()
+
+    def replace_table_rows(self, table: str, rows) -> None:
+        """The table's rows become ``rows`` (an Arrow table with its columns, in order)."""
+        name = _own_table(self._store, table)
+        self._raw.execute(f'delete from "{name}"')  # noqa: S608 (a catalogue name)
+        self._raw.register("restored_rows", rows)
+        self._raw.execute(f'insert into "{name}" select * from restored_rows')  # noqa: S608
+        self._raw.unregister("restored_rows")
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         # DuckDB 2 refuses to register while an earlier result is still open.
