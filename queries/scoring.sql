@@ -194,11 +194,23 @@ group by rep_id;
 with points as (
     select r.rep_id, w.week, cast($as_of as date) - cast(7 * w.week as integer) as at
     from reps r cross join (select unnest(range(0, $weeks + 1)) as week) w
+), bounded as (
+    -- The latest reading on or before each point: most are within the week before it, found
+    -- by a join over that range (an ASOF join sorts every reading in the store).
+    select p.rep_id, p.week, arg_max(s.ssi, s.day) as ssi, max(s.day) as day
+    from points p join snapshots s
+      on s.rep_id = p.rep_id and s.ssi is not null and s.day <= p.at and s.day > p.at - 7
+    group by p.rep_id, p.week
+), older as (
+    select p.rep_id, p.week, arg_max(s.ssi, s.day) as ssi, max(s.day) as day
+    from (select * from points anti join bounded using (rep_id, week)) p
+    join snapshots s on s.rep_id = p.rep_id and s.ssi is not null and s.day <= p.at
+    group by p.rep_id, p.week
 )
-select p.rep_id, p.week, s.ssi, s.day
-from points p asof join (select * from snapshots where ssi is not null) s
-     on p.rep_id = s.rep_id and p.at >= s.day
-order by p.rep_id, p.week;
+select rep_id, week, ssi, day from bounded
+union all
+select rep_id, week, ssi, day from older
+order by rep_id, week;
 
 -- name: change_over_window
 -- Change of each listed rep's SSI over $days days: their latest reading on or before $as_of
