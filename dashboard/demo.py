@@ -47,6 +47,7 @@ class DemoData:
     reps: pd.DataFrame
     snapshots: pd.DataFrame
     activity: pd.DataFrame
+    gaps: pd.DataFrame  # seat weeks with no activity data (never activated)
 
 
 def _holiday_dip(days: pd.DatetimeIndex) -> np.ndarray:
@@ -126,7 +127,20 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
             "network_ssi": np.round(network_ssi, 1),
         }
     )
-    activity = _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix)
+    # Sales Navigator seats: most reps start using theirs over the first months (an adoption
+    # ramp), a few never activate it (no data, not zero), a few opt out of activity tracking.
+    seat = rng.choice(["user", "never", "opted out"], size=n, p=[0.9, 0.04, 0.06])
+    adopt_at = np.minimum(rng.exponential(t / 6, size=n), t * 0.6).astype(int)
+    uses = (seat[rep_idx] != "never") & (day_idx >= np.maximum(adopt_at, first_day)[rep_idx])
+    activity = _activity(rng, pillars, rep_idx[uses], day_idx[uses], weekday, calendar,
+                         team_matrix, _holiday_dip(calendar))  # fmt: skip
+    opted_out = np.flatnonzero(seat == "opted out") + 1
+    # Opting out blanks days active, searches and profile views: those rows do not exist.
+    blanked = activity["rep_id"].isin(opted_out) & activity["metric"].isin(
+        ["days_active", "searches", "profile_views"]
+    )
+    activity = activity[~blanked].reset_index(drop=True)
+    gaps = _never_activated_weeks(np.flatnonzero(seat == "never"), calendar, team_matrix)
     teams = pd.DataFrame({"team_id": np.arange(1, len(TEAMS) + 1), "name": TEAMS})
     rep_frame = pd.DataFrame(
         {
@@ -135,14 +149,26 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
             "email": [_email(nm) for nm in names],
         }
     )
-    return DemoData(teams, rep_frame, snapshots, activity)
+    return DemoData(teams, rep_frame, snapshots, activity, gaps)
 
 
-def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) -> pd.DataFrame:
-    """Daily activity that follows each rep's pillars, quieter at weekends."""
+def _never_activated_weeks(
+    reps: np.ndarray, calendar: pd.DatetimeIndex, team_matrix
+) -> pd.DataFrame:
+    """One "no data" row per week for each seat that was never activated."""
+    mondays = np.flatnonzero(calendar.day_of_week == 0)
+    mondays = mondays[mondays + 6 < len(calendar)]
+    r, w = np.repeat(reps, len(mondays)), np.tile(mondays, len(reps))
+    return pd.DataFrame({"rep_id": r + 1, "day": calendar[w].date,
+                         "period_end": calendar[w + 6].date,
+                         "team_id": team_matrix[r, w] + 1})  # fmt: skip
+
+
+def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix, dip) -> pd.DataFrame:
+    """Daily activity that follows each rep's pillars, quieter at weekends and holidays."""
     p = pillars[rep_idx, :, day_idx] / 25.0  # rows x 4
     brand, people, insights, rel = p.T
-    work = np.where(weekday[day_idx] >= 5, 0.25, 1.0)
+    work = np.where(weekday[day_idx] >= 5, 0.25, 1.0) * np.clip(1 - dip[day_idx] / 3.5, 0.1, 1)
     active = rng.random(len(rep_idx)) < np.clip(0.35 + 0.6 * people, 0, 1) * work
     pois = rng.poisson
     counts = {
@@ -179,8 +205,10 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix) ->
         base + frame.groupby("rep_id")["invitations_accepted"].cumsum().to_numpy()
     )
     frame["profile_completeness"] = np.clip(np.round((30 + 60 * brand) / 5) * 5, 0, 100)
+    frame["lists_created"] = np.where(active, pois(0.08 * people * work), 0)
     long = frame.melt(["rep_id", "day", "team_id"], var_name="metric", value_name="value")
-    return long.astype({"value": "float64"})
+    long["period_end"] = pd.NaT
+    return long.astype({"value": "float64", "period_end": "datetime64[s]"})
 
 
 def _names(n: int, rng: np.random.Generator) -> list[str]:
@@ -206,7 +234,8 @@ def load_demo(store: Store, data: DemoData, label: str) -> int:
     with store.transaction() as cur:
         import_id = cur.run("next_import_id").fetchone()[0]
         for name, frame in (("demo_teams", data.teams), ("demo_reps", data.reps),
-                            ("demo_snapshots", data.snapshots), ("demo_activity", data.activity)):  # fmt: skip
+                            ("demo_snapshots", data.snapshots), ("demo_activity", data.activity),
+                            ("demo_gaps", data.gaps)):  # fmt: skip
             cur.register(name, frame)
         cur.run("load_demo", {"import_id": import_id, "label": label,
                               "rows": len(data.snapshots)})  # fmt: skip

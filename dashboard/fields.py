@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+UNASSIGNED_TEAM = "Unassigned"  # the team of people no file has put in a team
 PILLARS = ("brand", "people", "insights", "relationships")
 PILLAR_LABELS = {
     "brand": "Establish your professional brand",
@@ -94,8 +95,28 @@ FIELDS: tuple[Field, ...] = (
             "reading date",
             "data",
             "data coleta",
+            # The first day of a usage export's period (its counts cover start .. end).
+            "start date",
+            "period start",
+            "from",
+            "start",
+            "date from",
         ),
     ),
+    # The last day of a period: the row's counts are for start .. end, stored as one period.
+    _f(
+        "period_end",
+        "date",
+        synonyms=("end date", "period end", "to", "end", "until", "through", "date to"),
+    ),
+    # A weekly usage export: the row covers the 7 days from this date.
+    _f(
+        "week",
+        "date",
+        synonyms=("week", "week of", "week starting", "week beginning", "week start"),
+    ),
+    # The Sales Navigator seat a person holds: links the Analytics export's events to people.
+    _f("seat_id", "text", synonyms=("seat id", "seatid", "seat", "seat number")),
     _f(
         "ssi",
         "score",
@@ -263,7 +284,13 @@ FIELDS: tuple[Field, ...] = (
         0,
         None,
         "a count of 0 or more",
-        ("invitations sent", "connection requests sent", "invites sent"),
+        (
+            "invitations sent",
+            "connection requests sent",
+            "invites sent",
+            "connection requests",
+            "connection requests made",
+        ),
     ),
     _f(
         "invitations_accepted",
@@ -291,6 +318,23 @@ FIELDS: tuple[Field, ...] = (
         None,
         "a count of 0 or more",
         ("inmails accepted", "inmail accepted"),
+    ),
+    _f("lists_created", "metric", 0, None, "a count of 0 or more", ("lists created", "lists")),
+    _f(
+        "connections_made",
+        "metric",
+        0,
+        None,
+        "a count of 0 or more",
+        ("connections made", "new connections"),
+    ),
+    _f(
+        "coach_level",
+        "metric",
+        1,
+        4,
+        "a coach level: Beginner, Intermediate, Advanced or Expert (or 1 to 4)",
+        ("coach level", "coaching level", "sales navigator coach level"),
     ),
     _f(
         "inmail_acceptance_rate",
@@ -324,7 +368,10 @@ TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "text")
 # Columns a tracker writes that carry no reading of ours: matched so they are not reported
 # as unknown, and ignored.
 IGNORED_HEADERS = ("ssi increase", "ssi change", "notes", "comment", "id", "url", "time",
-                   "hora", "hora coleta")  # fmt: skip
+                   "hora", "hora coleta", "seat status", "member identity key",
+                   "license type", "contract", "contract name")  # fmt: skip
+# Coach levels as Sales Navigator names them, stored as 1..4 so they can be averaged.
+COACH_LEVELS = {"beginner": 1, "intermediate": 2, "advanced": 3, "expert": 4}
 
 
 def normalise_header(header: str) -> str:

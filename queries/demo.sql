@@ -9,7 +9,12 @@ insert into snapshots
 select rep_id, day, team_id, ssi, brand, people, insights, relationships,
        industry_rank, network_rank, industry_ssi, network_ssi, 'reported', $import_id
 from demo_snapshots;
-insert into activity select rep_id, day, team_id, metric, value, $import_id from demo_activity;
+insert into activity by name
+select rep_id, day, team_id, metric, value, $import_id as import_id,
+       cast(period_end as date) as period_end
+from demo_activity;
+insert into activity_gaps
+select rep_id, day, period_end, team_id, $import_id from demo_gaps;
 select setval('team_ids', (select max(team_id) from teams));
 select setval('rep_ids', (select max(rep_id) from reps));
 insert into imports (import_id, file_name, content_hash, format, rows_read, rows_loaded,

@@ -69,6 +69,16 @@ select line, column_name, value, expected, count(*) over (partition by column_na
     -- A reading cannot come from the future; $last_day allows for time zones.
     select line, $day_column, day_raw, 'a date no later than ' || $last_day || ' (today)'
     from stage_rows where day > cast($last_day as date)
+    union all
+    select line, $end_column, period_end_raw,
+           case when period_end is null then 'an end date in this file''s format, ' || $date_format_label
+                when period_end < day then 'an end date on or after the start date (' || day_raw || ')'
+                when period_end > cast($last_day as date) then 'an end date no later than ' || $last_day || ' (today)'
+                else 'a period of at most ' || $longest_period || ' days' end
+    from stage_rows
+    where period_end_raw is not null and day is not null
+      and (period_end is null or period_end < day or period_end > cast($last_day as date)
+           or datediff('day', day, period_end) >= $longest_period)
 )
 -- Linear in the file however many rows are wrong: the first $listed of each kind, and a count.
 window kind as (partition by column_name, expected order by line)
@@ -167,9 +177,10 @@ with rep_keys as (
            ) as rep_id
     from rep_keys k
 ), matched as (
-    select s.line, s.day, s.team, k.rep_id, s.ssi, s.brand, s.people, s.insights,
-           s.relationships, s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
-           columns('^m_')
+    -- A period of one day is a daily row, and is stored like one.
+    select s.line, s.day, nullif(s.period_end, s.day) as period_end, s.team, k.rep_id, s.ssi, s.brand, s.people,
+           s.insights, s.relationships, s.industry_rank, s.network_rank, s.industry_ssi,
+           s.network_ssi, s.any_metric, columns('^m_')
     from stage_rows s join key_ids k using (rep_key)
     where s.day is not null and not exists (select 1 from skipped_lines z where z.line = s.line)
 ), latest_team as (
@@ -189,7 +200,7 @@ left join latest_team lt on lt.rep_id = m.rep_id;
 -- group columns keeps the ranks an earlier file gave for that day.
 create or replace temp table snapshot_changes as
 with joined as (
-    select s.rep_id, s.day, s.team_id, s.line,
+    select s.rep_id, coalesce(s.period_end, s.day) as day, s.team_id, s.line,
            s.ssi_value as ssi, s.brand, s.people, s.insights, s.relationships,
            coalesce(s.industry_rank, old.industry_rank) as industry_rank,
            coalesce(s.network_rank, old.network_rank) as network_rank,
@@ -200,7 +211,7 @@ with joined as (
             old.industry_rank, old.network_rank, old.industry_ssi, old.network_ssi, old.team_id)
                as old_values
     from stage_resolved s
-    left join snapshots old on old.rep_id = s.rep_id and old.day = s.day
+    left join snapshots old on old.rep_id = s.rep_id and old.day = coalesce(s.period_end, s.day)
     where s.ssi_value is not null or s.brand is not null
 )
 select * exclude (is_new, old_values),
@@ -235,47 +246,96 @@ from snapshot_changes where change = 'new';
 -- name: activity_changes
 create or replace temp table activity_changes as
 with staged as (
-    select rep_id, day, team_id, line, substr(metric, 3) as metric, value
-    from (unpivot (select rep_id, day, team_id, line, columns('^m_') from stage_resolved)
+    select rep_id, day, period_end, team_id, line, substr(metric, 3) as metric, value
+    from (unpivot (select rep_id, day, period_end, team_id, line, columns('^m_')
+                   from stage_resolved)
           on columns('^m_') into name metric value value)
     where value is not null
 )
 select s.*,
        case when old.rep_id is null then 'new'
-            when old.value = s.value and old.team_id = s.team_id then 'same'
+            when old.value = s.value and old.team_id = s.team_id
+                 and old.period_end is not distinct from s.period_end then 'same'
             else 'changed' end as change
 from staged s
 left join activity old on old.rep_id = s.rep_id and old.day = s.day and old.metric = s.metric;
 
 -- name: keep_replaced_activity
-insert into activity_history
-select old.*, $import_id from activity old
+insert into activity_history by name
+select old.*, $import_id as replaced_by from activity old
 join activity_changes c on c.rep_id = old.rep_id and c.day = old.day and c.metric = old.metric
 where c.change = 'changed';
 
 -- name: update_activity
-update activity set value = c.value, team_id = c.team_id, import_id = $import_id
+update activity set value = c.value, team_id = c.team_id, period_end = c.period_end,
+    import_id = $import_id
 from activity_changes c
 where c.change = 'changed' and activity.rep_id = c.rep_id and activity.day = c.day
   and activity.metric = c.metric;
 
 -- name: insert_activity
-insert into activity
-select rep_id, day, team_id, metric, value, $import_id from activity_changes where change = 'new';
+insert into activity by name
+select rep_id, day, team_id, metric, value, $import_id as import_id, period_end
+from activity_changes where change = 'new';
+
+-- name: period_overlaps
+-- A staged period that overlaps a stored one of another span for the same person and
+-- metric: storing both would count the overlap twice.
+select c.line, r.name as rep_name, c.metric, c.day, coalesce(c.period_end, c.day) as last_day,
+       a.day as stored_day, coalesce(a.period_end, a.day) as stored_last_day, a.import_id,
+       count(*) over () as total
+from activity_changes c
+join activity a on a.rep_id = c.rep_id and a.metric = c.metric
+ and a.day <= coalesce(c.period_end, c.day) and coalesce(a.period_end, a.day) >= c.day
+ and not (a.day = c.day and a.period_end is not distinct from c.period_end)
+join reps r on r.rep_id = c.rep_id
+order by c.line limit $listed;
+
+-- name: insert_gaps
+-- Rows of a file with activity columns whose cells were all empty and which hold no SSI:
+-- the seat had no data for the period (never activated, or opted out of tracking).
+insert into activity_gaps
+select s.rep_id, s.day, s.period_end, s.team_id, $import_id from stage_resolved s
+where not s.any_metric and s.ssi_value is null and s.brand is null
+  and not exists (select 1 from activity a where a.rep_id = s.rep_id and a.day = s.day)
+  and not exists (select 1 from activity_gaps g
+                  where g.rep_id = s.rep_id and g.day = s.day
+                    and g.period_end is not distinct from s.period_end);
+
+-- name: count_gaps
+select count(*) from activity_gaps where import_id = $import_id;
+
+-- name: map_seats
+-- Seat ids a file names, with the person on the row: new seats added, reassigned seats
+-- changed (the earlier holder kept for undo).
+create or replace temp table seat_changes as
+select distinct on (s.seat_id) s.seat_id, r.rep_id, r.team_id,
+       case when old.seat_id is null then 'new'
+            when old.rep_id = r.rep_id and old.team_id is not distinct from r.team_id then 'same'
+            else 'changed' end as change
+from stage_seats s join stage_resolved r using (line)
+left join seats old on old.seat_id = s.seat_id
+order by s.seat_id, s.line desc;
+insert into seat_history select old.*, $import_id from seats old
+join seat_changes c using (seat_id) where c.change = 'changed';
+update seats set rep_id = c.rep_id, team_id = c.team_id, import_id = $import_id
+from seat_changes c where c.change = 'changed' and seats.seat_id = c.seat_id;
+insert into seats select seat_id, rep_id, team_id, $import_id from seat_changes
+where change = 'new';
 
 -- name: change_counts
--- Per person and day: did this file add something, change something, or nothing.
-with per_day as (
-    select rep_id, day, change from snapshot_changes
+-- Per row of the file: did it add something, change something, or nothing.
+with per_line as (
+    select line, change from snapshot_changes
     union all
-    select rep_id, day, change from activity_changes
+    select line, change from activity_changes
 )
 select count(*) filter (where c = 'changed') as updated,
        count(*) filter (where c = 'new') as loaded
-from (select rep_id, day,
+from (select line,
              case when bool_or(change = 'changed') then 'changed'
                   when bool_or(change = 'new') then 'new' else 'same' end as c
-      from per_day group by rep_id, day);
+      from per_line group by line);
 
 -- name: next_import_id
 -- The next number after the last import. Taken inside the write transaction, so dry runs
@@ -302,15 +362,21 @@ select distinct replaced_by from (
     select replaced_by from snapshot_history where import_id = $import_id
     union all
     select replaced_by from activity_history where import_id = $import_id
+    union all
+    select replaced_by from seat_history where import_id = $import_id
 ) order by 1;
 
 -- name: undo_delete_rows
 delete from snapshots where import_id = $import_id;
 delete from activity where import_id = $import_id;
+delete from activity_gaps where import_id = $import_id;
+delete from seats where import_id = $import_id;
 
 -- name: undo_restore_rows
 insert into snapshots select * exclude (replaced_by) from snapshot_history where replaced_by = $import_id;
-insert into activity select * exclude (replaced_by) from activity_history where replaced_by = $import_id;
+insert into activity by name select * exclude (replaced_by) from activity_history where replaced_by = $import_id;
+insert into seats select * exclude (replaced_by) from seat_history where replaced_by = $import_id;
 delete from snapshot_history where replaced_by = $import_id;
 delete from activity_history where replaced_by = $import_id;
+delete from seat_history where replaced_by = $import_id;
 update imports set status = 'undone' where import_id = $import_id;

@@ -19,6 +19,7 @@ PILLAR_SUM_TOLERANCE = 1.0
 FIRST_READING_DAY = "2014-01-01"  # the SSI did not exist before; earlier dates are broken
 # Readings from tomorrow are allowed by default: a file made in Sydney is a day ahead of UTC.
 FUTURE_DAYS_ENV = "SSI_FUTURE_DAYS"
+LONGEST_PERIOD_DAYS = 366  # usage reporting goes back two years; a row covers a year at most
 LISTED_PER_KIND = 50  # a million bad rows are described by 50 of them and a count
 
 
@@ -77,10 +78,11 @@ def find_errors(
     total = 0
     name_column = header_of.get("rep_name") or header_of.get("email") or "name"
     rows = cur.run("check_people_and_days", {
-        "name_column": name_column, "day_column": header_of.get("day", "date"),
+        "name_column": name_column, "day_column": header_of.get("day") or header_of.get("week", "date"),
         "date_format_label": date_label, "person_hint": hints.person, "day_hint": hints.day,
         "first_day": FIRST_READING_DAY, "last_day": last_reading_day().isoformat(),
-        "listed": LISTED_PER_KIND,
+        "listed": LISTED_PER_KIND, "end_column": header_of.get("period_end", "end date"),
+        "longest_period": LONGEST_PERIOD_DAYS,
     }).fetchall()  # fmt: skip
     sql, params = number_checks(columns)
     if sql:

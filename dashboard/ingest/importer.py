@@ -18,13 +18,16 @@ from dashboard.errors import ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import (
     METRIC_FIELDS,
     PILLARS,
+    UNASSIGNED_TEAM,
     normalise_header,
     pillar_lookalike,
     public_name,
 )
-from dashboard.ingest.checks import find_errors, find_warnings
+from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
+from dashboard.ingest.events import check_events, count_per_day, event_columns, stage_events
 from dashboard.ingest.hints import CLI_HINTS, Hints
 from dashboard.ingest.mapping import (
+    ACTIVITY_EVENTS,
     PERSONAL_CONNECTIONS,
     ColumnMapping,
     detect_format,
@@ -40,7 +43,6 @@ from dashboard.ingest.staging import (
 )
 from dashboard.store import Cursor, Store
 
-UNASSIGNED_TEAM = "Unassigned"
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
 
 
@@ -119,7 +121,12 @@ def import_file(
         fields = {c.field for c in columns if c.field}
         result = ImportResult(name, detect_format(source.kind, source.headers, fields),
                               list(source.notes), columns, dry_run=options.dry_run)  # fmt: skip
-        _check_required(name, fields, options, result)
+        stages = STAGES
+        if result.format == ACTIVITY_EVENTS:
+            result.columns = columns = event_columns(source.headers)
+            stages = EVENT_STAGES
+        else:
+            _check_required(name, fields, options, result)
         try:
             with store.transaction() as cur:
                 # Asked inside the transaction: two sessions uploading the same file at once
@@ -129,7 +136,8 @@ def import_file(
                     result.imported_before = before[0]
                     raise _DryRun
                 plan = ImportPlan(source, columns, fields, options, name, content_hash, result)
-                _run_import(cur, plan)
+                for stage in stages:
+                    stage(cur, plan)
                 if options.dry_run:
                     raise _DryRun
         except _DryRun:
@@ -152,7 +160,7 @@ def _check_required(
             "this is LinkedIn's Connections.csv from a personal data export: it lists "
             "connections and holds no SSI reading; upload an SSI export, a tracker history, "
             "the SSI page JSON or the template instead")])  # fmt: skip
-    if not fields & {"ssi", *PILLARS, *METRIC_FIELDS}:
+    if not fields & {"ssi", *PILLARS, *METRIC_FIELDS, "seat_id"}:
         known = ", ".join(f"'{c.header}'" for c in result.columns) or "none"
         problems.append(Problem(name, None, None, None,
             f"no SSI, pillar or activity column was recognised (headers: {known}); "
@@ -173,9 +181,16 @@ def _check_required(
         raise ImportRejectedError(problems)
 
 
-def _default_day(name: str, options: ImportOptions) -> date | None:
+def is_seat_list(fields: set[str]) -> bool:
+    """A list of seats and their holders, without readings: it only maps seats to people."""
+    return "seat_id" in fields and not fields & {"ssi", *PILLARS, *METRIC_FIELDS}
+
+
+def _default_day(name: str, options: ImportOptions, fields: set[str]) -> date | None:
     if options.day:
         return options.day
+    if "seat_id" in fields and not fields & {"day", "week"}:
+        return date.today()  # a seat export is the seats as they are on the day it is made
     match = _DATE_IN_NAME.search(name)
     if match:
         try:
@@ -200,6 +215,7 @@ class ImportPlan:
     date_format: str = ""
     date_label: str = ""
     warnings: list[Problem] = field(default_factory=list)
+    skipped: int | None = None  # rows not counted, when rows are not one per reading
 
 
 # The stages, in order, each with the temp tables it makes. Checks only read tables made by
@@ -226,8 +242,8 @@ def read_numbers_and_dates(cur: Cursor, plan: ImportPlan) -> None:
 
 def type_rows(cur: Cursor, plan: ImportPlan) -> None:
     """-> stage_rows: typed values, the person's key and the day of every row."""
-    default_day = _default_day(plan.name, plan.options)
-    if "day" not in plan.fields:
+    default_day = _default_day(plan.name, plan.options, plan.fields)
+    if not plan.fields & {"day", "week"} and not is_seat_list(plan.fields):
         if default_day is None:
             raise ImportRejectedError([Problem(plan.name, None, None, None,
                 f"no date column and no date given; give the date with {plan.options.hints.day} "
@@ -279,11 +295,18 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
     cur.run("insert_snapshots", ids)
-    cur.run("activity_changes").run("keep_replaced_activity", ids).run("update_activity", ids)
-    cur.run("insert_activity", ids)
+    cur.run("activity_changes")
+    _refuse_overlapping_periods(cur, plan)
+    cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
     updated, loaded = cur.run("change_counts").fetchone()
+    loaded += _write_gaps(cur, plan, import_id)
+    if "seat_id" in plan.fields:
+        seats_updated, seats_loaded = _map_seats(cur, plan, import_id)
+        if is_seat_list(plan.fields):  # what a seat list loads is seats
+            updated, loaded = seats_updated, seats_loaded
     result.rows_loaded, result.rows_updated = loaded, updated
-    result.rows_skipped = result.rows_read - loaded - updated
+    result.rows_skipped = (result.rows_read - loaded - updated if plan.skipped is None
+                           else plan.skipped)  # fmt: skip
     result.warnings = warnings
     result.warning_count = sum(w.stands_for for w in warnings)
     result.import_id = import_id
@@ -295,13 +318,49 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     })  # fmt: skip
 
 
+def _write_gaps(cur: Cursor, plan: ImportPlan, import_id: int) -> int:
+    """Seat periods a usage export lists without any activity value: stored as no data."""
+    if not plan.fields & set(METRIC_FIELDS):
+        return 0
+    cur.run("insert_gaps", {"import_id": import_id})
+    gaps = cur.run("count_gaps", {"import_id": import_id}).fetchone()[0]
+    if gaps:
+        plan.result.notes.append(f"{gaps} seat period(s) with no activity data (never "
+            "activated or opted out of tracking): stored as no data, not zero")  # fmt: skip
+    return gaps
+
+
+def _map_seats(cur: Cursor, plan: ImportPlan, import_id: int) -> tuple[int, int]:
+    """Seat ids mapped to the people on their rows: (seats reassigned, seats new)."""
+    cur.execute("create or replace temp table stage_seats as select line, trim(seat_id) as "
+                "seat_id from stage_rows where nullif(trim(seat_id), '') is not null")  # fmt: skip
+    cur.run("map_seats", {"import_id": import_id})
+    changed, new = cur.execute("select count(*) filter (where change = 'changed'), "
+                               "count(*) filter (where change = 'new') from seat_changes"
+                               ).fetchone()  # fmt: skip
+    plan.result.notes.append(f"{new} new seat(s) and {changed} reassigned seat(s) mapped to people")
+    return changed, new
+
+
+def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:
+    rows = cur.run("period_overlaps", {"listed": LISTED_PER_KIND}).fetchall()
+    if not rows:
+        return
+    problems = [Problem(plan.name, r.line, None, None,
+        f"{r.metric} for {r.rep_name} from {r.day} to {r.last_day} overlaps the period "
+        f"{r.stored_day} to {r.stored_last_day} stored by import #{r.import_id}; expected "
+        "periods that do not overlap (undo that import first to replace its periods)")
+        for r in rows]  # fmt: skip
+    if rows[0].total > len(rows):
+        problems.append(more_like(plan.name, None, len(rows), rows[0].total, "overlapping periods"))
+    raise ImportRejectedError(problems, total=rows[0].total)
+
+
 STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, resolve_people,
           write_changes)  # fmt: skip
 
-
-def _run_import(cur: Cursor, plan: ImportPlan) -> None:
-    for stage in STAGES:
-        stage(cur, plan)
+# The Analytics activity export: actions counted per seat holder and day, then written alike.
+EVENT_STAGES = (stage_rows, stage_events, check_events, count_per_day, write_changes)
 
 
 def undo_import(store: Store, import_id: int) -> str:

@@ -23,6 +23,9 @@ TEMPLATE_HEADERS = [
 ]  # fmt: skip
 
 
+# The Sales Navigator Analytics export: one row per action, by seat (dashboard/ingest/events.py).
+ACTIVITY_EVENTS = "Sales Navigator Analytics activity export (one row per action)"
+ACTIVITY_EVENT_HEADERS = ["activityid", "activitytype", "createdat", "seatid"]
 # LinkedIn's personal data export lists connections, one per row: no SSI reading in it.
 PERSONAL_CONNECTIONS = "LinkedIn Connections.csv (personal data export: a list of connections)"
 
@@ -109,6 +112,12 @@ def detect_format(source_kind: str, headers: list[str], fields: set[str]) -> str
         return "SSI tracker history (ssi_overall_score columns; one person)"
     if [h.strip().lower() for h in headers] == TEMPLATE_HEADERS:
         return "SSI dashboard template"
+    if normalised[:4] == ACTIVITY_EVENT_HEADERS:
+        return ACTIVITY_EVENTS
+    if "seat_id" in fields:
+        return "Sales Navigator seat list (one row per seat)"
+    if fields & {"week", "period_end"}:
+        return "Sales Navigator usage export (one row per seat and period)"
     if fields & {"rep_name", "email", "first_name", "last_name"}:
         return "Team SSI export (one row per person)"
     return "Personal SSI history (one person)"

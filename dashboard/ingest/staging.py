@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from dashboard.errors import ImportRejectedError, Problem
-from dashboard.fields import FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
+from dashboard.fields import COACH_LEVELS, FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
 from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.sources import Source
@@ -65,16 +65,31 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
         if "team" in col
         else "$team as team"
     )
-    if "day" in col:
-        out.append(f"{col['day']} as day_raw")
+
+    def parsed(cell: str) -> str:
+        return f"cast(try_strptime(ssi_date_text({cell}), {format_literal(date_format)}) as date)"
+
+    start = col.get("day") or col.get("week")  # a weekly file's week is its period's start
+    if start:
+        out.append(f"{start} as day_raw")
         out.append(
-            f"coalesce(cast(try_strptime(ssi_date_text({col['day']}), {format_literal(date_format)}) "
-            f"as date), case when {col['day']} is null or trim({col['day']}) = '' "
+            f"coalesce({parsed(start)}, case when {start} is null or trim({start}) = '' "
             "then cast($default_day as date) end) as day"
         )
     else:
         out.append("cast(null as varchar) as day_raw")
         out.append("cast($default_day as date) as day")
+    if "period_end" in col:
+        out.append(f"nullif(trim({col['period_end']}), '') as period_end_raw")
+        out.append(f"{parsed(col['period_end'])} as period_end")
+    elif "week" in col and "day" not in col:
+        out.append("cast(null as varchar) as period_end_raw")
+        out.append("cast(day + 6 as date) as period_end")
+    else:
+        out.append("cast(null as varchar) as period_end_raw")
+        out.append("cast(null as date) as period_end")
+    out.append(f"{col['seat_id']} as seat_id" if "seat_id" in col
+               else "cast(null as varchar) as seat_id")  # fmt: skip
     # DuckDB lets a later column use an earlier alias: the key each row is matched on.
     out.append("coalesce(email, lower(rep_name)) as rep_key")
     absent = []
@@ -82,15 +97,25 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
         alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
         if field_name in col:
             out.append(f"{col[field_name]} as raw_{field_name}")
-            out.append(f"ssi_number({col[field_name]}, $comma_decimal) as {alias}")
+            out.append(f"{_number(field_name, col[field_name])} as {alias}")
         else:
             absent.append(f"cast(null as varchar) as raw_{field_name}")
             absent.append(f"cast(null as double) as {alias}")
+    present = [f"m_{f}" for f in METRIC_FIELDS if f in col]
+    out.append(f"({' or '.join(f'{m} is not null' for m in present) or 'false'}) as any_metric")
     # Only the file's own columns are materialised; a view adds the absent ones as NULL so
     # the fixed queries of queries/ingest.sql always see every field.
     table = f"create or replace temp table stage_present as select {', '.join(out)} from stage_raw;"  # noqa: S608 (column positions and field names only)
     view = f"create or replace temp view stage_rows as select *{''.join(', ' + a for a in absent)} from stage_present;"  # noqa: S608
     return table + "\n" + view
+
+
+def _number(field_name: str, cell: str) -> str:
+    """SQL reading one numeric cell; coach levels may be written as words."""
+    if field_name != "coach_level":
+        return f"ssi_number({cell}, $comma_decimal)"
+    words = " ".join(f"when '{word}' then {level}" for word, level in COACH_LEVELS.items())
+    return f"coalesce(case lower(trim({cell})) {words} end, ssi_number({cell}, $comma_decimal))"
 
 
 def detect_comma_decimal(cur: Cursor, source: Source, columns: list[ColumnMapping]) -> bool:
@@ -115,12 +140,16 @@ def choose_dates(
     cur: Cursor, columns: list[ColumnMapping], european: bool, notes: list[str]
 ) -> tuple[str, str]:
     """The file's one date format (strptime, label); the choice is explained in notes."""
-    day_col = next((c for c in columns if c.field == "day"), None)
-    if day_col is None:
+    date_cols = [f"c{c.index}" for c in columns if c.field in ("day", "week", "period_end")]
+    if not date_cols:
         return "%Y-%m-%d", "YYYY-MM-DD"
+    # Start and end dates are written alike: one format is chosen for all date columns.
     texts = cur.execute(
-        f"select distinct trim(c{day_col.index}) as txt from stage_raw "  # noqa: S608 (column positions and field names only)
-        f"where c{day_col.index} is not null and trim(c{day_col.index}) <> '' limit 5000"
+        " union ".join(
+            f"(select distinct trim({c}) as txt from stage_raw "  # noqa: S608 (column positions and field names only)
+            f"where {c} is not null and trim({c}) <> '' limit 5000)"
+            for c in date_cols
+        )
     ).df()
     cur.register("date_texts", texts)
     votes = []

@@ -1,0 +1,125 @@
+"""The Sales Navigator Analytics activity export: one row per action, counted per day.
+
+The file is ``activityId,activityType,createdAt,seatId,memberIdentityKey`` with ``createdAt``
+as ``MM-DD-YYYY HH:MM:SS`` in UTC. Seats become people through the seat list the admin
+uploaded once (a file with ``seatId`` and a name or e-mail; the store keeps the mapping).
+The counts are written by the importer's own last stage, so undo and re-import behave as
+for any other file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dashboard.errors import ImportRejectedError, Problem
+from dashboard.fields import UNASSIGNED_TEAM, normalise_header
+from dashboard.ingest.checks import (
+    FIRST_READING_DAY,
+    LISTED_PER_KIND,
+    last_reading_day,
+    more_like,
+)
+from dashboard.ingest.mapping import ColumnMapping
+from dashboard.store import Cursor
+
+if TYPE_CHECKING:
+    from dashboard.ingest.importer import ImportPlan
+
+# activityType -> the metric it counts. A day with any of them is a day active.
+EVENT_METRICS = {
+    "SAVED_LEAD": "leads_saved",
+    "SAVED_ACCOUNT": "accounts_saved",
+    "SEARCH_PERFORMED": "searches",
+    "PROFILE_VIEWED": "profile_views",
+    "INMAIL_SENT": "inmails_sent",
+    "MESSAGE_SENT": "messages_sent",
+    "CONNECTION_MADE": "connections_made",
+}
+EVENT_FIELDS = {*EVENT_METRICS.values(), "days_active"}
+CREATED_AT_FORMAT = "%m-%d-%Y %H:%M:%S"
+
+
+def _position(plan: ImportPlan, header: str) -> str:
+    keys = [normalise_header(h) for h in plan.source.headers]
+    return f"c{keys.index(header)}"
+
+
+def stage_events(cur: Cursor, plan: ImportPlan) -> None:
+    """-> stage_events: one typed row per action, with its line."""
+    a, t, c, s = (_position(plan, h) for h in ("activityid", "activitytype", "createdat", "seatid"))
+    cur.execute(
+        "create or replace temp table stage_events as select line, "  # noqa: S608 (column positions only)
+        f"nullif(trim({a}), '') as activity_id, upper(nullif(trim({t}), '')) as activity_type, "
+        f"{c} as created_raw, try_strptime(trim({c}), '{CREATED_AT_FORMAT}') as created_at, "
+        f"nullif(trim({s}), '') as seat_id from stage_raw"
+    )
+    plan.result.notes.append("times read as MM-DD-YYYY HH:MM:SS (UTC); counted per UTC day")
+
+
+def check_events(cur: Cursor, plan: ImportPlan) -> None:
+    """Unreadable rows and seats without a person reject the file; other types are noted."""
+    rows = cur.run("event_problems", {"first_day": FIRST_READING_DAY,
+                                      "last_day": last_reading_day().isoformat(),
+                                      "listed": LISTED_PER_KIND}).fetchall()  # fmt: skip
+    problems = [Problem(plan.name, line, col, val, f"expected {exp}")
+                for line, col, val, exp, _ in rows]  # fmt: skip
+    total = 0
+    for (col, exp), kind_total in {(r[1], r[3]): r[4] for r in rows}.items():
+        total += kind_total
+        if kind_total > LISTED_PER_KIND:
+            problems.append(more_like(plan.name, col, LISTED_PER_KIND, kind_total,
+                                      f"expected {exp}"))  # fmt: skip
+    seats = cur.run("unmapped_seats", {"listed": LISTED_PER_KIND}).fetchall()
+    for seat in seats:
+        problems.append(Problem(plan.name, seat.first_line, "seatId", seat.seat_id,
+            f"no person holds this seat in the store ({seat.rows:,} row(s)); expected a seat "
+            "from a seat list: upload the seat list (seatId with a name or e-mail) first"))  # fmt: skip
+    if seats:
+        total += seats[0].seats
+        if seats[0].seats > len(seats):
+            problems.append(more_like(plan.name, "seatId", len(seats), seats[0].seats,
+                                      "seats no person holds in the store"))  # fmt: skip
+    if problems:
+        raise ImportRejectedError(sorted(problems, key=lambda p: (p.line is None, p.line or 0)),
+                                  total=total)  # fmt: skip
+    known = {"known": list(EVENT_METRICS)}
+    for kind, count, first_line in cur.run("unknown_event_types", known).fetchall():
+        plan.warnings.append(Problem(plan.name, first_line, "activityType", kind,
+            f"{count:,} row(s) of a type this dashboard does not count; skipped", count))  # fmt: skip
+    repeated = cur.run("repeated_events").fetchone()[0]
+    if repeated:
+        plan.warnings.append(Problem(plan.name, None, "activityId", None,
+            f"{repeated:,} row(s) repeat an activityId already in the file; counted once",
+            repeated))  # fmt: skip
+    first, last = cur.run("event_span").fetchone()
+    plan.result.notes.append(f"actions from {first} to {last}; a day's counts replace what the "
+                             "store held for that seat and day")  # fmt: skip
+
+
+def count_per_day(cur: Cursor, plan: ImportPlan) -> None:
+    """-> stage_resolved: counts per person and day, shaped like any staged file."""
+    counts = ", ".join(
+        f"cast(count(*) filter (where e.activity_type = '{kind}') as double) as m_{metric}"
+        for kind, metric in EVENT_METRICS.items()
+    )
+    sql = cur.sql_of("count_events").replace("{counts}", counts + ", 1.0 as m_days_active")
+    cur.run("ensure_team", {"name": UNASSIGNED_TEAM})
+    cur.execute(sql, {"known": list(EVENT_METRICS), "unassigned": UNASSIGNED_TEAM})
+    plan.fields = set(EVENT_FIELDS)
+    counted, days = cur.execute("select coalesce(sum(m_days_active), 0), count(*) from "
+                                "stage_resolved").fetchone()  # fmt: skip
+    actions = cur.execute("select count(distinct coalesce(activity_id, cast(line as varchar))) "
+                          "filter (where activity_type in (select unnest($known))) from "
+                          "stage_events", {"known": list(EVENT_METRICS)}).fetchone()[0]  # fmt: skip
+    plan.skipped = plan.result.rows_read - actions
+    plan.result.notes.append(f"{actions:,} action(s) counted into {days:,} day(s) of seat holders")
+
+
+def event_columns(headers: list[str]) -> list[ColumnMapping]:
+    """How the export's columns are read, said back to the person who uploaded it."""
+    how = {"activityid": "read: the action's id (repeats counted once)",
+           "activitytype": "read: what was done (counted per type)",
+           "createdat": "read: when (UTC), counted per day",
+           "seatid": "read: the seat, matched to its holder"}  # fmt: skip
+    return [ColumnMapping(i, h, None, how.get(normalise_header(h), "ignored"))
+            for i, h in enumerate(headers)]  # fmt: skip
