@@ -15,6 +15,8 @@ st.set_page_config(
 
 pages = [
     st.Page("app_pages/team_review.py", title="Team review", icon=":material/groups:", default=True),
+    st.Page("app_pages/activity.py", title="Activity", icon=":material/monitoring:",
+            url_path="activity"),
     st.Page("app_pages/self_check.py", title="Rep self-check", icon=":material/person:",
             url_path="me"),
     st.Page("app_pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),

@@ -309,3 +309,67 @@ def reps_trend(histories: dict[str, pd.DataFrame]) -> go.Figure:
         )
     fig.update_yaxes(range=SSI_RANGE, title="SSI, 7-day average (0-100)")
     return _layout(fig, "Chosen reps over time")
+
+
+def activity_trend(trend: pd.DataFrame, groups: list[str], label: str, partial: bool) -> go.Figure:
+    """A metric per seat over time, each chosen team solid and the company dashed; the
+    hover says how many seats each point averages."""
+    title = f"{label} per seat"
+    if trend.empty:
+        return empty_figure(title, "No seat has this metric in this period")
+    fig = go.Figure()
+    for i, group in enumerate(g for g in groups if g != "Company"):
+        part = trend[trend["group"] == group]
+        fig.add_scatter(x=part["bucket"], y=part["average"], name=text(group), mode="lines+markers",
+                        line=group_line(i), customdata=part[["seats"]],
+                        hovertemplate="%{y:.1f} per seat (%{customdata[0]} seats)")  # fmt: skip
+    company = trend[trend["group"] == "Company"]
+    fig.add_scatter(x=company["bucket"], y=company["average"], name="Company", mode="lines",
+                    line={"color": COMPANY_COLOR, "dash": "dash"}, customdata=company[["seats"]],
+                    hovertemplate="%{y:.1f} per seat (%{customdata[0]} seats)")  # fmt: skip
+    fig.update_yaxes(rangemode="tozero", title=f"{label} per seat")
+    fig.update_layout(hovermode="x unified")
+    if partial and not company.empty:
+        fig.add_annotation(x=company["bucket"].max(), y=0, yref="paper", yanchor="bottom",
+                           text="so far", showarrow=False, font={"size": 11, "color": "#666"})  # fmt: skip
+    return _layout(fig, title)
+
+
+def days_active_histogram(days_active: pd.Series, period_days: int) -> go.Figure:
+    """How many days each seat was active in the period."""
+    title = "Days active per seat"
+    if days_active.empty:
+        return empty_figure(title, "No seat has days-active figures in this period")
+    fig = go.Figure()
+    fig.add_histogram(x=days_active, xbins={"start": 0, "size": max(1, period_days // 15)},
+                      marker_color=GROUP_PALETTE[0],
+                      hovertemplate="%{x} days: %{y} seats<extra></extra>")  # fmt: skip
+    fig.update_xaxes(title=f"days active in the {period_days} days", range=[0, period_days])
+    fig.update_yaxes(title="seats")
+    fig.update_layout(bargap=0.05)
+    return _layout(fig, title, 300)
+
+
+def activity_scatter(
+    table: pd.DataFrame, metric: str, label: str, measure: str, teams: list[str]
+) -> go.Figure:
+    """One dot per rep: the metric over the period against the SSI (or its change)."""
+    is_level = measure == "ssi"
+    title = f"{label} against {'SSI' if is_level else 'SSI change'}"
+    both = table.dropna(subset=[metric, measure])
+    if both.empty:
+        return empty_figure(title, "No rep has both figures in this period")
+    fig = go.Figure()
+    for i, team in enumerate(sorted(both["team"].unique())):
+        part = both[both["team"] == team]
+        fig.add_scatter(x=part[metric], y=part[measure], mode="markers", name=text(team),
+                        marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
+                        text=[text(n) for n in part["name"]],
+                        hovertemplate="%{text}<br>" + f"{text(label)}: " + "%{x:,.0f}<br>"
+                        + ("SSI" if is_level else "SSI change") + ": %{y:.1f}<extra></extra>")  # fmt: skip
+    fig.update_xaxes(title=f"{label} in the period", rangemode="tozero")
+    if is_level:
+        fig.update_yaxes(range=SSI_RANGE, title="SSI at the end (0-100)")
+    else:
+        fig.update_yaxes(title="SSI change over the period", zeroline=True)
+    return _layout(fig, title)

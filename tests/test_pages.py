@@ -19,6 +19,7 @@ PAGES = [
     "app_pages/self_check.py",
     "app_pages/upload.py",
     "app_pages/about.py",
+    "app_pages/activity.py",
 ]
 
 

@@ -74,6 +74,15 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class Activity:
+    active_days: int
+    weak_correlation: float
+    strong_correlation: float
+    min_reps_for_correlation: int
+    metrics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ScoringConfig:
     """The scoring rules, one typed, frozen section per table of ``scoring.toml``."""
 
@@ -83,6 +92,7 @@ class ScoringConfig:
     trend: Trend
     coaching: Coaching
     estimate: Estimate
+    activity: Activity
     advice: dict[str, list[str]]
 
     @classmethod
@@ -93,6 +103,7 @@ class ScoringConfig:
             coaching=Coaching(**raw["coaching"]),
             estimate=Estimate(**{**raw["estimate"],
                                  "inputs": tuple(raw["estimate"]["inputs"])}),
+            activity=Activity(**{**raw["activity"], "metrics": tuple(raw["activity"]["metrics"])}),
             advice={p: list(raw["advice"][p]) for p in PILLARS},
         )  # fmt: skip
 

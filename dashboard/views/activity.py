@@ -1,0 +1,127 @@
+"""The Activity page: adoption, each metric over time per team, a per-rep table, and
+activity against SSI. Everything the page shows is computed here, without Streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.scoring import default_as_of, leaderboard
+from dashboard.scoring.activity import (
+    COMPANY,
+    Adoption,
+    Correlation,
+    activity_buckets,
+    activity_seats,
+    activity_vs_ssi,
+    adoption,
+    metric_trend,
+    rep_activity,
+    sparkline,
+)
+from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.store import Store
+
+PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "2 years": 730}
+
+
+@dataclass
+class ActivityView:
+    as_of: date | None
+    start: date | None
+    teams: list[str]
+    metric: str
+    labels: dict[str, str]
+    adoption: Adoption
+    trend: pd.DataFrame  # group, bucket, average, seats, total
+    left_out: int  # seat-periods longer than a bucket, left out of the trend
+    reps: pd.DataFrame  # one row per seat: metrics over the period, SSI, sparkline
+    correlation: Correlation
+
+    @property
+    def groups(self) -> list[str]:
+        """The lines of the trend chart: each chosen team, and the company (dashed)."""
+        return [*self.teams, COMPANY]
+
+
+def metric_labels(store: Store) -> dict[str, str]:
+    return {r.metric: r.label for r in store.rows("metric_labels")}
+
+
+def activity_view(
+    store: Store, teams: list[str], as_of: date | None, period_days: int, grain: str,
+    metric: str, config: ScoringConfig | None = None,
+) -> ActivityView:  # fmt: skip
+    config = config or load_config()
+    labels = metric_labels(store)
+    metrics = list(config.activity.metrics)
+    as_of = as_of or default_as_of(store, config)
+    if as_of is None:
+        empty = pd.DataFrame()
+        return ActivityView(None, None, teams, metric, labels, adoption(empty), empty, 0,
+                            empty, Correlation(0, None, None, "No data yet."))  # fmt: skip
+    start = bucket_start(as_of - timedelta(days=period_days - 1), grain)
+    seats = activity_seats(store, start, as_of, config)
+    team_ids = {r.name: r.team_id for r in store.rows("team_ids")}
+    team_of = {v: k for k, v in team_ids.items()}
+    buckets = activity_buckets(store, start, as_of, grain)
+    trend, left_out = metric_trend(buckets, metric, team_of, teams)
+    shown = seats[seats["team"].isin(teams)] if teams else seats
+    kinds = {r.metric: r.kind for r in store.rows("metric_labels")}
+    table = rep_activity(buckets[buckets["rep_id"].isin(shown["rep_id"])], shown, kinds, metrics)
+    table = _with_ssi(store, table, start, as_of, config)
+    all_buckets = sorted(buckets["bucket"].unique()) if not buckets.empty else []
+    lines = sparkline(buckets, metric, all_buckets)
+    table["trend"] = table["rep_id"].map(lines)
+    correlation = activity_vs_ssi(table[table["has_data"]], metric, labels.get(metric, metric),
+                                  config)  # fmt: skip
+    return ActivityView(as_of, start, teams, metric, labels, adoption(shown), trend, left_out,
+                        table, correlation)  # fmt: skip
+
+
+def bucket_start(day: date, grain: str) -> date:
+    """The first day of the week (Monday) or month holding ``day``: a period starts on a
+    bucket's first day, so its first point is never a part-week."""
+    return day - timedelta(days=day.weekday()) if grain == "week" else day.replace(day=1)
+
+
+def last_bucket_partial(view: ActivityView, grain: str) -> bool:
+    """Whether the newest week or month runs past the as-of date (so it is not complete)."""
+    if view.as_of is None:
+        return False
+    end = view.as_of + timedelta(days=1)
+    return bucket_start(end, grain) != end
+
+
+def _with_ssi(
+    store: Store, table: pd.DataFrame, start: date, as_of: date, config: ScoringConfig
+) -> pd.DataFrame:
+    """Each rep's SSI at the end of the period and its change since the start."""
+    now = leaderboard(store, as_of, config=config)
+    then = leaderboard(store, start, config=config)
+    ssi_now = now.set_index("rep_id")["ssi"] if not now.empty else pd.Series(dtype=float)
+    ssi_then = then.set_index("rep_id")["ssi"] if not then.empty else pd.Series(dtype=float)
+    table = table.copy()
+    table["ssi"] = table["rep_id"].map(ssi_now)
+    table["ssi_change"] = table["ssi"] - table["rep_id"].map(ssi_then)
+    return table
+
+
+def rep_table(view: ActivityView) -> pd.DataFrame:
+    """The per-rep table as shown and exported: names, team, metrics, SSI; busiest first."""
+    # A metric no seat has a figure for is left out: an empty column reads as zeros.
+    metrics = [m for m in view.reps.columns if m in view.labels and view.reps[m].notna().any()]
+    table = view.reps.sort_values([view.metric, "name"], ascending=[False, True],
+                                  na_position="last")  # fmt: skip
+    table = table.assign(status=table["has_data"].map({True: "", False: "no data"}))
+    return table[["name", "team", "status", *metrics, "ssi", "ssi_change", "trend"]]
+
+
+def export_table(view: ActivityView) -> pd.DataFrame:
+    """The table for download: readable headers, no sparkline lists."""
+    table = rep_table(view).drop(columns=["trend"])
+    names = {"name": "Rep", "team": "Team", "status": "Status", "ssi": "SSI",
+             "ssi_change": "SSI change over the period", **view.labels}  # fmt: skip
+    return table.rename(columns=names)

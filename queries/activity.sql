@@ -1,0 +1,60 @@
+-- The Activity page (dashboard/scoring/activity.py): seats, adoption and activity over time.
+-- A row's counts belong to the week or month its period starts in; a period is never
+-- spread over days. Only rows starting between $start and $as_of are read.
+
+-- name: activity_by_bucket
+-- Per seat, metric and week (or month): counts summed, percentages averaged, stocks (the
+-- connection count, the coach level) their latest value. A period longer than the bucket
+-- (a month's row in a weekly chart) is flagged, not split.
+select a.rep_id, arg_max(a.team_id, a.day) as team_id,
+       cast(date_trunc($grain, a.day) as date) as bucket, a.metric,
+       case any_value(c.kind)
+            when 'count' then sum(a.value)
+            when 'percent' then avg(a.value)
+            else arg_max(a.value, a.day) end as value,
+       max(datediff('day', a.day, coalesce(a.period_end, a.day))) + 1 > $grain_days as too_long
+from activity a join metric_catalogue c using (metric)
+where a.day between $start and $as_of
+group by a.rep_id, bucket, a.metric;
+
+-- name: activity_seats
+-- Every seat with rows in the period: its team (latest), days active, whether it did
+-- anything in the last days, whether it has activity data at all or only "no data" periods.
+with rows as (
+    select a.rep_id, a.day, a.team_id, a.metric, a.value, c.kind
+    from activity a join metric_catalogue c using (metric)
+    where a.day between $start and $as_of
+), per_rep as (
+    select rep_id, arg_max(team_id, day) as team_id, max(day) as last_day,
+           sum(value) filter (where metric = 'days_active') as days_active,
+           coalesce(sum(value) filter (where kind = 'count' and metric <> 'days_active'), 0)
+               as actions,
+           bool_or(value > 0 and kind = 'count' and day >= $active_from) as active_recently
+    from rows group by rep_id
+), gaps as (
+    select rep_id, arg_max(team_id, day) as team_id, max(day) as last_day
+    from activity_gaps where day between $start and $as_of group by rep_id
+), mapped as (
+    -- Seats from a seat list with neither activity nor a "no data" period in the window.
+    select rep_id, team_id, null as last_day from seats
+    where team_id is not null and rep_id not in (select rep_id from per_rep)
+      and rep_id not in (select rep_id from gaps)
+    qualify row_number() over (partition by rep_id order by seat_id) = 1
+)
+select coalesce(p.rep_id, g.rep_id) as rep_id, r.name,
+       t.name as team, coalesce(p.days_active, null) as days_active,
+       coalesce(p.actions, 0) as actions,
+       coalesce(p.active_recently, false) as active_recently,
+       p.rep_id is not null as has_data
+from per_rep p full join gaps g using (rep_id)
+join reps r on r.rep_id = coalesce(p.rep_id, g.rep_id)
+join teams t on t.team_id = coalesce(p.team_id, g.team_id)
+union all
+select m.rep_id, r.name, t.name, null, 0, false, false
+from mapped m join reps r using (rep_id) join teams t using (team_id);
+
+-- name: metric_labels
+select metric, label, kind from metric_catalogue;
+
+-- name: team_ids
+select team_id, name from teams;
