@@ -337,7 +337,7 @@ def activity_trend(trend: pd.DataFrame, groups: list[str], label: str, partial: 
 
 def days_active_histogram(days_active: pd.Series, period_days: int) -> go.Figure:
     """How many days each seat was active in the period."""
-    title = "Days active per seat"
+    title = "How many days each seat was active"
     if days_active.empty:
         return empty_figure(title, "No seat has days-active figures in this period")
     fig = go.Figure()
@@ -373,3 +373,31 @@ def activity_scatter(
     else:
         fig.update_yaxes(title="SSI change over the period", zeroline=True)
     return _layout(fig, title)
+
+
+def activity_against_team(frame: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Small multiples: the rep's weekly figure (solid) and the team's median seat (dashed)."""
+    title = "Your activity per week against your team's median"
+    if frame.empty:
+        return empty_figure(title, "No activity of yours in the last weeks")
+    from plotly.subplots import make_subplots
+
+    metrics = list(dict.fromkeys(frame["metric"]))
+    rows = -(-len(metrics) // 2)
+    fig = make_subplots(rows=rows, cols=2, subplot_titles=[labels.get(m, m) for m in metrics],
+                        vertical_spacing=0.5 / rows, horizontal_spacing=0.12)  # fmt: skip
+    for i, metric in enumerate(metrics):
+        part = frame[frame["metric"] == metric]
+        where = {"row": i // 2 + 1, "col": i % 2 + 1}
+        fig.add_scatter(x=part["bucket"], y=part["team_median"], name="Team median",
+                        mode="lines", line={"color": COMPANY_COLOR, "dash": "dash"},
+                        showlegend=i == 0, legendgroup="team", customdata=part[["seats"]],
+                        hovertemplate="team median %{y:.1f} (%{customdata[0]} seats)", **where)  # fmt: skip
+        fig.add_scatter(x=part["bucket"], y=part["you"], name="You", mode="lines+markers",
+                        line={"color": PERSON_COLOR}, showlegend=i == 0, legendgroup="you",
+                        hovertemplate="you %{y:.1f}", **where)  # fmt: skip
+        fig.update_yaxes(rangemode="tozero", **where)
+    fig.update_annotations(font_size=13)
+    _layout(fig, title, 140 + 190 * rows)
+    fig.update_layout(legend={"y": -0.5 / rows})
+    return fig

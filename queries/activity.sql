@@ -14,7 +14,7 @@ select a.rep_id, arg_max(a.team_id, a.day) as team_id,
             else arg_max(a.value, a.day) end as value,
        max(datediff('day', a.day, coalesce(a.period_end, a.day))) + 1 > $grain_days as too_long
 from activity a join metric_catalogue c using (metric)
-where a.day between $start and $as_of
+where a.day between $start and $as_of and ($team_id is null or a.team_id = $team_id)
 group by a.rep_id, bucket, a.metric;
 
 -- name: activity_seats
@@ -58,3 +58,7 @@ select metric, label, kind from metric_catalogue;
 
 -- name: team_ids
 select team_id, name from teams;
+
+-- name: rep_activity_team
+-- The team of a rep's newest activity row up to $as_of (teams are kept per row).
+select arg_max(team_id, day) from activity where rep_id = $rep_id and day <= $as_of;

@@ -9,8 +9,10 @@ from dashboard import charts, display, ui
 from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
 from dashboard.scoring import load_config, rep_history
+from dashboard.scoring.activity import rep_against_team
 from dashboard.scoring.summary import rep_as_of, rep_summary
 from dashboard.views import self_check as sc
+from dashboard.views.activity import metric_labels
 from dashboard.views.self_check import record_reading
 from dashboard.views.uploads import problem_lines
 
@@ -78,6 +80,11 @@ with ui.friendly_errors():
 
         history = ui.cached(rep_history, rep_id, as_of, 365)
         st.plotly_chart(charts.rep_trend(history, summary["forecast"]["target"]), key="trend")
+
+        mine = ui.cached(rep_against_team, rep_id, r["as_of"] or as_of, 12, config)
+        if not mine.empty:
+            st.plotly_chart(charts.activity_against_team(mine, ui.cached(metric_labels)),
+                            key="activity")  # fmt: skip
 
         st.subheader("What to do next")
         recs = pd.DataFrame(summary["recommendations"])

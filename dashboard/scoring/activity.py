@@ -21,10 +21,13 @@ GRAINS = {"week": 7, "month": 31}  # a period longer than its bucket is left out
 COMPANY = "Company"
 
 
-def activity_buckets(store: Store, start: date, as_of: date, grain: str) -> pd.DataFrame:
-    """Per seat, metric and week or month: rep_id, team_id, bucket, metric, value, too_long."""
+def activity_buckets(
+    store: Store, start: date, as_of: date, grain: str, team_id: int | None = None
+) -> pd.DataFrame:
+    """Per seat, metric and week or month: rep_id, team_id, bucket, metric, value, too_long.
+    With ``team_id``, only the rows made while in that team."""
     return store.df("activity_by_bucket", {"start": start, "as_of": as_of, "grain": grain,
-                                           "grain_days": GRAINS[grain]})  # fmt: skip
+                                           "grain_days": GRAINS[grain], "team_id": team_id})  # fmt: skip
 
 
 def activity_seats(store: Store, start: date, as_of: date, config: ScoringConfig) -> pd.DataFrame:
@@ -177,3 +180,27 @@ def activity_vs_ssi(
     text += (" This is a correlation between reps, not proof that the activity raises the "
              "SSI: busy reps may differ in other ways.")  # fmt: skip
     return Correlation(n, level, change, text)
+
+
+def rep_against_team(
+    store: Store, rep_id: int, as_of: date, weeks: int, config: ScoringConfig
+) -> pd.DataFrame:
+    """A rep's own activity per week against the median seat of their team, per metric:
+    metric, bucket, you, team_median, seats. Weeks the rep has no figure for stay missing."""
+    team_id = store.scalar("rep_activity_team", {"rep_id": rep_id, "as_of": as_of})
+    columns = ["metric", "bucket", "you", "team_median", "seats"]
+    if team_id is None:
+        return pd.DataFrame(columns=columns)
+    start = as_of - timedelta(days=as_of.weekday() + 7 * (weeks - 1))
+    rows = activity_buckets(store, start, as_of, "week", int(team_id))
+    rows = rows[rows["metric"].isin(config.activity.metrics) & ~rows["too_long"].astype(bool)]
+    mine = rows[rows["rep_id"] == rep_id]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    team = rows.groupby(["metric", "bucket"])["value"].agg(team_median="median", seats="count")
+    you = mine.set_index(["metric", "bucket"])["value"].rename("you")
+    out = team.join(you, how="left").reset_index()
+    out = out[out["metric"].isin(mine["metric"].unique())]
+    order = {m: i for i, m in enumerate(config.activity.metrics)}
+    return out.sort_values(["metric", "bucket"], key=lambda c: c.map(order) if c.name == "metric"
+                           else c)[columns].reset_index(drop=True)  # fmt: skip

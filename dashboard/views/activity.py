@@ -31,7 +31,7 @@ PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "2 y
 class ActivityView:
     as_of: date | None
     start: date | None
-    teams: list[str]
+    teams: list[str]  # the chosen teams, or every team with seats when none is chosen
     metric: str
     labels: dict[str, str]
     adoption: Adoption
@@ -67,7 +67,9 @@ def activity_view(
     team_ids = {r.name: r.team_id for r in store.rows("team_ids")}
     team_of = {v: k for k, v in team_ids.items()}
     buckets = activity_buckets(store, start, as_of, grain)
-    trend, left_out = metric_trend(buckets, metric, team_of, teams)
+    # Every team is a line when none is chosen, as on the team review.
+    lines_for = teams or sorted(seats["team"].dropna().unique().tolist())
+    trend, left_out = metric_trend(buckets, metric, team_of, lines_for)
     shown = seats[seats["team"].isin(teams)] if teams else seats
     kinds = {r.metric: r.kind for r in store.rows("metric_labels")}
     table = rep_activity(buckets[buckets["rep_id"].isin(shown["rep_id"])], shown, kinds, metrics)
@@ -77,8 +79,8 @@ def activity_view(
     table["trend"] = table["rep_id"].map(lines)
     correlation = activity_vs_ssi(table[table["has_data"]], metric, labels.get(metric, metric),
                                   config)  # fmt: skip
-    return ActivityView(as_of, start, teams, metric, labels, adoption(shown), trend, left_out,
-                        table, correlation)  # fmt: skip
+    return ActivityView(as_of, start, lines_for, metric, labels, adoption(shown), trend,
+                        left_out, table, correlation)  # fmt: skip
 
 
 def bucket_start(day: date, grain: str) -> date:

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 SAMPLES = ROOT / "data" / "samples"
 FILES = ROOT / "tests" / "files"
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-PAGES = {"team_review": "", "self_check": "me?rep=3", "upload": "upload", "about": "about"}
+PAGES = {"team_review": "", "self_check": "me?rep=3", "upload": "upload", "about": "about",
+         "activity": "activity"}
 
 
 def leaderboard_cell(page, row: int, col: int):
@@ -48,10 +49,15 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
         "Upload",
         "About the scores",
         "How the scores work",
+        "Activity",
     }
     if name == "team_review":
         page.wait_for_selector(".js-plotly-plot")
         assert page.locator(".js-plotly-plot").count() >= 6
+    if name == "activity":  # trend, distribution and two scatters, none of them empty
+        page.wait_for_selector(".js-plotly-plot")
+        assert page.locator(".js-plotly-plot").count() == 4
+        assert page.get_by_text("No seat has").count() == 0
     path = screenshot(page, f"{name}_{width}")
     assert path.stat().st_size > 20_000
 
