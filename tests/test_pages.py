@@ -358,3 +358,35 @@ def test_the_upload_page_says_what_the_importer_says(demo_app, name):
     for line in problem_lines(err.value.problems):
         assert line in shown
     assert at.button(key="import").disabled and snapshot_count(demo_app) == before
+
+
+def test_activity_page_shows_the_view_models_numbers_and_keeps_filters_in_the_url(demo_app):
+    from dashboard.views.activity import activity_view, rep_table
+
+    board = leaderboard(demo_app, DEMO_END)
+    team = board["team"].iloc[0]
+    query = {"team": team, "as_of": DEMO_END.isoformat(), "period": "30 days",
+             "metric": "searches", "grain": "week"}  # fmt: skip
+    at = open_page("app_pages/activity.py", query)
+    assert not at.exception, at.exception
+    view = activity_view(demo_app, [team], DEMO_END, 30, "week", "searches")
+    a = view.adoption
+    assert metric(at, "Seats with data").value == f"{a.with_data} of {a.seats}"
+    assert metric(at, "No data").value == str(a.no_data)
+    assert metric(at, "Never active in the period").value == str(a.never_active)
+    shown = next(d for d in at.dataframe if "searches" in d.value.columns).value
+    expected = rep_table(view)
+    assert set(shown["team"]) == {team} and len(shown) == len(expected)
+    assert shown["searches"].tolist() == expected["searches"].tolist()
+    from dashboard.ui import md_text
+
+    assert md_text(view.correlation.reading) in [m.value for m in at.markdown]
+    for key, wanted in query.items():
+        assert at.query_params[key] in (wanted, [wanted])
+
+
+def test_self_check_shows_the_reps_activity_against_the_team(demo_app):
+    at = open_page(PAGES[1], {"rep": "3", "as_of": DEMO_END.isoformat()})
+    assert not at.exception, at.exception
+    charts = [c for c in at.get("plotly_chart") if "Your activity per week" in c.proto.spec]
+    assert len(charts) == 1

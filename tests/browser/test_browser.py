@@ -13,8 +13,13 @@ pytestmark = pytest.mark.browser
 SAMPLES = ROOT / "data" / "samples"
 FILES = ROOT / "tests" / "files"
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-PAGES = {"team_review": "", "self_check": "me?rep=3", "upload": "upload", "about": "about",
-         "activity": "activity"}
+PAGES = {
+    "team_review": "",
+    "self_check": "me?rep=3",
+    "upload": "upload",
+    "about": "about",
+    "activity": "activity",
+}
 
 
 def leaderboard_cell(page, row: int, col: int):
@@ -138,6 +143,10 @@ WILD = [
     (FILES / "sales_nav_team_2026-11-20.csv", None, 2, 0),
     (FILES / "dados_ssi.csv", "Ana Souza", 2, 0),
     (FILES / "ssi_longo.csv", "Ana Longo", 2, 0),
+    (SAMPLES / "seats.csv", None, 4, 0),
+    (SAMPLES / "usage_weekly.csv", None, 8, 0),
+    (SAMPLES / "usage_date_range.csv", None, 2, 0),
+    (SAMPLES / "sales_navigator_activity.csv", None, 5, 0),  # needs the seats above
     (FILES / "Connections.csv", None, None, None),
 ]
 
