@@ -358,7 +358,9 @@ def activity_scatter(
     title = f"{label} against {'SSI' if is_level else 'SSI change'}"
     both = table.dropna(subset=[metric, measure])
     if both.empty:
-        return empty_figure(title, "No rep has both figures in this period")
+        missing = ("No rep has both figures in this period" if is_level else
+                   "No rep has an SSI at both the start and the end of this period")  # fmt: skip
+        return empty_figure(title, missing)
     fig = go.Figure()
     for i, team in enumerate(sorted(both["team"].unique())):
         part = both[both["team"] == team]
@@ -401,3 +403,21 @@ def activity_against_team(frame: pd.DataFrame, labels: dict[str, str]) -> go.Fig
     _layout(fig, title, 140 + 190 * rows)
     fig.update_layout(legend={"y": -0.5 / rows})
     return fig
+
+
+def active_seats(frame: pd.DataFrame, grain: str, partial: bool) -> go.Figure:
+    """Seats that did something each week or month, against the seats with data."""
+    title = f"Active seats per {grain}"
+    if frame.empty:
+        return empty_figure(title, "No seat has activity in this period")
+    fig = go.Figure()
+    fig.add_bar(x=frame["bucket"], y=frame["active"], name="Active", marker_color=GROUP_PALETTE[0],
+                hovertemplate="%{y} active<extra></extra>")  # fmt: skip
+    fig.add_scatter(x=frame["bucket"], y=frame["with_data"], name="Seats with data",
+                    mode="lines", line={"color": COMPANY_COLOR, "dash": "dash", "shape": "hv"},
+                    hovertemplate="%{y} with data<extra></extra>")  # fmt: skip
+    fig.update_yaxes(rangemode="tozero", title="seats")
+    if partial:
+        fig.add_annotation(x=frame["bucket"].max(), y=1, yref="paper", yanchor="bottom",
+                           text="so far", showarrow=False, font={"size": 11, "color": "#666"})  # fmt: skip
+    return _layout(fig, title, 300)

@@ -233,3 +233,12 @@ def test_activity_export_is_formula_safe(store, write):
     csv = to_csv_bytes(export_table(view)).decode("utf-8-sig").splitlines()
     assert csv[0].startswith("Rep,Team,Status,Searches performed")
     assert csv[1].startswith("\"'=HYPERLINK")
+
+
+def test_active_seats_per_week_follow_the_files(store):
+    import_file(store, SAMPLES / "usage_weekly.csv")
+    view = activity_view(store, [], date(2026, 11, 15), 30, "week", "days_active")
+    weeks = view.active_seats.set_index("bucket")
+    # Week of 9 Nov: Ann and Bob did something; Dan's zeros are data but not activity.
+    assert weeks.loc[pd.Timestamp("2026-11-09")].tolist() == [3, 2]
+    assert weeks.loc[pd.Timestamp("2026-11-02")].tolist() == [3, 3]

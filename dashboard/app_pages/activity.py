@@ -75,12 +75,16 @@ with ui.friendly_errors():
                 "or the Analytics activity file on the Upload page.")  # fmt: skip
         st.stop()
 
-    label = labels.get(metric, metric)
-    t1, t2 = st.columns([3, 2])
-    t1.plotly_chart(charts.activity_trend(view.trend, view.groups, label,
-                                          av.last_bucket_partial(view, grain)), key="trend")  # fmt: skip
-    t2.plotly_chart(charts.days_active_histogram(a.days_active, (as_of - view.start).days + 1),
+    partial = av.last_bucket_partial(view, grain)
+    h1, h2 = st.columns([3, 2])
+    h1.plotly_chart(charts.active_seats(view.active_seats, grain, partial), key="active_seats")
+    h2.plotly_chart(charts.days_active_histogram(a.days_active, (as_of - view.start).days + 1),
                     key="days_active")  # fmt: skip
+
+    label = labels.get(metric, metric)
+    st.subheader(label)
+    t1 = st.container()
+    t1.plotly_chart(charts.activity_trend(view.trend, view.groups, label, partial), key="trend")
     if view.left_out:
         st.caption(f"{view.left_out} seat period(s) longer than a {grain} are left out of this "
                    f"chart; choose Months to see them.")  # fmt: skip

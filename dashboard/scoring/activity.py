@@ -90,6 +90,18 @@ def metric_trend(
     return trend, left_out
 
 
+def active_seats_over_time(buckets: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """Per week or month: seats with any activity figure, and those that did something
+    (a count above 0). The adoption ramp, and seats going quiet, show here."""
+    if buckets.empty:
+        return pd.DataFrame(columns=["bucket", "with_data", "active"])
+    counts = buckets[buckets["metric"].map(kinds).eq("count")]
+    busy = counts[counts["value"] > 0].groupby("bucket")["rep_id"].nunique().rename("active")
+    known = buckets.groupby("bucket")["rep_id"].nunique().rename("with_data")
+    out = pd.concat([known, busy], axis=1).fillna({"active": 0}).reset_index()
+    return out.astype({"active": int, "with_data": int})
+
+
 def rep_activity(
     buckets: pd.DataFrame, seats: pd.DataFrame, kinds: dict[str, str], metrics: list[str]
 ) -> pd.DataFrame:

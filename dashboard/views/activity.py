@@ -13,6 +13,7 @@ from dashboard.scoring.activity import (
     COMPANY,
     Adoption,
     Correlation,
+    active_seats_over_time,
     activity_buckets,
     activity_seats,
     activity_vs_ssi,
@@ -39,6 +40,7 @@ class ActivityView:
     left_out: int  # seat-periods longer than a bucket, left out of the trend
     reps: pd.DataFrame  # one row per seat: metrics over the period, SSI, sparkline
     correlation: Correlation
+    active_seats: pd.DataFrame  # bucket, with_data, active: for the chosen teams
 
     @property
     def groups(self) -> list[str]:
@@ -61,7 +63,7 @@ def activity_view(
     if as_of is None:
         empty = pd.DataFrame()
         return ActivityView(None, None, teams, metric, labels, adoption(empty), empty, 0,
-                            empty, Correlation(0, None, None, "No data yet."))  # fmt: skip
+                            empty, Correlation(0, None, None, "No data yet."), empty)  # fmt: skip
     start = bucket_start(as_of - timedelta(days=period_days - 1), grain)
     seats = activity_seats(store, start, as_of, config)
     team_ids = {r.name: r.team_id for r in store.rows("team_ids")}
@@ -72,7 +74,8 @@ def activity_view(
     trend, left_out = metric_trend(buckets, metric, team_of, lines_for)
     shown = seats[seats["team"].isin(teams)] if teams else seats
     kinds = {r.metric: r.kind for r in store.rows("metric_labels")}
-    table = rep_activity(buckets[buckets["rep_id"].isin(shown["rep_id"])], shown, kinds, metrics)
+    mine = buckets[buckets["rep_id"].isin(shown["rep_id"])]
+    table = rep_activity(mine, shown, kinds, metrics)
     table = _with_ssi(store, table, start, as_of, config)
     all_buckets = sorted(buckets["bucket"].unique()) if not buckets.empty else []
     lines = sparkline(buckets, metric, all_buckets)
@@ -80,7 +83,7 @@ def activity_view(
     correlation = activity_vs_ssi(table[table["has_data"]], metric, labels.get(metric, metric),
                                   config)  # fmt: skip
     return ActivityView(as_of, start, lines_for, metric, labels, adoption(shown), trend,
-                        left_out, table, correlation)  # fmt: skip
+                        left_out, table, correlation, active_seats_over_time(mine, kinds))  # fmt: skip
 
 
 def bucket_start(day: date, grain: str) -> date:

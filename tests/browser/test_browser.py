@@ -59,9 +59,9 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
     if name == "team_review":
         page.wait_for_selector(".js-plotly-plot")
         assert page.locator(".js-plotly-plot").count() >= 6
-    if name == "activity":  # trend, distribution and two scatters, none of them empty
+    if name == "activity":  # adoption, distribution, trend and two scatters, none empty
         page.wait_for_selector(".js-plotly-plot")
-        assert page.locator(".js-plotly-plot").count() == 4
+        assert page.locator(".js-plotly-plot").count() == 5
         assert page.get_by_text("No seat has").count() == 0
     path = screenshot(page, f"{name}_{width}")
     assert path.stat().st_size > 20_000
