@@ -18,6 +18,8 @@ def test_every_threshold_in_the_config_is_stated_in_the_method_page():
         c.trend.target_ssi, c.trend.slope_weeks, c.coaching.falling_weeks,
         c.coaching.pillar_floor, c.coaching.silent_days, c.coaching.weekly_drop,
         c.estimate.window_days, c.estimate.curve_k,
+        c.activity.active_days, c.activity.weak_correlation, c.activity.strong_correlation,
+        c.activity.min_reps_for_correlation,
     ]  # fmt: skip
     for number in numbers:
         assert f"{number:g}" in DOC, f"{number:g} from scoring.toml is not in docs/SCORING.md"

@@ -26,9 +26,11 @@ def show_problems(problems: list, total: int, kind: str) -> None:
 
 st.title("Upload")
 st.markdown(
-    "Accepted: team SSI or usage exports (CSV, TSV, XLSX; one row per person), a personal "
-    "SSI history from a tracker (also one metric per row), the SSI page's JSON, and our "
-    "template. Files with any error are not imported at all; warnings do not block."
+    "Accepted: team SSI or usage exports (CSV, TSV, XLSX; one row per person, by day, week "
+    "or date range), Sales Navigator seat lists and Analytics activity exports (upload the "
+    "seat list first), a personal SSI history from a tracker (also one metric per row), the "
+    "SSI page's JSON, and our template. Files with any error are not imported at all; "
+    "warnings do not block."
 )
 with ui.friendly_errors():
     for message, ok in st.session_state.pop("import_results", []):
