@@ -17,34 +17,74 @@ from activity a join metric_catalogue c using (metric)
 where a.day between $start and $as_of and ($team_id is null or a.team_id = $team_id)
 group by a.rep_id, bucket, a.metric;
 
+-- name: activity_window
+-- One pass over the period's activity, kept for this cursor: per seat, bucket and metric.
+-- The page's other figures are read from it, not from the activity table again. The scan
+-- keeps to plain aggregates (the grouping is most of the cost at 10,000 seats); the value
+-- each metric's kind calls for is chosen afterwards, on the grouped rows.
+create or replace temp table activity_window as
+with grouped as (
+    select rep_id, cast(date_trunc($grain, day) as date) as bucket, metric,
+           arg_max(team_id, day) as team_id, max(day) as last_day, sum(value) as total,
+           count(*) as periods,
+           arg_max(value, day) as latest,
+           sum(value) filter (where day >= $active_from) as recent,
+           max(datediff('day', day, coalesce(period_end, day))) + 1 as longest
+    from activity where day between $start and $as_of
+    group by rep_id, bucket, metric
+)
+select g.rep_id, g.bucket, g.metric, c.kind, g.team_id, g.last_day, g.total, g.periods,
+       g.recent, case c.kind when 'count' then g.total
+                             when 'percent' then g.total / g.periods
+                             else g.latest end as value,
+       g.longest > $grain_days as too_long
+from grouped g join metric_catalogue c using (metric);
+
+-- name: window_metric
+-- One metric per seat and bucket, for the trend and the sparklines.
+select rep_id, team_id, bucket, metric, value, too_long from activity_window
+where metric = $metric;
+
+-- name: window_by_rep
+-- Each metric per seat over the whole period: counts summed, percentages averaged over
+-- the periods, stocks their latest value.
+select rep_id, metric,
+       case any_value(kind)
+            when 'count' then sum(value)
+            when 'percent' then sum(total) / sum(periods)
+            else arg_max(value, last_day) end as value
+from activity_window group by rep_id, metric;
+
+-- name: window_active_seats
+-- Per bucket: seats with any figure, and seats that did something (a count above 0), of
+-- the chosen teams ($team_ids, all when empty) as they were that week or month.
+select bucket, count(distinct rep_id) as with_data,
+       count(distinct rep_id) filter (where kind = 'count' and value > 0) as active
+from activity_window where len($team_ids) = 0 or list_contains($team_ids, team_id)
+group by bucket order by bucket;
+
 -- name: activity_seats
--- Every seat with rows in the period: its team (latest), days active, whether it did
--- anything in the last days, whether it has activity data at all or only "no data" periods.
-with rows as (
-    select a.rep_id, a.day, a.team_id, a.metric, a.value, c.kind
-    from activity a join metric_catalogue c using (metric)
-    where a.day between $start and $as_of
-), per_rep as (
-    select rep_id, arg_max(team_id, day) as team_id, max(day) as last_day,
+-- Every seat in the period: its team (latest), days active, whether it did anything in the
+-- last days, whether it has activity data at all or only "no data" periods.
+with per_rep as (
+    select rep_id, arg_max(team_id, last_day) as team_id,
            sum(value) filter (where metric = 'days_active') as days_active,
            coalesce(sum(value) filter (where kind = 'count' and metric <> 'days_active'), 0)
                as actions,
-           bool_or(value > 0 and kind = 'count' and day >= $active_from) as active_recently
-    from rows group by rep_id
+           coalesce(bool_or(recent > 0 and kind = 'count'), false) as active_recently
+    from activity_window group by rep_id
 ), gaps as (
-    select rep_id, arg_max(team_id, day) as team_id, max(day) as last_day
+    select rep_id, arg_max(team_id, day) as team_id
     from activity_gaps where day between $start and $as_of group by rep_id
 ), mapped as (
     -- Seats from a seat list with neither activity nor a "no data" period in the window.
-    select rep_id, team_id, null as last_day from seats
+    select rep_id, team_id from seats
     where team_id is not null and rep_id not in (select rep_id from per_rep)
       and rep_id not in (select rep_id from gaps)
     qualify row_number() over (partition by rep_id order by seat_id) = 1
 )
-select coalesce(p.rep_id, g.rep_id) as rep_id, r.name,
-       t.name as team, coalesce(p.days_active, null) as days_active,
-       coalesce(p.actions, 0) as actions,
-       coalesce(p.active_recently, false) as active_recently,
+select coalesce(p.rep_id, g.rep_id) as rep_id, r.name, t.name as team, p.days_active,
+       coalesce(p.actions, 0) as actions, coalesce(p.active_recently, false) as active_recently,
        p.rep_id is not null as has_data
 from per_rep p full join gaps g using (rep_id)
 join reps r on r.rep_id = coalesce(p.rep_id, g.rep_id)

@@ -30,11 +30,32 @@ def activity_buckets(
                                            "grain_days": GRAINS[grain], "team_id": team_id})  # fmt: skip
 
 
-def activity_seats(store: Store, start: date, as_of: date, config: ScoringConfig) -> pd.DataFrame:
-    """Every seat in the period: rep_id, name, team, days_active, actions, active_recently,
-    has_data (False: only "no data" periods, or a listed seat without rows)."""
+@dataclass(frozen=True)
+class ActivityWindow:
+    """The period's activity, read in one pass over the activity table."""
+
+    seats: pd.DataFrame  # rep_id, name, team, days_active, actions, active_recently, has_data
+    metric_rows: pd.DataFrame  # the chosen metric per seat and bucket
+    by_rep: pd.DataFrame  # rep_id, metric, value over the whole period
+    active_seats: pd.DataFrame  # bucket, with_data, active (of the chosen teams)
+
+
+def activity_window(
+    store: Store, start: date, as_of: date, grain: str, metric: str, team_ids: list[int],
+    config: ScoringConfig,
+) -> ActivityWindow:  # fmt: skip
+    """Seats, the chosen metric by bucket, every metric per seat and active seats per bucket:
+    the activity table is scanned once, into a temporary table the rest is read from."""
     active_from = as_of - timedelta(days=config.activity.active_days - 1)
-    return store.df("activity_seats", {"start": start, "as_of": as_of, "active_from": active_from})
+    params = {"start": start, "as_of": as_of, "grain": grain, "grain_days": GRAINS[grain],
+              "active_from": active_from}  # fmt: skip
+    with store.reading() as cur:
+        cur.run("activity_window", params)
+        seats = cur.run("activity_seats", {"start": start, "as_of": as_of}).df()
+        rows = cur.run("window_metric", {"metric": metric}).df()
+        by_rep = cur.run("window_by_rep").df()
+        active = cur.run("window_active_seats", {"team_ids": team_ids}).df()
+    return ActivityWindow(seats, rows, by_rep, active)
 
 
 @dataclass(frozen=True)
@@ -90,32 +111,13 @@ def metric_trend(
     return trend, left_out
 
 
-def active_seats_over_time(buckets: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
-    """Per week or month: seats with any activity figure, and those that did something
-    (a count above 0). The adoption ramp, and seats going quiet, show here."""
-    if buckets.empty:
-        return pd.DataFrame(columns=["bucket", "with_data", "active"])
-    counts = buckets[buckets["metric"].map(kinds).eq("count")]
-    busy = counts[counts["value"] > 0].groupby("bucket")["rep_id"].nunique().rename("active")
-    known = buckets.groupby("bucket")["rep_id"].nunique().rename("with_data")
-    out = pd.concat([known, busy], axis=1).fillna({"active": 0}).reset_index()
-    return out.astype({"active": int, "with_data": int})
-
-
-def rep_activity(
-    buckets: pd.DataFrame, seats: pd.DataFrame, kinds: dict[str, str], metrics: list[str]
-) -> pd.DataFrame:
-    """One row per seat: each metric over the period (counts summed, percentages averaged,
-    stocks their latest value), missing where the seat has no figure for it."""
+def rep_activity(by_rep: pd.DataFrame, seats: pd.DataFrame, metrics: list[str]) -> pd.DataFrame:
+    """One row per seat: each metric over the period, missing where the seat has no figure."""
     table = seats[["rep_id", "name", "team", "has_data"]].copy()
-    if buckets.empty:
-        return table.assign(**{m: np.nan for m in metrics})
-    how = {"count": "sum", "percent": "mean", "stock": "last"}
-    ordered = buckets.sort_values("bucket")
+    wide = by_rep[by_rep["metric"].isin(metrics)].pivot(index="rep_id", columns="metric",
+                                                        values="value")  # fmt: skip
     for metric in metrics:
-        rows = ordered[ordered["metric"] == metric]
-        per_rep = rows.groupby("rep_id")["value"].agg(how[kinds.get(metric, "count")])
-        table[metric] = table["rep_id"].map(per_rep)
+        table[metric] = table["rep_id"].map(wide[metric]) if metric in wide else np.nan
     return table
 
 

@@ -13,10 +13,8 @@ from dashboard.scoring.activity import (
     COMPANY,
     Adoption,
     Correlation,
-    active_seats_over_time,
-    activity_buckets,
-    activity_seats,
     activity_vs_ssi,
+    activity_window,
     adoption,
     metric_trend,
     rep_activity,
@@ -65,25 +63,35 @@ def activity_view(
         return ActivityView(None, None, teams, metric, labels, adoption(empty), empty, 0,
                             empty, Correlation(0, None, None, "No data yet."), empty)  # fmt: skip
     start = bucket_start(as_of - timedelta(days=period_days - 1), grain)
-    seats = activity_seats(store, start, as_of, config)
     team_ids = {r.name: r.team_id for r in store.rows("team_ids")}
-    team_of = {v: k for k, v in team_ids.items()}
-    buckets = activity_buckets(store, start, as_of, grain)
+    window = activity_window(store, start, as_of, grain, metric,
+                             [team_ids[t] for t in teams if t in team_ids], config)  # fmt: skip
+    seats = window.seats
     # Every team is a line when none is chosen, as on the team review.
     lines_for = teams or sorted(seats["team"].dropna().unique().tolist())
-    trend, left_out = metric_trend(buckets, metric, team_of, lines_for)
+    team_of = {v: k for k, v in team_ids.items()}
+    trend, left_out = metric_trend(window.metric_rows, metric, team_of, lines_for)
     shown = seats[seats["team"].isin(teams)] if teams else seats
-    kinds = {r.metric: r.kind for r in store.rows("metric_labels")}
-    mine = buckets[buckets["rep_id"].isin(shown["rep_id"])]
-    table = rep_activity(mine, shown, kinds, metrics)
+    table = rep_activity(window.by_rep, shown, metrics)
     table = _with_ssi(store, table, start, as_of, config)
-    all_buckets = sorted(buckets["bucket"].unique()) if not buckets.empty else []
-    lines = sparkline(buckets, metric, all_buckets)
-    table["trend"] = table["rep_id"].map(lines)
+    rows = window.metric_rows
+    all_buckets = sorted(rows["bucket"].unique()) if not rows.empty else []
+    table["trend"] = table["rep_id"].map(sparkline(rows, metric, all_buckets))
     correlation = activity_vs_ssi(table[table["has_data"]], metric, labels.get(metric, metric),
                                   config)  # fmt: skip
-    return ActivityView(as_of, start, lines_for, metric, labels, adoption(shown), trend,
-                        left_out, table, correlation, active_seats_over_time(mine, kinds))  # fmt: skip
+    return ActivityView(
+        as_of,
+        start,
+        lines_for,
+        metric,
+        labels,
+        adoption(shown),
+        trend,
+        left_out,
+        table,
+        correlation,
+        window.active_seats,
+    )
 
 
 def bucket_start(day: date, grain: str) -> date:
