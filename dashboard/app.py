@@ -1,5 +1,6 @@
-"""The Streamlit entry point: page setup and navigation only. The package is installed in
-editable mode (`make run` does it), so `dashboard` imports without path edits.
+"""The Streamlit entry point: page setup, who is signed in, and navigation only. The package
+is installed in editable mode (`make run` does it), so `dashboard` imports without path
+edits.
 
 The page scripts live in app_pages/, not pages/: Streamlit would otherwise also serve a
 pages/ folder beside this script as old-style pages, bypassing this navigation.
@@ -13,14 +14,38 @@ st.set_page_config(
     page_title="Social Selling Index", page_icon=":material/insights:", layout="wide"
 )
 
-pages = [
-    st.Page("app_pages/team_review.py", title="Team review", icon=":material/groups:", default=True),
-    st.Page("app_pages/activity.py", title="Activity", icon=":material/monitoring:",
-            url_path="activity"),
-    st.Page("app_pages/self_check.py", title="Rep self-check", icon=":material/person:",
-            url_path="me"),
-    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload:", url_path="upload"),
-    st.Page("app_pages/about.py", title="About the scores", icon=":material/help:", url_path="about"),
-]  # fmt: skip
+# name: (script, title, icon, url path)
+PAGES = {
+    "team_review": ("app_pages/team_review.py", "Team review", ":material/groups:", "review"),
+    "activity": ("app_pages/activity.py", "Activity", ":material/monitoring:", "activity"),
+    "self_check": ("app_pages/self_check.py", "Rep self-check", ":material/person:", "me"),
+    "upload": ("app_pages/upload.py", "Upload", ":material/upload:", "upload"),
+    "users": ("app_pages/users.py", "Users and audit", ":material/shield_person:", "users"),
+    "about": ("app_pages/about.py", "About the scores", ":material/help:", "about"),
+}
+SIGN_IN = ("app_pages/sign_in.py", "Sign in", ":material/login:", "sign-in")
+
+
+def page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:
+    script, title, icon, url = spec
+    return st.Page(script, title=title, icon=icon, url_path=url, default=default)
+
+
+def pages_for(viewer) -> list[st.Page]:
+    """The pages a role may open; the first is the default. A page the role may not see is
+    not in the menu, and each page checks the role again itself."""
+    names = [n for n in ("team_review", "activity", "self_check", "upload", "users")
+             if viewer.may(n)]  # fmt: skip
+    return [page(PAGES[n], default=i == 0) for i, n in enumerate([*names, "about"])]
+
+
 with ui.store_session():  # the store is open for this rerun only: the CLI can write between
-    st.navigation(pages).run()
+    with ui.friendly_errors():
+        state = ui.resolve_viewer(ui.get_store())
+        ui.set_viewer(state.viewer)
+        st.session_state["sign_in_state"] = state
+        if state.viewer is None:
+            st.navigation([page(SIGN_IN, default=True)], position="hidden").run()
+        else:
+            ui.sidebar_identity(state.viewer)
+            st.navigation(pages_for(state.viewer)).run()

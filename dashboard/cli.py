@@ -33,8 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_CommandParser)
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", help="store file (default $SSI_DASHBOARD_DB or data/ssi.duckdb)")
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--as", dest="as_user", metavar="EMAIL",
+                     help="run as this dashboard user, with exactly what their role may see "
+                          "(default: the machine's owner, an admin)")  # fmt: skip
 
-    p = sub.add_parser("import", parents=[db], help="import CSV, TSV, XLSX or SSI JSON files")
+    p = sub.add_parser("import", parents=[db, who], help="import CSV, TSV, XLSX or SSI JSON files")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--rep", help="the person a one-person file belongs to")
     p.add_argument("--team", help="team for rows that name none")
@@ -50,24 +54,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", type=_date, help="last day of the demo (default today)")
     p.add_argument("--samples", type=Path, help="also write example upload files here")
 
-    p = sub.add_parser("leaderboard", parents=[db], help="the team leaderboard")
+    p = sub.add_parser("leaderboard", parents=[db, who], help="the team leaderboard")
     p.add_argument("--team", action="append", help="only this team (repeatable)")
     p.add_argument("--date", type=_date, help="as of this date (default: newest reading)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
-    p = sub.add_parser("rep", parents=[db], help="one rep's self-check")
+    p = sub.add_parser("rep", parents=[db, who], help="one rep's self-check")
     p.add_argument("name")
     p.add_argument("--date", type=_date)
     p.add_argument("--format", choices=["table", "json"], default="table")
 
-    sub.add_parser("imports", parents=[db], help="list the import log")
+    sub.add_parser("imports", parents=[db, who], help="list the import log")
     p = sub.add_parser("backup", parents=[db], help="copy every table to a new folder")
     p.add_argument("folder", type=Path)
     p = sub.add_parser("restore", parents=[db],
                        help="make a new store (--db) from a backup folder")  # fmt: skip
     p.add_argument("folder", type=Path)
-    p = sub.add_parser("undo", parents=[db], help="undo an import")
+    p = sub.add_parser("undo", parents=[db, who], help="undo an import")
     p.add_argument("import_id", type=int)
+
+    p = sub.add_parser("users", parents=[db], help="dashboard users and their roles")
+    users_sub = p.add_subparsers(dest="users_command", required=True, parser_class=_CommandParser)
+    u = users_sub.add_parser("add", help="add a user")
+    u.add_argument("email")
+    u.add_argument("--role", choices=["admin", "manager", "rep", "viewer"], required=True)
+    u.add_argument("--team", action="append", default=[], help="a team a manager manages")
+    u.add_argument("--rep-email", help="a rep's e-mail in the exports, if not the same")
+    u.add_argument("--password-stdin", action="store_true",
+                   help="read a built-in password from standard input (else: OIDC only)")  # fmt: skip
+    users_sub.add_parser("list", help="list users")
+    u = users_sub.add_parser("remove", help="remove a user")
+    u.add_argument("email")
+    u = users_sub.add_parser("role", help="change a user's role")
+    u.add_argument("email")
+    u.add_argument("role", choices=["admin", "manager", "rep", "viewer"])
+    u.add_argument("--team", action="append", default=None, help="a team a manager manages")
+    u.add_argument("--rep-email")
     return parser
 
 
@@ -128,8 +150,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_import(args) -> int:
     from dashboard.ingest import ImportOptions, import_file
+    from dashboard.users import record
 
     store = Store(args.db, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    viewer.require("upload")
     failed = 0
     for path in args.files:
         options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
@@ -152,6 +177,8 @@ def cmd_import(args) -> int:
         if more := unlisted_count(result.warnings, result.warning_count):
             print(f"  ... and {more:,} more warning(s)")
         print(result.summary())
+        if result.import_id is not None:
+            record(store, viewer.email, "import", result.summary())
     return EXIT_INVALID if failed else 0
 
 
@@ -200,11 +227,27 @@ def _print_json(data) -> None:
     print(json.dumps(_json_safe(data), default=_json_default, indent=1, allow_nan=False))
 
 
+def _viewer(store: Store, args):
+    """Who a command runs for: ``--as EMAIL`` (scoped like the pages), else the owner."""
+    from dashboard.access import OWNER
+    from dashboard.users import viewer_for
+
+    if not getattr(args, "as_user", None):
+        return OWNER
+    found = viewer_for(store, args.as_user)
+    if found is None:
+        raise NotFoundError(f"{args.as_user} is not a user of this dashboard; `users list`")
+    return found
+
+
 def cmd_leaderboard(args) -> int:
     from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
     from dashboard.scoring.leaderboard import team_names
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    viewer.require("team_review")
+    viewer.require("people")
     if args.team:
         known = set(team_names(store))
         unknown = [t for t in args.team if t not in known]
@@ -212,7 +255,8 @@ def cmd_leaderboard(args) -> int:
             listed = ", ".join(sorted(known)) or "none yet"
             raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)}; "
                                 f"teams with readings: {listed}")  # fmt: skip
-    board = leaderboard(store, args.date, teams=args.team)[LEADERBOARD_KEYS]
+    teams = viewer.team_scope(args.team or [], team_names(store))
+    board = viewer.people_in_scope(leaderboard(store, args.date, teams=teams))[LEADERBOARD_KEYS]
     if args.format == "json":
         _print_json(_records(board))
     elif args.format == "csv":
@@ -233,11 +277,14 @@ def cmd_leaderboard(args) -> int:
 
 
 def cmd_rep(args) -> int:
-    from dashboard.scoring.summary import find_rep, rep_summary
+    from dashboard.scoring.summary import find_rep
+    from dashboard.views.self_check import summary_for
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    viewer.require("self_check")
     rep_id, _ = find_rep(store, args.name)
-    summary = rep_summary(store, rep_id, args.date)
+    summary = summary_for(store, viewer, rep_id, args.date)
     if args.format == "json":
         _print_json(summary)
         return 0
@@ -270,15 +317,48 @@ def cmd_rep(args) -> int:
 
 
 def cmd_imports(args) -> int:
-    log = Store(args.db, must_exist=True, on_wait=_say_waiting).df("import_log")
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    _viewer(store, args).require("upload")
+    log = store.df("import_log")
     print(log.to_string(index=False) if len(log) else "no imports yet")
     return 0
 
 
 def cmd_undo(args) -> int:
     from dashboard.ingest import undo_import
+    from dashboard.users import record
 
-    print(undo_import(Store(args.db, must_exist=True, on_wait=_say_waiting), args.import_id))
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    viewer.require("undo")
+    message = undo_import(store, args.import_id)
+    record(store, viewer.email, "undo", message)
+    print(message)
+    return 0
+
+
+def cmd_users(args) -> int:
+    from dashboard import users
+    from dashboard.access import OWNER
+
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    actor = OWNER.email
+    if args.users_command == "list":
+        table = users.list_users(store)
+        print(table.to_string(index=False) if len(table) else "no users yet: the dashboard "
+              "asks for the first admin (or add one: users add EMAIL --role admin)")  # fmt: skip
+    elif args.users_command == "add":
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+        account = users.add_user(store, args.email, args.role, actor=actor, teams=args.team,
+                                 password=password, rep_email=args.rep_email)  # fmt: skip
+        print(f"{account.email} added as {account.role}")
+    elif args.users_command == "remove":
+        users.remove_user(store, args.email, actor=actor)
+        print(f"{args.email} removed")
+    else:
+        account = users.set_role(store, args.email, args.role, actor=actor, teams=args.team,
+                                 rep_email=args.rep_email)  # fmt: skip
+        print(f"{account.email} is now {account.role}")
     return 0
 
 
@@ -302,4 +382,4 @@ def cmd_restore(args) -> int:
 
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
             "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
-            "restore": cmd_restore}  # fmt: skip
+            "restore": cmd_restore, "users": cmd_users}  # fmt: skip

@@ -15,12 +15,15 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import users
+from dashboard.access import AccessDeniedError, Viewer
 from dashboard.errors import DashboardError, StoreLockedError
 from dashboard.scoring.config import CONFIG_ENV_VAR
 from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
@@ -132,3 +135,88 @@ def empty_store_message() -> None:
         "SSI page JSON on the Upload page, or run `python -m dashboard demo` for demo data."
     )
     st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload:")
+
+
+# -- who is looking ------------------------------------------------------------
+AUTH_ENV = "SSI_AUTH"  # "none": one person on one machine, no sign-in, an admin
+DEMO_ROLES = ("admin", "manager", "rep")
+
+
+def viewer() -> Viewer:
+    """The viewer of this rerun, set by app.py before any page runs."""
+    found = getattr(_this_run, "viewer", None)
+    if found is None:  # a page run without app.py's sign-in: nothing is in scope
+        raise AccessDeniedError("nobody is signed in")
+    return found
+
+
+def set_viewer(found: Viewer | None) -> None:
+    _this_run.viewer = found
+
+
+def oidc_configured() -> bool:
+    """Streamlit's own sign-in ([auth] in .streamlit/secrets.toml) is set up."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all  # noqa: BLE001
+        return False
+
+
+def demo_viewer(store: Store) -> Viewer:
+    """The demo's visitor, as the role chosen in the sidebar: a manager of the first team,
+    a rep of that team."""
+    role = st.session_state.get("demo_role", "admin")
+    people = rep_names(store)
+    team = sorted(people["team"].dropna().unique())[0] if not people.empty else None
+    if role == "manager":
+        return Viewer("demo manager", "manager", teams=(team,) if team else (), demo=True)
+    if role == "rep":
+        mine = people[people["team"] == team] if team else people
+        rep_id = int(mine["rep_id"].iloc[0]) if not mine.empty else None
+        return Viewer("demo rep", "rep", rep_id=rep_id, demo=True,
+                      rep_leaderboard="names")  # fmt: skip
+    return Viewer("demo admin", "admin", demo=True)
+
+
+@dataclass(frozen=True)
+class SignInState:
+    viewer: Viewer | None
+    first_run: bool = False  # no user yet: the first admin is to be created
+    unknown_email: str | None = None  # signed in through OIDC but not a user here
+
+
+def resolve_viewer(store: Store) -> SignInState:
+    """Who this rerun is for: the demo visitor, the signed-in user, or nobody yet."""
+    if os.environ.get(AUTH_ENV, "").lower() == "none":
+        return SignInState(Viewer("you (no sign-in on this machine)", "admin"))
+    if users.user_count(store) == 0:
+        if store.scalar("is_demo_store"):
+            return SignInState(demo_viewer(store))
+        return SignInState(None, first_run=True)
+    if oidc_configured() and st.user.get("is_logged_in"):
+        email = str(st.user.get("email") or "")
+        found = users.viewer_for(store, email)
+        return SignInState(found, unknown_email=None if found else email)
+    email = st.session_state.get("signed_in")
+    found = users.viewer_for(store, email) if email else None
+    if email and found is None:  # removed while signed in
+        st.session_state.pop("signed_in", None)
+    return SignInState(found)
+
+
+def sidebar_identity(found: Viewer) -> None:
+    """Who is signed in and a way out; in the demo, a banner and the role switcher."""
+    if found.demo:
+        st.info("**Demo**: made-up people and figures, no sign-in. Switch the view in the "
+                "sidebar to see what an admin, a manager or a rep sees.", icon=":material/science:")  # fmt: skip
+        st.sidebar.radio("View the demo as", DEMO_ROLES, key="demo_role", horizontal=True,
+                         format_func=str.title)  # fmt: skip
+        return
+    st.sidebar.caption(md_text(f"Signed in as {found.email} ({found.role})"))
+    if os.environ.get(AUTH_ENV, "").lower() == "none":
+        return
+    if st.sidebar.button("Sign out", key="sign_out"):
+        st.session_state.pop("signed_in", None)
+        if oidc_configured() and st.user.get("is_logged_in"):
+            st.logout()
+        st.rerun()

@@ -136,6 +136,7 @@ def test_the_dashboard_lets_go_between_reruns_and_shows_an_import_made_elsewhere
     f.write_text("Name,Team,SSI\nAnn,East,40\n")
     assert cli("import", str(f), db=db).returncode == 0
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(db))
+    monkeypatch.setenv("SSI_AUTH", "none")  # one machine, no users: no sign-in
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90).run()
     assert not at.exception
     board = next(d for d in at.dataframe if "rank" in d.value.columns).value

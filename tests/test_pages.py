@@ -44,6 +44,7 @@ def empty_app(tmp_path, monkeypatch):
     path = tmp_path / "empty.duckdb"
     Store(path).close()
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
+    monkeypatch.setenv("SSI_AUTH", "none")  # one person on one machine: no sign-in
     return path
 
 
@@ -308,6 +309,7 @@ def odd_app(tmp_path, monkeypatch):
                         "insights, relationships, import_id) values ($r, $d::date, 1, $s, $b, $p, $i, $l, 1)",
                         dict(zip("rdsbpil", [rep_id, day, *scores], strict=True)))  # fmt: skip
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
+    monkeypatch.setenv("SSI_AUTH", "none")
     return path
 
 

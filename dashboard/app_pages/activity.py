@@ -14,7 +14,9 @@ st.caption("Who uses their Sales Navigator seat, how much, and whether it goes w
            "SSI. Seats with no data (never activated, or opted out of tracking) are counted "
            "apart, never as zero.")  # fmt: skip
 with ui.friendly_errors():
-    teams_all = ui.cached(ui.team_names)
+    viewer = ui.viewer()
+    viewer.require("activity")
+    teams_all = viewer.visible_teams(ui.cached(ui.team_names))
     first, last = ui.cached(ui.date_range)
     if last is None:
         ui.empty_store_message()
@@ -49,7 +51,8 @@ with ui.friendly_errors():
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period,
                                "metric": metric, "grain": grain})  # fmt: skip
 
-    view = ui.cached(av.activity_view, teams, as_of, av.PERIODS[period], grain, metric)
+    view = ui.cached(av.activity_view, viewer.team_scope(teams, teams_all), as_of,
+                     av.PERIODS[period], grain, metric, viewer)  # fmt: skip
     a = view.adoption
     st.subheader("Adoption")
     c = st.columns(4)
@@ -88,6 +91,12 @@ with ui.friendly_errors():
     if view.left_out:
         st.caption(f"{view.left_out} seat period(s) longer than a {grain} are left out of this "
                    f"chart; choose Months to see them.")  # fmt: skip
+
+    if not viewer.sees_people:
+        st.caption("Company figures only: this role sees no person's detail.")
+        st.subheader("Activity and SSI")
+        st.markdown(ui.md_text(view.correlation.reading))
+        st.stop()
 
     st.subheader("Per rep")
     table = av.rep_table(view)

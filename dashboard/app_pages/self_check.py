@@ -10,7 +10,7 @@ from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
 from dashboard.scoring import load_config, rep_history
 from dashboard.scoring.activity import rep_against_team
-from dashboard.scoring.summary import rep_as_of, rep_summary
+from dashboard.scoring.summary import rep_as_of
 from dashboard.views import self_check as sc
 from dashboard.views.activity import metric_labels
 from dashboard.views.self_check import record_reading
@@ -18,17 +18,33 @@ from dashboard.views.uploads import problem_lines
 
 st.title("Rep self-check")
 with ui.friendly_errors():
-    reps = ui.cached(ui.rep_names)
+    viewer = ui.viewer()
+    viewer.require("self_check")
+    # Only the people this viewer may open: a rep, themself; a manager, their teams.
+    reps = ui.cached(sc.people_for, viewer)
     first, last = ui.cached(ui.date_range)
     config = load_config()
-    if reps.empty:
+    if reps.empty and viewer.role == "admin":
         ui.empty_store_message()
     labels = sc.rep_labels(reps)
     ids = list(labels)
     wanted = ui.param_int("rep")
+    if (
+        wanted is not None
+        and wanted not in ids
+        and ui.cached(ui.rep_names)["rep_id"].eq(wanted).any()
+    ):
+        st.warning("That self-check is not yours to open; showing the ones you may open.")
     s1, s2 = st.columns([3, 1])
-    rep_id = s1.selectbox("Who are you?", ids, index=ids.index(wanted) if wanted in ids else None,
-                          format_func=labels.get, placeholder="Choose your name", key="rep")  # fmt: skip
+    if viewer.role == "rep":
+        rep_id = viewer.rep_id if viewer.rep_id in ids else None
+        s1.markdown(f"**{ui.md_text(labels.get(rep_id, 'Your self-check'))}**")
+    else:
+        rep_id = s1.selectbox("Whose self-check?", ids,
+                              index=ids.index(wanted) if wanted in ids else None,
+                              format_func=labels.get, placeholder="Choose a name", key="rep")  # fmt: skip
+    if rep_id is not None and rep_id not in ids:  # a forged widget value
+        rep_id = None
     as_of = None
     if last is not None:
         default = ui.cached(rep_as_of, rep_id) if rep_id is not None else None
@@ -40,7 +56,7 @@ with ui.friendly_errors():
     summary = None
     if rep_id is not None:
         try:
-            summary = ui.cached(rep_summary, rep_id, as_of)
+            summary = ui.cached(sc.summary_for, viewer, rep_id, as_of)
         except NotFoundError as exc:
             st.info(ui.md_text(f"{exc}."))
 
@@ -115,15 +131,19 @@ with ui.friendly_errors():
         for sig in summary["signals"]:
             st.warning(ui.md_text(f"{sig['signal']}: {sig['detail']}"))
 
+    if rep_id is None and viewer.role != "admin":
+        # Only an admin records a reading for a person who has none yet.
+        if viewer.role == "rep":
+            st.info("Your account is not linked to a person with readings; ask your admin.")
+        st.stop()
     # Plain widgets, not a form: the pillar sum is shown while the numbers are typed.
     st.subheader("Record a reading by hand")
     teams_known = sorted(reps["team"].dropna().unique().tolist()) if not reps.empty else []
     if rep_id is not None:
         me = reps[reps["rep_id"] == rep_id].iloc[0]
         name, team, email = me["name"], me["team"], me["email"]
-        st.markdown(
-            f'For **{ui.md_text(labels[rep_id])}**. Someone else? Clear "Who are you?" above.'
-        )
+        other = "" if viewer.role == "rep" else ' Someone else? Clear "Whose self-check?" above.'
+        st.markdown(f"For **{ui.md_text(labels[rep_id])}**.{other}")
     else:
         st.markdown("For a person who has no reading yet (or choose your name above).")
         n1, n2 = st.columns(2)

@@ -12,7 +12,9 @@ from dashboard.views.self_check import rep_labels
 
 st.title("Team review")
 with ui.friendly_errors():
-    teams_all = ui.cached(ui.team_names)
+    viewer = ui.viewer()
+    viewer.require("team_review")
+    teams_all = viewer.visible_teams(ui.cached(ui.team_names))
     first, last = ui.cached(ui.date_range)
     if last is None:
         ui.empty_store_message()
@@ -22,7 +24,11 @@ with ui.friendly_errors():
     f1, f2, f3 = st.columns([3, 1, 1])
     url_teams = [t for t in st.query_params.get_all("team") if t in teams_all]
     teams = f1.multiselect(
-        "Teams", teams_all, default=url_teams, placeholder="All teams", key="teams"
+        "Teams",
+        teams_all,
+        default=url_teams,
+        key="teams",
+        placeholder="All your teams" if viewer.role == "manager" else "All teams",
     )
     as_of = f2.date_input("As of", value=ui.param_date("as_of", first, last,
                                                        ui.cached(default_as_of)),
@@ -33,7 +39,9 @@ with ui.friendly_errors():
                           key="period")  # fmt: skip
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period})
 
-    view = ui.cached(tr.team_review, teams, as_of, tr.PERIODS[period])
+    # A manager with no team chosen sees their own teams; a team outside scope is dropped.
+    view = ui.cached(tr.team_review, viewer.team_scope(teams, teams_all), as_of,
+                     tr.PERIODS[period], viewer)  # fmt: skip
     k, labels = view.kpis, tr.kpi_labels()
     c = st.columns(5)
     delta = display.change(k.average_change_7d, missing="")
@@ -46,78 +54,84 @@ with ui.friendly_errors():
                 help=labels["balanced"].help)  # fmt: skip
     c[4].metric(labels["stale"].text, k.stale, help=labels["stale"].help)
 
-    if view.board.empty:
+    if k.reps == 0:
         st.info("No rep in this selection has a reading in the 90 days up to this date.")
         st.stop()
+    if not viewer.sees_people:
+        st.caption("Company figures only: this role sees no person's detail.")
 
-    st.subheader("Leaderboard")
-    board = ui.cached(tr.with_sparklines, view.board, as_of)
-    table = tr.leaderboard_table(board)
-    # Changes read "0.0" (no sign) when nothing moved and a dash when there is no earlier
-    # reading to compare with; the numbers underneath still sort as numbers.
-    styled = (
-        table.style.format(display.change, subset=tr.CHANGE_COLUMNS, na_rep="–")
-        .format("{:.0f}", subset=["rank"], na_rep="–")
-        .format("{:.0f}%", subset=["top_pct_team"], na_rep="–")
-    )
-    picked = st.dataframe(
-        styled, hide_index=True, key="leaderboard", on_select="rerun",
-        selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
-        column_config={
-            "rank": st.column_config.NumberColumn("Rank", width=50),
-            "rep": "Rep",
-            "ssi": st.column_config.NumberColumn("SSI", format="%.1f", width=60),
-            **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in PILLARS},
-            "ssi_change_7d": st.column_config.NumberColumn(
-                "7-day change", help="Against the latest reading at least 7 days earlier "
-                "(date in '7-day change since'); a dash when that reading is too old."),
-            "ssi_change_30d": st.column_config.NumberColumn(
-                "30-day change", help="Against the latest reading at least 30 days earlier."),
-            "band": "Band", "balanced": st.column_config.CheckboxColumn("Balanced"),
-            "weakest_pillar": "Weakest pillar",
-            "ssi_trend": st.column_config.LineChartColumn(
-                "Last 90 days", help="Each rep's SSI readings, scaled to the rep's own range"),
-            "top_pct_team": st.column_config.NumberColumn("Top % of team", format="%d%%"),
-            "as_of": st.column_config.DateColumn("Reading of"),
-            "ssi_change_7d_since": st.column_config.DateColumn("7-day change since"),
-            "ssi_change_30d_since": st.column_config.DateColumn("30-day change since"),
-            "stale": "Stale", "team": "Team",
-        },
-    )  # fmt: skip
-    st.caption("Click a column header to sort; choose a row to open that rep's self-check.")
-    note = tr.unlisted_note(view)
-    if note:
-        st.caption(ui.md_text(note))
-    if picked.selection.rows:
-        chosen = board.iloc[picked.selection.rows[0]]
-        st.switch_page("app_pages/self_check.py",
-                       query_params={"rep": str(chosen["rep_id"]), "as_of": as_of.isoformat()})  # fmt: skip
+    if viewer.sees_people:
+        st.subheader("Leaderboard")
+        board = ui.cached(tr.with_sparklines, view.board, as_of)
+        table = tr.leaderboard_table(board)
+        # Changes read "0.0" (no sign) when nothing moved and a dash when there is no earlier
+        # reading to compare with; the numbers underneath still sort as numbers.
+        styled = (
+            table.style.format(display.change, subset=tr.CHANGE_COLUMNS, na_rep="–")
+            .format("{:.0f}", subset=["rank"], na_rep="–")
+            .format("{:.0f}%", subset=["top_pct_team"], na_rep="–")
+        )
+        picked = st.dataframe(
+            styled, hide_index=True, key="leaderboard", on_select="rerun",
+            selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
+            column_config={
+                "rank": st.column_config.NumberColumn("Rank", width=50),
+                "rep": "Rep",
+                "ssi": st.column_config.NumberColumn("SSI", format="%.1f", width=60),
+                **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in PILLARS},
+                "ssi_change_7d": st.column_config.NumberColumn(
+                    "7-day change", help="Against the latest reading at least 7 days earlier "
+                    "(date in '7-day change since'); a dash when that reading is too old."),
+                "ssi_change_30d": st.column_config.NumberColumn(
+                    "30-day change", help="Against the latest reading at least 30 days earlier."),
+                "band": "Band", "balanced": st.column_config.CheckboxColumn("Balanced"),
+                "weakest_pillar": "Weakest pillar",
+                "ssi_trend": st.column_config.LineChartColumn(
+                    "Last 90 days", help="Each rep's SSI readings, scaled to the rep's own range"),
+                "top_pct_team": st.column_config.NumberColumn("Top % of team", format="%d%%"),
+                "as_of": st.column_config.DateColumn("Reading of"),
+                "ssi_change_7d_since": st.column_config.DateColumn("7-day change since"),
+                "ssi_change_30d_since": st.column_config.DateColumn("30-day change since"),
+                "stale": "Stale", "team": "Team",
+            },
+        )  # fmt: skip
+        st.caption("Click a column header to sort; choose a row to open that rep's self-check.")
+        note = tr.unlisted_note(view)
+        if note:
+            st.caption(ui.md_text(note))
+        if picked.selection.rows:
+            chosen = board.iloc[picked.selection.rows[0]]
+            st.switch_page("app_pages/self_check.py",
+                           query_params={"rep": str(chosen["rep_id"]), "as_of": as_of.isoformat()})  # fmt: skip
 
-    export = board[LEADERBOARD_KEYS]
-    d1, d2, _ = st.columns([1, 1, 4])
-    d1.download_button("Download CSV", to_csv_bytes(export), f"leaderboard_{as_of}.csv", "text/csv")
-    d2.download_button("Download XLSX", lambda: to_xlsx_bytes(export), f"leaderboard_{as_of}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+        export = board[LEADERBOARD_KEYS]
+        d1, d2, _ = st.columns([1, 1, 4])
+        d1.download_button(
+            "Download CSV", to_csv_bytes(export), f"leaderboard_{as_of}.csv", "text/csv"
+        )
+        d2.download_button("Download XLSX", lambda: to_xlsx_bytes(export), f"leaderboard_{as_of}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
     st.subheader("Pillar balance")
     b1, b2 = st.columns([2, 3])
     b1.plotly_chart(charts.pillar_radar(view.radar_series()), key="radar")
     if len(view.comparison) > 1:
         b2.plotly_chart(charts.team_bars(view.comparison), key="team_bars")
-    pages = tr.page_count(view.board)
-    page = 1
-    st.markdown(
-        "**Per rep**, in leaderboard order: the stacked bars show how each SSI is made up, "
-        "the grid beside them which pillar to coach."
-    )
-    if pages > 1:
-        page = st.number_input(
-            f"Reps page (of {pages}, {tr.PAGE_SIZE} a page)", 1, pages, 1, key="rep_page"
+    if viewer.sees_people:
+        pages = tr.page_count(view.board)
+        page = 1
+        st.markdown(
+            "**Per rep**, in leaderboard order: the stacked bars show how each SSI is made up, "
+            "the grid beside them which pillar to coach."
         )
-    shown = tr.page_of(view.board, page)
-    s1, s2 = st.columns(2)
-    s1.plotly_chart(charts.pillar_stacks(shown), key="stacks")
-    s2.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
+        if pages > 1:
+            page = st.number_input(
+                f"Reps page (of {pages}, {tr.PAGE_SIZE} a page)", 1, pages, 1, key="rep_page"
+            )
+        shown = tr.page_of(view.board, page)
+        s1, s2 = st.columns(2)
+        s1.plotly_chart(charts.pillar_stacks(shown), key="stacks")
+        s2.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
 
     a = view.agreement or {}
     if a.get("reps"):
@@ -137,41 +151,46 @@ with ui.friendly_errors():
     t2.plotly_chart(charts.pillar_trends(view.averages, view.focus), key="trend_pillars")
     t3, t4 = st.columns(2)
     t3.plotly_chart(charts.band_areas(view.bands(), view.focus), key="bands")
-    # Keyed by id: two people with one name stay two people (told apart by e-mail).
-    people = rep_labels(view.board.rename(columns={"rep": "name"}))
-    chosen_reps = t4.multiselect("Compare reps", list(people), max_selections=8,
-                                 format_func=people.get, key="compare_reps",
-                                 placeholder="Choose up to 8 reps")  # fmt: skip
-    histories = {
-        people[r]: ui.cached(rep_history, int(r), as_of, tr.PERIODS[period]) for r in chosen_reps
-    }
-    t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
+    if viewer.sees_people:
+        # Keyed by id: two people with one name stay two people (told apart by e-mail).
+        people = rep_labels(view.board.rename(columns={"rep": "name"}))
+        chosen_reps = t4.multiselect("Compare reps", list(people), max_selections=8,
+                                     format_func=people.get, key="compare_reps",
+                                     placeholder="Choose up to 8 reps")  # fmt: skip
+        histories = {
+            people[r]: ui.cached(rep_history, int(r), as_of, tr.PERIODS[period])
+            for r in chosen_reps
+        }
+        t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
 
-    st.subheader("Movers and coaching signals")
-    window = load_config().coaching.movers_window_days
-    movers_config = {
-        "rep": "Rep", "team": "Team",
-        "change": st.column_config.NumberColumn("Change", format="%+.1f", width=60),
-        "ssi_now": st.column_config.NumberColumn("SSI now", format="%.1f", width=60),
-        "ssi_before": st.column_config.NumberColumn("SSI then", format="%.1f", width=60),
-        "day_before": st.column_config.DateColumn("Then", help="The reading compared with"),
-    }  # fmt: skip
-    m1, m2 = st.columns(2)
-    for column, title, frame in ((m1, f"Largest rises, {window} days", view.rises),
-                                 (m2, f"Largest falls, {window} days", view.falls)):  # fmt: skip
-        column.markdown(f"**{title}**")
-        if frame.empty:
-            column.caption("Nobody in this selection moved that way.")
+    if viewer.sees_people:
+        st.subheader("Movers and coaching signals")
+        window = load_config().coaching.movers_window_days
+        movers_config = {
+            "rep": "Rep", "team": "Team",
+            "change": st.column_config.NumberColumn("Change", format="%+.1f", width=60),
+            "ssi_now": st.column_config.NumberColumn("SSI now", format="%.1f", width=60),
+            "ssi_before": st.column_config.NumberColumn("SSI then", format="%.1f", width=60),
+            "day_before": st.column_config.DateColumn("Then", help="The reading compared with"),
+        }  # fmt: skip
+        m1, m2 = st.columns(2)
+        for column, title, frame in ((m1, f"Largest rises, {window} days", view.rises),
+                                     (m2, f"Largest falls, {window} days", view.falls)):  # fmt: skip
+            column.markdown(f"**{title}**")
+            if frame.empty:
+                column.caption("Nobody in this selection moved that way.")
+            else:
+                column.dataframe(
+                    tr.movers_table(frame), hide_index=True, column_config=movers_config
+                )
+        st.markdown(f"**Coaching signals** ({len(view.signals)})")
+        if view.signals.empty:
+            st.caption("No rep is falling, silent, dropping sharply or has a pillar under 10.")
         else:
-            column.dataframe(tr.movers_table(frame), hide_index=True, column_config=movers_config)
-    st.markdown(f"**Coaching signals** ({len(view.signals)})")
-    if view.signals.empty:
-        st.caption("No rep is falling, silent, dropping sharply or has a pillar under 10.")
-    else:
-        st.dataframe(view.signals[["rep", "signal", "detail", "team"]], hide_index=True,
-                     height=min(38 * (len(view.signals) + 1), 400),
-                     column_config={"rep": "Rep", "team": "Team", "signal": "Signal",
-                                    "detail": st.column_config.TextColumn("Detail", width="large")})  # fmt: skip
+            st.dataframe(view.signals[["rep", "signal", "detail", "team"]], hide_index=True,
+                         height=min(38 * (len(view.signals) + 1), 400),
+                         column_config={"rep": "Rep", "team": "Team", "signal": "Signal",
+                                        "detail": st.column_config.TextColumn("Detail", width="large")})  # fmt: skip
 
     if len(view.teams) != 1 and len(view.comparison) > 1:
         st.subheader("Teams compared")

@@ -1,17 +1,14 @@
 """Upload: check files, fix the column mapping, import with progress, undo."""
 
-import hashlib
-import tempfile
-from pathlib import Path
+import secrets
 
 import streamlit as st
 
-from dashboard import DATA_DIR, ui
+from dashboard import DATA_DIR, ui, users
 from dashboard.errors import DashboardError, unlisted_count
 from dashboard.ingest import undo_import
 from dashboard.views import uploads
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "ssi-dashboard-uploads"
 SHOWN_WARNINGS = 5  # more than this go into an expander
 
 
@@ -33,6 +30,8 @@ st.markdown(
     "warnings do not block."
 )
 with ui.friendly_errors():
+    viewer = ui.viewer()
+    viewer.require("upload")
     for message, ok in st.session_state.pop("import_results", []):
         (st.success if ok else st.error)(ui.md_text(message))
 
@@ -52,16 +51,12 @@ with ui.friendly_errors():
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("Files to import", accept_multiple_files=True, key=f"files_{round_}",
                              type=["csv", "tsv", "txt", "xlsx", "json"])  # fmt: skip
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    session = st.session_state.setdefault("upload_session", secrets.token_hex(8))
+    folder = uploads.upload_folder(ui.get_store().path, session)
     mappings = st.session_state.setdefault("mappings", {})
     checked = []
     for upload in files or []:
-        data = upload.getvalue()
-        path = UPLOAD_DIR / (
-            hashlib.sha256(data).hexdigest()[:24] + Path(upload.name).suffix.lower()
-        )
-        if not path.exists():
-            path.write_bytes(data)
+        path = uploads.keep_upload(folder, upload.name, upload.getvalue())
         key = upload.file_id  # two uploads with the same name keep their own mappings
         overrides = mappings.get(key, {})
         check = ui.cached(uploads.check_file, str(path), upload.name, rep, team, day,
@@ -110,6 +105,7 @@ with ui.friendly_errors():
             with st.expander("Preview"):
                 st.dataframe(uploads.preview(path, upload.name), hide_index=True)
 
+    uploads.sweep_uploads(folder, {c[1] for c in checked})
     ready = [c for c in checked if c[2].ok and c[2].result.imported_before is None]
     if checked:
         go = st.button(
@@ -124,6 +120,7 @@ with ui.friendly_errors():
                         ui.get_store(), str(path), name, rep, team, day, overrides
                     )
                     results.append((result.summary(), True))
+                    users.record(ui.get_store(), viewer.email, "import", result.summary())
                 except DashboardError as exc:
                     results.append((f"{name}: {exc}", False))
                 bar.progress(i / len(ready), text=f"Imported {i} of {len(ready)}")
@@ -145,6 +142,8 @@ with ui.friendly_errors():
             "file_name": "File", "rows_loaded": "New", "rows_updated": "Updated",
             "rows_skipped": "Skipped", "warnings": "Warnings", "format": "Detected as",
         })  # fmt: skip
+        if not viewer.may("undo"):
+            st.stop()
         loaded = log[log["status"] == "loaded"]
         u1, u2 = st.columns([2, 1], vertical_alignment="bottom")
         target = u1.selectbox("Undo an import", loaded["import_id"].tolist(), index=None,
@@ -152,4 +151,5 @@ with ui.friendly_errors():
                               placeholder="Choose an import", key="undo_id")  # fmt: skip
         if u2.button("Undo", disabled=target is None, key="undo"):
             st.session_state["flash"] = undo_import(ui.get_store(), int(target))
+            users.record(ui.get_store(), viewer.email, "undo", st.session_state["flash"])
             st.rerun()

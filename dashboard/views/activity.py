@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from dashboard.access import OWNER, Viewer
 from dashboard.scoring import default_as_of, leaderboard
 from dashboard.scoring.activity import (
     COMPANY,
@@ -52,8 +53,11 @@ def metric_labels(store: Store) -> dict[str, str]:
 
 def activity_view(
     store: Store, teams: list[str], as_of: date | None, period_days: int, grain: str,
-    metric: str, config: ScoringConfig | None = None,
+    metric: str, viewer: Viewer = OWNER, config: ScoringConfig | None = None,
 ) -> ActivityView:  # fmt: skip
+    """Everything the Activity page shows, within the viewer's scope: a manager's teams; for
+    a viewer, seat counts, trends and the correlation, and no person."""
+    viewer.require("activity")
     config = config or load_config()
     labels = metric_labels(store)
     metrics = list(config.activity.metrics)
@@ -88,7 +92,7 @@ def activity_view(
         adoption(shown),
         trend,
         left_out,
-        table,
+        viewer.people_in_scope(table),  # the correlation above is over every seat in scope
         correlation,
         window.active_seats,
     )

@@ -10,13 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import display
+from dashboard.access import AccessDeniedError, Viewer
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import PILLARS
 from dashboard.ingest import ImportOptions, ImportResult, import_file
 from dashboard.ingest.checks import PILLAR_SUM_TOLERANCE
 from dashboard.ingest.mapping import TEMPLATE_HEADERS
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.scoring.summary import forecast_text
+from dashboard.scoring.summary import forecast_text, rep_summary
 from dashboard.store import Store
 
 RANK_CONVENTION = "LinkedIn's convention: Top 1% is the best; Top 100% is last."
@@ -162,3 +163,21 @@ def record_reading(
 
 def _cell(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def people_for(store: Store, viewer: Viewer) -> pd.DataFrame:
+    """The people whose self-check this viewer may open (rep_id, name, email, team)."""
+    people = store.df("rep_names")
+    if viewer.role == "rep":
+        return people[people["rep_id"] == viewer.rep_id].reset_index(drop=True)
+    return viewer.people_in_scope(people)
+
+
+def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -> dict:
+    """A self-check, only for a person in the viewer's scope: asking for anyone else is
+    refused, whatever the URL, widget value or command line said."""
+    viewer.require("self_check")
+    team = store.scalar("rep_team", {"rep_id": rep_id})
+    if not viewer.may_see_person(rep_id, team):
+        raise AccessDeniedError("that self-check is not yours to open")
+    return rep_summary(store, rep_id, as_of)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard import display
+from dashboard.access import OWNER, Viewer
 from dashboard.fields import PILLARS
 from dashboard.scoring import (
     averages_over_time,
@@ -107,8 +108,11 @@ class TeamReview:
 
 def team_review(
     store: Store, teams: list[str], as_of: date | None, period_days: int,
-    config: ScoringConfig | None = None,
+    viewer: Viewer = OWNER, config: ScoringConfig | None = None,
 ) -> TeamReview:  # fmt: skip
+    """Everything the team review shows, within the viewer's scope: a manager's teams only;
+    for a viewer, company figures (KPIs, averages, bands, teams) and no person at all."""
+    viewer.require("team_review")
     config = config or load_config()
     as_of = as_of or default_as_of(store, config)
     if as_of is None:
@@ -126,8 +130,10 @@ def team_review(
     rises, falls = movers(store, as_of, teams=teams or None, config=config)
     signals = coaching_signals(store, board, as_of, config)
     compared = team_comparison(board if len(teams) != 1 else all_board)
-    return TeamReview(as_of, teams, kpis(board, previous), board, averages, groups, rises, falls,
-                      signals, compared, estimate_check(store, board, as_of, config))  # fmt: skip
+    agreement = estimate_check(store, board, as_of, config)
+    people = viewer.people_in_scope  # the rows a page may show by name
+    return TeamReview(as_of, teams, kpis(board, previous), people(board), averages, groups,
+                      people(rises), people(falls), people(signals), compared, agreement)  # fmt: skip
 
 
 def estimate_check(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -163,3 +166,47 @@ HISTORY_COLUMNS = ["import_id", "status", "imported_at", "file_name", "rows_load
 def import_log(store: Store) -> pd.DataFrame:
     """The import log, newest first, in the order the page shows it (status up front)."""
     return store.df("import_log")[HISTORY_COLUMNS]
+
+
+UPLOAD_FOLDER_MODE = 0o700  # the uploaded files hold personal data: the owner only
+STALE_UPLOAD_SECONDS = 24 * 3600
+
+
+def upload_folder(store_path: Path, session: str) -> Path:
+    """This session's folder for files being checked, beside the store and readable by the
+    store's owner only. Nothing in it is needed once a file is imported or dropped: undo
+    and re-import work from the store itself."""
+    root = store_path.parent / f".{store_path.name}.uploads"
+    folder = root / session
+    for part in (root, folder):
+        part.mkdir(mode=UPLOAD_FOLDER_MODE, exist_ok=True)
+        part.chmod(UPLOAD_FOLDER_MODE)
+    return folder
+
+
+def keep_upload(folder: Path, name: str, data: bytes) -> Path:
+    """The uploaded bytes in this session's folder (owner read/write only)."""
+    path = folder / (hashlib.sha256(data).hexdigest()[:24] + Path(name).suffix.lower())
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    return path
+
+
+def sweep_uploads(folder: Path, pending: set[Path], now: float | None = None) -> None:
+    """Delete this session's files no longer in the chooser, and other sessions' folders
+    left for a day (a closed browser tab)."""
+    for path in folder.iterdir():
+        if path not in pending:
+            path.unlink(missing_ok=True)
+    now = now or time.time()
+    for other in folder.parent.iterdir():
+        if (
+            other != folder
+            and other.is_dir()
+            and now - other.stat().st_mtime > STALE_UPLOAD_SECONDS
+        ):
+            for path in other.iterdir():
+                path.unlink(missing_ok=True)
+            other.rmdir()

@@ -1,0 +1,58 @@
+"""Sign in: the first admin on a new store, built-in accounts, or the company's identity
+provider (Streamlit's OIDC sign-in, when .streamlit/secrets.toml has an [auth] section)."""
+
+import streamlit as st
+
+from dashboard import ui, users
+from dashboard.errors import DashboardError
+
+state = st.session_state.get("sign_in_state")
+store = ui.get_store()
+st.title("Social Selling Index")
+
+if state is not None and state.unknown_email:
+    st.warning(ui.md_text(f"You are signed in as {state.unknown_email}, but this dashboard has "
+                          "no user with that e-mail. Ask your admin to add you."))  # fmt: skip
+    if st.button("Sign out", key="oidc_out"):
+        st.logout()
+    st.stop()
+
+if state is not None and state.first_run:
+    st.subheader("Create the first admin")
+    st.markdown("This store has no users yet. The first account is an admin: it adds the "
+                "managers, reps and viewers afterwards (Users and audit).")  # fmt: skip
+    with st.form("first_admin"):
+        email = st.text_input("Your e-mail", key="first_email")
+        password = st.text_input(f"Password (at least {users.MIN_PASSWORD} characters)",
+                                 type="password", key="first_password")  # fmt: skip
+        again = st.text_input("The password again", type="password", key="first_again")
+        if st.form_submit_button("Create the admin", type="primary"):
+            try:
+                if password != again:
+                    raise DashboardError("the two passwords differ")
+                if users.user_count(store):  # someone else was quicker
+                    raise DashboardError("an admin exists already; sign in instead")
+                account = users.add_user(store, email, "admin", actor=email or "first run",
+                                         password=password)  # fmt: skip
+            except DashboardError as exc:
+                st.error(ui.md_text(str(exc)))
+            else:
+                st.session_state["signed_in"] = account.email
+                st.rerun()
+    st.stop()
+
+if ui.oidc_configured():
+    st.button("Sign in with your company account", type="primary", on_click=st.login,
+              key="oidc_in")  # fmt: skip
+    st.caption("Or with an account made for you on this dashboard:")
+with st.form("sign_in"):
+    email = st.text_input("E-mail", key="sign_in_email")
+    password = st.text_input("Password", type="password", key="sign_in_password")
+    if st.form_submit_button("Sign in"):
+        try:
+            found = users.sign_in(store, email, password)
+        except DashboardError as exc:
+            st.error(ui.md_text(str(exc)))
+        else:
+            st.session_state["signed_in"] = found.email
+            st.rerun()

@@ -1,0 +1,92 @@
+"""Users and audit, for admins: who may sign in with which role, the teams a manager has,
+settings, and who uploaded, undid or changed what."""
+
+import streamlit as st
+
+from dashboard import ui, users
+from dashboard.access import ROLE_HELP, ROLES
+from dashboard.errors import DashboardError
+
+st.title("Users and audit")
+with ui.friendly_errors():
+    viewer = ui.viewer()
+    viewer.require("users")
+    store = ui.get_store()
+    if viewer.demo:
+        st.caption("In the demo nobody signs in; users added here switch the demo off.")
+    for message in st.session_state.pop("users_flash", []):
+        st.success(ui.md_text(message))
+
+    st.dataframe(ui.cached(users.list_users), hide_index=True, key="users", column_config={
+        "email": "E-mail", "role": "Role", "rep": "Person", "teams": "Teams managed",
+        "has_password": st.column_config.CheckboxColumn("Built-in password"),
+        "locked_until": st.column_config.DatetimeColumn("Locked until"),
+        "created_at": st.column_config.DatetimeColumn("Added", format="YYYY-MM-DD"),
+    })  # fmt: skip
+    st.caption(" · ".join(f"**{r}**: {ui.md_text(h)}" for r, h in ROLE_HELP.items()))
+
+    teams_all = ui.cached(ui.team_names)
+    st.subheader("Add a user")
+    with st.form("add_user", clear_on_submit=True):
+        a = st.columns([2, 1, 2])
+        email = a[0].text_input("E-mail", key="new_email")
+        role = a[1].selectbox("Role", ROLES, index=2, key="new_role")
+        teams = a[2].multiselect("Teams (managers)", teams_all, key="new_teams")
+        b = st.columns(2)
+        password = b[0].text_input(f"Password (at least {users.MIN_PASSWORD} characters; empty: "
+                                   "signs in with the company account only)", type="password",
+                                   key="new_password")  # fmt: skip
+        rep_email = b[1].text_input("Their person's e-mail in the exports (reps, if different)",
+                                    key="new_rep_email")  # fmt: skip
+        if st.form_submit_button("Add", type="primary"):
+            try:
+                users.add_user(store, email, role, actor=viewer.email, teams=teams,
+                               password=password or None, rep_email=rep_email or None)  # fmt: skip
+            except DashboardError as exc:
+                st.error(ui.md_text(str(exc)))
+            else:
+                st.session_state["users_flash"] = [f"{email} added as {role}"]
+                st.rerun()
+
+    st.subheader("Change or remove a user")
+    emails = ui.cached(users.list_users)["email"].tolist()
+    c = st.columns([2, 1, 2, 1], vertical_alignment="bottom")
+    who = c[0].selectbox("User", emails, index=None, key="edit_email")
+    new_role = c[1].selectbox("New role", ROLES, key="edit_role")
+    new_teams = c[2].multiselect("Teams (managers)", teams_all, key="edit_teams")
+    if c[3].button("Change role", disabled=who is None, key="edit_go"):
+        try:
+            users.set_role(store, who, new_role, actor=viewer.email, teams=new_teams)
+        except DashboardError as exc:
+            st.error(ui.md_text(str(exc)))
+        else:
+            st.session_state["users_flash"] = [f"{who} is now {new_role}"]
+            st.rerun()
+    if st.button("Remove this user", disabled=who is None, key="remove_go"):
+        try:
+            users.remove_user(store, who, actor=viewer.email)
+        except DashboardError as exc:
+            st.error(ui.md_text(str(exc)))
+        else:
+            st.session_state["users_flash"] = [f"{who} removed"]
+            st.rerun()
+
+    st.subheader("Settings")
+    current = ui.cached(users.settings)
+    s = st.columns(2)
+    board = s[0].radio("Reps see their team's ranking", ["anonymised", "names"], horizontal=True,
+                       index=0 if current.get("rep_leaderboard") != "names" else 1,
+                       key="set_board")  # fmt: skip
+    upload = s[1].radio("Managers may upload", ["no", "yes"], horizontal=True,
+                        index=1 if current.get("managers_upload") == "yes" else 0,
+                        key="set_upload")  # fmt: skip
+    for key, value in (("rep_leaderboard", board), ("managers_upload", upload)):
+        if current.get(key) != value:
+            users.set_setting(store, key, value, actor=viewer.email)
+            st.rerun()
+
+    st.subheader("Audit")
+    st.dataframe(ui.cached(users.audit_log), hide_index=True, key="audit", column_config={
+        "happened_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
+        "actor": "Who", "action": "What", "detail": "Detail",
+    })  # fmt: skip

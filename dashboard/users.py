@@ -1,0 +1,205 @@
+"""Users of the dashboard: built-in accounts, roles, the teams a manager manages, settings,
+and the audit of who did what.
+
+Passwords are hashed with argon2id (argon2-cffi); a hash is never shown or exported.
+After ``LOCK_AFTER`` failed sign-ins in a row an account is locked for ``LOCK_MINUTES``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from dashboard.access import ROLES, Viewer
+from dashboard.errors import DashboardError, NotFoundError
+from dashboard.store import Store
+
+LOCK_AFTER = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HASHER = PasswordHasher()
+SETTINGS = {
+    "rep_leaderboard": ("names", "anonymised"),
+    "managers_upload": ("yes", "no"),
+}
+
+
+class SignInError(DashboardError):
+    """Wrong e-mail or password, or a locked account. Says which without leaking hashes."""
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    role: str
+    rep_id: int | None
+    teams: tuple[str, ...]
+    has_password: bool
+
+
+def user_count(store: Store) -> int:
+    return int(store.scalar("count_users"))
+
+
+def _check_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email):
+        raise DashboardError(f"'{email}' is not an e-mail address; expected name@company.com")
+    return email
+
+
+def _check_password(password: str | None) -> str | None:
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise DashboardError(f"a password needs at least {MIN_PASSWORD} characters")
+    return _HASHER.hash(password) if password else None
+
+
+def _rep_for(store: Store, role: str, email: str, rep_email: str | None) -> int | None:
+    if role != "rep":
+        return None
+    rep_id = store.scalar("rep_by_email", {"email": rep_email or email})
+    if rep_id is None:
+        raise NotFoundError(f"no person in the store has the e-mail {rep_email or email}; a rep "
+                            "user must be a person with readings (give --rep-email)")  # fmt: skip
+    return int(rep_id)
+
+
+def add_user(
+    store: Store, email: str, role: str, *, actor: str, teams: list[str] | None = None,
+    password: str | None = None, rep_email: str | None = None,
+) -> Account:  # fmt: skip
+    """A new user. A rep is tied to the person with their e-mail (or ``rep_email``); a
+    manager to the teams named."""
+    email = _check_email(email)
+    if role not in ROLES:
+        raise DashboardError(f"unknown role '{role}'; expected one of {', '.join(ROLES)}")
+    if get_account(store, email):
+        raise DashboardError(f"{email} is a user already; change the role with `users role`")
+    rep_id = _rep_for(store, role, email, rep_email)
+    hashed = _check_password(password)
+    known = set(store.df("teams_with_data")["name"]) if teams else set()
+    unknown = [t for t in teams or [] if t not in known]
+    if unknown:
+        raise NotFoundError(f"unknown team(s): {', '.join(unknown)}")
+    with store.transaction() as cur:
+        cur.run("add_user", {"email": email, "role": role, "rep_id": rep_id,
+                             "password_hash": hashed})  # fmt: skip
+        cur.run("set_user_teams", {"email": email, "teams": list(teams or [])})
+        cur.run("record_audit", {"actor": actor, "action": "user added",
+                                 "detail": f"{email} as {role}"})  # fmt: skip
+    return get_account(store, email)
+
+
+def remove_user(store: Store, email: str, *, actor: str) -> None:
+    account = get_account(store, email)
+    if account is None:
+        raise NotFoundError(f"{email} is not a user")
+    _keep_an_admin(store, account, "remove")
+    with store.transaction() as cur:
+        cur.run("remove_user", {"email": account.email})
+        cur.run("record_audit", {"actor": actor, "action": "user removed",
+                                 "detail": account.email})  # fmt: skip
+
+
+def set_role(
+    store: Store, email: str, role: str, *, actor: str, teams: list[str] | None = None,
+    rep_email: str | None = None,
+) -> Account:  # fmt: skip
+    account = get_account(store, email)
+    if account is None:
+        raise NotFoundError(f"{email} is not a user")
+    if role not in ROLES:
+        raise DashboardError(f"unknown role '{role}'; expected one of {', '.join(ROLES)}")
+    if role != "admin":
+        _keep_an_admin(store, account, "demote")
+    rep_id = _rep_for(store, role, account.email, rep_email)
+    with store.transaction() as cur:
+        cur.run("set_role", {"email": account.email, "role": role, "rep_id": rep_id})
+        cur.run("set_user_teams", {"email": account.email,
+                                   "teams": list(teams if teams is not None else account.teams)})  # fmt: skip
+        cur.run("record_audit", {"actor": actor, "action": "role changed",
+                                 "detail": f"{account.email}: {account.role} -> {role}"})  # fmt: skip
+    return get_account(store, account.email)
+
+
+def _keep_an_admin(store: Store, account: Account, verb: str) -> None:
+    admins = store.df("list_users").query("role == 'admin'")
+    if account.role == "admin" and len(admins) <= 1:
+        raise DashboardError(f"cannot {verb} the last admin; make another user admin first")
+
+
+def get_account(store: Store, email: str) -> Account | None:
+    rows = store.rows("user_by_email", {"email": email or ""})
+    if not rows:
+        return None
+    r = rows[0]
+    return Account(r.email, r.role, r.rep_id, tuple(r.teams or ()), r.password_hash is not None)
+
+
+def list_users(store: Store) -> pd.DataFrame:
+    return store.df("list_users")
+
+
+def settings(store: Store) -> dict[str, str]:
+    return {r.key: r.value for r in store.rows("settings")}
+
+
+def set_setting(store: Store, key: str, value: str, *, actor: str) -> None:
+    if value not in SETTINGS.get(key, ()):
+        raise DashboardError(f"unknown setting {key}={value}")
+    with store.transaction() as cur:
+        cur.run("set_setting", {"key": key, "value": value})
+        cur.run("record_audit", {"actor": actor, "action": "setting changed",
+                                 "detail": f"{key} = {value}"})  # fmt: skip
+
+
+def record(store: Store, actor: str, action: str, detail: str) -> None:
+    """One line of the audit: who did what, when."""
+    with store.transaction() as cur:
+        cur.run("record_audit", {"actor": actor, "action": action, "detail": detail})
+
+
+def audit_log(store: Store, limit: int = 200) -> pd.DataFrame:
+    return store.df("audit_log", {"limit": limit})
+
+
+def viewer_for(store: Store, email: str, demo: bool = False) -> Viewer | None:
+    """The Viewer of a signed-in e-mail, with the settings that shape what it sees; None
+    for an e-mail that is not a user (the page says to ask an admin)."""
+    account = get_account(store, email)
+    if account is None:
+        return None
+    s = settings(store)
+    return Viewer(account.email, account.role, account.rep_id, account.teams,
+                  managers_upload=s.get("managers_upload") == "yes",
+                  rep_leaderboard=s.get("rep_leaderboard", "anonymised"), demo=demo)  # fmt: skip
+
+
+def sign_in(store: Store, email: str, password: str, now: datetime | None = None) -> Viewer:
+    """A built-in account's sign-in. Wrong passwords count toward a lock-out; the message
+    is the same for an unknown e-mail and a wrong password."""
+    now = now or datetime.now()
+    account = get_account(store, email)
+    wrong = SignInError("wrong e-mail or password")
+    if account is None or not account.has_password:
+        raise wrong
+    row = store.rows("user_by_email", {"email": account.email})[0]
+    if row.locked_until is not None and row.locked_until > now:
+        raise SignInError(f"this account is locked after {LOCK_AFTER} failed sign-ins; try "
+                          f"again after {row.locked_until:%H:%M}, or ask an admin")  # fmt: skip
+    try:
+        _HASHER.verify(row.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        with store.transaction() as cur:
+            cur.run("failed_login", {"email": account.email, "limit": LOCK_AFTER,
+                                     "until": now + timedelta(minutes=LOCK_MINUTES)})  # fmt: skip
+        raise wrong from None
+    with store.transaction() as cur:
+        cur.run("good_login", {"email": account.email})
+    return viewer_for(store, account.email)

@@ -1,0 +1,78 @@
+-- Users, their roles and teams, settings and the audit (dashboard/users.py).
+
+-- name: count_users
+select count(*) from users;
+
+-- name: user_by_email
+select u.email, u.role, u.rep_id, u.password_hash, u.failed_logins, u.locked_until,
+       list(t.name order by t.name) filter (where t.name is not null) as teams
+from users u
+left join user_teams ut using (email)
+left join teams t using (team_id)
+where u.email = lower(trim($email))
+group by all;
+
+-- name: list_users
+select u.email, u.role, r.name as rep, u.password_hash is not null as has_password,
+       string_agg(t.name, ', ' order by t.name) as teams, u.locked_until, u.created_at
+from users u
+left join reps r on r.rep_id = u.rep_id
+left join user_teams ut using (email)
+left join teams t using (team_id)
+group by all order by u.email;
+
+-- name: add_user
+insert into users (email, role, rep_id, password_hash, created_at)
+values (lower(trim($email)), $role, $rep_id, $password_hash, now());
+
+-- name: set_user_teams
+delete from user_teams where email = lower(trim($email));
+insert into user_teams select lower(trim($email)), team_id from teams
+where list_contains($teams, name);
+
+-- name: remove_user
+delete from user_teams where email = lower(trim($email));
+delete from users where email = lower(trim($email));
+
+-- name: set_role
+update users set role = $role, rep_id = $rep_id where email = lower(trim($email));
+
+-- name: set_password
+update users set password_hash = $password_hash, failed_logins = 0, locked_until = null
+where email = lower(trim($email));
+
+-- name: failed_login
+-- One more failure; at $limit in a row the account is locked until $until.
+update users set failed_logins = failed_logins + 1,
+                 locked_until = case when failed_logins + 1 >= $limit then $until
+                                     else locked_until end
+where email = lower(trim($email));
+
+-- name: good_login
+update users set failed_logins = 0, locked_until = null where email = lower(trim($email));
+
+-- name: settings
+select key, value from settings;
+
+-- name: set_setting
+update settings set value = $value where key = $key;
+
+-- name: record_audit
+insert into audit (happened_at, actor, action, detail) values (now(), $actor, $action, $detail);
+
+-- name: audit_log
+select happened_at, actor, action, detail from audit order by audit_id desc limit $limit;
+
+-- name: rep_team
+-- A person's current team: their newest reading's, else their newest activity's.
+select coalesce(
+    (select t.name from snapshots s join teams t using (team_id)
+     where s.rep_id = $rep_id order by s.day desc limit 1),
+    (select t.name from activity a join teams t using (team_id)
+     where a.rep_id = $rep_id order by a.day desc limit 1));
+
+-- name: rep_by_email
+select rep_id from reps where lower(email) = lower(trim($email)) order by rep_id limit 1;
+
+-- name: is_demo_store
+select count(*) > 0 from imports where format = 'demo organisation';
