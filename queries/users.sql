@@ -17,8 +17,8 @@ select u.email, u.role, r.name as rep, u.password_hash is not null as has_passwo
        string_agg(t.name, ', ' order by t.name) as teams, u.locked_until, u.created_at
 from users u
 left join reps r on r.rep_id = u.rep_id
-left join user_teams ut using (email)
-left join teams t using (team_id)
+left join user_teams ut on ut.email = u.email
+left join teams t on t.team_id = ut.team_id
 group by all order by u.email;
 
 -- name: add_user

@@ -40,6 +40,8 @@ with ui.friendly_errors():
         rep_id = viewer.rep_id if viewer.rep_id in ids else None
         s1.markdown(f"**{ui.md_text(labels.get(rep_id, 'Your self-check'))}**")
     else:
+        if st.session_state.get("rep") not in ids:  # a stale or forged value names no one
+            st.session_state.pop("rep", None)
         rep_id = s1.selectbox("Whose self-check?", ids,
                               index=ids.index(wanted) if wanted in ids else None,
                               format_func=labels.get, placeholder="Choose a name", key="rep")  # fmt: skip
@@ -72,8 +74,10 @@ with ui.friendly_errors():
         delta = display.change(r["ssi_change_7d"], missing="")
         m[0].metric("SSI", display.score(r["ssi"]), delta=delta or None,
                     delta_color="off" if delta == "0.0" else "normal", help=t.change_7d)  # fmt: skip
-        m[1].metric("Rank in your team", t.team_rank, help=t.team_rank_help)
-        m[2].metric("Rank in the company", t.company_rank, help=t.company_rank_help)
+        m[1].metric(
+            "Rank in your team", t.team_rank, help=ui.md_text(t.team_rank_help)
+        )  # a team name is text
+        m[2].metric("Rank in the company", t.company_rank, help=ui.md_text(t.company_rank_help))
         m = g2.columns(3)
         m[0].metric("Industry rank", ui.fmt(r["industry_rank"], "Top {:.0f}%"),
                     help="LinkedIn's own rank among people in your industry, from your export")  # fmt: skip

@@ -1,0 +1,296 @@
+"""Sign-in and roles: what each role sees on each page, counted in rows and names, and one
+test per attack (URL parameters, forged widget values, exports, the cache, the command line,
+passwords, sign-out)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import DEMO_END
+from streamlit.testing.v1 import AppTest
+
+from dashboard import users
+from dashboard.access import AccessDeniedError
+from dashboard.scoring import leaderboard
+from dashboard.store import Store
+from dashboard.views.activity import activity_view
+from dashboard.views.self_check import summary_for
+from dashboard.views.team_review import team_review
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PASSWORD = "correct horse battery"
+
+
+def cli(*args, db):
+    cmd = [sys.executable, "-m", "dashboard", *args, "--db", str(db)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                          cwd=Path(APP).parents[1])  # fmt: skip
+
+
+@pytest.fixture
+def org(demo_store, monkeypatch):
+    """The demo organisation with one user of each role; the manager manages one team and
+    the rep is a person of another team."""
+    board = leaderboard(demo_store, DEMO_END)
+    teams = sorted(board["team"].unique())
+    managed, other = teams[0], teams[1]
+    rep = board[board["team"] == other].iloc[0]
+    colleague = board[(board["team"] == other) & (board["rep_id"] != rep["rep_id"])].iloc[0]
+    outsider = board[board["team"] == managed].iloc[0]
+    for email, role, kw in (
+        ("admin@example.com", "admin", {}),
+        ("manager@example.com", "manager", {"teams": [managed]}),
+        ("rep@example.com", "rep", {"rep_email": rep["email"]}),
+        ("viewer@example.com", "viewer", {}),
+    ):
+        users.add_user(demo_store, email, role, actor="test", password=PASSWORD, **kw)
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
+    return {"store": demo_store, "board": board, "managed": managed, "other": other,
+            "rep": rep, "colleague": colleague, "outsider": outsider}  # fmt: skip
+
+
+def as_user(email: str | None, page: str | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    if email:
+        at.session_state["signed_in"] = email
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def grid(at: AppTest, column: str):
+    return next((d.value for d in at.dataframe if column in d.value.columns), None)
+
+
+def test_nobody_signed_in_gets_the_sign_in_page_and_no_figures(org):
+    at = as_user(None)
+    assert not at.exception
+    assert at.title[0].value == "Social Selling Index"
+    assert at.text_input(key="sign_in_email") is not None
+    assert not at.dataframe and not at.metric
+
+
+def test_admin_sees_every_rep_on_the_team_review(org):
+    at = as_user("admin@example.com")
+    assert not at.exception, at.exception
+    assert len(grid(at, "rank")) == len(org["board"])
+
+
+def test_manager_sees_only_the_teams_they_manage(org):
+    at = as_user("manager@example.com", query={"team": org["other"]})  # another team in the URL
+    assert not at.exception, at.exception
+    shown = grid(at, "rank")
+    assert set(shown["team"]) == {org["managed"]}
+    assert len(shown) == (org["board"]["team"] == org["managed"]).sum()
+    assert at.multiselect(key="teams").options == [org["managed"]]
+
+
+def test_viewer_sees_company_figures_and_no_person(org):
+    at = as_user("viewer@example.com")
+    assert not at.exception, at.exception
+    assert grid(at, "rank") is None  # no leaderboard
+    names = set(org["board"]["rep"])
+    text = " ".join(str(e.value) for e in at.markdown) + " ".join(str(m.value) for m in at.metric)
+    assert not any(name in text for name in names)
+    assert at.metric[0].label == "Average SSI" or at.metric  # the KPIs are there
+    view = team_review(
+        org["store"], [], DEMO_END, 90, users.viewer_for(org["store"], "viewer@example.com")
+    )
+    everyone = team_review(org["store"], [], DEMO_END, 90)
+    assert view.board.empty and view.signals.empty and view.rises.empty
+    assert view.kpis == everyone.kpis  # the company's figures, without the people
+
+
+def test_rep_sees_only_their_own_self_check_whatever_the_url_says(org):
+    rep, colleague = org["rep"], org["colleague"]
+    at = as_user("rep@example.com", query={"rep": str(colleague["rep_id"])})
+    assert not at.exception, at.exception
+    assert any("not yours" in w.value for w in at.warning)
+    assert rep["rep"] in " ".join(m.value for m in at.markdown)
+    assert at.metric[0].label == "SSI" and at.metric[0].value == f"{rep['ssi']:.1f}"
+    assert not at.selectbox  # no picker: the self-check is the signed-in person's
+    text = " ".join(m.value for m in at.markdown)
+    assert colleague["rep"] not in text
+
+
+def test_rep_pages_are_only_their_self_check_and_about(org):
+    at = as_user("rep@example.com")
+    assert at.title[0].value == "Rep self-check"
+    with pytest.raises(AccessDeniedError):
+        team_review(
+            org["store"], [], DEMO_END, 90, users.viewer_for(org["store"], "rep@example.com")
+        )
+    with pytest.raises(AccessDeniedError):
+        activity_view(org["store"], [], DEMO_END, 90, "week", "searches",
+                      users.viewer_for(org["store"], "rep@example.com"))  # fmt: skip
+
+
+def test_a_forged_widget_value_or_url_opens_nothing_outside_scope(org):
+    """A picker value outside the options (AppTest cannot send one, so the page's own
+    guard is shown through the URL) and the view-model behind it both refuse."""
+    outsider = org["board"][org["board"]["team"] != org["managed"]].iloc[0]
+    at = as_user("manager@example.com", query={"rep": str(outsider["rep_id"])})
+    at.switch_page("app_pages/self_check.py")
+    at.query_params["rep"] = str(outsider["rep_id"])
+    at.run()
+    assert not at.exception, at.exception
+    assert any("not yours" in w.value for w in at.warning)
+    assert not [m for m in at.metric if m.label == "SSI"]
+    manager = users.viewer_for(org["store"], "manager@example.com")
+    with pytest.raises(AccessDeniedError):
+        summary_for(org["store"], manager, int(outsider["rep_id"]), DEMO_END)
+    assert summary_for(org["store"], manager, int(org["outsider"]["rep_id"]), DEMO_END)
+
+
+def test_exports_and_activity_hold_only_the_scope(org):
+    manager = users.viewer_for(org["store"], "manager@example.com")
+    view = team_review(org["store"], [org["other"]], DEMO_END, 90, manager)
+    assert view.board.empty  # asked for another team: nothing of it
+    own = team_review(org["store"], manager.team_scope([], [org["managed"], org["other"]]),
+                      DEMO_END, 90, manager)  # fmt: skip
+    assert set(own.board["team"]) == {org["managed"]}  # what the download button exports
+    act = activity_view(org["store"], [org["managed"]], DEMO_END, 90, "week", "searches", manager)
+    assert set(act.reps["team"]) == {org["managed"]}
+    viewer = users.viewer_for(org["store"], "viewer@example.com")
+    company = activity_view(org["store"], [], DEMO_END, 90, "week", "searches", viewer)
+    assert company.reps.empty and company.adoption.seats > 0
+
+
+def test_a_cached_page_is_never_served_to_another_user(org):
+    admin = as_user("admin@example.com")
+    assert len(grid(admin, "rank")) == len(org["board"])
+    manager = as_user("manager@example.com")  # same process, same cache
+    assert set(grid(manager, "rank")["team"]) == {org["managed"]}
+
+
+def test_a_rep_cannot_upload_or_undo(org, tmp_path):
+    at = as_user("rep@example.com")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/upload.py")  # not among a rep's pages at all
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,Team,SSI\nMallory,East,99\n")
+    db = org["store"].path
+    org["store"].close()
+    out = cli("import", str(f), "--as", "rep@example.com", db=db)
+    assert out.returncode == 1 and "rep@example.com (rep) may not upload files" in out.stderr
+    out = cli("undo", "1", "--as", "manager@example.com", db=db)
+    assert out.returncode == 1 and "may not undo imports" in out.stderr
+    with Store(db) as s:
+        assert s.df_sql("select count(*) as n from reps where name = 'Mallory'")["n"][0] == 0
+        assert s.df_sql("select status from imports where import_id = 1")["status"][0] == "loaded"
+
+
+def test_the_command_line_as_a_user_is_scoped_like_the_pages(org):
+    db = org["store"].path
+    org["store"].close()
+    out = cli("leaderboard", "--format", "csv", "--as", "manager@example.com", db=db)
+    assert out.returncode == 0, out.stderr
+    teams = {line.split(",")[3] for line in out.stdout.splitlines()[1:]}
+    assert teams == {org["managed"]}
+    out = cli("rep", org["colleague"]["rep"], "--as", "rep@example.com", db=db)
+    assert out.returncode == 1 and "not yours" in out.stderr
+    out = cli("rep", org["rep"]["rep"], "--as", "rep@example.com", db=db)
+    assert out.returncode == 0 and org["rep"]["rep"] in out.stdout
+    out = cli("leaderboard", "--as", "viewer@example.com", db=db)
+    assert out.returncode == 1 and "may not see other people's detail" in out.stderr
+    out = cli("leaderboard", "--as", "nobody@example.com", db=db)
+    assert out.returncode == 1 and "is not a user" in out.stderr
+
+
+def test_ten_wrong_passwords_lock_the_account(org):
+    store, now = org["store"], datetime(2026, 11, 23, 9, 0)
+    messages = []
+    for _ in range(10):
+        with pytest.raises(users.SignInError) as caught:
+            users.sign_in(store, "manager@example.com", "wrong password", now=now)
+        messages.append(str(caught.value))
+    assert messages[:5] == ["wrong e-mail or password"] * 5
+    assert all("locked" in m for m in messages[5:])
+    with pytest.raises(users.SignInError, match="locked"):  # even the right one, for now
+        users.sign_in(store, "manager@example.com", PASSWORD, now=now)
+    later = now + timedelta(minutes=users.LOCK_MINUTES + 1)
+    assert users.sign_in(store, "manager@example.com", PASSWORD, now=later).role == "manager"
+
+
+def test_the_sign_in_form_signs_in_and_sign_out_ends_the_session(org):
+    at = as_user(None)
+    at.text_input(key="sign_in_email").input("Manager@Example.com")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Team review"
+    at.sidebar.button(key="sign_out").click().run()
+    assert at.title[0].value == "Social Selling Index" and grid(at, "rank") is None
+    at.run()  # a later rerun of the same session stays signed out
+    assert grid(at, "rank") is None
+
+
+def test_a_removed_user_is_signed_out_at_the_next_rerun(org):
+    at = as_user("manager@example.com")
+    assert grid(at, "rank") is not None
+    users.remove_user(org["store"], "manager@example.com", actor="admin@example.com")
+    at.run()
+    assert grid(at, "rank") is None and at.title[0].value == "Social Selling Index"
+
+
+def test_first_run_creates_the_first_admin(tmp_path, monkeypatch):
+    path = tmp_path / "new.duckdb"
+    Store(path).close()
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
+    at = as_user(None)
+    assert any("Create the first admin" in s.value for s in at.subheader)
+    at.text_input(key="first_email").input("boss@example.com")
+    at.text_input(key="first_password").input(PASSWORD)
+    at.text_input(key="first_again").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    with Store(path) as s:
+        assert users.get_account(s, "boss@example.com").role == "admin"
+        assert users.audit_log(s)["action"].tolist() == ["user added"]
+
+
+def test_oidc_sign_in_maps_the_email_claim_and_refuses_strangers(org):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                          "cookie_secret": "x" * 32, "client_id": "c", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}  # fmt: skip
+    at.user = {"is_logged_in": True, "email": "manager@example.com"}
+    at.run()
+    assert not at.exception, at.exception
+    assert set(grid(at, "rank")["team"]) == {org["managed"]}
+    at.user = {"is_logged_in": True, "email": "stranger@example.com"}
+    at.run()
+    assert any("Ask your admin" in w.value for w in at.warning)
+    assert grid(at, "rank") is None
+
+
+def test_demo_mode_says_so_and_switches_roles(demo_store, monkeypatch):
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
+    at = as_user(None)
+    assert any("Demo" in i.value for i in at.info)
+    admin_rows = len(grid(at, "rank"))
+    at.sidebar.radio(key="demo_role").set_value("manager").run()
+    manager_rows = len(grid(at, "rank"))
+    assert 0 < manager_rows < admin_rows
+    at.sidebar.radio(key="demo_role").set_value("rep").run()
+    assert at.title[0].value == "Rep self-check" and not at.selectbox
+
+
+def test_role_changes_and_uploads_are_audited(org, tmp_path):
+    store = org["store"]
+    users.set_role(store, "viewer@example.com", "manager", actor="admin@example.com",
+                   teams=[org["other"]])  # fmt: skip
+    log = users.audit_log(store)
+    assert log.iloc[0]["action"] == "role changed"
+    assert log.iloc[0]["detail"] == "viewer@example.com: viewer -> manager"
+    assert log.iloc[0]["actor"] == "admin@example.com"
+    with pytest.raises(Exception, match="last admin"):
+        users.remove_user(store, "admin@example.com", actor="admin@example.com")
