@@ -294,3 +294,20 @@ def test_role_changes_and_uploads_are_audited(org, tmp_path):
     assert log.iloc[0]["actor"] == "admin@example.com"
     with pytest.raises(Exception, match="last admin"):
         users.remove_user(store, "admin@example.com", actor="admin@example.com")
+
+
+def test_a_rep_sees_the_team_ranking_anonymised_or_named_as_the_admin_set(org):
+    from dashboard.views.self_check import team_ranking
+
+    store, rep = org["store"], org["rep"]
+    text, ranking = team_ranking(store, users.viewer_for(store, "rep@example.com"), DEMO_END)
+    team = org["board"][org["board"]["team"] == org["other"]]
+    assert text.startswith("You are ") and f"of {int(team['listed'].sum())} in {org['other']}" in text
+    assert set(ranking["rep"]) == {"You", "a colleague"}  # the default: anonymised
+    assert (ranking["rep"] == "You").sum() == 1
+    users.set_setting(store, "rep_leaderboard", "names", actor="admin@example.com")
+    _, named = team_ranking(store, users.viewer_for(store, "rep@example.com"), DEMO_END)
+    assert rep["rep"] in set(named["rep"]) and org["colleague"]["rep"] in set(named["rep"])
+    at = as_user("rep@example.com")
+    assert not at.exception, at.exception
+    assert any(m.value.startswith("You are ") for m in at.markdown)

@@ -106,6 +106,15 @@ with ui.friendly_errors():
             st.plotly_chart(charts.activity_against_team(mine, ui.cached(metric_labels)),
                             key="activity")  # fmt: skip
 
+        if viewer.role == "rep":
+            ranking_text, ranking = ui.cached(sc.team_ranking, viewer, as_of)
+            st.subheader("Your team")
+            st.markdown(ui.md_text(ranking_text))
+            with st.expander("The team's ranking"):
+                st.dataframe(ranking, hide_index=True, key="team_ranking", column_config={
+                    "rank": st.column_config.NumberColumn("Rank", width="small"), "rep": "Rep",
+                    "ssi": st.column_config.NumberColumn("SSI", format="%.1f")})  # fmt: skip
+
         st.subheader("What to do next")
         recs = pd.DataFrame(summary["recommendations"])
         if recs.empty:

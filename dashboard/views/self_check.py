@@ -16,7 +16,9 @@ from dashboard.fields import PILLARS
 from dashboard.ingest import ImportOptions, ImportResult, import_file
 from dashboard.ingest.checks import PILLAR_SUM_TOLERANCE
 from dashboard.ingest.mapping import TEMPLATE_HEADERS
+from dashboard.scoring import leaderboard
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.leaderboard import listed
 from dashboard.scoring.summary import forecast_text, rep_summary
 from dashboard.store import Store
 
@@ -181,3 +183,20 @@ def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -
     if not viewer.may_see_person(rep_id, team):
         raise AccessDeniedError("that self-check is not yours to open")
     return rep_summary(store, rep_id, as_of)
+
+
+def team_ranking(store: Store, viewer: Viewer, as_of: date | None) -> tuple[str, pd.DataFrame]:
+    """A rep's view of their team's ranking: "you are 4th of 12", and the ranking itself
+    with names, or with every colleague shown as "a colleague" (the admin's setting)."""
+    if viewer.rep_id is None:
+        return "", pd.DataFrame(columns=["rank", "rep", "ssi"])
+    team = store.scalar("rep_team", {"rep_id": viewer.rep_id})
+    board = listed(leaderboard(store, as_of, teams=[team] if team else None))
+    board = board.sort_values("ssi", ascending=False).reset_index(drop=True)
+    board["rank"] = range(1, len(board) + 1)
+    mine = board[board["rep_id"] == viewer.rep_id]
+    text = (f"You are {display.ordinal(int(mine['rank'].iloc[0]))} of {len(board)} in {team}."
+            if not mine.empty else f"You have no recent reading, so no place in {team} yet.")  # fmt: skip
+    if viewer.rep_leaderboard != "names":
+        board["rep"] = ["You" if r == viewer.rep_id else "a colleague" for r in board["rep_id"]]
+    return text, board[["rank", "rep", "ssi"]]

@@ -186,3 +186,34 @@ def test_files_from_the_wild_upload_without_a_crash(server, page, tmp_path):
     does not keep the order of a parametrised test's cases)."""
     for path, person, new, updated in WILD:
         upload_one(page, server, tmp_path, path, person, new, updated)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_each_demo_role_sees_its_own_view(server, page, width):
+    """The demo's role switcher, as a visitor uses it: a manager's review of one team, a
+    rep's own self-check. Screenshots of each."""
+    page.set_viewport_size({"width": width, "height": 1100})
+    page.goto(server)
+    wait_idle(page)
+    assert page.get_by_text("made-up people and figures").count() == 1  # says it is a demo
+    if width < 800:  # the sidebar is folded away on a phone
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebar").get_by_text("Manager", exact=True).click()
+    wait_idle(page)
+    assert page.locator(ERRORS).count() == 0
+    assert page.get_by_text("Team review").count() >= 1
+    if width < 800:
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+        wait_idle(page)
+    screenshot(page, f"role_manager_{width}")
+    if width < 800:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebar").get_by_text("Rep", exact=True).click()
+    wait_idle(page)
+    assert page.locator(ERRORS).count() == 0
+    page.get_by_role("heading", name="Rep self-check").wait_for()
+    assert page.get_by_test_id("stSelectbox").count() == 0  # no picker: the rep's own page
+    if width < 800:  # fold the sidebar away again to see the page
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+        wait_idle(page)
+    screenshot(page, f"role_rep_{width}")
