@@ -302,7 +302,9 @@ def test_a_rep_sees_the_team_ranking_anonymised_or_named_as_the_admin_set(org):
     store, rep = org["store"], org["rep"]
     text, ranking = team_ranking(store, users.viewer_for(store, "rep@example.com"), DEMO_END)
     team = org["board"][org["board"]["team"] == org["other"]]
-    assert text.startswith("You are ") and f"of {int(team['listed'].sum())} in {org['other']}" in text
+    assert (
+        text.startswith("You are ") and f"of {int(team['listed'].sum())} in {org['other']}" in text
+    )
     assert set(ranking["rep"]) == {"You", "a colleague"}  # the default: anonymised
     assert (ranking["rep"] == "You").sum() == 1
     users.set_setting(store, "rep_leaderboard", "names", actor="admin@example.com")
