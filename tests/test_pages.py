@@ -100,8 +100,9 @@ def test_self_check_shows_the_reps_numbers(demo_app):
     team_rank = metric(at, "Rank in your team")
     assert team_rank.value == f"Top {expected['top_pct_team']}%"
     # LinkedIn's "Top N%" spelled out: which place, of how many.
-    assert f"of {expected['n_team']})" in team_rank.help
-    assert f"of {summary['company_size']})" in metric(at, "Rank in the company").help
+    # The help is escaped markdown (a team name is text): "(1st of 9\\)" renders "(1st of 9)".
+    assert f"of {expected['n_team']}\\)" in team_rank.help
+    assert f"of {summary['company_size']}\\)" in metric(at, "Rank in the company").help
 
 
 def test_self_check_of_a_rep_without_a_recent_reading_says_why_unranked(demo_app):
