@@ -11,8 +11,9 @@ store = ui.get_store()
 st.title("Social Selling Index")
 
 if state is not None and state.unknown_email:
-    st.warning(ui.md_text(f"You are signed in as {state.unknown_email}, but this dashboard has "
-                          "no user with that e-mail. Ask your admin to add you."))  # fmt: skip
+    st.warning("You are signed in with the e-mail below, but this dashboard has no user with "
+               "it. Ask your admin to add you.")  # fmt: skip
+    st.text(state.unknown_email)  # plain text: a claim is never markup, not even a mail link
     if st.button("Sign out", key="oidc_out"):
         st.logout()
     st.stop()

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import users
+from dashboard.display import score
 from dashboard.scoring import leaderboard
 from dashboard.store import Store
+from dashboard.views.team_review import team_review
 from tests.browser.conftest import ROOT, _free_port, screenshot, wait_idle
 
 COOKIE_SECRET = "a-test-cookie-secret-shared-by-both-replicas"
@@ -53,48 +55,56 @@ def provider(tmp_path_factory):
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def replicas(demo_db, provider, tmp_path_factory):
-    """Two Streamlit processes on one store, each with its own redirect URI and the same
-    cookie secret, as behind a load balancer."""
-    folder = tmp_path_factory.mktemp("replicas")
-    store_path = folder / "shared.duckdb"
-    shutil.copy(demo_db, store_path)
-    with Store(store_path) as store:
-        team = sorted(leaderboard(store)["team"].unique())[0]
-        users.add_user(store, "admin@example.com", "admin", actor="test", password="x" * 12)
-        users.add_user(store, "manager@example.com", "manager", actor="test", teams=[team])
-    procs, urls = [], []
-    for name in ("a", "b"):
-        port = _free_port()
-        cwd = folder / name / ".streamlit"
-        cwd.mkdir(parents=True)
-        shutil.copy(ROOT / ".streamlit" / "config.toml", cwd / "config.toml")
-        (cwd / "secrets.toml").write_text(
+class Replica:
+    """One Streamlit process of the dashboard at a public address (port), with the
+    deployment's secrets. Replicas behind one load balancer share the address and the
+    cookie secret: Streamlit's sign-in cookie names the origin it was issued for."""
+
+    def __init__(self, folder: Path, name: str, port: int, provider: str, store: Path):
+        cwd = folder / name
+        (cwd / ".streamlit").mkdir(parents=True)
+        shutil.copy(ROOT / ".streamlit" / "config.toml", cwd / ".streamlit" / "config.toml")
+        (cwd / ".streamlit" / "secrets.toml").write_text(
             "[auth]\n"
             f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
             f'cookie_secret = "{COOKIE_SECRET}"\n'
             'client_id = "ssi-dashboard"\nclient_secret = "not-a-secret"\n'
             f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
         )
-        log = folder / f"{name}.log"
-        out = open(log, "w")  # noqa: SIM115
-        proc = subprocess.Popen(
+        self.log = folder / f"{name}.log"
+        self._out = open(self.log, "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
              "--server.port", str(port), "--server.headless", "true",
              "--server.address", "127.0.0.1"],
-            cwd=cwd.parent, env={**os.environ, "SSI_DASHBOARD_DB": str(store_path)},
-            stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd, env={**os.environ, "SSI_DASHBOARD_DB": str(store)},
+            stdout=self._out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        url = f"http://localhost:{port}"
-        _wait_for(f"{url}/_stcore/health", proc, log)
-        procs.append((proc, out))
-        urls.append(url)
-    yield {"urls": urls, "team": team}
-    for proc, out in procs:
-        proc.terminate()
-        proc.wait(timeout=20)
-        out.close()
+        self.url = f"http://localhost:{port}"
+        _wait_for(f"{self.url}/_stcore/health", self.proc, self.log)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self._out.close()
+
+
+@pytest.fixture(scope="module")
+def deployment(demo_db, provider, tmp_path_factory):
+    """A store with an admin and a manager of one team, and the figures the manager's
+    team review must show."""
+    folder = tmp_path_factory.mktemp("deployment")
+    store_path = folder / "shared.duckdb"
+    shutil.copy(demo_db, store_path)
+    with Store(store_path) as store:
+        team = sorted(leaderboard(store)["team"].unique())[0]
+        users.add_user(store, "admin@example.com", "admin", actor="test", password="x" * 12)
+        users.add_user(store, "manager@example.com", "manager", actor="test", teams=[team])
+        manager = users.viewer_for(store, "manager@example.com")
+        everyone = team_review(store, [], None, 90).kpis.average_ssi
+        theirs = team_review(store, [team], None, 90, manager).kpis.average_ssi
+    return {"folder": folder, "store": store_path, "provider": provider,
+            "average": score(theirs), "company": score(everyone)}  # fmt: skip
 
 
 def _sign_in_through_provider(page, url: str, who: str) -> None:
@@ -106,32 +116,49 @@ def _sign_in_through_provider(page, url: str, who: str) -> None:
     wait_idle(page)
 
 
-def test_oidc_sign_in_on_one_replica_is_seen_by_the_other(chromium, replicas):
+def test_oidc_sign_in_on_one_replica_is_kept_by_another_at_the_same_address(chromium, deployment):
+    d = deployment
+    port = _free_port()
+    a = Replica(d["folder"], "a", port, d["provider"], d["store"])
     context = chromium.new_context(viewport={"width": 1440, "height": 1100})
     page = context.new_page()
     page.set_default_timeout(45_000)
-    a, b = replicas["urls"]
-    _sign_in_through_provider(page, a, "manager@example.com")
-    page.get_by_role("heading", name="Team review").wait_for()
-    assert page.get_by_text("Signed in as manager@example.com (manager)").count() == 1
-    teams = page.get_by_test_id("stMultiSelect").inner_text()
-    assert "All your teams" in teams
-    screenshot(page, "oidc_manager_replica_a")
-    # Replica B shares the cookie secret: the same browser is signed in there too.
-    page.goto(b)
-    wait_idle(page)
-    page.get_by_role("heading", name="Team review").wait_for()
-    assert page.get_by_text("Signed in as manager@example.com (manager)").count() == 1
-    context.close()
+    try:
+        _sign_in_through_provider(page, a.url, "manager@example.com")
+        page.get_by_role("heading", name="Team review").wait_for()
+        assert page.get_by_text("Signed in as manager@example.com (manager)").count() == 1
+        # The average SSI is the managed team's, not the company's.
+        shown = page.get_by_test_id("stMetricValue").first.inner_text()
+        assert shown == d["average"] != d["company"]
+        screenshot(page, "oidc_manager")
+    finally:
+        a.stop()
+    # Another process takes over the address (a second replica behind the load balancer,
+    # or a restart): the same cookie secret keeps the person signed in, no new sign-in.
+    b = Replica(d["folder"], "b", port, d["provider"], d["store"])
+    try:
+        page.goto(b.url)
+        wait_idle(page)
+        page.get_by_role("heading", name="Team review").wait_for()
+        assert page.get_by_text("Signed in as manager@example.com (manager)").count() == 1
+        assert page.get_by_test_id("stMetricValue").first.inner_text() == d["average"]
+    finally:
+        b.stop()
+        context.close()
 
 
-def test_an_oidc_user_who_is_not_a_dashboard_user_is_told_to_ask_an_admin(chromium, replicas):
+def test_an_oidc_user_who_is_not_a_dashboard_user_is_told_to_ask_an_admin(chromium, deployment):
+    d = deployment
+    replica = Replica(d["folder"], "c", _free_port(), d["provider"], d["store"])
     context = chromium.new_context(viewport={"width": 1440, "height": 1100})
     page = context.new_page()
     page.set_default_timeout(45_000)
-    a, _ = replicas["urls"]
-    _sign_in_through_provider(page, a, "stranger@example.com")
-    page.get_by_text("Ask your admin").wait_for()
-    assert page.locator('[data-testid="stDataFrame"]').count() == 0
-    screenshot(page, "oidc_stranger")
-    context.close()
+    try:
+        _sign_in_through_provider(page, replica.url, "stranger@example.com")
+        page.get_by_text("Ask your admin").wait_for()
+        assert page.get_by_text("stranger@example.com").count() == 1
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        screenshot(page, "oidc_stranger")
+    finally:
+        replica.stop()
+        context.close()
