@@ -158,7 +158,8 @@ def cmd_import(args) -> int:
     failed = 0
     for path in args.files:
         options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
-                                dry_run=args.dry_run)  # fmt: skip
+                                dry_run=args.dry_run,
+                                only_teams=viewer.teams if viewer.role == "manager" else None)  # fmt: skip
         try:
             result = import_file(store, path, options)
         except ImportRejectedError as exc:

@@ -278,6 +278,13 @@ insert into activity by name
 select rep_id, day, team_id, metric, value, $import_id as import_id, period_end
 from activity_changes where change = 'new';
 
+-- name: rows_outside_teams
+-- Rows whose team is not one of $allowed (a manager's upload).
+select s.line, t.name as team, count(*) over () as total
+from stage_resolved s join teams t using (team_id)
+where not list_contains($allowed, t.name)
+order by s.line limit $listed;
+
 -- name: period_overlaps
 -- A staged period that overlaps a stored one of another span for the same person and
 -- metric: storing both would count the overlap twice.

@@ -313,3 +313,92 @@ def test_a_rep_sees_the_team_ranking_anonymised_or_named_as_the_admin_set(org):
     at = as_user("rep@example.com")
     assert not at.exception, at.exception
     assert any(m.value.startswith("You are ") for m in at.markdown)
+
+
+def test_a_manager_uploads_only_when_allowed_and_only_for_their_teams(org, tmp_path):
+    store, managed, other = org["store"], org["managed"], org["other"]
+    mixed = tmp_path / "ssi_2026-11-20.csv"
+    mixed.write_text(f"Name,Team,SSI\nNew Mine,{managed},50\nNew Theirs,{other},60\n")
+    own = tmp_path / "ssi_2026-11-19.csv"
+    own.write_text(f"Name,Team,SSI\nNew Mine,{managed},50\n")
+    db = store.path
+    store.close()
+    refused = cli("import", str(own), "--as", "manager@example.com", db=db)
+    assert refused.returncode == 1 and "may not upload files" in refused.stderr
+    with Store(db) as s:
+        users.set_setting(s, "managers_upload", "yes", actor="admin@example.com")
+    out = cli("import", str(mixed), "--as", "manager@example.com", db=db)
+    assert out.returncode == 2
+    assert (f"ssi_2026-11-20.csv, line 3, column 'team': value '{other}': expected one of your "
+            f"teams: {managed}") in out.stderr  # fmt: skip
+    out = cli("import", str(own), "--as", "manager@example.com", db=db)
+    assert out.returncode == 0, out.stderr
+    with Store(db) as s:
+        names = set(s.df_sql("select name from reps where name like 'New %'")["name"])
+        assert names == {"New Mine"}
+        log = users.audit_log(s)
+        assert log.iloc[0]["actor"] == "manager@example.com" and log.iloc[0]["action"] == "import"
+
+
+ALL_PAGES = ["app_pages/team_review.py", "app_pages/activity.py", "app_pages/self_check.py",
+             "app_pages/upload.py", "app_pages/users.py", "app_pages/about.py"]  # fmt: skip
+PAGES_OF = {
+    "admin": set(ALL_PAGES),
+    "manager": {ALL_PAGES[0], ALL_PAGES[1], ALL_PAGES[2], ALL_PAGES[5]},
+    "rep": {ALL_PAGES[2], ALL_PAGES[5]},
+    "viewer": {ALL_PAGES[0], ALL_PAGES[1], ALL_PAGES[5]},
+}
+
+
+def signed_in_with_oidc(email: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                          "cookie_secret": "s" * 32, "client_id": "c", "client_secret": "x",
+                          "server_metadata_url": "http://127.0.0.1:1/.well-known/x"}  # fmt: skip
+    at.user = {"is_logged_in": True, "email": email}
+    return at.run()
+
+
+def names_shown(at: AppTest, everyone: set[str]) -> set[str]:
+    """Every person's name in the page's tables, pickers and text."""
+    found: set[str] = set()
+    for frame in (d.value for d in at.dataframe):
+        for column in ("rep", "name", "Rep"):
+            if column in frame.columns:
+                found |= set(frame[column].astype(str)) & everyone
+    texts = [str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.warning]]
+    texts += [str(o) for box in at.selectbox for o in box.options]
+    texts += [str(o) for box in at.multiselect for o in box.options]
+    for name in everyone:
+        if any(name in t or name.replace(" ", "\\ ") in t for t in texts):
+            found.add(name)
+    return found
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "rep", "viewer"])
+def test_every_role_on_every_page_sees_only_its_people(org, role):
+    board = org["board"]
+    everyone = set(board["rep"])
+    scope = {
+        "admin": everyone,
+        "manager": set(board[board["team"] == org["managed"]]["rep"]),
+        "rep": {org["rep"]["rep"]},
+        "viewer": set(),
+    }[role]
+    seen: set[str] = set()
+    for page in ALL_PAGES:
+        at = signed_in_with_oidc(f"{role}@example.com")
+        if page not in PAGES_OF[role]:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(page)
+            continue
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        shown = names_shown(at, everyone)
+        assert shown <= scope, (page, sorted(shown - scope)[:5])
+        seen |= shown
+    # Each role sees all of its scope somewhere (the team review lists every name in it).
+    if role in ("admin", "manager"):
+        assert seen == scope
+    if role == "rep":
+        assert seen == scope

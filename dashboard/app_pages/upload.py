@@ -51,6 +51,7 @@ with ui.friendly_errors():
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("Files to import", accept_multiple_files=True, key=f"files_{round_}",
                              type=["csv", "tsv", "txt", "xlsx", "json"])  # fmt: skip
+    only_teams = viewer.teams if viewer.role == "manager" else None  # a manager's teams only
     session = st.session_state.setdefault("upload_session", secrets.token_hex(8))
     folder = uploads.upload_folder(ui.get_store().path, session)
     mappings = st.session_state.setdefault("mappings", {})
@@ -60,7 +61,7 @@ with ui.friendly_errors():
         key = upload.file_id  # two uploads with the same name keep their own mappings
         overrides = mappings.get(key, {})
         check = ui.cached(uploads.check_file, str(path), upload.name, rep, team, day,
-                          tuple(sorted(overrides.items())))  # fmt: skip
+                          tuple(sorted(overrides.items())), only_teams)  # fmt: skip
         checked.append((upload.name, path, check, overrides))
         with st.container(border=True):
             st.markdown(f"#### {ui.md_text(upload.name)}")
@@ -117,7 +118,7 @@ with ui.friendly_errors():
             for i, (name, path, _, overrides) in enumerate(ready, start=1):
                 try:
                     result = uploads.run_import(
-                        ui.get_store(), str(path), name, rep, team, day, overrides
+                        ui.get_store(), str(path), name, rep, team, day, overrides, only_teams
                     )
                     results.append((result.summary(), True))
                     users.record(ui.get_store(), viewer.email, "import", result.summary())

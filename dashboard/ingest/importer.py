@@ -54,6 +54,8 @@ class ImportOptions:
     mapping: list[str] | dict[str, str] | None = None
     dry_run: bool = False
     file_name: str | None = None  # shown in messages; defaults to the path's name
+    # A manager's upload: every row must belong to one of these teams (None: any team).
+    only_teams: tuple[str, ...] | None = None
     hints: Hints = CLI_HINTS
 
 
@@ -291,6 +293,7 @@ def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
 def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     """New and changed readings written; what they replace kept for undo; the log entry."""
     result, warnings = plan.result, plan.warnings
+    _refuse_rows_outside_teams(cur, plan)
     import_id = cur.run("next_import_id").fetchone()[0]
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
@@ -340,6 +343,25 @@ def _map_seats(cur: Cursor, plan: ImportPlan, import_id: int) -> tuple[int, int]
                                ).fetchone()  # fmt: skip
     plan.result.notes.append(f"{new} new seat(s) and {changed} reassigned seat(s) mapped to people")
     return changed, new
+
+
+def _refuse_rows_outside_teams(cur: Cursor, plan: ImportPlan) -> None:
+    """A manager uploads for the teams they manage only; a row of another team rejects the
+    file (nothing written), naming the row and the team."""
+    allowed = plan.options.only_teams
+    if allowed is None:
+        return
+    rows = cur.run("rows_outside_teams", {"allowed": list(allowed), "listed": LISTED_PER_KIND}
+                   ).fetchall()  # fmt: skip
+    if not rows:
+        return
+    expected = "one of your teams: " + ", ".join(allowed) if allowed else "a team you manage"
+    problems = [Problem(plan.name, r.line, "team", r.team, f"expected {expected}") for r in rows]
+    if rows[0].total > len(rows):
+        problems.append(
+            more_like(plan.name, "team", len(rows), rows[0].total, f"expected {expected}")
+        )
+    raise ImportRejectedError(problems, total=rows[0].total)
 
 
 def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:

@@ -131,9 +131,11 @@ class FileCheck:
 
 
 def check_file(store: Store, path: str, name: str, rep: str | None, team: str | None,
-               day: date | None, mapping: tuple[tuple[str, str], ...]) -> FileCheck:  # fmt: skip
+               day: date | None, mapping: tuple[tuple[str, str], ...],
+               only_teams: tuple[str, ...] | None = None) -> FileCheck:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
-                            dry_run=True, file_name=name, hints=PAGE_HINTS)  # fmt: skip
+                            dry_run=True, file_name=name, hints=PAGE_HINTS,
+                            only_teams=only_teams)  # fmt: skip
     try:
         return FileCheck(name, import_file(store, Path(path), options), [], 0)
     except ImportRejectedError as exc:
@@ -141,9 +143,10 @@ def check_file(store: Store, path: str, name: str, rep: str | None, team: str | 
 
 
 def run_import(store: Store, path: str, name: str, rep: str | None, team: str | None,
-               day: date | None, mapping: dict[str, str]) -> ImportResult:  # fmt: skip
+               day: date | None, mapping: dict[str, str],
+               only_teams: tuple[str, ...] | None = None) -> ImportResult:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
-                            file_name=name, hints=PAGE_HINTS)  # fmt: skip
+                            file_name=name, hints=PAGE_HINTS, only_teams=only_teams)  # fmt: skip
     return import_file(store, Path(path), options)
 
 
