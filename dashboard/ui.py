@@ -212,7 +212,7 @@ def sidebar_identity(found: Viewer) -> None:
         st.sidebar.radio("View the demo as", DEMO_ROLES, key="demo_role", horizontal=True,
                          format_func=str.title)  # fmt: skip
         return
-    st.sidebar.caption(md_text(f"Signed in as {found.email} ({found.role})"))
+    st.sidebar.text(f"Signed in as {found.email} ({found.role})")  # plain: no mail link
     if os.environ.get(AUTH_ENV, "").lower() == "none":
         return
     if st.sidebar.button("Sign out", key="sign_out"):

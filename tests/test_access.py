@@ -402,3 +402,43 @@ def test_every_role_on_every_page_sees_only_its_people(org, role):
         assert seen == scope
     if role == "rep":
         assert seen == scope
+
+
+def test_names_stay_text_in_every_chart(org):
+    from dashboard import charts
+
+    link = '<a href="http://evil.invalid">Eve</a> <b>Bold</b>'
+    board = org["board"].head(3).copy()
+    board["rep"] = [link, "Ann", "Bob"]
+    board["team"] = [link, "East", "East"]
+    figures = [charts.pillar_stacks(board), charts.pillar_heatmap(board),
+               charts.team_bars(board.rename(columns={"rep": "x"})),
+               charts.reps_trend({link: org["store"].df_sql("select current_date as day, 50.0 as rolling_avg")}),
+               charts.activity_scatter(board.rename(columns={"rep": "name"}).assign(searches=[1, 2, 3]),
+                                       "searches", "Searches", "ssi", [])]  # fmt: skip
+    for fig in figures:
+        spec = fig.to_json()
+        assert "<a href" not in spec and "<b>" not in spec
+        assert "&lt;a href" in spec
+
+
+def test_uploaded_files_are_private_and_deleted_when_done(tmp_path):
+    import stat
+    import time
+
+    from dashboard.views.uploads import keep_upload, sweep_uploads, upload_folder
+
+    store_path = tmp_path / "ssi.duckdb"
+    mine = upload_folder(store_path, "session1")
+    old = upload_folder(store_path, "session0")
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o700
+    assert stat.S_IMODE(mine.parent.stat().st_mode) == 0o700
+    kept = keep_upload(mine, "team.csv", b"Name,SSI\nAnn,50\n")
+    gone = keep_upload(mine, "rejected.csv", b"garbage")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    stale = keep_upload(old, "x.csv", b"x")
+    sweep_uploads(mine, {kept}, now=time.time() + 2 * 24 * 3600)
+    assert kept.exists() and not gone.exists()  # only what is still in the chooser stays
+    assert not stale.exists() and not old.exists()  # a session left for a day is swept
+    sweep_uploads(mine, set())
+    assert list(mine.iterdir()) == []

@@ -45,7 +45,8 @@ def provider(tmp_path_factory):
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "oidc_provider_mock", "--port", str(port),
-             "--user", "manager@example.com", "--user", "stranger@example.com"],
+             "--user", "manager@example.com", "--user", "stranger@example.com",
+             "--user", "viewer@example.com"],
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -100,6 +101,7 @@ def deployment(demo_db, provider, tmp_path_factory):
         team = sorted(leaderboard(store)["team"].unique())[0]
         users.add_user(store, "admin@example.com", "admin", actor="test", password="x" * 12)
         users.add_user(store, "manager@example.com", "manager", actor="test", teams=[team])
+        users.add_user(store, "viewer@example.com", "viewer", actor="test")
         manager = users.viewer_for(store, "manager@example.com")
         everyone = team_review(store, [], None, 90).kpis.average_ssi
         theirs = team_review(store, [team], None, 90, manager).kpis.average_ssi
@@ -159,6 +161,25 @@ def test_an_oidc_user_who_is_not_a_dashboard_user_is_told_to_ask_an_admin(chromi
         assert page.get_by_text("stranger@example.com").count() == 1
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
         screenshot(page, "oidc_stranger")
+    finally:
+        replica.stop()
+        context.close()
+
+
+def test_a_viewer_sees_company_figures_and_no_person(chromium, deployment):
+    d = deployment
+    replica = Replica(d["folder"], "v", _free_port(), d["provider"], d["store"])
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    try:
+        _sign_in_through_provider(page, replica.url, "viewer@example.com")
+        page.get_by_role("heading", name="Team review").wait_for()
+        page.get_by_text("Company figures only").wait_for()
+        assert page.get_by_test_id("stMetricValue").first.inner_text() == d["company"]
+        assert page.get_by_role("heading", name="Leaderboard").count() == 0
+        assert page.locator('[data-testid="stDataFrame"]').count() == 1  # teams compared only
+        screenshot(page, "oidc_viewer")
     finally:
         replica.stop()
         context.close()
