@@ -19,26 +19,49 @@ group by a.rep_id, bucket, a.metric;
 
 -- name: activity_window
 -- One pass over the period's activity, kept for this cursor: per seat, bucket and metric.
--- The page's other figures are read from it, not from the activity table again. The scan
--- keeps to plain aggregates (the grouping is most of the cost at 10,000 seats); the value
--- each metric's kind calls for is chosen afterwards, on the grouped rows.
+-- The page's other figures are read from it, not from the activity table again. The value
+-- each metric's kind calls for is chosen on the grouped rows.
 create or replace temp table activity_window as
 with grouped as (
     select rep_id, cast(date_trunc($grain, day) as date) as bucket, metric,
            arg_max(team_id, day) as team_id, max(day) as last_day, sum(value) as total,
-           count(*) as periods,
-           arg_max(value, day) as latest,
-           sum(value) filter (where day >= $active_from) as recent,
+           count(*) as periods, arg_max(value, day) as latest,
            max(datediff('day', day, coalesce(period_end, day))) + 1 as longest
     from activity where day between $start and $as_of
     group by rep_id, bucket, metric
 )
-select g.rep_id, g.bucket, g.metric, c.kind, g.team_id, g.last_day, g.total, g.periods,
-       g.recent, case c.kind when 'count' then g.total
-                             when 'percent' then g.total / g.periods
-                             else g.latest end as value,
+select g.*, c.kind,
+       case c.kind when 'count' then g.total when 'percent' then g.total / g.periods
+                   else g.latest end as value,
        g.longest > $grain_days as too_long
 from grouped g join metric_catalogue c using (metric);
+
+-- name: activity_window_weekly
+-- The same by week, from the weekly summary for the weeks before $current_week (kept exact
+-- by every import and undo) and from the activity table for the week of the as-of date,
+-- which may be cut short by it.
+create or replace temp table activity_window as
+with grouped as (
+    select rep_id, week as bucket, metric, team_id, last_day, total, periods, latest, longest
+    from activity_weekly where week >= $start and week < $current_week
+    union all
+    select rep_id, cast(date_trunc('week', day) as date), metric, arg_max(team_id, day),
+           max(day), sum(value), count(*), arg_max(value, day),
+           max(datediff('day', day, coalesce(period_end, day))) + 1
+    from activity where day between $current_week and $as_of
+    group by all
+)
+select g.*, c.kind,
+       case c.kind when 'count' then g.total when 'percent' then g.total / g.periods
+                   else g.latest end as value,
+       g.longest > 7 as too_long
+from grouped g join metric_catalogue c using (metric);
+
+-- name: recent_seats
+-- Seats that did something (a count above 0) in the days from $active_from to $as_of.
+create or replace temp table recent_seats as
+select distinct a.rep_id from activity a join metric_catalogue c using (metric)
+where a.day between $active_from and $as_of and c.kind = 'count' and a.value > 0;
 
 -- name: window_metric
 -- One metric per seat and bucket, for the trend and the sparklines.
@@ -71,7 +94,7 @@ with per_rep as (
            sum(value) filter (where metric = 'days_active') as days_active,
            coalesce(sum(value) filter (where kind = 'count' and metric <> 'days_active'), 0)
                as actions,
-           coalesce(bool_or(recent > 0 and kind = 'count'), false) as active_recently
+           bool_or(rep_id in (select rep_id from recent_seats)) as active_recently
     from activity_window group by rep_id
 ), gaps as (
     select rep_id, arg_max(team_id, day) as team_id

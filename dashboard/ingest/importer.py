@@ -301,6 +301,7 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     cur.run("activity_changes")
     _refuse_overlapping_periods(cur, plan)
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
+    cur.run("weeks_of_import").run("refresh_touched_weeks")  # the weekly summary stays exact
     updated, loaded = cur.run("change_counts").fetchone()
     loaded += _write_gaps(cur, plan, import_id)
     if "seat_id" in plan.fields:
@@ -404,6 +405,8 @@ def undo_import(store: Store, import_id: int) -> str:
                 f"import #{import_id} ({file_name}) cannot be undone while later imports {ids} "
                 "changed its rows; undo those first"
             )
+        cur.run("weeks_of_undo", {"import_id": import_id})
         cur.run("undo_delete_rows", {"import_id": import_id})
         cur.run("undo_restore_rows", {"import_id": import_id})
+        cur.run("refresh_touched_weeks")
     return f"import #{import_id} ({file_name}) undone"

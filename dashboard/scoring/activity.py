@@ -47,10 +47,15 @@ def activity_window(
     """Seats, the chosen metric by bucket, every metric per seat and active seats per bucket:
     the activity table is scanned once, into a temporary table the rest is read from."""
     active_from = as_of - timedelta(days=config.activity.active_days - 1)
-    params = {"start": start, "as_of": as_of, "grain": grain, "grain_days": GRAINS[grain],
-              "active_from": active_from}  # fmt: skip
     with store.reading() as cur:
-        cur.run("activity_window", params)
+        if grain == "week":  # whole weeks from the weekly summary, the current one read
+            current_week = as_of - timedelta(days=as_of.weekday())
+            cur.run("activity_window_weekly", {"start": start, "as_of": as_of,
+                                               "current_week": current_week})  # fmt: skip
+        else:
+            cur.run("activity_window", {"start": start, "as_of": as_of, "grain": grain,
+                                        "grain_days": GRAINS[grain]})  # fmt: skip
+        cur.run("recent_seats", {"active_from": active_from, "as_of": as_of})
         seats = cur.run("activity_seats", {"start": start, "as_of": as_of}).df()
         rows = cur.run("window_metric", {"metric": metric}).df()
         by_rep = cur.run("window_by_rep").df()
