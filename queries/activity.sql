@@ -125,3 +125,11 @@ select team_id, name from teams;
 -- name: rep_activity_team
 -- The team of a rep's newest activity row up to $as_of (teams are kept per row).
 select arg_max(team_id, day) from activity where rep_id = $rep_id and day <= $as_of;
+
+-- name: ssi_on
+-- Each person's newest SSI on or before $day, if it is at most $listed_for_days old (the
+-- leaderboard's rule for a reading that counts).
+select rep_id, arg_max(ssi, day) as ssi from snapshots
+where day between cast($day as date) - cast($listed_for_days as integer) and $day
+  and ssi is not null
+group by rep_id;

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard.access import OWNER, Viewer
-from dashboard.scoring import default_as_of, leaderboard
+from dashboard.scoring import default_as_of
 from dashboard.scoring.activity import (
     COMPANY,
     Adoption,
@@ -115,14 +115,18 @@ def last_bucket_partial(view: ActivityView, grain: str) -> bool:
 def _with_ssi(
     store: Store, table: pd.DataFrame, start: date, as_of: date, config: ScoringConfig
 ) -> pd.DataFrame:
-    """Each rep's SSI at the end of the period and its change since the start."""
-    now = leaderboard(store, as_of, config=config)
-    then = leaderboard(store, start, config=config)
-    ssi_now = now.set_index("rep_id")["ssi"] if not now.empty else pd.Series(dtype=float)
-    ssi_then = then.set_index("rep_id")["ssi"] if not then.empty else pd.Series(dtype=float)
+    """Each rep's SSI at the end of the period and its change since the start: the newest
+    reading on each day that still counts (the leaderboard's rule), without ranking anyone."""
+    days = config.freshness.listed_for_days
+
+    def ssi_on(day: date) -> pd.Series:
+        rows = store.df("ssi_on", {"day": day, "listed_for_days": days})
+        return rows.set_index("rep_id")["ssi"]
+
+    now, then = ssi_on(as_of), ssi_on(start)
     table = table.copy()
-    table["ssi"] = table["rep_id"].map(ssi_now)
-    table["ssi_change"] = table["ssi"] - table["rep_id"].map(ssi_then)
+    table["ssi"] = table["rep_id"].map(now)
+    table["ssi_change"] = table["ssi"] - table["rep_id"].map(then)
     return table
 
 
