@@ -81,6 +81,8 @@ def add_user(
         raise DashboardError(f"unknown role '{role}'; expected one of {', '.join(ROLES)}")
     if get_account(store, email):
         raise DashboardError(f"{email} is a user already; change the role with `users role`")
+    if role != "admin" and user_count(store) == 0:  # else nobody could ever add an admin
+        raise DashboardError("the first user must be an admin; add an admin first")
     rep_id = _rep_for(store, role, email, rep_email)
     hashed = _check_password(password)
     known = set(store.df("teams_with_data")["name"]) if teams else set()

@@ -442,3 +442,13 @@ def test_uploaded_files_are_private_and_deleted_when_done(tmp_path):
     assert not stale.exists() and not old.exists()  # a session left for a day is swept
     sweep_uploads(mine, set())
     assert list(mine.iterdir()) == []
+
+
+def test_the_first_user_must_be_an_admin(store):
+    with pytest.raises(Exception, match="the first user must be an admin"):
+        users.add_user(store, "rep@example.com", "viewer", actor="owner")
+    assert users.user_count(store) == 0
+    users.add_user(store, "boss@example.com", "admin", actor="owner")
+    assert (
+        users.add_user(store, "v@example.com", "viewer", actor="boss@example.com").role == "viewer"
+    )

@@ -19,6 +19,7 @@ PAGES = {
     "upload": "upload",
     "about": "about",
     "activity": "activity",
+    "users": "users",
 }
 
 
@@ -55,6 +56,7 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
         "About the scores",
         "How the scores work",
         "Activity",
+        "Users and audit",
     }
     if name == "team_review":
         page.wait_for_selector(".js-plotly-plot")

@@ -156,6 +156,13 @@ def test_an_oidc_user_who_is_not_a_dashboard_user_is_told_to_ask_an_admin(chromi
     page = context.new_page()
     page.set_default_timeout(45_000)
     try:
+        for width in (1440, 390):  # the sign-in page itself, before anyone signs in
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(replica.url)
+            wait_idle(page)
+            page.get_by_role("button", name="Sign in with your company account").wait_for()
+            screenshot(page, f"sign_in_{width}")
+        page.set_viewport_size({"width": 1440, "height": 1100})
         _sign_in_through_provider(page, replica.url, "stranger@example.com")
         page.get_by_text("Ask your admin").wait_for()
         assert page.get_by_text("stranger@example.com").count() == 1
