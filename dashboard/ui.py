@@ -25,6 +25,7 @@ import streamlit as st
 from dashboard import users
 from dashboard.access import AccessDeniedError, Viewer
 from dashboard.errors import DashboardError, StoreLockedError
+from dashboard.scoring import default_as_of
 from dashboard.scoring.config import CONFIG_ENV_VAR
 from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
 from dashboard.store import Store, resolve_db_path
@@ -220,3 +221,32 @@ def sidebar_identity(found: Viewer) -> None:
         if oidc_configured() and st.user.get("is_logged_in"):
             st.logout()
         st.rerun()
+
+
+@dataclass(frozen=True)
+class Filters:
+    teams: list[str]  # as chosen (kept in the URL)
+    scope: list[str]  # what the view shows: the chosen teams within the viewer's scope
+    as_of: date
+    period: str
+
+
+def team_filters(found: Viewer, periods: dict[str, int]) -> Filters:
+    """The teams, as-of and period filters of the team review and the Activity page, read
+    from the URL (a view can be shared as a link). Stops the page on a store without data."""
+    teams_all = found.visible_teams(cached(team_names))
+    first, last = cached(date_range)
+    if last is None:
+        empty_store_message()
+        st.stop()
+    f1, f2, f3 = st.columns([3, 1, 1])
+    url_teams = [t for t in st.query_params.get_all("team") if t in teams_all]
+    teams = f1.multiselect("Teams", teams_all, default=url_teams, key="teams",
+                           placeholder="All your teams" if found.role == "manager" else "All teams")  # fmt: skip
+    as_of = f2.date_input("As of", value=param_date("as_of", first, last, cached(default_as_of)),
+                          min_value=first, max_value=last, key="as_of")  # fmt: skip
+    names = list(periods)
+    url_period = st.query_params.get("period", "90 days")
+    period = f3.selectbox("Period", names, key="period",
+                          index=names.index(url_period) if url_period in names else 1)  # fmt: skip
+    return Filters(teams, found.team_scope(teams, teams_all), as_of, period)

@@ -5,7 +5,6 @@ import streamlit as st
 
 from dashboard import charts, ui
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
-from dashboard.scoring import default_as_of
 from dashboard.scoring.config import load_config
 from dashboard.views import activity as av
 
@@ -16,27 +15,11 @@ st.caption("Who uses their Sales Navigator seat, how much, and whether it goes w
 with ui.friendly_errors():
     viewer = ui.viewer()
     viewer.require("activity")
-    teams_all = viewer.visible_teams(ui.cached(ui.team_names))
-    first, last = ui.cached(ui.date_range)
-    if last is None:
-        ui.empty_store_message()
-        st.stop()
+    filters = ui.team_filters(viewer, av.PERIODS)
+    teams, as_of, period = filters.teams, filters.as_of, filters.period
     config = load_config()
     labels = ui.cached(av.metric_labels)
     metrics = [m for m in config.activity.metrics if m in labels]
-
-    f1, f2, f3 = st.columns([3, 1, 1])
-    url_teams = [t for t in st.query_params.get_all("team") if t in teams_all]
-    teams = f1.multiselect("Teams", teams_all, default=url_teams, placeholder="All teams",
-                           key="teams")  # fmt: skip
-    as_of = f2.date_input("As of", value=ui.param_date("as_of", first, last,
-                                                       ui.cached(default_as_of)),
-                          min_value=first, max_value=last, key="as_of")  # fmt: skip
-    periods = list(av.PERIODS)
-    url_period = st.query_params.get("period", "90 days")
-    period = f3.selectbox("Period", periods,
-                          index=periods.index(url_period) if url_period in periods else 1,
-                          key="period")  # fmt: skip
     g1, g2 = st.columns([3, 2])
     url_metric = st.query_params.get("metric", metrics[0])
     metric = g1.selectbox("Metric", metrics, format_func=labels.get, key="metric",
@@ -51,8 +34,8 @@ with ui.friendly_errors():
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period,
                                "metric": metric, "grain": grain})  # fmt: skip
 
-    view = ui.cached(av.activity_view, viewer.team_scope(teams, teams_all), as_of,
-                     av.PERIODS[period], grain, metric, viewer)  # fmt: skip
+    view = ui.cached(av.activity_view, filters.scope, as_of, av.PERIODS[period], grain, metric,
+                     viewer)  # fmt: skip
     a = view.adoption
     st.subheader("Adoption")
     c = st.columns(4)

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import charts, display, ui
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.fields import PILLARS
-from dashboard.scoring import LEADERBOARD_KEYS, default_as_of, rep_history
+from dashboard.scoring import LEADERBOARD_KEYS, rep_history
 from dashboard.scoring.config import load_config
 from dashboard.views import team_review as tr
 from dashboard.views.self_check import rep_labels
@@ -14,34 +14,13 @@ st.title("Team review")
 with ui.friendly_errors():
     viewer = ui.viewer()
     viewer.require("team_review")
-    teams_all = viewer.visible_teams(ui.cached(ui.team_names))
-    first, last = ui.cached(ui.date_range)
-    if last is None:
-        ui.empty_store_message()
-        st.stop()
-
     # Filters, kept in the URL so a view can be shared as a link.
-    f1, f2, f3 = st.columns([3, 1, 1])
-    url_teams = [t for t in st.query_params.get_all("team") if t in teams_all]
-    teams = f1.multiselect(
-        "Teams",
-        teams_all,
-        default=url_teams,
-        key="teams",
-        placeholder="All your teams" if viewer.role == "manager" else "All teams",
-    )
-    as_of = f2.date_input("As of", value=ui.param_date("as_of", first, last,
-                                                       ui.cached(default_as_of)),
-                          min_value=first, max_value=last, key="as_of")  # fmt: skip
-    periods = list(tr.PERIODS)
-    url_period = st.query_params.get("period", "90 days")
-    period = f3.selectbox("Period", periods, index=periods.index(url_period) if url_period in periods else 1,
-                          key="period")  # fmt: skip
+    filters = ui.team_filters(viewer, tr.PERIODS)
+    teams, as_of, period = filters.teams, filters.as_of, filters.period
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period})
 
     # A manager with no team chosen sees their own teams; a team outside scope is dropped.
-    view = ui.cached(tr.team_review, viewer.team_scope(teams, teams_all), as_of,
-                     tr.PERIODS[period], viewer)  # fmt: skip
+    view = ui.cached(tr.team_review, filters.scope, as_of, tr.PERIODS[period], viewer)
     k, labels = view.kpis, tr.kpi_labels()
     c = st.columns(5)
     delta = display.change(k.average_change_7d, missing="")

@@ -7,8 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,24 +17,9 @@ from dashboard.display import score
 from dashboard.scoring import leaderboard
 from dashboard.store import Store
 from dashboard.views.team_review import team_review
-from tests.browser.conftest import ROOT, _free_port, screenshot, wait_idle
+from tests.browser.conftest import ROOT, _free_port, screenshot, wait_for_http, wait_idle
 
 COOKIE_SECRET = "a-test-cookie-secret-shared-by-both-replicas"
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"{url} did not come up; see {log}")
-        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +34,7 @@ def provider(tmp_path_factory):
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    _wait_for(f"{url}/.well-known/openid-configuration", proc, log)
+    wait_for_http(f"{url}/.well-known/openid-configuration", proc, log)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -82,7 +66,7 @@ class Replica:
             stdout=self._out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.url = f"http://localhost:{port}"
-        _wait_for(f"{self.url}/_stcore/health", self.proc, self.log)
+        wait_for_http(f"{self.url}/_stcore/health", self.proc, self.log)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -107,6 +91,20 @@ def deployment(demo_db, provider, tmp_path_factory):
         theirs = team_review(store, [team], None, 90, manager).kpis.average_ssi
     return {"folder": folder, "store": store_path, "provider": provider,
             "average": score(theirs), "company": score(everyone)}  # fmt: skip
+
+
+@contextmanager
+def replica_page(chromium, d: dict, name: str):
+    """A new replica of the deployment and a new browser page; both closed afterwards."""
+    replica = Replica(d["folder"], name, _free_port(), d["provider"], d["store"])
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    try:
+        yield replica, page
+    finally:
+        replica.stop()
+        context.close()
 
 
 def _sign_in_through_provider(page, url: str, who: str) -> None:
@@ -150,12 +148,7 @@ def test_oidc_sign_in_on_one_replica_is_kept_by_another_at_the_same_address(chro
 
 
 def test_an_oidc_user_who_is_not_a_dashboard_user_is_told_to_ask_an_admin(chromium, deployment):
-    d = deployment
-    replica = Replica(d["folder"], "c", _free_port(), d["provider"], d["store"])
-    context = chromium.new_context(viewport={"width": 1440, "height": 1100})
-    page = context.new_page()
-    page.set_default_timeout(45_000)
-    try:
+    with replica_page(chromium, deployment, "c") as (replica, page):
         for width in (1440, 390):  # the sign-in page itself, before anyone signs in
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(replica.url)
@@ -168,18 +161,11 @@ def test_an_oidc_user_who_is_not_a_dashboard_user_is_told_to_ask_an_admin(chromi
         assert page.get_by_text("stranger@example.com").count() == 1
         assert page.locator('[data-testid="stDataFrame"]').count() == 0
         screenshot(page, "oidc_stranger")
-    finally:
-        replica.stop()
-        context.close()
 
 
 def test_a_viewer_sees_company_figures_and_no_person(chromium, deployment):
     d = deployment
-    replica = Replica(d["folder"], "v", _free_port(), d["provider"], d["store"])
-    context = chromium.new_context(viewport={"width": 1440, "height": 1100})
-    page = context.new_page()
-    page.set_default_timeout(45_000)
-    try:
+    with replica_page(chromium, d, "v") as (replica, page):
         _sign_in_through_provider(page, replica.url, "viewer@example.com")
         page.get_by_role("heading", name="Team review").wait_for()
         page.get_by_text("Company figures only").wait_for()
@@ -187,6 +173,3 @@ def test_a_viewer_sees_company_figures_and_no_person(chromium, deployment):
         assert page.get_by_role("heading", name="Leaderboard").count() == 0
         assert page.locator('[data-testid="stDataFrame"]').count() == 1  # teams compared only
         screenshot(page, "oidc_viewer")
-    finally:
-        replica.stop()
-        context.close()
