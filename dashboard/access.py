@@ -55,11 +55,6 @@ class Viewer:
             raise AccessDeniedError(f"{self.email} ({self.role}) may not {RIGHT_WORDS[right]}")
 
     @property
-    def sees_everyone(self) -> bool:
-        """Admins see every person; a viewer sees no person at all."""
-        return self.role == "admin"
-
-    @property
     def sees_people(self) -> bool:
         """Whether any personal detail (names, a person's figures) is in this scope."""
         return self.may("people")

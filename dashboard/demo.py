@@ -239,4 +239,5 @@ def load_demo(store: Store, data: DemoData, label: str) -> int:
             cur.register(name, frame)
         cur.run("load_demo", {"import_id": import_id, "label": label,
                               "rows": len(data.snapshots)})  # fmt: skip
+        cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
     return import_id

@@ -163,11 +163,11 @@ def oidc_configured() -> bool:
         return False
 
 
-def demo_viewer(store: Store) -> Viewer:
+def demo_viewer() -> Viewer:
     """The demo's visitor, as the role chosen in the sidebar: a manager of the first team,
     a rep of that team."""
     role = st.session_state.get("demo_role", "admin")
-    people = rep_names(store)
+    people = cached(rep_names)  # every rerun of the demo asks: read it once per store change
     team = sorted(people["team"].dropna().unique())[0] if not people.empty else None
     if role == "manager":
         return Viewer("demo manager", "manager", teams=(team,) if team else (), demo=True)
@@ -192,7 +192,7 @@ def resolve_viewer(store: Store) -> SignInState:
         return SignInState(Viewer("you (no sign-in on this machine)", "admin"))
     if users.user_count(store) == 0:
         if store.scalar("is_demo_store"):
-            return SignInState(demo_viewer(store))
+            return SignInState(demo_viewer())
         return SignInState(None, first_run=True)
     if oidc_configured() and st.user.get("is_logged_in"):
         email = str(st.user.get("email") or "")

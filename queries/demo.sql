@@ -15,11 +15,6 @@ select rep_id, day, team_id, metric, value, $import_id as import_id,
 from demo_activity;
 insert into activity_gaps
 select rep_id, day, period_end, team_id, $import_id from demo_gaps;
-insert into activity_weekly
-select rep_id, cast(date_trunc('week', day) as date), metric, arg_max(team_id, day), max(day),
-       sum(value), count(*), arg_max(value, day),
-       max(datediff('day', day, coalesce(period_end, day))) + 1
-from activity group by all;
 select setval('team_ids', (select max(team_id) from teams));
 select setval('rep_ids', (select max(rep_id) from reps));
 insert into imports (import_id, file_name, content_hash, format, rows_read, rows_loaded,

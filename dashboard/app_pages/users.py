@@ -7,6 +7,18 @@ from dashboard import ui, users
 from dashboard.access import ROLE_HELP, ROLES
 from dashboard.errors import DashboardError
 
+
+def change(action, done: str) -> None:
+    """Run one change to users or roles: its error as a message, or a flash and a rerun."""
+    try:
+        action()
+    except DashboardError as exc:
+        st.error(ui.md_text(str(exc)))
+    else:
+        st.session_state["users_flash"] = [done]
+        st.rerun()
+
+
 st.title("Users and audit")
 with ui.friendly_errors():
     viewer = ui.viewer()
@@ -39,14 +51,10 @@ with ui.friendly_errors():
         rep_email = b[1].text_input("Their person's e-mail in the exports (reps, if different)",
                                     key="new_rep_email")  # fmt: skip
         if st.form_submit_button("Add", type="primary"):
-            try:
-                users.add_user(store, email, role, actor=viewer.email, teams=teams,
-                               password=password or None, rep_email=rep_email or None)  # fmt: skip
-            except DashboardError as exc:
-                st.error(ui.md_text(str(exc)))
-            else:
-                st.session_state["users_flash"] = [f"{email} added as {role}"]
-                st.rerun()
+            change(lambda: users.add_user(store, email, role, actor=viewer.email, teams=teams,
+                                          password=password or None,
+                                          rep_email=rep_email or None),
+                   f"{email} added as {role}")  # fmt: skip
 
     st.subheader("Change or remove a user")
     emails = ui.cached(users.list_users)["email"].tolist()
@@ -55,21 +63,12 @@ with ui.friendly_errors():
     new_role = c[1].selectbox("New role", ROLES, key="edit_role")
     new_teams = c[2].multiselect("Teams (managers)", teams_all, key="edit_teams")
     if c[3].button("Change role", disabled=who is None, key="edit_go"):
-        try:
-            users.set_role(store, who, new_role, actor=viewer.email, teams=new_teams)
-        except DashboardError as exc:
-            st.error(ui.md_text(str(exc)))
-        else:
-            st.session_state["users_flash"] = [f"{who} is now {new_role}"]
-            st.rerun()
+        change(
+            lambda: users.set_role(store, who, new_role, actor=viewer.email, teams=new_teams),
+            f"{who} is now {new_role}",
+        )
     if st.button("Remove this user", disabled=who is None, key="remove_go"):
-        try:
-            users.remove_user(store, who, actor=viewer.email)
-        except DashboardError as exc:
-            st.error(ui.md_text(str(exc)))
-        else:
-            st.session_state["users_flash"] = [f"{who} removed"]
-            st.rerun()
+        change(lambda: users.remove_user(store, who, actor=viewer.email), f"{who} removed")
 
     st.subheader("Settings")
     current = ui.cached(users.settings)
