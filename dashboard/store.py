@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import DATA_DIR, QUERIES_DIR
+from dashboard import DATA_DIR, QUERIES_DIR, postgres
 from dashboard.errors import NotFoundError, StoreError, StoreLockedError
 
 DEFAULT_DB = DATA_DIR / "ssi.duckdb"
@@ -34,13 +34,15 @@ DEFAULT_LOCK_WAIT_S = 30.0
 _NAME_LINE = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 
 
-def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """``--db`` wins, then ``$SSI_DASHBOARD_DB``, then ``data/ssi.duckdb``."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(DB_ENV_VAR):
-        return Path(os.environ[DB_ENV_VAR])
-    return DEFAULT_DB
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path | str:
+    """``--db`` wins, then ``$SSI_DASHBOARD_DB``, then ``data/ssi.duckdb``. A
+    ``postgresql://`` address stays text (a Path would fold its ``//``)."""
+    chosen = explicit or os.environ.get(DB_ENV_VAR)
+    if not chosen:
+        return DEFAULT_DB
+    if postgres.is_postgres(str(chosen)):
+        return str(chosen)
+    return Path(chosen)
 
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)", re.IGNORECASE)
@@ -104,6 +106,42 @@ def migrations(folder: Path = QUERIES_DIR / "migrations") -> list[tuple[int, str
     for path in sorted(folder.glob("[0-9][0-9][0-9]_*.sql")):
         found.append((int(path.name[:3]), path.name, path.read_text(encoding="utf-8")))
     return found
+
+
+def latest_migration() -> int:
+    return max(version for version, _, _ in migrations())
+
+
+def _schema_version_of(cur: duckdb.DuckDBPyConnection) -> int:
+    exists = cur.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return cur.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def run_migrations(cur: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+    """Apply, each in its own transaction, the migrations after the store's version (and
+    not after ``up_to``); the versions applied."""
+    applied = []
+    current = _schema_version_of(cur)
+    for version, name, sql in migrations():
+        if version <= current or (up_to is not None and version > up_to):
+            continue
+        cur.execute("begin transaction")
+        try:
+            cur.execute(sql)
+            cur.execute(
+                "insert into schema_version (version, name, applied_at) values ($v, $n, now())",
+                {"v": version, "n": name},
+            )
+            cur.execute("commit")
+        except BaseException:
+            cur.execute("rollback")
+            raise
+        applied.append(version)
+    return applied
 
 
 def split_statements(sql: str) -> list[str]:
@@ -212,7 +250,21 @@ class Store:
         must_exist: bool = False,
         on_wait: Callable[[str], None] | None = None,
     ):
-        self.path = resolve_db_path(path)
+        location = resolve_db_path(path)
+        self.link = None
+        if isinstance(location, str):  # PostgreSQL, answered from this process's replica
+            self.link = postgres.link_for(location, on_wait)
+            self.path = self.link.replica_path
+            self.location = self.link.label
+            self.queries = _queries_as_of(QUERIES_DIR, _newest_change(QUERIES_DIR))
+            self._write_lock = self.link._guard
+            self._on_wait = on_wait
+            self._con = self.link.replica.cursor()
+            self._versioned = True
+            self.apply_macros()
+            return
+        self.path = location
+        self.location = str(location)
         if must_exist and not self.path.exists():
             # A mistyped --db must not quietly create an empty store and report "nothing".
             raise NotFoundError(
@@ -236,29 +288,13 @@ class Store:
 
     # -- schema -------------------------------------------------------------
     def schema_version(self) -> int:
-        cur = self._con.cursor()
-        exists = cur.execute(
-            "select count(*) from information_schema.tables where table_name = 'schema_version'"
-        ).fetchone()[0]
-        if not exists:
-            return 0
-        return cur.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+        return _schema_version_of(self._con.cursor())
 
     def migrate(self) -> list[int]:
-        """Apply the migrations this store has not seen; returns the versions applied."""
-        applied = []
-        current = self.schema_version()
-        for version, name, sql in migrations():
-            if version <= current:
-                continue
-            with self.transaction() as cur:
-                cur.execute(sql)
-                cur.execute(
-                    "insert into schema_version (version, name, applied_at) values ($v, $n, now())",
-                    {"v": version, "n": name},
-                )
-            applied.append(version)
-        return applied
+        """Apply the migrations this store has not seen; returns the versions applied.
+        (A PostgreSQL store migrates when a process first opens it: see postgres.py.)"""
+        with self._write_lock:
+            return run_migrations(self._con.cursor())
 
     def apply_macros(self) -> None:
         """(Re)create the SQL macros of ``queries/macros.sql`` on every connect, so a changed
@@ -271,6 +307,8 @@ class Store:
     def generation(self) -> int:
         """The store's change version, kept in the database: it moves with every committed
         write, by this process or any other, so cached results can be dropped."""
+        if self.link is not None:
+            return self.link.version()
         if not self._versioned:
             return 0
         return int(self._con.cursor().execute("select version from store_state").fetchone()[0])
@@ -326,6 +364,10 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
         """All writes inside commit together or not at all."""
+        if self.link is not None:
+            with self._pg_transaction() as cur:
+                yield cur
+            return
         with self._write_lock:
             cur = self._con.cursor()
             cur.execute("begin transaction")
@@ -343,6 +385,28 @@ class Store:
                     raise _friendly(exc, self.path) from exc
 
     @contextmanager
+    def _pg_transaction(self) -> Iterator[Cursor]:
+        """The write runs on the replica; its changes go to PostgreSQL in one transaction,
+        which commits first (a replica left behind catches up from the change log)."""
+        with self.link.writing(self._on_wait) as writer:
+            cur = self._con.cursor()
+            before = postgres.fingerprints(cur)
+            cur.execute("begin transaction")
+            try:
+                wrapped = Cursor(self, cur)
+                wrapped._writer = writer
+                yield wrapped
+                writer.send(cur, before)
+            except BaseException:
+                cur.execute("rollback")
+                raise
+            writer.conn.commit()
+            try:
+                cur.execute("commit")
+            except duckdb.Error as exc:
+                raise _friendly(exc, self.path) from exc
+
+    @contextmanager
     def reading(self) -> Iterator[Cursor]:
         """A cursor for reads that need registered DataFrames: no transaction, no write lock,
         and no new generation, so cached results stay valid."""
@@ -356,7 +420,8 @@ class Store:
         if self._con is not None:
             self._con.close()
             self._con = None
-            _release_shared(self._shared_key)
+            if self.link is None:
+                _release_shared(self._shared_key)
 
     def __enter__(self) -> Store:
         return self
@@ -431,6 +496,8 @@ class Cursor:
     def replace_table_rows(self, table: str, rows) -> None:
         """The table's rows become ``rows`` (an Arrow table with its columns, in order)."""
         name = _own_table(self._store, table)
+        if getattr(self, "_writer", None) is not None:
+            self._writer.forced.add(name)  # a PostgreSQL store copies the table whole
         self._raw.execute(f'delete from "{name}"')  # noqa: S608 (a catalogue name)
         self._raw.register("restored_rows", rows)
         self._raw.execute(f'insert into "{name}" select * from restored_rows')  # noqa: S608
