@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from dashboard.errors import DashboardError, NotFoundError
+from dashboard.postgres import is_postgres
 from dashboard.store import Store
 
 MANIFEST = "manifest.json"
@@ -41,15 +42,23 @@ def backup(store: Store, folder: Path) -> dict[str, int]:
     return counts
 
 
-def restore(folder: Path, target: Path) -> dict[str, int]:
-    """A new store at ``target`` holding exactly the backup in ``folder``; row counts."""
-    folder, target = Path(folder), Path(target)
+def restore(folder: Path, target: Path | str) -> dict[str, int]:
+    """A new store at ``target`` (a new file, or an empty PostgreSQL database) holding
+    exactly the backup in ``folder``; row counts."""
+    folder = Path(folder)
     if not (folder / MANIFEST).is_file():
         raise NotFoundError(f"{folder} is not a backup (no {MANIFEST}); make one with `backup`")
-    if target.exists():
-        raise DashboardError(f"{target} exists already; restore into a new store file")
+    if not is_postgres(target):
+        target = Path(target)
+        if target.exists():
+            raise DashboardError(f"{target} exists already; restore into a new store file")
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     with Store(target) as store:
+        if store.link is not None and store.scalar("count_imports"):
+            raise DashboardError(
+                f"the PostgreSQL store {store.location} holds data already; restore into a "
+                "new, empty database"
+            )
         if store.schema_version() != manifest["schema_version"]:
             raise DashboardError(
                 f"the backup is of schema version {manifest['schema_version']}, this version "

@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_CommandParser)
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", help="store file (default $SSI_DASHBOARD_DB or data/ssi.duckdb)")
+    db.add_argument("--db", help="store file, or a postgresql:// address "
+                    "(default $SSI_DASHBOARD_DB or data/ssi.duckdb)")  # fmt: skip
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--as", dest="as_user", metavar="EMAIL",
                      help="run as this dashboard user, with exactly what their role may see "
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="read a header the importer does not know as this field")  # fmt: skip
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
+    sub.add_parser("init", parents=[db], help="create the store's tables (a file or PostgreSQL)")
     p = sub.add_parser("demo", parents=[db], help="build the demo organisation")
     p.add_argument("--reps", type=int, default=48)
     p.add_argument("--days", type=int, default=548)
@@ -191,7 +193,7 @@ def cmd_demo(args) -> int:
     data = generate(reps=args.reps, days=args.days, seed=args.seed, end=args.end)
     import_id = load_demo(store, data, f"demo organisation (seed {args.seed})")
     print(f"demo: {len(data.reps)} reps, {len(data.snapshots)} snapshots, "
-          f"{len(data.activity)} activity rows into {store.path} (import #{import_id})")  # fmt: skip
+          f"{len(data.activity)} activity rows into {store.location} (import #{import_id})")  # fmt: skip
     if args.samples:
         written = write_samples(data, args.samples)
         print(f"sample files: {', '.join(p.name for p in written)} in {args.samples}")
@@ -363,6 +365,13 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    store = Store(args.db, on_wait=_say_waiting)
+    print(f"{store.location}: ready, schema version {store.schema_version()}, "
+          f"{store.scalar('count_snapshots'):,} snapshots")  # fmt: skip
+    return 0
+
+
 def cmd_backup(args) -> int:
     from dashboard.backup import backup
 
@@ -373,14 +382,16 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from dashboard.backup import restore
+    from dashboard.postgres import safe_url
     from dashboard.store import resolve_db_path
 
     target = resolve_db_path(args.db)
     counts = restore(args.folder, target)
-    print(f"restored {sum(counts.values()):,} rows of {len(counts)} tables into {target}")
+    where = safe_url(target) if isinstance(target, str) else target
+    print(f"restored {sum(counts.values()):,} rows of {len(counts)} tables into {where}")
     return 0
 
 
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
             "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
-            "restore": cmd_restore, "users": cmd_users}  # fmt: skip
+            "restore": cmd_restore, "users": cmd_users, "init": cmd_init}  # fmt: skip

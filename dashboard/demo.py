@@ -229,7 +229,7 @@ def load_demo(store: Store, data: DemoData, label: str) -> int:
     """Write the demo organisation into an empty store as one import."""
     if store.scalar("count_snapshots"):
         raise DashboardError(
-            f"the store {store.path} already has data; choose a new --db for the demo"
+            f"the store {store.location} already has data; choose a new --db for the demo"
         )
     with store.transaction() as cur:
         import_id = cur.run("next_import_id").fetchone()[0]

@@ -345,7 +345,7 @@ def change_between(before: dict, after: dict, forced: Iterable[str] = ()) -> Cha
     tables = {
         t for t in after if t != "imports by row" and t not in BIG and before.get(t) != after[t]
     }
-    tables |= set(forced)
+    tables |= set(forced) - {STATE}
     if not imports:
         # A big table that moved with no import to say why (a restore): copy it whole.
         tables |= {t for t in BIG if t in after and before.get(t) != after[t]}
@@ -462,6 +462,12 @@ class Link:
         if table not in self._columns:
             self._columns[table] = _duck_columns(self.replica.cursor(), table)
         return self._columns[table]
+
+    def close(self) -> None:
+        with self._guard:
+            if self._conn is not None:
+                self._conn.close()
+            self.replica.close()
 
     # versions
     def replica_version(self) -> int:
@@ -755,3 +761,11 @@ def link_for(url: str, on_wait=None) -> Link:
         if link is None:
             link = _LINKS[url] = Link(url, on_wait)
         return link
+
+
+def forget(url: str) -> None:
+    """Close this process's link to ``url`` (its replica stays on disk for next time)."""
+    with _LINKS_GUARD:
+        link = _LINKS.pop(url, None)
+    if link is not None:
+        link.close()

@@ -491,7 +491,7 @@ class Cursor:
     def arrow_of_table(self, table: str):
         """Every row of one of the store's own tables (a name from ``base_tables``)."""
         sql = f'select * from "{_own_table(self._store, table)}"'  # noqa: S608 (a catalogue name)
-        return self._raw.execute(sql).to_arrow_table()
+        return self._raw.sql(sql).to_arrow_table()
 
     def replace_table_rows(self, table: str, rows) -> None:
         """The table's rows become ``rows`` (an Arrow table with its columns, in order)."""

@@ -1,3 +1,6 @@
+-- name: count_imports
+select count(*) from imports;
+
 -- name: count_snapshots
 select count(*) from snapshots;
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
+from pg_server import PostgresServer, binaries
 
+from dashboard import postgres
 from dashboard.demo import generate, load_demo
 from dashboard.ingest import ImportOptions, import_file
 from dashboard.store import Store
@@ -22,9 +26,58 @@ def _no_user_config(monkeypatch):
     monkeypatch.delenv("SSI_SCORING_CONFIG", raising=False)
 
 
+# Modules whose tests run against both backends: the store, import, scoring and CLI tests.
+BOTH_BACKENDS = {"test_import_rules", "test_import_formats", "test_scoring", "test_cli",
+                 "test_activity_summary", "test_backup", "test_postgres"}  # fmt: skip
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    only = metafunc.definition.get_closest_marker("backends")
+    if only is not None:
+        backends = list(only.args)
+    elif module in BOTH_BACKENDS:
+        backends = ["duckdb", "postgresql"]
+    else:
+        backends = ["duckdb"]
+    metafunc.parametrize("backend", backends)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server per test process. Where PostgreSQL is missing these tests skip,
+    except in CI ($SSI_REQUIRE_POSTGRES), where missing is a failure."""
+    if binaries() is None:
+        if os.environ.get("SSI_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL is required here (apt-get install postgresql)")
+        pytest.skip("PostgreSQL is not installed")
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = Store(tmp_path / "test.duckdb")
+def pg_url(pg_server, tmp_path, monkeypatch) -> str:
+    """A new, empty database; replicas of it live in the test's folder."""
+    monkeypatch.setenv("SSI_REPLICA_DIR", str(tmp_path / "replicas"))
+    url = pg_server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    yield url
+    postgres.forget(url)
+
+
+@pytest.fixture
+def location(backend, tmp_path, request) -> str | Path:
+    """Where the test's store lives: a DuckDB file, or a PostgreSQL database."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def store(location) -> Store:
+    s = Store(location)
     yield s
     s.close()
 

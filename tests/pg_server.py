@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,11 +29,13 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path | None = None):
         self.bin = binaries()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
-        self.folder = Path(folder)
+        # Its own folder under the temporary root: the postgres user cannot reach into a
+        # folder private to root (pytest's are).
+        self.folder = Path(folder or tempfile.mkdtemp(prefix="ssi-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
         self._as_root = os.geteuid() == 0
@@ -41,7 +44,9 @@ class PostgresServer:
         command = [str(a) for a in args]
         if self._as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.strip()}")
 
     def start(self) -> PostgresServer:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -69,6 +74,7 @@ class PostgresServer:
     def stop(self) -> None:
         try:
             self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "stop")
-        except subprocess.CalledProcessError:
+        except RuntimeError:
             pass
         time.sleep(0.1)
+        shutil.rmtree(self.folder, ignore_errors=True)

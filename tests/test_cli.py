@@ -18,8 +18,8 @@ def cli(*args, db=None):
 
 
 @pytest.fixture
-def db(tmp_path):
-    return tmp_path / "cli.duckdb"
+def db(location):
+    return location
 
 
 def test_import_then_leaderboard_json(db, tmp_path):

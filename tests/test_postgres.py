@@ -1,0 +1,206 @@
+"""PostgreSQL stores: PostgreSQL holds exactly what the writing process's replica holds, other
+processes' replicas catch up to it, and answers equal a file store's given the same files."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_activity_summary import daily_file, weekly_file
+
+from dashboard import postgres
+from dashboard.backup import backup, restore
+from dashboard.errors import DashboardError
+from dashboard.ingest import import_file, undo_import
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.backends("postgresql")
+
+
+def cli(*args: str, db: str, **env: str) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "dashboard", *args, "--db", db],
+                          capture_output=True, text=True, cwd=ROOT, timeout=180,
+                          env={**os.environ, **env})  # fmt: skip
+
+
+def every_table(con, skip_types: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> dict:
+    """Every row of every table of a replica (a DuckDB connection), sorted."""
+    tables = [r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main' and not temporary"
+    ).fetchall()]  # fmt: skip
+    found = {}
+    for table in (t for t in tables if t not in skip):
+        cols = [c for c, t in con.execute(
+            "select column_name, data_type from duckdb_columns() where table_name = $t "
+            "order by column_index", {"t": table}).fetchall() if t not in skip_types]  # fmt: skip
+        names = ", ".join(f'"{c}"' for c in cols)
+        found[table] = con.execute(f'select {names} from "{table}" order by all').fetchall()
+    return found
+
+
+def snapshot_file(rng: random.Random) -> str:
+    rows = ["Name,Team,Date,SSI,Brand,People,Insights,Relationships"]
+    for person in rng.sample(["Ann", "Bob", "Cy", "Dee"], rng.randint(1, 4)):
+        day = f"2026-11-{rng.randint(1, 20):02d}"
+        p = [rng.randint(0, 25) for _ in range(4)]
+        rows.append(
+            f"{person},{rng.choice(['East', 'West'])},{day},{sum(p)},{p[0]},{p[1]},{p[2]},{p[3]}"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def other_replica(url: str, folder: Path, monkeypatch) -> postgres.Link:
+    """A second process's view of the store: a link with a replica of its own."""
+    monkeypatch.setenv(postgres.CACHE_ENV, str(folder))
+    return postgres.Link(url)
+
+
+def test_every_table_matches_across_replicas_and_a_file_store(pg_url, tmp_path, monkeypatch):
+    rng = random.Random(7)
+    store = Store(pg_url)
+    file_store = Store(tmp_path / "same.duckdb")
+    follower = other_replica(pg_url, tmp_path / "follower", monkeypatch)
+    loaded: list[int] = []
+    for step in range(24):
+        if loaded and rng.random() < 0.3:
+            victim = rng.choice(loaded)
+            outcomes = []
+            for s in (store, file_store):
+                try:
+                    undo_import(s, victim)
+                    outcomes.append("undone")
+                except DashboardError as exc:
+                    outcomes.append(str(exc))
+            assert outcomes[0] == outcomes[1]
+            if outcomes[0] == "undone":
+                loaded.remove(victim)
+        else:
+            kind = rng.random()
+            text = (snapshot_file(rng) if kind < 0.4 else weekly_file(rng) if kind < 0.55
+                    else daily_file(rng, step))  # fmt: skip
+            path = tmp_path / f"f{step}.csv"
+            path.write_text(text)
+            results = []
+            for s in (store, file_store):
+                try:
+                    results.append(import_file(s, path).import_id)
+                except DashboardError as exc:
+                    results.append(str(exc))
+            assert results[0] == results[1]
+            if isinstance(results[0], int):
+                loaded.append(results[0])
+        follower.version()  # catches up from the change log, as at a rerun
+        mine = every_table(store._con)
+        assert every_table(follower.replica) == mine, f"step {step}"
+        # Same rows as the file store, but for when things happened.
+        assert every_table(store._con, ("TIMESTAMP",)) == every_table(
+            file_store._con, ("TIMESTAMP",)
+        ), f"step {step}"
+    assert len(loaded) > 5
+    # A process starting with no replica copies the whole store and sees the same.
+    newcomer = other_replica(pg_url, tmp_path / "newcomer", monkeypatch)
+    assert every_table(newcomer.replica) == every_table(store._con)
+    for link in (follower, newcomer):
+        link.close()
+    file_store.close()
+
+
+def test_cli_answers_equal_the_file_store_answers(pg_url, tmp_path):
+    files = sorted((ROOT / "data" / "samples").glob("*.csv"))
+    local = str(tmp_path / "local.duckdb")
+    for db in (pg_url, local):
+        out = cli("import", *map(str, files), db=db)
+        assert "Traceback" not in out.stderr
+        assert cli("undo", "3", db=db).returncode == 0
+    for command in (["leaderboard", "--format", "json"], ["rep", "Ann Lee", "--format", "json"],
+                    ["imports"]):  # fmt: skip
+        pg, file = cli(*command, db=pg_url), cli(*command, db=local)
+        assert pg.returncode == file.returncode == 0
+        when = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?")  # import times differ
+        assert when.sub("T", pg.stdout) == when.sub("T", file.stdout), command
+        assert pg.stdout.strip()
+
+
+def test_an_import_in_another_process_shows_at_the_next_rerun(pg_url, tmp_path, monkeypatch):
+    first = tmp_path / "ssi_2026-11-20.csv"
+    first.write_text("Name,Team,SSI\nAnn,East,40\n")
+    assert cli("import", str(first), db=pg_url).returncode == 0
+    monkeypatch.setenv("SSI_DASHBOARD_DB", pg_url)
+    monkeypatch.setenv("SSI_AUTH", "none")
+    monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "dashboard-replica"))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90).run()
+    assert not at.exception
+    board = next(d for d in at.dataframe if "rank" in d.value.columns).value
+    assert board["rep"].tolist() == ["Ann"]
+    second = tmp_path / "ssi_2026-11-20b.csv"
+    second.write_text("Name,Team,Date,SSI\nBob,East,2026-11-20,60\n")
+    out = cli("import", str(second), db=pg_url, SSI_LOCK_WAIT="0")
+    assert out.returncode == 0, out.stderr
+    at.run()
+    board = next(d for d in at.dataframe if "rank" in d.value.columns).value
+    assert board["rep"].tolist() == ["Bob", "Ann"]
+
+
+def test_a_writer_waits_for_the_lock_then_says_the_store_stayed_busy(pg_url, tmp_path):
+    Store(pg_url)
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,SSI\nAnn,40\n")
+    holder = psycopg.connect(pg_url)
+    holder.execute("select pg_advisory_xact_lock(%s)", (postgres.LOCK_KEY,))
+    try:
+        out = cli("import", str(f), db=pg_url, SSI_LOCK_WAIT="0.5")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert out.returncode == 1
+    assert "waiting for another program to finish writing" in out.stderr
+    assert "stayed busy with another writer" in out.stderr and "SSI_LOCK_WAIT" in out.stderr
+    assert "Traceback" not in out.stderr and "psycopg" not in out.stderr
+    # Reads never wait for a writer.
+    assert cli("imports", db=pg_url, SSI_LOCK_WAIT="0").returncode == 0
+    assert "loaded 1 new" in cli("import", str(f), db=pg_url).stdout
+
+
+def test_init_makes_the_schema_and_an_unreachable_server_is_a_message(pg_url, pg_server):
+    out = cli("init", db=pg_url)
+    assert out.returncode == 0, out.stderr
+    assert "schema version" in out.stdout and "@" in out.stdout
+    with psycopg.connect(pg_url) as conn:
+        tables = {r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'public'")}  # fmt: skip
+    assert {"snapshots", "activity", "imports", "users", "ssi_changes", "store_state"} <= tables
+    gone = f"postgresql://postgres:secret@127.0.0.1:{pg_server.port + 1}/nothing"
+    out = cli("leaderboard", db=gone)
+    assert out.returncode == 1 and "Could not reach the PostgreSQL store" in out.stderr
+    assert "secret" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_backup_and_restore_between_postgresql_and_files_round_trip(pg_url, pg_server, tmp_path):
+    sample = ROOT / "data" / "samples"
+    assert cli("import", *map(str, sorted(sample.glob("*.csv"))), db=pg_url).stderr.count(
+        "Traceback") == 0  # fmt: skip
+    with Store(pg_url) as s:
+        backup(s, tmp_path / "b1")
+        original = every_table(s._con, skip=("store_state",))
+    # Into a new PostgreSQL database, and from there into a file: every table the same.
+    target = pg_server.create_database("restored_" + tmp_path.name[-8:].lower().replace("-", "_"))
+    restore(tmp_path / "b1", target)
+    with Store(target) as s:
+        assert every_table(s._con, skip=("store_state",)) == original
+        backup(s, tmp_path / "b2")
+    restore(tmp_path / "b2", tmp_path / "r.duckdb")
+    with Store(tmp_path / "r.duckdb") as s:
+        assert every_table(s._con, skip=("store_state",)) == original
+    # Restore refuses a PostgreSQL store that holds data.
+    with pytest.raises(DashboardError, match="holds data already"):
+        restore(tmp_path / "b1", pg_url)
+    postgres.forget(target)
