@@ -24,6 +24,7 @@ applies the logged changes since its own version, the same way in the other dire
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import itertools
@@ -451,11 +452,23 @@ class Link:
         stem = hashlib.sha256(self.label.encode()).hexdigest()[:16]
         for slot in range(SLOTS):
             path = folder / f"{stem}-{slot}.duckdb"
+            # A slot is this process's while it holds the slot's lock file (not DuckDB's own
+            # lock, which is let go while a replica is made afresh).
+            holder = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 (held for the process)
+            try:
+                fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder.close()
+                continue
+            self._slot_lock = holder
             try:
                 return path, duckdb.connect(str(path))
-            except duckdb.Error as exc:
-                if not _is_lock_conflict(exc):
-                    raise StoreError(f"Could not open the replica {path}: {exc}") from exc
+            except duckdb.Error:
+                # Only a cache: a replica that will not open (a crash mid-write) is made
+                # again from PostgreSQL.
+                for stale in (path, path.with_suffix(".duckdb.wal"), path.with_suffix(".origin")):
+                    stale.unlink(missing_ok=True)
+                return path, duckdb.connect(str(path))
         raise StoreError(f"all {SLOTS} replica slots of {self.label} in {folder} are in use")
 
     def columns(self, table: str) -> list[tuple[str, str]]:
@@ -468,6 +481,7 @@ class Link:
             if self._conn is not None:
                 self._conn.close()
             self.replica.close()
+            self._slot_lock.close()
 
     # versions
     def replica_version(self) -> int:

@@ -262,6 +262,7 @@ class Store:
             self._con = self.link.replica.cursor()
             self._versioned = True
             self.apply_macros()
+            self.link.version()  # a new Store sees every commit made so far, by anyone
             return
         self.path = location
         self.location = str(location)
