@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 import socket
 import subprocess
 import sys
@@ -63,13 +65,13 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def server(demo_db, tmp_path_factory):
-    store = tmp_path_factory.mktemp("server") / "served.duckdb"
-    shutil.copy(demo_db, store)
+@contextmanager
+def streamlit_server(store: str | Path, log_path: Path) -> Iterator[str]:
+    """The dashboard on a free port, serving ``store`` (a file or a postgresql:// address);
+    its address, once it answers."""
     port = _free_port()
     env = {**os.environ, "SSI_DASHBOARD_DB": str(store)}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -77,11 +79,21 @@ def server(demo_db, tmp_path_factory):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/_stcore/health", proc, log.name)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    try:
+        wait_for_http(f"{url}/_stcore/health", proc, log.name)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_db, tmp_path_factory):
+    store = tmp_path_factory.mktemp("server") / "served.duckdb"
+    shutil.copy(demo_db, store)
+    with streamlit_server(store, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture
