@@ -204,3 +204,25 @@ def test_backup_and_restore_between_postgresql_and_files_round_trip(pg_url, pg_s
     with pytest.raises(DashboardError, match="holds data already"):
         restore(tmp_path / "b1", pg_url)
     postgres.forget(target)
+
+
+def test_a_store_that_went_back_in_time_is_copied_again(pg_url, tmp_path, monkeypatch):
+    """A pg_restore of an older dump: the version goes back and the log does not explain it."""
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,Team,SSI\nAnn,East,40\nBob,East,50\n")
+    with Store(pg_url) as store:
+        import_file(store, f)
+    follower = other_replica(pg_url, tmp_path / "follower", monkeypatch)
+    assert sorted(r[0] for r in follower.replica.execute("select name from reps").fetchall()) == [
+        "Ann", "Bob"]  # fmt: skip
+    with psycopg.connect(pg_url) as conn:  # what the older dump held
+        conn.execute(
+            "delete from snapshots where rep_id = (select rep_id from reps where name = 'Bob')"
+        )
+        conn.execute("delete from reps where name = 'Bob'")
+        conn.execute("update store_state set version = 1")
+        conn.execute("delete from ssi_changes where version > 1")
+    assert follower.version() == 1
+    assert [r[0] for r in follower.replica.execute("select name from reps").fetchall()] == ["Ann"]
+    assert follower.replica.execute("select count(*) from snapshots").fetchone()[0] == 1
+    follower.close()

@@ -1,0 +1,118 @@
+"""PostgreSQL mode against file mode, in the same run: the team review warm and after another
+process wrote, what it costs to make one import visible to another process, and the one-off
+costs (loading the store into PostgreSQL, a new process's first replica).
+
+Size: $SSI_BENCH_PG_SIZE as REPSxDAYS (default 2000x365). Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard import postgres
+from dashboard.demo import generate, load_demo
+from dashboard.store import Store
+from dashboard.views.team_review import team_review
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pg_server import PostgresServer, binaries  # noqa: E402
+
+pytestmark = pytest.mark.bench
+ROOT = Path(__file__).resolve().parents[1]
+END = date(2026, 11, 20)
+
+
+def size() -> tuple[int, int]:
+    reps, days = os.environ.get("SSI_BENCH_PG_SIZE", "2000x365").split("x")
+    return int(reps), int(days)
+
+
+def runs(fn, n: int = 5) -> list[float]:
+    found = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        found.append(time.perf_counter() - start)
+    return found
+
+
+def line(name: str, seconds: list[float]) -> str:
+    ms = [s * 1000 for s in seconds]
+    return (f"  {name:<44}{min(ms):9.0f}{statistics.median(ms):9.0f}{max(ms):9.0f} ms"
+            "  (min/median/max)")  # fmt: skip
+
+
+def import_elsewhere(db: str, folder: Path, n: int) -> None:
+    """Another process imports one reading: what a scheduled import or replica A does."""
+    f = folder / f"elsewhere_{n}.csv"
+    f.write_text(f"Name,Team,Date,SSI\nElsewhere {n},Mid-Market,{END},{40 + n % 50}\n")
+    done = subprocess.run([sys.executable, "-m", "dashboard", "import", str(f), "--db", db],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(binaries() is None, reason="PostgreSQL is not installed")
+def test_postgres_mode_against_file_mode(tmp_path, monkeypatch):
+    reps, days = size()
+    monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "replicas"))
+    server = PostgresServer().start()
+    try:
+        url = server.create_database("bench")
+        data = generate(reps=reps, days=days, seed=5, end=END)
+        file_store = Store(tmp_path / "file.duckdb")
+        load_demo(file_store, data, "bench")
+        start = time.perf_counter()
+        pg_store = Store(url)
+        load_demo(pg_store, data, "bench")
+        into_pg = time.perf_counter() - start
+        del data
+
+        figures = []
+        for label, store in (("file", file_store), ("postgresql", pg_store)):
+            figures.append(line(f"{label}: team review, warm",
+                                runs(lambda s=store: team_review(s, [], END, 90))))  # fmt: skip
+        # A rerun that finds nothing changed: file mode reads the version from the file,
+        # PostgreSQL mode asks the server.
+        for label, store in (("file", file_store), ("postgresql", pg_store)):
+            figures.append(line(f"{label}: version check at a rerun",
+                                runs(lambda s=store: s.generation, 20)))  # fmt: skip
+        # After another process wrote: make the import visible, then the team review.
+        visible, after = {"file": [], "postgresql": []}, {"file": [], "postgresql": []}
+        for n in range(3):
+            for label, store, db in (("file", file_store, str(tmp_path / "file.duckdb")),
+                                     ("postgresql", pg_store, url)):  # fmt: skip
+                if label == "file":
+                    store.close()  # the dashboard holds no connection between reruns
+                import_elsewhere(db, tmp_path, n)
+                start = time.perf_counter()
+                if label == "file":
+                    store = file_store = Store(tmp_path / "file.duckdb")
+                store.generation  # noqa: B018 (PostgreSQL mode catches up here)
+                visible[label].append(time.perf_counter() - start)
+                start = time.perf_counter()
+                review = team_review(store, [], END, 90)
+                after[label].append(time.perf_counter() - start)
+                assert f"Elsewhere {n}" in review.board["rep"].tolist()
+        for label in ("file", "postgresql"):
+            figures.append(line(f"{label}: make another's import visible", visible[label]))
+            figures.append(line(f"{label}: team review after it", after[label]))
+        # A process with no replica yet copies the whole store.
+        start = time.perf_counter()
+        monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "new-replicas"))
+        newcomer = postgres.Link(url)
+        first_replica = time.perf_counter() - start
+        newcomer.close()
+
+        print(f"\n{reps:,} reps x {days} days; one-off costs: demo into PostgreSQL "
+              f"{into_pg:.1f} s, a new process's first replica {first_replica:.1f} s")  # fmt: skip
+        print("\n".join(figures))
+    finally:
+        server.stop()
