@@ -179,6 +179,11 @@ class DuckSide:
     def delete_all(self, table: str) -> None:
         self.cur.execute(f"delete from {_q(table)}")
 
+    def is_empty(self, table: str) -> bool:
+        return self.cur.execute(
+            f"select count(*) = 0 from (select 1 from {_q(table)} limit 1)"
+        ).fetchone()[0]
+
     def insert(self, table: str, rows: pa.RecordBatchReader | None) -> None:
         if rows is None:
             return
@@ -288,9 +293,28 @@ class PgSide:
         with self.conn.cursor() as cur:
             cur.execute(f"delete from {_q(table)}")
 
+    def is_empty(self, table: str) -> bool:
+        with self.conn.cursor() as cur:
+            cur.execute(f"select not exists (select 1 from {_q(table)})")
+            return cur.fetchone()[0]
+
     def insert(self, table, rows) -> None:
-        if rows is not None:
-            self._copy_in(table, [c for c, _ in self.columns(table)], rows)
+        if rows is None:
+            return
+        indexes = []
+        if table in BIG and self.is_empty(table):
+            # Filling an empty table (a demo, a restore): build its indexes once, after.
+            with self.conn.cursor() as cur:
+                cur.execute(
+                    "select indexname, indexdef from pg_indexes where tablename = %s", (table,)
+                )
+                indexes = cur.fetchall()
+                for name, _ in indexes:
+                    cur.execute(f"drop index {_q(name)}")
+        self._copy_in(table, [c for c, _ in self.columns(table)], rows)
+        with self.conn.cursor() as cur:
+            for _, definition in indexes:
+                cur.execute(definition)
 
 
 _NO_HEADER = pacsv.WriteOptions(include_header=False)
@@ -372,7 +396,8 @@ def apply_change(change: Change, src, dst) -> None:
         if keys.num_rows == 0:
             continue
         rows = src.rows_for_keys(table, key, keys)
-        dst.delete_keys(table, key, keys)
+        if not dst.is_empty(table):
+            dst.delete_keys(table, key, keys)
         dst.insert(table, rows)
     for table in BY_REPLACER:
         if table in change.tables:
@@ -382,7 +407,8 @@ def apply_change(change: Change, src, dst) -> None:
     table, key = WEEKLY
     if weekly_keys is not None and weekly_keys.num_rows and table not in change.tables:
         rows = src.rows_for_keys(table, key, weekly_keys)
-        dst.delete_keys(table, key, weekly_keys)
+        if not dst.is_empty(table):
+            dst.delete_keys(table, key, weekly_keys)
         dst.insert(table, rows)
 
 
