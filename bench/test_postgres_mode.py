@@ -2,7 +2,9 @@
 process wrote, what it costs to make one import visible to another process, and the one-off
 costs (loading the store into PostgreSQL, a new process's first replica).
 
-Size: $SSI_BENCH_PG_SIZE as REPSxDAYS (default 2000x365). Run with `make bench`.
+Size: $SSI_BENCH_PG_SIZE as REPSxDAYS (default 2000x365), or $SSI_BENCH_PG_FROM, an existing
+file store (the 10,000 x 730 one), moved into PostgreSQL with `backup` and `restore` as a
+team moving off one machine would. Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import postgres
+from dashboard.backup import backup, restore
 from dashboard.demo import generate, load_demo
 from dashboard.store import Store
 from dashboard.views.team_review import team_review
@@ -66,14 +69,28 @@ def test_postgres_mode_against_file_mode(tmp_path, monkeypatch):
     server = PostgresServer().start()
     try:
         url = server.create_database("bench")
-        data = generate(reps=reps, days=days, seed=5, end=END)
-        file_store = Store(tmp_path / "file.duckdb")
-        load_demo(file_store, data, "bench")
-        start = time.perf_counter()
-        pg_store = Store(url)
-        load_demo(pg_store, data, "bench")
-        into_pg = time.perf_counter() - start
-        del data
+        source = os.environ.get("SSI_BENCH_PG_FROM")
+        if source:
+            file_path = Path(source)
+            start = time.perf_counter()
+            with Store(file_path) as s:
+                backup(s, tmp_path / "backup")
+                reps = int(s.df_sql("select count(*) as n from reps")["n"][0])
+                days = int(s.df_sql("select count(distinct day) as n from snapshots")["n"][0])
+            restore(tmp_path / "backup", url)
+            into_pg = time.perf_counter() - start
+            pg_store = Store(url)
+        else:
+            file_path = tmp_path / "file.duckdb"
+            data = generate(reps=reps, days=days, seed=5, end=END)
+            with Store(file_path) as s:
+                load_demo(s, data, "bench")
+            start = time.perf_counter()
+            pg_store = Store(url)
+            load_demo(pg_store, data, "bench")
+            into_pg = time.perf_counter() - start
+            del data
+        file_store = Store(file_path)
 
         figures = []
         for label, store in (("file", file_store), ("postgresql", pg_store)):
@@ -87,14 +104,14 @@ def test_postgres_mode_against_file_mode(tmp_path, monkeypatch):
         # After another process wrote: make the import visible, then the team review.
         visible, after = {"file": [], "postgresql": []}, {"file": [], "postgresql": []}
         for n in range(3):
-            for label, store, db in (("file", file_store, str(tmp_path / "file.duckdb")),
+            for label, store, db in (("file", file_store, str(file_path)),
                                      ("postgresql", pg_store, url)):  # fmt: skip
                 if label == "file":
                     store.close()  # the dashboard holds no connection between reruns
                 import_elsewhere(db, tmp_path, n)
                 start = time.perf_counter()
                 if label == "file":
-                    store = file_store = Store(tmp_path / "file.duckdb")
+                    store = file_store = Store(file_path)
                 store.generation  # noqa: B018 (PostgreSQL mode catches up here)
                 visible[label].append(time.perf_counter() - start)
                 start = time.perf_counter()
@@ -111,7 +128,8 @@ def test_postgres_mode_against_file_mode(tmp_path, monkeypatch):
         first_replica = time.perf_counter() - start
         newcomer.close()
 
-        print(f"\n{reps:,} reps x {days} days; one-off costs: demo into PostgreSQL "
+        how = "backup + restore" if source else "demo"
+        print(f"\n{reps:,} reps x {days} days; one-off costs: {how} into PostgreSQL "
               f"{into_pg:.1f} s, a new process's first replica {first_replica:.1f} s")  # fmt: skip
         print("\n".join(figures))
     finally:
