@@ -452,6 +452,7 @@ class Link:
         self._psycopg = psycopg
         self.replica_path, self.replica = self._open_replica()
         self._columns: dict[str, list[tuple[str, str]]] = {}
+        self.macros_applied = False
         self.setup(on_wait)
 
     # connections
@@ -724,12 +725,20 @@ class Link:
             return int(cur.fetchone()[0])
 
     def version(self) -> int:
-        """PostgreSQL's version, after bringing the replica to it (one query when unchanged)."""
+        """PostgreSQL's version, after bringing the replica to it (one query when unchanged).
+
+        While another session of this process is writing, its version so far: readers do
+        not wait for a write, and see it at their next rerun."""
+        if not self._guard.acquire(blocking=False):
+            return self.replica_version()
         try:
-            return self.catch_up()
-        except self._psycopg.OperationalError:
-            self._conn = None  # the server went away or restarted: reconnect once
-            return self.catch_up()
+            try:
+                return self.catch_up()
+            except self._psycopg.OperationalError:
+                self._conn = None  # the server went away or restarted: reconnect once
+                return self.catch_up()
+        finally:
+            self._guard.release()
 
     def _pull_sequences(self, conn, rcur) -> None:
         with conn.cursor() as cur:

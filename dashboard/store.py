@@ -227,6 +227,7 @@ def _release_shared(key: tuple[str, bool]) -> None:
             entry[0].close()
 
 
+_MACROS_APPLIED: dict[str, str] = {}  # store file -> the macros text last applied
 _WRITER_LOCKS: dict[str, threading.RLock] = {}
 _WRITER_LOCKS_GUARD = threading.Lock()
 
@@ -261,7 +262,9 @@ class Store:
             self._on_wait = on_wait
             self._con = self.link.replica.cursor()
             self._versioned = True
-            self.apply_macros()
+            if not self.link.macros_applied:  # the replica is the process's own: once
+                self.apply_macros()
+                self.link.macros_applied = True
             self.link.version()  # a new Store sees every commit made so far, by anyone
             return
         self.path = location
@@ -294,15 +297,22 @@ class Store:
     def migrate(self) -> list[int]:
         """Apply the migrations this store has not seen; returns the versions applied.
         (A PostgreSQL store migrates when a process first opens it: see postgres.py.)"""
+        if self.schema_version() >= latest_migration():
+            return []  # the usual case: no lock, so opening never waits for a writer
         with self._write_lock:
             return run_migrations(self._con.cursor())
 
     def apply_macros(self) -> None:
-        """(Re)create the SQL macros of ``queries/macros.sql`` on every connect, so a changed
-        macro needs no migration."""
+        """(Re)create the SQL macros of ``queries/macros.sql`` when this process has not yet
+        (they are kept in the store), so a changed macro needs no migration. Once per
+        process and file: opening a store per rerun must not wait for a writer."""
+        text = MACROS_FILE.read_text(encoding="utf-8")
+        key = str(self.path.resolve())
+        if self.link is None and _MACROS_APPLIED.get(key) == text:
+            return
         with self._write_lock:
-            macros = Query.parse("macros", MACROS_FILE.read_text(encoding="utf-8"))
-            self._run(self._con.cursor(), macros, None)
+            self._run(self._con.cursor(), Query.parse("macros", text), None)
+        _MACROS_APPLIED[key] = text
 
     @property
     def generation(self) -> int:

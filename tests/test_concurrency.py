@@ -70,6 +70,34 @@ def test_an_undo_waits_for_an_import_that_overwrites_its_rows(store, write, monk
     assert store.df_sql("select ssi from snapshots")["ssi"].tolist() == [44.0]
 
 
+def test_readers_do_not_wait_for_an_import_and_never_see_half_of_it(
+    location, store, write, monkeypatch
+):
+    import_file(store, write("a.csv", HEAD + "Ann,East,2026-11-20,40,10,10,10,10\n"))
+    inside, go = paused_import(monkeypatch)
+    rows = "".join(f"Rep {i},East,2026-11-20,50,12,12,13,13\n" for i in range(50))
+    importing = threading.Thread(target=import_file, args=(store, write("b.csv", HEAD + rows)))
+    importing.start()
+    assert inside.wait(30)
+    seen: list[int] = []
+
+    def read() -> None:  # another session's rerun: a new Store, its version, a query
+        other = Store(location)
+        other.generation  # noqa: B018
+        seen.append(snapshot_count(other))
+        other.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(10)
+    waited = reader.is_alive()
+    go.set()
+    importing.join(30)
+    reader.join(30)
+    assert not waited and seen == [1]  # not blocked, and none of the 50 rows yet
+    assert snapshot_count(Store(location)) == 51
+
+
 def test_the_same_file_uploaded_twice_at_once_loads_once(store, write):
     path = write("same.csv", HEAD + "Ann,East,2026-11-20,40,10,10,10,10\n")
     results = []

@@ -292,13 +292,19 @@ def test_another_connection_sees_that_the_store_changed(load, store):
     assert after == before + 1 == store.generation
 
 
-def test_macros_are_applied_on_connect_not_frozen_in_a_migration(tmp_path):
+def test_a_changed_macro_applies_at_the_next_open_not_by_a_migration(tmp_path, monkeypatch):
+    from dashboard import store as store_module
+
     path = tmp_path / "m.duckdb"
     with Store(path) as store:
-        store.df_sql("drop macro ssi_date_text")
-    with Store(path) as store:  # a new connection puts it back
-        shown = store.df_sql("select ssi_date_text('2026-03-07 09:15:02') as d")["d"][0]
-    assert shown == "2026-03-07"
+        assert store.df_sql("select ssi_date_text('2026-03-07 09:15:02') as d")["d"][0] == (
+            "2026-03-07")  # fmt: skip
+    changed = tmp_path / "macros.sql"
+    changed.write_text(store_module.MACROS_FILE.read_text(encoding="utf-8")
+                       + "\ncreate or replace macro ssi_probe() as 42;\n")  # fmt: skip
+    monkeypatch.setattr(store_module, "MACROS_FILE", changed)
+    with Store(path) as store:
+        assert store.df_sql("select ssi_probe() as p")["p"][0] == 42
 
 
 def test_queries_know_their_parameters_and_name_a_missing_one(store):
