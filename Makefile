@@ -18,8 +18,11 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 	touch $@
 
 run: $(BIN)/.runtime
-	test -f $(DB) || $(BIN)/python -m dashboard demo --db $(DB)
-	SSI_DASHBOARD_DB=$(DB) $(BIN)/streamlit run dashboard/app.py \
+	case "$(DB)" in \
+	  postgres*://*) $(BIN)/python -m dashboard init --db "$(DB)" ;; \
+	  *) test -f "$(DB)" || $(BIN)/python -m dashboard demo --db "$(DB)" ;; \
+	esac
+	SSI_DASHBOARD_DB="$(DB)" $(BIN)/streamlit run dashboard/app.py \
 		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 demo: $(BIN)/.runtime

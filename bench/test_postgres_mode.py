@@ -77,8 +77,10 @@ def test_postgres_mode_against_file_mode(tmp_path, monkeypatch):
                 backup(s, tmp_path / "backup")
                 reps = int(s.df_sql("select count(*) as n from reps")["n"][0])
                 days = int(s.df_sql("select count(distinct day) as n from snapshots")["n"][0])
+            print(f"\nbackup done at {time.perf_counter() - start:.0f} s", flush=True)
             restore(tmp_path / "backup", url)
             into_pg = time.perf_counter() - start
+            print(f"restore into PostgreSQL done at {into_pg:.0f} s", flush=True)
             pg_store = Store(url)
         else:
             file_path = tmp_path / "file.duckdb"
