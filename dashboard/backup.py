@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.errors import DashboardError, NotFoundError
@@ -42,6 +43,13 @@ def backup(store: Store, folder: Path) -> dict[str, int]:
     return counts
 
 
+def _streamed(path: Path):
+    """A table's rows batch by batch: a two-year activity table does not fit in memory
+    twice (once as Arrow, once in the store)."""
+    parquet = pq.ParquetFile(path)
+    return pa.RecordBatchReader.from_batches(parquet.schema_arrow, parquet.iter_batches(100_000))
+
+
 def restore(folder: Path, target: Path | str) -> dict[str, int]:
     """A new store at ``target`` (a new file, or an empty PostgreSQL database) holding
     exactly the backup in ``folder``; row counts."""
@@ -67,7 +75,7 @@ def restore(folder: Path, target: Path | str) -> dict[str, int]:
             )
         with store.transaction() as cur:
             for table in manifest["tables"]:
-                cur.replace_table_rows(table, pq.read_table(folder / f"{table}.parquet"))
+                cur.replace_table_rows(table, _streamed(folder / f"{table}.parquet"))
             for name, last in manifest["sequences"].items():
                 if last is not None:
                     cur.run("advance_sequence", {"name": name, "steps": int(last)})

@@ -440,6 +440,13 @@ def _is_lock_conflict(exc: duckdb.Error) -> bool:
     return "lock" in text and "conflicting" in text
 
 
+def _connect_replica(path: Path) -> duckdb.DuckDBPyConnection:
+    """A replica may use 40% of the machine's memory (DuckDB's default is 80%): the
+    process also holds the rows it moves, and a server runs other processes."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return duckdb.connect(str(path), config={"memory_limit": f"{int(total * 0.4) >> 20}MB"})
+
+
 class Link:
     """One PostgreSQL store as seen from this process: the connection and the replica."""
 
@@ -489,13 +496,13 @@ class Link:
                 continue
             self._slot_lock = holder
             try:
-                return path, duckdb.connect(str(path))
+                return path, _connect_replica(path)
             except duckdb.Error:
                 # Only a cache: a replica that will not open (a crash mid-write) is made
                 # again from PostgreSQL.
                 for stale in (path, path.with_suffix(".duckdb.wal"), path.with_suffix(".origin")):
                     stale.unlink(missing_ok=True)
-                return path, duckdb.connect(str(path))
+                return path, _connect_replica(path)
         raise StoreError(f"all {SLOTS} replica slots of {self.label} in {folder} are in use")
 
     def columns(self, table: str) -> list[tuple[str, str]]:
@@ -576,7 +583,7 @@ class Link:
         self.replica.close()
         for stale in (self.replica_path, self.replica_path.with_suffix(".duckdb.wal")):
             stale.unlink(missing_ok=True)
-        self.replica = duckdb.connect(str(self.replica_path))
+        self.replica = _connect_replica(self.replica_path)
         cur = self.replica.cursor()
         run_migrations(cur, up_to)
         self._columns.clear()

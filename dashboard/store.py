@@ -505,7 +505,8 @@ class Cursor:
         return self._raw.sql(sql).to_arrow_table()
 
     def replace_table_rows(self, table: str, rows) -> None:
-        """The table's rows become ``rows`` (an Arrow table with its columns, in order)."""
+        """The table's rows become ``rows`` (Arrow, a table or a stream of batches, with its
+        columns in order)."""
         name = _own_table(self._store, table)
         if getattr(self, "_writer", None) is not None:
             self._writer.forced.add(name)  # a PostgreSQL store copies the table whole
