@@ -415,7 +415,11 @@ class Store:
             try:
                 cur.execute("commit")
             except duckdb.Error as exc:
-                raise _friendly(exc, self.path) from exc
+                raise StoreError(
+                    f"The write is saved in {self.location}, but this process's copy of the "
+                    f"store could not take it ({str(exc).splitlines()[0]}); it copies it again "
+                    "at its next page view or command."
+                ) from exc
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
