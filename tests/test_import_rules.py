@@ -280,6 +280,7 @@ def test_the_store_refuses_a_second_reading_for_one_person_and_day(load, store):
     assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 1
 
 
+@pytest.mark.backends("duckdb")  # PostgreSQL: test_postgres.py, across processes
 def test_another_connection_sees_that_the_store_changed(load, store):
     """The change version lives in the database, not in the process that wrote."""
     other = duckdb.connect(str(store.path), read_only=False)
