@@ -119,6 +119,11 @@ def _duck_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
         "order by table_name").fetchall()]  # fmt: skip
 
 
+def _copied_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table a whole copy moves (the version is set by the link, not copied)."""
+    return [t for t in _duck_tables(cur) if t != STATE]
+
+
 class DuckSide:
     """The replica: a DuckDB cursor inside a transaction."""
 
@@ -604,7 +609,7 @@ class Link:
 
     def _push_everything(self, conn, note_version: bool = True) -> None:
         rcur = self.replica.cursor()
-        tables = [t for t in _duck_tables(rcur) if t != STATE]
+        tables = _copied_tables(rcur)
         apply_change(Change([], tables), DuckSide(rcur), PgSide(conn, self.columns))
         version = self.replica_version()
         with conn.cursor() as cur:
@@ -648,19 +653,23 @@ class Link:
 
     def _load_all(self, conn) -> int:
         """Copy every table from PostgreSQL into the (freshly made) replica."""
-        rcur = self.replica.cursor()
         version = self._read_version(conn)
-        tables = [t for t in _duck_tables(rcur) if t != STATE]
+        self._apply_from_pg(conn, Change([], _copied_tables(self.replica.cursor())), version)
+        return version
+
+    def _apply_from_pg(self, conn, change: Change, version: int) -> None:
+        """Make the replica hold PostgreSQL's rows for ``change``, at ``version``, in one
+        DuckDB transaction (readers see all of it or none)."""
+        rcur = self.replica.cursor()
         rcur.execute("begin transaction")
         try:
-            apply_change(Change([], tables), PgSide(conn, self.columns), DuckSide(rcur))
+            apply_change(change, PgSide(conn, self.columns), DuckSide(rcur))
             rcur.execute(f"update {STATE} set version = $v", {"v": version})
             self._pull_sequences(conn, rcur)
             rcur.execute("commit")
         except BaseException:
             rcur.execute("rollback")
             raise
-        return version
 
     def _origin_file(self) -> Path:
         return self.replica_path.with_suffix(".origin")
@@ -709,18 +718,8 @@ class Link:
                 else:
                     # The log does not explain the move (a store restored with pg_restore
                     # went back in time): copy every table again.
-                    rcur = self.replica.cursor()
-                    change = Change([], [t for t in _duck_tables(rcur) if t != STATE])
-                rcur = self.replica.cursor()
-                rcur.execute("begin transaction")
-                try:
-                    apply_change(change, PgSide(conn, self.columns), DuckSide(rcur))
-                    rcur.execute(f"update {STATE} set version = $v", {"v": target})
-                    self._pull_sequences(conn, rcur)
-                    rcur.execute("commit")
-                except BaseException:
-                    rcur.execute("rollback")
-                    raise
+                    change = Change([], _copied_tables(self.replica.cursor()))
+                self._apply_from_pg(conn, change, target)
                 return target
             finally:
                 if own:
