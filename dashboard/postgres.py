@@ -346,9 +346,6 @@ class Change:
     imports: list[int] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
 
-    def empty(self) -> bool:
-        return not self.imports and not self.tables
-
 
 def fingerprints(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Cheap signatures: small tables by content, big ones by count, imports by row."""
@@ -556,29 +553,20 @@ class Link:
     def setup(self, on_wait=None) -> None:
         from dashboard.store import latest_migration
 
-        conn = self.connect()
-        try:
-            with self.locked(conn, on_wait):
-                with conn.cursor() as cur:
-                    cur.execute("select to_regclass('ssi_meta') is not null")
-                    exists = cur.fetchone()[0]
-                    if exists:
-                        cur.execute("select store_id, schema_version from ssi_meta")
-                        store_id, schema = cur.fetchone()
-                if not exists:
-                    self._create(conn)
-                elif schema < latest_migration():
-                    self._migrate(conn, schema)
-                else:
-                    conn.rollback()
-                    self._catch_up_or_reload(store_id)
-                    return
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
+        with self._locked_transaction(on_wait) as conn:
+            with conn.cursor() as cur:
+                cur.execute("select to_regclass('ssi_meta') is not null")
+                exists = cur.fetchone()[0]
+                if exists:
+                    cur.execute("select store_id, schema_version from ssi_meta")
+                    store_id, schema = cur.fetchone()
+            if not exists:
+                self._create(conn)
+            elif schema < latest_migration():
+                self._migrate(conn, schema)
+            else:
+                conn.rollback()  # lets the lock go: catching up needs none
+                self._catch_up_or_reload(store_id)
 
     def _fresh_replica(self, up_to: int | None = None) -> None:
         """Empty the replica and give it the schema (of migration ``up_to``, or the latest)."""
@@ -772,18 +760,24 @@ class Link:
     @contextmanager
     def writing(self, on_wait=None) -> Iterator[Writer]:
         """A PostgreSQL transaction holding the writer lock, the replica caught up under it."""
-        with self._guard:
-            conn = self.connect()
-            try:
-                with self.locked(conn, on_wait):
-                    self.catch_up(conn)
-                    yield Writer(self, conn)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-            finally:
-                conn.close()
+        with self._guard, self._locked_transaction(on_wait) as conn:
+            self.catch_up(conn)
+            yield Writer(self, conn)
+
+    @contextmanager
+    def _locked_transaction(self, on_wait=None) -> Iterator:
+        """A new connection whose transaction holds the writer lock: committed at the end,
+        rolled back on any error, closed either way."""
+        conn = self.connect()
+        try:
+            with self.locked(conn, on_wait):
+                yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
 
 
 class Writer:
