@@ -9,13 +9,14 @@ result holds exactly the rows that were backed up and hands out the ids that com
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.errors import DashboardError, NotFoundError
-from dashboard.postgres import is_postgres
+from dashboard.postgres import forget, is_postgres
 from dashboard.store import Store
 
 MANIFEST = "manifest.json"
@@ -61,6 +62,14 @@ def restore(folder: Path, target: Path | str) -> dict[str, int]:
         if target.exists():
             raise DashboardError(f"{target} exists already; restore into a new store file")
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    try:
+        return _restore_into(folder, manifest, target)
+    finally:
+        if is_postgres(target):
+            forget(str(target))  # this process's replica is made again when next opened
+
+
+def _restore_into(folder: Path, manifest: dict, target: Path | str) -> dict[str, int]:
     with Store(target) as store:
         if store.link is not None and store.scalar("count_imports"):
             raise DashboardError(
@@ -73,6 +82,12 @@ def restore(folder: Path, target: Path | str) -> dict[str, int]:
                 f"of the dashboard makes {store.schema_version()}; restore with the matching "
                 "version"
             )
+        if store.link is not None:
+            store.link.restore(
+                {t: partial(_streamed, folder / f"{t}.parquet") for t in manifest["tables"]},
+                manifest["sequences"],
+            )
+            return dict(manifest["tables"])
         with store.transaction() as cur:
             for table in manifest["tables"]:
                 cur.replace_table_rows(table, _streamed(folder / f"{table}.parquet"))

@@ -33,7 +33,7 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,6 +188,21 @@ class DuckSide:
         return self.cur.execute(
             f"select count(*) = 0 from (select 1 from {_q(table)} limit 1)"
         ).fetchone()[0]
+
+    def fill(self, table: str, rows: pa.RecordBatchReader | None) -> None:
+        """Fill an empty table outside any transaction, building its indexes once after the
+        rows: one transaction holding a two-year activity table and its unique index needs
+        more memory than a replica may use (measured: 8.9 GiB was not enough; the index
+        built after the rows needed 70 s and stayed within it). DuckDB cannot drop and
+        rebuild an index inside the transaction that fills its table, hence outside."""
+        indexes = self.cur.execute(
+            "select index_name, sql from duckdb_indexes() where table_name = $t", {"t": table}
+        ).fetchall()
+        for name, _ in indexes:
+            self.cur.execute(f"drop index {_q(name)}")
+        self.insert(table, rows)
+        for _, definition in indexes:
+            self.cur.execute(definition)
 
     def insert(self, table: str, rows: pa.RecordBatchReader | None) -> None:
         if rows is None:
@@ -640,9 +655,20 @@ class Link:
         self._remember(store_id)
 
     def _load_all(self, conn) -> int:
-        """Copy every table from PostgreSQL into the (freshly made) replica."""
+        """Copy every table from PostgreSQL into the freshly made replica, table by table.
+
+        No Store reads a replica being made, so this needs no single transaction (which a
+        two-year store does not fit in). The version is set last: until then it reads -1,
+        and a process that dies half-way makes the replica again."""
         version = self._read_version(conn)
-        self._apply_from_pg(conn, Change([], _copied_tables(self.replica.cursor())), version)
+        rcur = self.replica.cursor()
+        rcur.execute(f"update {STATE} set version = -1")
+        source, replica = PgSide(conn, self.columns), DuckSide(rcur)
+        for table in _copied_tables(rcur):
+            replica.delete_all(table)  # the rows migrations seed (the metric catalogue)
+            replica.fill(table, source.all_rows(table))
+        self._pull_sequences(conn, rcur)
+        rcur.execute(f"update {STATE} set version = $v", {"v": version})
         return version
 
     def _apply_from_pg(self, conn, change: Change, version: int) -> None:
@@ -750,11 +776,37 @@ class Link:
         rcur = rcur or self.replica.cursor()
         rows = rcur.execute("select sequence_name, last_value from duckdb_sequences() "
                             "where last_value is not null").fetchall()  # fmt: skip
-        with conn.cursor() as cur:
-            for name, last in rows:
-                cur.execute("insert into ssi_sequences values (%s, %s) on conflict (name) do "
-                            "update set last_value = greatest(ssi_sequences.last_value, "
-                            "excluded.last_value)", (name, last))  # fmt: skip
+        _send_sequences(conn, dict(rows))
+
+    # restoring a backup
+    def restore(self, tables: dict[str, Callable[[], pa.RecordBatchReader]],
+                sequences: dict[str, int]) -> int:  # fmt: skip
+        """Write a backup's tables straight into PostgreSQL, in one transaction; the version.
+
+        Not through the replica: its single transaction cannot hold a two-year store. So
+        this process's replica is left to be made again, table by table, when the store is
+        next opened (the caller ``forget``s this link)."""
+        with self._guard, self._locked_transaction() as conn:
+            target = PgSide(conn, self.columns)
+            copied = _copied_tables(self.replica.cursor())
+            as_text = duckdb.connect()  # casts each batch to the text COPY takes
+            try:
+                for table in copied:
+                    target.delete_all(table)
+                    if table in tables:
+                        target.insert(table, _text_batches(as_text, tables[table](),
+                                                           self.columns(table)))  # fmt: skip
+            finally:
+                as_text.close()
+            _send_sequences(conn, sequences)
+            with conn.cursor() as cur:
+                cur.execute("update store_state set version = version + 1 returning version")
+                version = cur.fetchone()[0]
+                cur.execute("insert into ssi_changes (version, imports, tables) "
+                            "values (%s, %s, %s)", (version, [], copied))  # fmt: skip
+        self._origin_file().unlink(missing_ok=True)
+        return version
+
 
     # writing
     @contextmanager
@@ -800,6 +852,25 @@ class Writer:
                         (version, change.imports, change.tables))  # fmt: skip
         self.link._push_sequences(self.conn, rcur)
         return version
+
+
+def _send_sequences(conn, last_values: dict[str, int | None]) -> None:
+    """Move PostgreSQL's record of the id sequences on (never back)."""
+    with conn.cursor() as cur:
+        for name, last in last_values.items():
+            if last is not None:
+                cur.execute("insert into ssi_sequences values (%s, %s) on conflict (name) do "
+                            "update set last_value = greatest(ssi_sequences.last_value, "
+                            "excluded.last_value)", (name, last))  # fmt: skip
+
+
+def _text_batches(con: duckdb.DuckDBPyConnection, rows: pa.RecordBatchReader,
+                  columns: list[tuple[str, str]]) -> pa.RecordBatchReader:  # fmt: skip
+    """``rows`` with every column as DuckDB's text, in the table's column order: the same
+    text a replica sends, so PostgreSQL casts it the same way."""
+    con.register("ssi_incoming", rows)
+    cols = ", ".join(f"cast({_q(c)} as varchar) as {_q(c)}" for c, _ in columns)
+    return con.sql(f"select {cols} from ssi_incoming").to_arrow_reader(200_000)
 
 
 _LINKS: dict[str, Link] = {}

@@ -200,10 +200,62 @@ def test_backup_and_restore_between_postgresql_and_files_round_trip(pg_url, pg_s
     restore(tmp_path / "b2", tmp_path / "r.duckdb")
     with Store(tmp_path / "r.duckdb") as s:
         assert every_table(s._con, skip=("store_state",)) == original
+    # The restored store hands out the ids that come next, as the original does.
+    late = tmp_path / "ssi_2026-11-21.csv"
+    late.write_text("Name,Team,SSI\nLate Starter,New Team,33\n")
+    for db in (pg_url, target):
+        assert cli("import", str(late), db=db).returncode == 0
+    ids = []
+    for db in (pg_url, target):
+        with Store(db) as s:
+            ids.append(s._con.execute("select max(import_id), max(rep_id), max(team_id) from "
+                                      "imports, reps, teams").fetchone())  # fmt: skip
+    assert ids[0] == ids[1]
     # Restore refuses a PostgreSQL store that holds data.
     with pytest.raises(DashboardError, match="holds data already"):
         restore(tmp_path / "b1", pg_url)
     postgres.forget(target)
+
+
+HALF_MADE = """
+import os, sys
+from dashboard import postgres
+from dashboard.store import Store
+made = []
+real = postgres.DuckSide.fill
+def fill(self, table, rows):
+    made.append(table)
+    if len(made) == 4:
+        os._exit(9)  # the process dies while making its replica
+    real(self, table, rows)
+postgres.DuckSide.fill = fill
+Store(sys.argv[1])
+"""
+
+
+def test_a_replica_whose_process_died_while_making_it_is_made_again(pg_url, tmp_path):
+    sample = ROOT / "data" / "samples"
+    assert "Traceback" not in cli("import", *map(str, sorted(sample.glob("*.csv"))),
+                                  db=pg_url).stderr  # fmt: skip
+    with Store(pg_url) as s:
+        assert s.scalar("count_imports") > 3
+        original = every_table(s._con, skip=("store_state",))
+    folder = tmp_path / "another_machine"
+    env = {postgres.CACHE_ENV: str(folder)}
+    import os
+
+    died = subprocess.run([sys.executable, "-c", HALF_MADE, pg_url], cwd=ROOT, timeout=180,
+                          env={**os.environ, **env, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert died.returncode == 9
+    import duckdb
+
+    (left,) = folder.glob("*.duckdb")
+    with duckdb.connect(str(left)) as half:
+        assert half.execute("select version from store_state").fetchone()[0] == -1
+    out = cli("leaderboard", "--format", "json", db=pg_url, **env)
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    with duckdb.connect(str(left)) as remade:
+        assert every_table(remade, skip=("store_state",)) == original
 
 
 def test_a_store_that_went_back_in_time_is_copied_again(pg_url, tmp_path, monkeypatch):
