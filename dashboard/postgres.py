@@ -807,7 +807,6 @@ class Link:
         self._origin_file().unlink(missing_ok=True)
         return version
 
-
     # writing
     @contextmanager
     def writing(self, on_wait=None) -> Iterator[Writer]:
