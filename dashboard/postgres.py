@@ -733,7 +733,16 @@ class Link:
                     # The log does not explain the move (a store restored with pg_restore
                     # went back in time): copy every table again.
                     change = Change([], _copied_tables(self.replica.cursor()))
-                self._apply_from_pg(conn, change, target)
+                try:
+                    self._apply_from_pg(conn, change, target)
+                except duckdb.Error as exc:
+                    # Seen when a two-year store was replaced under a running process: its
+                    # readers hold the replica, so the copy is one transaction, too big.
+                    raise StoreError(
+                        f"This process's copy of {self.label} could not take the latest "
+                        f"changes ({str(exc).splitlines()[0]}). Restart it: a new process "
+                        "makes its copy afresh."
+                    ) from exc
                 return target
             finally:
                 if own:

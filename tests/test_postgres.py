@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import psycopg
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -247,8 +248,6 @@ def test_a_replica_whose_process_died_while_making_it_is_made_again(pg_url, tmp_
     died = subprocess.run([sys.executable, "-c", HALF_MADE, pg_url], cwd=ROOT, timeout=180,
                           env={**os.environ, **env, "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert died.returncode == 9
-    import duckdb
-
     (left,) = folder.glob("*.duckdb")
     with duckdb.connect(str(left)) as half:
         assert half.execute("select version from store_state").fetchone()[0] == -1
@@ -278,4 +277,29 @@ def test_a_store_that_went_back_in_time_is_copied_again(pg_url, tmp_path, monkey
     assert follower.version() == older
     assert [r[0] for r in follower.replica.execute("select name from reps").fetchall()] == ["Ann"]
     assert follower.replica.execute("select count(*) from snapshots").fetchone()[0] == 1
+    follower.close()
+
+
+def test_a_running_process_that_cannot_take_a_whole_copy_says_restart(
+    pg_url, tmp_path, monkeypatch
+):
+    """What a two-year store replaced under a running process did: DuckDB ran out of memory."""
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,Team,SSI\nAnn,East,40\nBob,East,50\n")
+    with Store(pg_url) as store:
+        import_file(store, f)
+    follower = other_replica(pg_url, tmp_path / "follower", monkeypatch)
+    with psycopg.connect(pg_url) as conn:  # replaced: the version goes back, unexplained
+        conn.execute("delete from snapshots")
+        older = conn.execute("update store_state set version = version - 1 returning version")
+        conn.execute("delete from ssi_changes where version > %s", (older.fetchone()[0],))
+
+    def out_of_memory(*args):
+        raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(postgres, "apply_change", out_of_memory)
+    with pytest.raises(postgres.StoreError, match="Restart it"):
+        follower.version()
+    # Nothing half-copied: the replica still holds what it had.
+    assert follower.replica.execute("select count(*) from snapshots").fetchone()[0] == 2
     follower.close()
