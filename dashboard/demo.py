@@ -127,6 +127,7 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
             "network_ssi": np.round(network_ssi, 1),
         }
     )
+    snapshots = _in_day_order(snapshots)
     # Sales Navigator seats: most reps start using theirs over the first months (an adoption
     # ramp), a few never activate it (no data, not zero), a few opt out of activity tracking.
     seat = rng.choice(["user", "never", "opted out"], size=n, p=[0.9, 0.04, 0.06])
@@ -206,9 +207,20 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix, di
     )
     frame["profile_completeness"] = np.clip(np.round((30 + 60 * brand) / 5) * 5, 0, 100)
     frame["lists_created"] = np.where(active, pois(0.08 * people * work), 0)
+    frame = _in_day_order(frame)
     long = frame.melt(["rep_id", "day", "team_id"], var_name="metric", value_name="value")
     long["period_end"] = pd.NaT
     return long.astype({"value": "float64", "period_end": "datetime64[s]"})
+
+
+def _in_day_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows day by day, as a store filled by daily or weekly exports holds them. The demo's
+    values are drawn rep by rep (so a seed gives the same organisation); stored in that
+    order, every day range would span the whole table, and DuckDB could skip no part of it
+    for a 90-day window (measured at 10,000 x 730: the estimate check 550 ms rep by rep,
+    305 ms day by day)."""
+    order = np.lexsort((frame["rep_id"].to_numpy(), pd.to_datetime(frame["day"]).to_numpy()))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _names(n: int, rng: np.random.Generator) -> list[str]:

@@ -10,14 +10,15 @@
 -- reading more than $stale_days older than the window) is null, not a change over months.
 -- $only_rep (null: everyone) narrows the per-rep work (changes, trend) and the rows returned
 -- to one rep; ranks and group averages are still over everyone listed.
-with readings as (
-    select * from snapshots where ssi is not null
-), cur as (
+-- Each part reads `snapshots where ssi is not null` itself rather than from one shared CTE:
+-- DuckDB then pushes each part's day range into its own scan (a shared CTE fed all 6.6
+-- million readings to every part: 370 ms against 310 ms at 10,000 reps over two years).
+with cur as (
     select r.rep_id, max(r.day) as day
-    from readings r where r.day <= cast($as_of as date) group by r.rep_id
+    from snapshots r where r.day <= cast($as_of as date) and r.ssi is not null group by r.rep_id
 ), cur_rows as (
     select s.*, cast($as_of as date) - s.day <= $listed_days as listed
-    from cur c join readings s on s.rep_id = c.rep_id and s.day = c.day
+    from cur c join snapshots s on s.rep_id = c.rep_id and s.day = c.day
 ), points as (
     select c.rep_id, o.window_days, c.day - o.window_days as at
     from cur c cross join (values (7), (30)) o(window_days)
@@ -28,14 +29,15 @@ with readings as (
     -- range by a join; an ASOF join over every reading sorts the whole store (25 times the
     -- cost at 6.6 million readings).
     select p.rep_id, p.window_days, max(s.day) as day, arg_max(s.ssi, s.day) as ssi
-    from points p join readings s
+    from points p join snapshots s
       on s.rep_id = p.rep_id and s.day <= p.at and s.day >= p.at - $stale_days
+      and s.ssi is not null
     group by p.rep_id, p.window_days
 ), older as (
     -- The rest (no change, but the date of the reading before is still shown).
     select p.rep_id, p.window_days, max(s.day) as day, arg_max(s.ssi, s.day) as ssi
     from (select * from points p anti join bounded b using (rep_id, window_days)) p
-    join readings s on s.rep_id = p.rep_id and s.day <= p.at
+    join snapshots s on s.rep_id = p.rep_id and s.day <= p.at and s.ssi is not null
     group by p.rep_id, p.window_days
 ), earlier as (
     select * from bounded union all select * from older
@@ -45,8 +47,8 @@ with readings as (
            regr_slope(ssi, day - date '2000-01-01') as slope,
            regr_intercept(ssi, day - date '2000-01-01') as intercept,
            count(*) as n_readings
-    from readings
-    where day > cast($as_of as date) - $slope_days and day <= cast($as_of as date)
+    from snapshots
+    where ssi is not null and day > cast($as_of as date) - $slope_days and day <= cast($as_of as date)
       and ($only_rep is null or rep_id = $only_rep)
     group by rep_id
 ), with_min as (
