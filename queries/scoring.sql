@@ -141,6 +141,24 @@ join reps r using (rep_id)
 join teams t on t.team_id = s.team_id
 order by s.listed desc, s.rank, s.day desc, r.name, s.rep_id;
 
+-- name: listed_average_ssi
+-- The average SSI of the listed reps as of $as_of, of the teams named in $teams (empty:
+-- all): the leaderboard's headline average without the rest of the leaderboard, for the
+-- week-earlier figure a KPI compares with. A rep is listed when their latest reading is at
+-- most $listed_days old, so only that range of readings is read.
+with cur as (
+    select rep_id, max(day) as day
+    from snapshots
+    where ssi is not null and day <= cast($as_of as date)
+      and day >= cast($as_of as date) - $listed_days
+    group by rep_id
+)
+select avg(s.ssi) as average_ssi, count(*) as reps
+from cur c
+join snapshots s on s.rep_id = c.rep_id and s.day = c.day
+join teams t on t.team_id = s.team_id
+where len($teams) = 0 or list_contains($teams, t.name);
+
 -- name: averages_over_time
 -- Team and company averages per date from $start to $end every $step days. Each rep counts
 -- with their latest reading at most $carry_days old, in the team they were in then.

@@ -319,3 +319,41 @@ def test_team_list_holds_teams_with_readings_or_only_activity(load, store):
     assert team_names(store) == ["East", "Quiet"]
     undo_import(store, first.import_id)
     assert team_names(store) == ["Quiet"]  # East has nothing left
+
+
+def test_the_week_earlier_average_is_the_listed_reps_average_of_that_leaderboard(load, store):
+    """The KPI's comparison reads only the listing window; it must equal the leaderboard's."""
+    from dashboard.scoring.leaderboard import listed, listed_average
+
+    load("a.csv", template([
+        ("Ann", "East", 0, 40, 10), ("Ann", "East", 100, 44, 11),  # latest 20 days before
+        ("Bob", "East", 120, 50, 12.5), ("Cy", "West", 5, 70, 17.5),  # Cy: gone quiet
+        ("Dee", "West", 119, 61, (15, 15, 15, 16)), ("Dee", "East", 120, 63, 15.75),
+    ]))  # fmt: skip
+    for offset in (-1, 0, 5, 95, 100, 119, 120, 200):
+        as_of = D0 + timedelta(days=offset)
+        for teams in ([], ["East"], ["West"], ["East", "West"], ["Nobody"]):
+            expected = listed(leaderboard(store, as_of, teams=teams))["ssi"]
+            got = listed_average(store, as_of, teams)
+            if expected.empty:
+                assert got is None, (offset, teams)
+            else:
+                assert got == pytest.approx(expected.mean()), (offset, teams)
+    # Dee moved to East on day 120: she counts for East then, for West the day before.
+    assert listed_average(store, D0 + timedelta(days=120), ["West"]) is None
+    assert listed_average(store, D0 + timedelta(days=119), ["West"]) == 61
+    assert listed_average(store, D0 + timedelta(days=120), ["East"]) == pytest.approx(
+        (44 + 50 + 63) / 3
+    )
+
+
+def test_the_week_earlier_average_matches_on_the_demo(demo_store):
+    from conftest import DEMO_END
+
+    from dashboard.scoring.leaderboard import listed, listed_average
+
+    team = leaderboard(demo_store, DEMO_END)["team"].iloc[0]
+    for as_of in (DEMO_END, DEMO_END - timedelta(days=7), DEMO_END - timedelta(days=300)):
+        for teams in ([], [team]):
+            expected = listed(leaderboard(demo_store, as_of, teams=teams))["ssi"].mean()
+            assert listed_average(demo_store, as_of, teams) == pytest.approx(expected)

@@ -65,6 +65,21 @@ def leaderboard(
     return of_teams(frame, teams)
 
 
+def listed_average(
+    store: Store, as_of: date, teams: Iterable[str] | None = None,
+    config: ScoringConfig | None = None,
+) -> float | None:  # fmt: skip
+    """The average SSI of the listed reps of ``teams`` (all when none) as of ``as_of``: what
+    ``listed(leaderboard(...))["ssi"].mean()`` gives, reading only the listing window."""
+    config = config or load_config()
+    found = store.df("listed_average_ssi", {
+        "as_of": as_of, "teams": list(teams or []),
+        "listed_days": config.freshness.listed_for_days,
+    })  # fmt: skip
+    value = found["average_ssi"].iloc[0]
+    return None if pd.isna(value) else float(value)
+
+
 def python_dates(values: pd.Series) -> pd.Series:
     """Dates as Python dates; a day Python has no date for (1 BC, stored by an old import)
     is missing rather than the reason a page fails."""

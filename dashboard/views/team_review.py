@@ -26,7 +26,7 @@ from dashboard.scoring.estimate import (
     estimated_pillars,
     reported_on,
 )
-from dashboard.scoring.leaderboard import listed, of_teams, python_dates
+from dashboard.scoring.leaderboard import listed, listed_average, of_teams, python_dates
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
 
@@ -45,14 +45,14 @@ class Kpis:
     reps: int
 
 
-def kpis(board: pd.DataFrame, previous: pd.DataFrame) -> Kpis:
+def kpis(board: pd.DataFrame, previous_average: float | None) -> Kpis:
     """Headline numbers over the ranked reps (a reading in the listing window); the 7-day
-    change compares the average now with the average a week ago."""
-    board, previous = listed(board), listed(previous)
+    change compares the average now with ``previous_average``, the one a week ago."""
+    board = listed(board)
     if board.empty:
         return Kpis(None, None, 0, 0, None, 0, 0)
     avg = float(board["ssi"].mean())
-    change = None if previous.empty else avg - float(previous["ssi"].mean())
+    change = None if previous_average is None else avg - previous_average
     return Kpis(
         average_ssi=avg,
         average_change_7d=change,
@@ -119,12 +119,13 @@ def team_review(
         empty = pd.DataFrame()
         board = leaderboard(store, None, config=config)
         return TeamReview(
-            None, teams, kpis(board, board), board, empty, [], empty, empty, empty, empty
+            None, teams, kpis(board, None), board, empty, [], empty, empty, empty, empty
         )
     # One company-wide leaderboard; the chosen teams are rows of it (ranks stay company-wide).
     all_board = leaderboard(store, as_of, config=config)
     board = of_teams(all_board, teams)
-    previous = leaderboard(store, as_of - timedelta(days=7), teams=teams, config=config)
+    # A week earlier only the average is compared: not a second whole leaderboard.
+    previous = listed_average(store, as_of - timedelta(days=7), teams, config)
     averages = averages_over_time(store, as_of - timedelta(days=period_days - 1), as_of, config)
     groups = teams or sorted(listed(all_board)["team"].unique().tolist())
     rises, falls = movers(store, as_of, teams=teams or None, config=config)
