@@ -50,37 +50,54 @@ def falling_streaks(store: Store, as_of: date, weeks: int) -> pd.Series:
 def coaching_signals(
     store: Store, board: pd.DataFrame, as_of: date, config: ScoringConfig | None = None
 ) -> pd.DataFrame:
-    """One row per (rep, signal): falling for weeks, a pillar under the floor, silence, a drop."""
+    """One row per (rep, signal): falling for weeks, a pillar under the floor, silence, a drop.
+
+    Rows come in leaderboard order, a rep's signals in that order. Each signal is a mask
+    over the whole board; only flagged reps get a sentence (a Python loop over 10,000 reps
+    took 290 ms of the team review)."""
     config = config or load_config()
     c = config.coaching
-    rows: list[dict[str, object]] = []
+    columns = ["rep_id", "rep", "team", "signal", "detail"]
     if board.empty:
         return pd.DataFrame(columns=["rep", "team", "signal", "detail"])
+    board = board.reset_index(drop=True)
+    # An old reading's pillars and changes are history, not a signal now: only "silent".
+    now = board["listed"].astype(bool) if "listed" in board else pd.Series(True, board.index)
     falling = falling_streaks(store, as_of, int(c.falling_weeks))
-    for rec in board.to_dict("records"):
+    low = board[list(PILLARS)].lt(c.pillar_floor)  # a missing pillar is not low
+    change = board["ssi_change_7d"]
 
-        def add(signal: str, detail: str, rec=rec) -> None:
-            rows.append({"rep_id": rec["rep_id"], "rep": rec["rep"], "team": rec["team"],
-                         "signal": signal, "detail": detail})  # fmt: skip
+    def silent(r) -> str:
+        return f"last reading {r['age_days']} days ago ({r['as_of']})"
 
-        if rec["age_days"] >= c.silent_days:
-            add("no recent reading", f"last reading {rec['age_days']} days ago ({rec['as_of']})")
-        if not rec.get("listed", True):
-            continue  # an old reading's pillars and changes are history, not a signal now
-        if bool(falling.get(rec["rep_id"], False)):
-            add(
-                "falling",
-                f"SSI lower each week for {c.falling_weeks} weeks, now {display.score(rec['ssi'])}",
-            )
-        low = [p for p in PILLARS if pd.notna(rec[p]) and rec[p] < c.pillar_floor]
-        if low:
-            listed = ", ".join(f"{p} {display.score(rec[p])}" for p in low)
-            add("weak pillar", f"under {c.pillar_floor:g}: {listed}")
-        change = rec["ssi_change_7d"]
-        if pd.notna(change) and change <= -c.weekly_drop:
-            add("sharp drop", f"SSI fell {display.score(abs(change))} points since "
-                              f"{rec['ssi_change_7d_since']}")  # fmt: skip
-    return pd.DataFrame(rows, columns=["rep_id", "rep", "team", "signal", "detail"])
+    def falls(r) -> str:
+        return f"SSI lower each week for {c.falling_weeks} weeks, now {display.score(r['ssi'])}"
+
+    def weak(r) -> str:
+        listed = ", ".join(f"{p} {display.score(r[p])}" for p in PILLARS if r[p] < c.pillar_floor)
+        return f"under {c.pillar_floor:g}: {listed}"
+
+    def drop(r) -> str:
+        return (f"SSI fell {display.score(abs(r['ssi_change_7d']))} points since "
+                f"{r['ssi_change_7d_since']}")  # fmt: skip
+
+    signals = [
+        ("no recent reading", board["age_days"] >= c.silent_days, silent),
+        ("falling", now & board["rep_id"].map(falling).fillna(False).astype(bool), falls),
+        ("weak pillar", now & low.any(axis=1), weak),
+        ("sharp drop", now & change.notna() & (change <= -c.weekly_drop), drop),
+    ]
+    needed = ["age_days", "as_of", "ssi", *PILLARS, "ssi_change_7d", "ssi_change_7d_since"]
+    parts = []
+    for order, (signal, mask, sentence) in enumerate(signals):
+        picked = board[mask.to_numpy()]
+        parts.append(pd.DataFrame({
+            "position": picked.index, "order": order, "rep_id": picked["rep_id"],
+            "rep": picked["rep"], "team": picked["team"], "signal": signal,
+            "detail": [sentence(r) for r in picked[needed].to_dict("records")],
+        }))  # fmt: skip
+    found = pd.concat(parts).sort_values(["position", "order"], kind="stable")
+    return found[columns].reset_index(drop=True)
 
 
 def team_comparison(board: pd.DataFrame) -> pd.DataFrame:
