@@ -4,12 +4,25 @@
 -- from scoring.toml, registered as the table estimate_config. An input whose metric the rep
 -- has no rows for in the window has no value (null, has_data false): unknown, not zero.
 -- $rep_id narrows it to one rep (a self-check); null means every rep.
-with win as (
-    -- One pass over the window of activity (the store's largest table) for both aggregates.
-    select rep_id, metric, sum(value) as total, arg_max(value, day) as latest_value
-    from activity
-    where day > cast($as_of as date) - $window_days and day <= $as_of
+with parts as (
+    -- The window's whole weeks (Monday to Sunday) from the weekly summary, and only its
+    -- days before the first whole week and after the last from the activity table, the
+    -- store's largest: a third of the rows a 30-day window reads otherwise.
+    select rep_id, metric, total, latest as latest_value, last_day
+    from activity_weekly
+    where week >= cast(date_trunc('week', cast($as_of as date) - $window_days + 7) as date)
+      and week <= cast(date_trunc('week', cast($as_of as date) - 6) as date)
       and ($rep_id is null or rep_id = $rep_id)
+    union all
+    select rep_id, metric, value, value, day
+    from activity
+    where day > cast($as_of as date) - $window_days and day <= cast($as_of as date)
+      and not (day >= cast(date_trunc('week', cast($as_of as date) - $window_days + 7) as date)
+               and day < cast(date_trunc('week', cast($as_of as date) - 6) as date) + 7)
+      and ($rep_id is null or rep_id = $rep_id)
+), win as (
+    select rep_id, metric, sum(total) as total, arg_max(latest_value, last_day) as latest_value
+    from parts
     group by rep_id, metric
 ), active_reps as (
     select distinct rep_id from win

@@ -28,12 +28,14 @@ semi join touched_weeks t on t.rep_id = a.rep_id and t.week = date_trunc('week',
 group by a.rep_id, week, a.metric;
 
 -- name: rebuild_weekly
+-- In week order, as imports add weeks: a date range then reads only its part of the table.
 delete from activity_weekly;
 insert into activity_weekly
 select rep_id, cast(date_trunc('week', day) as date), metric, arg_max(team_id, day), max(day),
        sum(value), count(*), arg_max(value, day),
        max(datediff('day', day, coalesce(period_end, day))) + 1
-from activity group by all;
+from activity group by all
+order by 2, 1;
 
 -- name: weekly_from_scratch
 -- What the summary must equal (tests compare the two).

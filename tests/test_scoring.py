@@ -357,3 +357,39 @@ def test_the_week_earlier_average_matches_on_the_demo(demo_store):
         for teams in ([], [team]):
             expected = listed(leaderboard(demo_store, as_of, teams=teams))["ssi"].mean()
             assert listed_average(demo_store, as_of, teams) == pytest.approx(expected)
+
+
+def test_estimate_inputs_from_whole_weeks_equal_a_scan_of_every_day(demo_store):
+    """The window reads whole weeks from the weekly summary and the rest from activity; on
+    every weekday position of the window's ends it must give what the days alone give."""
+    from conftest import DEMO_END
+
+    from dashboard.scoring.config import load_config
+
+    config = load_config()
+    inputs = config.estimate_inputs()
+    days = config.estimate.window_days
+    for back in range(9):  # as-of on each day of the week, and a window ending mid-week
+        as_of = DEMO_END - timedelta(days=back)
+        got = estimate_inputs(demo_store, as_of, config)
+        window = demo_store.df_sql(
+            "select rep_id, day, metric, value from activity where day > $start and day <= $end",
+            {"start": as_of - timedelta(days=days), "end": as_of},
+        ).sort_values("day")
+        by = window.groupby(["rep_id", "metric"])["value"]
+        total, latest = by.sum(), by.last()
+        expected = []
+        for row in got.merge(inputs[["input", "metric", "denominator"]], on="input").itertuples():
+            key = (row.rep_id, row.metric)
+            if row.aggregate == "sum":
+                expected.append(total.get(key, math.nan))
+            elif row.aggregate == "latest":
+                expected.append(latest.get(key, math.nan))
+            else:
+                den = total.get((row.rep_id, row.denominator), math.nan)
+                expected.append(100.0 * total.get(key, math.nan) / den if den else math.nan)
+        values = got.merge(inputs[["input"]], on="input")["value"].astype(float).to_numpy()
+        assert len(expected) == len(got) > 500
+        pd.testing.assert_series_equal(
+            pd.Series(values), pd.Series(expected, dtype=float), check_names=False
+        )
