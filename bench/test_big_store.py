@@ -1,0 +1,162 @@
+"""Issue 12's targets at 10,000 reps over two years, with their baselines, in one run.
+
+The store: $SSI_BENCH_BIG (an existing store file), else the demo of $SSI_BENCH_BIG_SIZE
+(REPSxDAYS, default 10000x730) built once into bench/.cache/ and kept. Building the full
+size takes about 5 minutes and about 23 GB of memory. Run with `make bench`.
+
+Each figure is min / median / max. "New process" figures run in a fresh Python process
+(imports included, as a restarted dashboard pays them); "warm" ones in one process after a
+first call, each with a filter the process has not computed before (as the page's cache
+misses on a filter change). Baselines, same run: bare DuckDB `arg_max` per rep, and a plain
+pandas team review (every reading loaded, then grouped).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from dashboard.scoring import leaderboard
+from dashboard.store import Store
+from dashboard.views.team_review import team_review
+
+pytestmark = pytest.mark.bench
+ROOT = Path(__file__).resolve().parents[1]
+END = date(2026, 11, 20)
+
+NEW_PROCESS = """
+import json, resource, sys, time
+start = time.perf_counter()
+from datetime import date
+from dashboard.store import Store
+what, path, rep_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
+store = Store(path)
+if what == "team_review":
+    from dashboard.views.team_review import team_review, with_sparklines
+    view = team_review(store, [], None, 90)
+    with_sparklines(store, view.board, view.as_of)
+else:
+    from dashboard.scoring import load_config, rep_history
+    from dashboard.scoring.activity import rep_against_team
+    from dashboard.scoring.summary import rep_summary
+    summary = rep_summary(store, rep_id)
+    as_of = date.fromisoformat(summary["as_of"])
+    rep_history(store, rep_id, as_of, 365)
+    rep_against_team(store, rep_id, as_of, 12, load_config())
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+"""
+
+
+def big_store() -> Path:
+    given = os.environ.get("SSI_BENCH_BIG")
+    if given:
+        return Path(given)
+    reps, days = os.environ.get("SSI_BENCH_BIG_SIZE", "10000x730").split("x")
+    path = ROOT / "bench" / ".cache" / f"demo-{reps}x{days}.duckdb"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        building = path.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--reps", reps, "--days",
+                        days, "--end", END.isoformat(), "--db", str(building)],
+                       cwd=ROOT, check=True, timeout=3600)  # fmt: skip
+        building.rename(path)
+    return path
+
+
+def spread(values: list[float], unit: float = 1000.0) -> str:
+    v = [x * unit for x in values]
+    return f"{min(v):,.0f} / {statistics.median(v):,.0f} / {max(v):,.0f}"
+
+
+def runs(fn, n: int = 5) -> list[float]:
+    found = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        found.append(time.perf_counter() - start)
+    return found
+
+
+def new_process(what: str, path: Path, rep_id: int) -> dict:
+    done = subprocess.run([sys.executable, "-c", NEW_PROCESS, what, str(path), str(rep_id)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pandas_team_review(store: Store, as_of: date) -> None:
+    """The dashboard a user would write in pandas: every reading, then group and rank."""
+    snaps = store.df_sql("select s.*, t.name as team from snapshots s join teams t using (team_id)")
+    snaps = snaps[snaps["ssi"].notna()]
+    snaps["day"] = snaps["day"].dt.date
+    now = snaps[snaps["day"] <= as_of].sort_values("day").groupby("rep_id").tail(1)
+    week = snaps[snaps["day"] <= as_of - timedelta(days=7)].sort_values("day")
+    before = week.groupby("rep_id").tail(1).set_index("rep_id")["ssi"]
+    now = now.assign(rank=now["ssi"].rank(ascending=False, method="min"),
+                     change_7d=now["ssi"] - now["rep_id"].map(before))  # fmt: skip
+    now.groupby("team")[["ssi", "brand", "people", "insights", "relationships"]].mean()
+    recent = snaps[(snaps["day"] > as_of - timedelta(days=90)) & (snaps["day"] <= as_of)]
+    recent.groupby(["team", "day"])["ssi"].mean()
+
+
+def test_targets_at_two_years_of_ten_thousand_reps():
+    path = big_store()
+    store = Store(path)
+    board = leaderboard(store, END)
+    rep_id = int(board["rep_id"].iloc[len(board) // 2])
+    team = board["team"].iloc[0]
+    snapshots = store.df_sql("select count(*) as n from snapshots")["n"][0]
+    lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots"]
+    store.close()  # a file store is one process's at a time; the new processes come first
+
+    fresh = [new_process("team_review", path, rep_id) for _ in range(3)]
+    lines.append(f"team review + sparklines, new process (ms): "
+                 f"{spread([f['seconds'] for f in fresh])}; peak "
+                 f"{max(f['peak_mb'] for f in fresh):,.0f} MB")  # fmt: skip
+    fresh = [new_process("self_check", path, rep_id) for _ in range(3)]
+    lines.append(f"self-check, new process (ms): {spread([f['seconds'] for f in fresh])}; "
+                 f"peak {max(f['peak_mb'] for f in fresh):,.0f} MB")  # fmt: skip
+
+    store = Store(path)
+    team_review(store, [], END, 90)  # warm the process
+    changes = [([], END - timedelta(days=1), 90), ([team], END, 90), ([], END, 30),
+               ([], END, 365), ([team], END - timedelta(days=14), 182)]  # fmt: skip
+    warm = []
+    for teams, as_of, period in changes:
+        start = time.perf_counter()
+        team_review(store, teams, as_of, period)
+        warm.append(time.perf_counter() - start)
+    lines.append(f"team review, warm, after a filter change (ms): {spread(warm)}")
+
+    from dashboard.scoring.summary import rep_summary
+
+    rep_summary(store, rep_id, END)
+    lines.append(f"self-check (rep_summary), warm (ms): "
+                 f"{spread(runs(lambda: rep_summary(store, rep_id, END)))}")  # fmt: skip
+
+    ours = runs(lambda: leaderboard(store, END))
+    bare_sql = ("select rep_id, arg_max(ssi, day) from snapshots where ssi is not null and "
+                "day <= $d group by rep_id")  # fmt: skip
+    bare = runs(lambda: store.df_sql(bare_sql, {"d": END}))
+    ratio = statistics.median(ours) / statistics.median(bare)
+    lines.append(f"leaderboard (ms): {spread(ours)}; bare arg_max {spread(bare)}; "
+                 f"ratio {ratio:.1f} (target 1.5)")  # fmt: skip
+
+    baseline = runs(lambda: pandas_team_review(store, END), 3)
+    review = runs(lambda: team_review(store, [], END, 90), 3)
+    lines.append(f"pandas team review (ms): {spread(baseline)}; ours {spread(review)}; "
+                 f"pandas / ours {statistics.median(baseline) / statistics.median(review):.1f}"
+                 " (target 10)")  # fmt: skip
+    print("\n" + "\n".join(lines))
