@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from dashboard.errors import DashboardError
@@ -72,3 +73,27 @@ def test_summary_stays_exact_through_random_imports_and_undos(store, tmp_path, s
                 loaded.append(result.import_id)
         assert summary_matches(store), f"seed {seed}, step {step}"
     assert store.df_sql("select count(*) as n from activity_weekly")["n"][0] > 0
+
+
+def test_a_reps_activity_team_from_the_summary_equals_a_scan(store, tmp_path):
+    """The self-check's team for activity comes from the summary's weeks and the as-of
+    week's rows; people here change team from one day to the next, mid-week."""
+    rng = random.Random(11)
+    for step in range(12):
+        path = tmp_path / f"f{step}.csv"
+        path.write_text(weekly_file(rng) if step % 4 == 0 else daily_file(rng, step))
+        try:
+            import_file(store, path)
+        except DashboardError:
+            continue
+    scan = "select arg_max(team_id, day) as team from activity where rep_id = $r and day <= $a"
+    checked = 0
+    for rep_id in store.df_sql("select rep_id from reps")["rep_id"]:
+        for offset in range(-3, 26):
+            as_of = START + timedelta(days=offset)
+            found = store.df_sql(scan, {"r": int(rep_id), "a": as_of})["team"][0]
+            expected = None if pd.isna(found) else int(found)
+            got = store.scalar("rep_activity_team", {"rep_id": int(rep_id), "as_of": as_of})
+            assert expected == got, (rep_id, as_of)
+            checked += got is not None
+    assert checked > 50
