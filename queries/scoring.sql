@@ -210,10 +210,12 @@ where ssi is not null and day > cast($as_of as date) - $days and day <= $as_of
 group by rep_id;
 
 -- name: readings_by_week
--- Each rep's reading as of $as_of and each of the $weeks weeks before (week 0 = $as_of).
+-- Each rep's reading as of $as_of and each of the $weeks weeks before (week 0 = $as_of), for
+-- the reps in $rep_ids (null: everyone; a self-check asks for one).
 with points as (
     select r.rep_id, w.week, cast($as_of as date) - cast(7 * w.week as integer) as at
     from reps r cross join (select unnest(range(0, $weeks + 1)) as week) w
+    where $rep_ids is null or r.rep_id in (select unnest($rep_ids::integer[]))
 ), bounded as (
     -- The latest reading on or before each point: most are within the week before it, found
     -- by a join over that range (an ASOF join sorts every reading in the store).

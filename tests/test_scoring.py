@@ -305,9 +305,11 @@ def test_the_self_check_computes_trends_for_its_rep_only(demo_store, monkeypatch
     rep_id = int(leaderboard(demo_store, DEMO_END)["rep_id"].iloc[3])
     asked.clear()
     rep_summary(demo_store, rep_id, DEMO_END)
-    per_rep = {name: p for name, p in asked if name in ("leaderboard", "estimate_inputs")}
+    per_rep = {name: p for name, p in asked
+               if name in ("leaderboard", "estimate_inputs", "readings_by_week")}  # fmt: skip
     assert per_rep["leaderboard"]["only_rep"] == rep_id
     assert per_rep["estimate_inputs"]["rep_id"] == rep_id
+    assert per_rep["readings_by_week"]["rep_ids"] == [rep_id]
 
 
 def test_team_list_holds_teams_with_readings_or_only_activity(load, store):
@@ -393,3 +395,14 @@ def test_estimate_inputs_from_whole_weeks_equal_a_scan_of_every_day(demo_store):
         pd.testing.assert_series_equal(
             pd.Series(values), pd.Series(expected, dtype=float), check_names=False
         )
+
+
+def test_falling_streaks_for_some_reps_equal_theirs_among_everyone(demo_store):
+    from conftest import DEMO_END
+
+    from dashboard.scoring.signals import falling_streaks
+
+    everyone = falling_streaks(demo_store, DEMO_END, 3)
+    assert everyone.any() and not everyone.all()
+    some = [int(r) for r in everyone.index[::5]]
+    assert falling_streaks(demo_store, DEMO_END, 3, some).to_dict() == everyone[some].to_dict()

@@ -35,9 +35,12 @@ def movers(
     return rises.head(count).reset_index(drop=True), falls.head(count).reset_index(drop=True)
 
 
-def falling_streaks(store: Store, as_of: date, weeks: int) -> pd.Series:
-    """Reps whose weekly as-of SSI fell in each of the last ``weeks`` weeks (True/False)."""
-    frame = store.df("readings_by_week", {"as_of": as_of, "weeks": weeks})
+def falling_streaks(
+    store: Store, as_of: date, weeks: int, rep_ids: list[int] | None = None
+) -> pd.Series:
+    """Reps (of ``rep_ids``, or all) whose weekly as-of SSI fell in each of the last
+    ``weeks`` weeks (True/False)."""
+    frame = store.df("readings_by_week", {"as_of": as_of, "weeks": weeks, "rep_ids": rep_ids})
     wide = frame.pivot(index="rep_id", columns="week", values="ssi").reindex(
         columns=range(weeks + 1)
     )
@@ -63,7 +66,8 @@ def coaching_signals(
     board = board.reset_index(drop=True)
     # An old reading's pillars and changes are history, not a signal now: only "silent".
     now = board["listed"].astype(bool) if "listed" in board else pd.Series(True, board.index)
-    falling = falling_streaks(store, as_of, int(c.falling_weeks))
+    # The board's reps only: a self-check's board is one rep.
+    falling = falling_streaks(store, as_of, int(c.falling_weeks), board["rep_id"].tolist())
     low = board[list(PILLARS)].lt(c.pillar_floor)  # a missing pillar is not low
     change = board["ssi_change_7d"]
 
