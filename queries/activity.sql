@@ -2,21 +2,6 @@
 -- A row's counts belong to the week or month its period starts in; a period is never
 -- spread over days. Only rows starting between $start and $as_of are read.
 
--- name: activity_by_bucket
--- Per seat, metric and week (or month): counts summed, percentages averaged, stocks (the
--- connection count, the coach level) their latest value. A period longer than the bucket
--- (a month's row in a weekly chart) is flagged, not split.
-select a.rep_id, arg_max(a.team_id, a.day) as team_id,
-       cast(date_trunc($grain, a.day) as date) as bucket, a.metric,
-       case any_value(c.kind)
-            when 'count' then sum(a.value)
-            when 'percent' then avg(a.value)
-            else arg_max(a.value, a.day) end as value,
-       max(datediff('day', a.day, coalesce(a.period_end, a.day))) + 1 > $grain_days as too_long
-from activity a join metric_catalogue c using (metric)
-where a.day between $start and $as_of and ($team_id is null or a.team_id = $team_id)
-group by a.rep_id, bucket, a.metric;
-
 -- name: activity_window
 -- One pass over the period's activity, kept for this cursor: per seat, bucket and metric.
 -- The page's other figures are read from it, not from the activity table again. The value
@@ -37,25 +22,19 @@ select g.*, c.kind,
 from grouped g join metric_catalogue c using (metric);
 
 -- name: activity_window_weekly
--- The same by week, from the weekly summary for the weeks before $current_week (kept exact
--- by every import and undo) and from the activity table for the week of the as-of date,
--- which may be cut short by it.
+-- The same by week (see the macro ssi_activity_weeks): whole weeks from the weekly summary.
 create or replace temp table activity_window as
-with grouped as (
-    select rep_id, week as bucket, metric, team_id, last_day, total, periods, latest, longest
-    from activity_weekly where week >= $start and week < $current_week
-    union all
-    select rep_id, cast(date_trunc('week', day) as date), metric, arg_max(team_id, day),
-           max(day), sum(value), count(*), arg_max(value, day),
-           max(datediff('day', day, coalesce(period_end, day))) + 1
-    from activity where day between $current_week and $as_of
-    group by all
-)
-select g.*, c.kind,
-       case c.kind when 'count' then g.total when 'percent' then g.total / g.periods
-                   else g.latest end as value,
-       g.longest > 7 as too_long
-from grouped g join metric_catalogue c using (metric);
+select * from ssi_activity_weeks($start, $current_week, $as_of);
+
+-- name: rep_against_team_weeks
+-- The self-check's chart: per metric of $metrics and week from $start (a Monday) to
+-- $as_of, the median seat of team $team_id, how many seats, and rep $rep_id's own value
+-- (null when the rep has none that week). Weeks a longer period fell in are left out.
+select metric, bucket, median(value) as team_median, count(*) as seats,
+       any_value(value) filter (where rep_id = $rep_id) as you
+from ssi_activity_weeks($start, $current_week, $as_of)
+where team_id = $team_id and not too_long and metric in (select unnest($metrics))
+group by metric, bucket;
 
 -- name: recent_seats
 -- Seats that did something (a count above 0) in the days from $active_from to $as_of.

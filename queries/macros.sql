@@ -1,5 +1,6 @@
--- The importer's SQL macros. Applied on every connect (Store.apply_macros), not by a
--- migration: change a macro here and every store picks it up at its next start.
+-- The SQL macros of the importer and the activity views. Applied on every connect
+-- (Store.apply_macros), not by a migration: change a macro here and every store picks it up
+-- at its next start.
 
 -- Parses numbers as people type them: 45%, 1,234 and, in decimal-comma files, 20,5.
 create or replace macro ssi_clean_number(raw) as regexp_replace(trim(raw), '[%\s]', '', 'g');
@@ -25,3 +26,25 @@ create or replace macro ssi_number(raw, comma_decimal) as case
 create or replace macro ssi_date_text(raw) as case
     when contains(raw, ':') then regexp_replace(trim(raw), '([ T,]+\d{1,2}:\d{2}.*)$', '')
     else trim(raw) end;
+
+-- Activity per seat, week and metric from the Monday start_week to as_of: whole weeks
+-- before current_week (as_of's Monday) from the weekly summary, kept exact by every import
+-- and undo; as_of's own week, which as_of may cut short, from the activity table. A seat's
+-- week belongs to the team of its newest row. The value is what the metric's kind calls
+-- for: counts summed, percentages averaged over the periods, stocks their latest value.
+create or replace macro ssi_activity_weeks(start_week, current_week, as_of) as table
+with grouped as (
+    select rep_id, week as bucket, metric, team_id, last_day, total, periods, latest, longest
+    from activity_weekly where week >= start_week and week < current_week
+    union all
+    select rep_id, cast(date_trunc('week', day) as date), metric, arg_max(team_id, day),
+           max(day), sum(value), count(*), arg_max(value, day),
+           max(datediff('day', day, coalesce(period_end, day))) + 1
+    from activity where day between current_week and as_of
+    group by all
+)
+select g.*, c.kind,
+       case c.kind when 'count' then g.total when 'percent' then g.total / g.periods
+                   else g.latest end as value,
+       g.longest > 7 as too_long
+from grouped g join metric_catalogue c using (metric);

@@ -242,3 +242,44 @@ def test_active_seats_per_week_follow_the_files(store):
     # Week of 9 Nov: Ann and Bob did something; Dan's zeros are data but not activity.
     assert weeks.loc[pd.Timestamp("2026-11-09")].tolist() == [3, 2]
     assert weeks.loc[pd.Timestamp("2026-11-02")].tolist() == [3, 3]
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 11, 20), date(2026, 11, 16), date(2026, 10, 4)])
+def test_a_reps_activity_against_the_team_from_the_days(demo_store, as_of):
+    """The self-check's chart, recomputed from daily rows: per week, the rep's value and the
+    median of the team's seats (a seat's week counts for the team of its newest row)."""
+    from datetime import timedelta
+
+    from dashboard.scoring.activity import rep_against_team
+
+    config = load_config()
+    days = demo_store.df_sql(
+        "select a.rep_id, a.day, a.team_id, a.metric, a.value, c.kind from activity a "
+        "join metric_catalogue c using (metric) where a.day between $s and $e",
+        {"s": as_of - timedelta(days=as_of.weekday() + 77), "e": as_of},
+    )
+    days["bucket"] = (days["day"] - pd.to_timedelta(days["day"].dt.day_of_week, "D")).dt.date
+    days = days.sort_values("day")
+    weeks = days.groupby(["rep_id", "bucket", "metric"]).agg(
+        kind=("kind", "first"), team_id=("team_id", "last"), total=("value", "sum"),
+        mean=("value", "mean"), latest=("value", "last"),
+    ).reset_index()  # fmt: skip
+    weeks["value"] = weeks["total"].where(weeks["kind"] == "count", weeks["latest"])
+    weeks["value"] = weeks["value"].where(weeks["kind"] != "percent", weeks["mean"])
+    weeks = weeks[weeks["metric"].isin(config.activity.metrics)]
+    checked = 0
+    for rep_id in (3, 17, 30):
+        got = rep_against_team(demo_store, rep_id, as_of, 12, config)
+        if got.empty:
+            continue
+        team_id = days[days["rep_id"] == rep_id]["team_id"].iloc[-1]
+        team = weeks[weeks["team_id"] == team_id]
+        for row in got.itertuples():
+            week = pd.Timestamp(row.bucket).date()
+            seats = team[(team["metric"] == row.metric) & (team["bucket"] == week)]
+            assert row.seats == len(seats), (rep_id, row.metric, row.bucket)
+            assert row.team_median == pytest.approx(seats["value"].median())
+            mine = seats[seats["rep_id"] == rep_id]["value"]
+            assert (pd.isna(row.you) and mine.empty) or row.you == pytest.approx(mine.iloc[0])
+            checked += 1
+    assert checked > 100

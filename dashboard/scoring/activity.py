@@ -21,15 +21,6 @@ GRAINS = {"week": 7, "month": 31}  # a period longer than its bucket is left out
 COMPANY = "Company"
 
 
-def activity_buckets(
-    store: Store, start: date, as_of: date, grain: str, team_id: int | None = None
-) -> pd.DataFrame:
-    """Per seat, metric and week or month: rep_id, team_id, bucket, metric, value, too_long.
-    With ``team_id``, only the rows made while in that team."""
-    return store.df("activity_by_bucket", {"start": start, "as_of": as_of, "grain": grain,
-                                           "grain_days": GRAINS[grain], "team_id": team_id})  # fmt: skip
-
-
 @dataclass(frozen=True)
 class ActivityWindow:
     """The period's activity, read in one pass over the activity table."""
@@ -210,16 +201,16 @@ def rep_against_team(
     columns = ["metric", "bucket", "you", "team_median", "seats"]
     if team_id is None:
         return pd.DataFrame(columns=columns)
-    start = as_of - timedelta(days=as_of.weekday() + 7 * (weeks - 1))
-    rows = activity_buckets(store, start, as_of, "week", int(team_id))
-    rows = rows[rows["metric"].isin(config.activity.metrics) & ~rows["too_long"].astype(bool)]
-    mine = rows[rows["rep_id"] == rep_id]
-    if mine.empty:
+    current_week = as_of - timedelta(days=as_of.weekday())
+    out = store.df("rep_against_team_weeks", {
+        "start": current_week - timedelta(weeks=weeks - 1), "current_week": current_week,
+        "as_of": as_of, "team_id": int(team_id), "rep_id": rep_id,
+        "metrics": list(config.activity.metrics),
+    })  # fmt: skip
+    # The metrics the rep has a figure for in some week; the weeks without one stay.
+    out = out[out.groupby("metric")["you"].transform(lambda v: v.notna().any()).astype(bool)]
+    if out.empty:
         return pd.DataFrame(columns=columns)
-    team = rows.groupby(["metric", "bucket"])["value"].agg(team_median="median", seats="count")
-    you = mine.set_index(["metric", "bucket"])["value"].rename("you")
-    out = team.join(you, how="left").reset_index()
-    out = out[out["metric"].isin(mine["metric"].unique())]
     order = {m: i for i, m in enumerate(config.activity.metrics)}
     return out.sort_values(["metric", "bucket"], key=lambda c: c.map(order) if c.name == "metric"
                            else c)[columns].reset_index(drop=True)  # fmt: skip
