@@ -11,6 +11,7 @@ import math
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 SCORE_DECIMALS = 1
@@ -42,15 +43,19 @@ def cut(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
         return None
     scale = 10**decimals
     eps = 1e-9 if value >= 0 else -1e-9
-    return math.trunc(float(value) * scale + eps) / scale
+    return math.trunc(float(value) * scale + eps) / scale + 0.0  # + 0.0: no "-0.0"
 
 
 def cut_columns(frame: pd.DataFrame, columns: list[str], decimals: int = SCORE_DECIMALS):
-    """A copy with ``columns`` cut to ``decimals``; missing values stay missing."""
+    """A copy with ``columns`` cut to ``decimals``, as :func:`cut` cuts one value, a whole
+    column at a time (a 10,000-rep board); missing values stay missing."""
     out = frame.copy()
+    scale = 10**decimals
     for col in columns:
         if col in out:
-            out[col] = out[col].map(lambda v: cut(v, decimals)).astype("float64")
+            values = pd.to_numeric(out[col], errors="coerce").astype("float64").to_numpy()
+            eps = np.where(values >= 0, 1e-9, -1e-9)
+            out[col] = np.trunc(values * scale + eps) / scale + 0.0
     return out
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard import display
 from dashboard.errors import ImportRejectedError
 from dashboard.fields import PILLARS
 from dashboard.ingest import ImportOptions, import_file
@@ -152,3 +153,25 @@ def test_advice_never_promises_a_pillar_more_than_it_has_left(pillars, gains):
         promised = sum(r["expected_gain"] or 0 for r in recs if r["pillar"] == pillar)
         have = pillars[pillar] or 0.0
         assert promised <= 25 - have + 0.005 * len(recs)  # each gain is rounded to 2 decimals
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False)), max_size=40))
+def test_a_cut_column_shows_what_each_value_shows_alone(values):
+    """The leaderboard cuts whole columns at once; each cell must read exactly as the same
+    score cut alone reads on every other page (9.95 -> 9.9, -0.04 -> 0.0, missing stays)."""
+    frame = pd.DataFrame({"ssi": pd.array(values, dtype="Float64").astype("float64")})
+    got = display.cut_columns(frame, ["ssi"])["ssi"].tolist()
+    for given_value, shown in zip(values, got, strict=True):
+        alone = display.cut(given_value)
+        if alone is None:
+            assert pd.isna(shown)
+        else:
+            assert shown == alone and str(shown) == str(alone)  # "0.0", never "-0.0"
+
+
+def test_cut_columns_known_values():
+    frame = pd.DataFrame({"c": [9.95, -0.04, 0.06, None, -2.57, 25.0]})
+    assert display.cut_columns(frame, ["c"])["c"].fillna(-1).tolist() == [
+        9.9, 0.0, 0.0, -1, -2.5, 25.0]  # fmt: skip
+    assert str(display.cut_columns(frame, ["c"])["c"][1]) == "0.0"

@@ -43,26 +43,19 @@ with ui.friendly_errors():
         st.subheader("Leaderboard")
         board = ui.cached(tr.with_sparklines, view.board, as_of)
         table = tr.leaderboard_table(board)
-        # Changes read "0.0" (no sign) when nothing moved and a dash when there is no earlier
-        # reading to compare with; the numbers underneath still sort as numbers.
-        styled = (
-            table.style.format(display.change, subset=tr.CHANGE_COLUMNS, na_rep="–")
-            .format("{:.0f}", subset=["rank"], na_rep="–")
-            .format("{:.0f}%", subset=["top_pct_team"], na_rep="–")
-        )
         picked = st.dataframe(
-            styled, hide_index=True, key="leaderboard", on_select="rerun",
+            table, hide_index=True, key="leaderboard", on_select="rerun", placeholder="–",
             selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
             column_config={
-                "rank": st.column_config.NumberColumn("Rank", width=50),
+                "rank": st.column_config.NumberColumn("Rank", format="%d", width=50),
                 "rep": "Rep",
                 "ssi": st.column_config.NumberColumn("SSI", format="%.1f", width=60),
                 **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in PILLARS},
                 "ssi_change_7d": st.column_config.NumberColumn(
-                    "7-day change", help="Against the latest reading at least 7 days earlier "
+                    "7-day change", format="%+.1f", help="Against the latest reading at least 7 days earlier "
                     "(date in '7-day change since'); a dash when that reading is too old."),
                 "ssi_change_30d": st.column_config.NumberColumn(
-                    "30-day change", help="Against the latest reading at least 30 days earlier."),
+                    "30-day change", format="%+.1f", help="Against the latest reading at least 30 days earlier."),
                 "band": "Band", "balanced": st.column_config.CheckboxColumn("Balanced"),
                 "weakest_pillar": "Weakest pillar",
                 "ssi_trend": st.column_config.LineChartColumn(

@@ -67,4 +67,6 @@ def rep_history(
 
 def sparklines(store: Store, as_of: date, days: int = 90) -> dict[int, list[float]]:
     frame = store.df("sparklines", {"as_of": as_of, "days": days})
-    return dict(zip(frame["rep_id"], frame["ssi_trend"].map(list), strict=True))
+    # Plain floats, not numpy scalars: the page caches this board, and pickling 900,000
+    # numpy scalars took 3.5 s at 10,000 reps (plain floats: 0.2 s).
+    return dict(zip(frame["rep_id"], frame["ssi_trend"].map(lambda a: a.tolist()), strict=True))
