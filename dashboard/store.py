@@ -315,6 +315,11 @@ class Store:
         _MACROS_APPLIED[key] = text
 
     @property
+    def tracks_changes(self) -> bool:
+        """Whether :attr:`generation` moves with writes (not in a store older than it)."""
+        return self._versioned
+
+    @property
     def generation(self) -> int:
         """The store's change version, kept in the database: it moves with every committed
         write, by this process or any other, so cached results can be dropped."""

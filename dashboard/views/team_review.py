@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard import display
 from dashboard.access import OWNER, Viewer
 from dashboard.fields import PILLARS
+from dashboard.memo import per_store_version
 from dashboard.scoring import (
     averages_over_time,
     band_distribution,
@@ -122,14 +123,19 @@ def team_review(
             None, teams, kpis(board, None), board, empty, [], empty, empty, empty, empty
         )
     # One company-wide leaderboard; the chosen teams are rows of it (ranks stay company-wide).
-    all_board = leaderboard(store, as_of, config=config)
+    # The company-wide parts are kept per store version: a change of team or period reuses them.
+    all_board = _company_board(store, as_of, config)
     board = of_teams(all_board, teams)
     # A week earlier only the average is compared: not a second whole leaderboard.
     previous = listed_average(store, as_of - timedelta(days=7), teams, config)
-    averages = averages_over_time(store, as_of - timedelta(days=period_days - 1), as_of, config)
+    start = as_of - timedelta(days=period_days - 1)
+    averages = _company_averages(store, start, as_of, config)
     groups = teams or sorted(listed(all_board)["team"].unique().tolist())
     rises, falls = movers(store, as_of, teams=teams or None, config=config)
-    signals = coaching_signals(store, board, as_of, config)
+    # A rep's signals are the rep's own: the team's are rows of the company's, in board order.
+    signals = _company_signals(store, as_of, config)
+    if teams:
+        signals = signals[signals["rep_id"].isin(board["rep_id"])].reset_index(drop=True)
     compared = team_comparison(board if len(teams) != 1 else all_board)
     agreement = estimate_check(store, board, as_of, config)
     people = viewer.people_in_scope  # the rows a page may show by name
@@ -137,20 +143,49 @@ def team_review(
                       people(rises), people(falls), people(signals), compared, agreement)  # fmt: skip
 
 
+@per_store_version
+def _company_board(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
+    return leaderboard(store, as_of, config=config)
+
+
+@per_store_version
+def _company_averages(
+    store: Store, start: date, as_of: date, config: ScoringConfig
+) -> pd.DataFrame:
+    return averages_over_time(store, start, as_of, config)
+
+
+@per_store_version
+def _company_signals(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
+    return coaching_signals(store, _company_board(store, as_of, config), as_of, config)
+
+
+@per_store_version
+def _company_estimates(
+    store: Store, as_of: date, config: ScoringConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every rep's estimate from activity and reported reading on ``as_of``."""
+    estimated = estimated_pillars(estimate_inputs(store, as_of, config), config)
+    return estimated.dropna(subset=["ssi"]), reported_on(store, as_of)
+
+
+@per_store_version
+def _company_sparklines(store: Store, as_of: date, days: int) -> dict[int, list[float]]:
+    return sparklines(store, as_of, days)
+
+
 def estimate_check(
     store: Store, board: pd.DataFrame, as_of: date, config: ScoringConfig
 ) -> dict[str, float | int]:
     """How estimates from activity agree with reported SSI for the shown reps on as_of."""
     shown = set(listed(board)["rep_id"])
-    estimated = estimated_pillars(estimate_inputs(store, as_of, config), config)
-    estimated = estimated.dropna(subset=["ssi"])
-    reported = reported_on(store, as_of)
+    estimated, reported = _company_estimates(store, as_of, config)
     return estimate_agreement(reported[reported["rep_id"].isin(shown)],
                               estimated[estimated["rep_id"].isin(shown)])  # fmt: skip
 
 
 def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    lines = sparklines(store, as_of, 90)
+    lines = _company_sparklines(store, as_of, 90)
     out = board.copy()
     out["ssi_trend"] = out["rep_id"].map(lambda r: lines.get(r, []))
     return out

@@ -1,0 +1,79 @@
+"""Company-wide results kept for the store version they were computed at.
+
+The team review's filters split in two: the as-of date decides the company-wide work (the
+whole leaderboard, every rep's signals, estimates and sparklines); team and period only
+pick rows of it or add a cheap query. Streamlit caches a whole page result per filter
+combination, so without this a change of team recomputed the company (about 1.3 s at
+10,000 reps x 730 days). A result is keyed by the store file and its change version, which
+moves with every committed write by any process, so nothing is served after a write.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from dashboard.store import Store
+
+T = TypeVar("T")
+KEPT_PER_FUNCTION = 4  # a few as-of dates; a 10,000-rep board is about 10 MB
+_EVERY_MEMO: list[OrderedDict] = []
+
+
+def forget_all() -> None:
+    """Drop every kept result (benchmarks measure the computation, not the memo)."""
+    for kept in _EVERY_MEMO:
+        kept.clear()
+
+
+def per_store_version(fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn(store, *args)`` remembered per (store file, store version, args).
+
+    Arguments must be hashable or have a stable ``repr`` (the scoring config). A remembered
+    DataFrame is handed out as a copy, so a caller that adds a column changes nobody else's.
+    """
+    kept: OrderedDict[tuple, Any] = OrderedDict()
+    lock = threading.Lock()
+    _EVERY_MEMO.append(kept)
+
+    @functools.wraps(fn)
+    def remembered(store: Store, *args: Any) -> T:
+        if not store.tracks_changes:  # an old store without a version: nothing is safe
+            return fn(store, *args)
+        key = (str(store.path), store.generation, tuple(_keyed(a) for a in args))
+        with lock:
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+        if found is None:
+            found = (fn(store, *args),)
+            with lock:
+                kept[key] = found
+                while len(kept) > KEPT_PER_FUNCTION:
+                    kept.popitem(last=False)
+        return _handed_out(found[0])
+
+    return remembered
+
+
+def _keyed(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value).__qualname__, repr(value))
+    return value
+
+
+def _handed_out(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, tuple):
+        return tuple(_handed_out(v) for v in value)
+    return value

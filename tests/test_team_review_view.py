@@ -1,0 +1,86 @@
+"""The team review keeps company-wide parts per store version: a team's view must still be
+exactly that team's, and a write must show at once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from conftest import DEMO_END
+
+from dashboard.memo import KEPT_PER_FUNCTION, per_store_version
+from dashboard.scoring import averages_over_time, coaching_signals, leaderboard
+from dashboard.scoring.config import load_config
+from dashboard.scoring.estimate import (
+    estimate_agreement,
+    estimate_inputs,
+    estimated_pillars,
+    reported_on,
+)
+from dashboard.scoring.leaderboard import listed, of_teams
+from dashboard.views.team_review import team_review, with_sparklines
+
+D0 = date(2026, 1, 1)
+
+
+def test_a_teams_review_after_the_companys_equals_one_computed_for_that_team(demo_store):
+    config = load_config()
+    company = team_review(demo_store, [], DEMO_END, 90)  # fills what a team's view reuses
+    teams = sorted(company.board["team"].unique())
+    for chosen in ([teams[0]], [teams[1], teams[2]], []):
+        view = team_review(demo_store, chosen, DEMO_END, 30)
+        board = of_teams(leaderboard(demo_store, DEMO_END, config=config), chosen)
+        pd.testing.assert_frame_equal(view.board.reset_index(drop=True),
+                                      board.reset_index(drop=True))  # fmt: skip
+        expected = coaching_signals(demo_store, board, DEMO_END, config)
+        assert len(expected) > 0
+        pd.testing.assert_frame_equal(view.signals, expected)
+        start = DEMO_END - timedelta(days=29)
+        pd.testing.assert_frame_equal(
+            view.averages, averages_over_time(demo_store, start, DEMO_END, config)
+        )
+        shown = set(listed(board)["rep_id"])
+        estimated = estimated_pillars(estimate_inputs(demo_store, DEMO_END, config), config)
+        estimated = estimated.dropna(subset=["ssi"])
+        reported = reported_on(demo_store, DEMO_END)
+        assert view.agreement == estimate_agreement(
+            reported[reported["rep_id"].isin(shown)], estimated[estimated["rep_id"].isin(shown)]
+        )
+
+
+def test_an_import_shows_in_the_next_team_review(load, store):
+    header = "name,team,date,ssi,brand,people,insights,relationships\n"
+    load("a.csv", header + f"Ann,East,{D0},60,15,15,15,15\n")
+    before = team_review(store, [], D0, 30)
+    assert before.board["rep"].tolist() == ["Ann"]
+    load("b.csv", header + f"Bob,East,{D0},40,5,15,10,10\n")
+    after = team_review(store, [], D0, 30)
+    assert sorted(after.board["rep"]) == ["Ann", "Bob"]
+    assert after.kpis.reps == 2 and after.kpis.average_ssi == 50
+    flagged = after.signals[after.signals["signal"] == "weak pillar"]
+    assert flagged["rep"].tolist() == ["Bob"]
+    lines = with_sparklines(store, after.board, D0).set_index("rep")["ssi_trend"]
+    assert lines.to_dict() == {"Ann": [60.0], "Bob": [40.0]}
+
+
+def test_a_kept_result_is_computed_once_per_version_and_handed_out_as_a_copy(load, store):
+    calls = []
+
+    @per_store_version
+    def board_of(s, as_of):
+        calls.append(as_of)
+        return leaderboard(s, as_of)
+
+    load("a.csv", "name,date,ssi\nAnn,2026-01-01,60\n")
+    first = board_of(store, D0)
+    first["ssi"] = 0.0  # a caller's change stays the caller's
+    assert board_of(store, D0)["ssi"].tolist() == [60.0]
+    assert calls == [D0]
+    load("b.csv", "name,date,ssi\nAnn,2026-01-01,61\n")
+    assert board_of(store, D0)["ssi"].tolist() == [61.0]
+    assert calls == [D0, D0]
+    later = [D0 + timedelta(days=n) for n in range(1, KEPT_PER_FUNCTION + 1)]
+    for day in later:
+        board_of(store, day)
+    board_of(store, D0)  # the oldest was let go: computed again
+    assert calls == [D0, D0, *later, D0]
