@@ -27,7 +27,7 @@ with parts as (
 ), active_reps as (
     select distinct rep_id from win
 ), values_ as (
-    select a.rep_id, c.pillar, c.input, c.aggregate, c.target, c.weight, c.action,
+    select a.rep_id, c.input_no, c.pillar, c.input, c.aggregate, c.target, c.weight,
            case c.aggregate
                when 'sum' then w.total
                when 'latest' then w.latest_value
@@ -44,8 +44,9 @@ with parts as (
                 else (1 - exp(-$curve_k * value / target)) / (1 - exp(-$curve_k)) end as level
     from values_
 )
-select rep_id, pillar, input, aggregate, value, value is not null as has_data,
-       target, weight, level, action,
+-- The input's own columns (pillar, name, action...) are attached in Python by input_no:
+-- 140,000 rows of repeated text cost more to hand to pandas than the query itself.
+select rep_id, input_no, value, value is not null as has_data, level,
        25 * weight * level as points,
        25 * weight * (1 - level) as gain_at_target
 from levelled

@@ -24,13 +24,21 @@ def estimate_inputs(
     ``rep_id`` reads one rep's activity only."""
     config = config or load_config()
     est = config.estimate
+    described = config.estimate_inputs().rename_axis("input_no").reset_index()
     with store.reading() as cur:  # the config is registered on this cursor only
-        cur.register("estimate_config", config.estimate_inputs())
+        cur.register("estimate_config", described)
         frame = cur.run("estimate_inputs", {
             "as_of": as_of, "window_days": est.window_days, "curve_k": est.curve_k,
             "rep_id": rep_id,
         }).df()  # fmt: skip
-    return frame
+    about = described.take(frame["input_no"].to_numpy()).reset_index(drop=True)
+    return pd.DataFrame({
+        "rep_id": frame["rep_id"], "pillar": about["pillar"], "input": about["input"],
+        "aggregate": about["aggregate"], "value": frame["value"], "has_data": frame["has_data"],
+        "target": about["target"], "weight": about["weight"], "level": frame["level"],
+        "action": about["action"], "points": frame["points"],
+        "gain_at_target": frame["gain_at_target"],
+    })  # fmt: skip
 
 
 def estimated_pillars(inputs: pd.DataFrame, config: ScoringConfig | None = None) -> pd.DataFrame:
