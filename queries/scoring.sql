@@ -8,8 +8,6 @@
 -- Changes compare the latest reading with the rep's reading as of 7 and 30 days before
 -- it; the date compared against is returned, and a change across a longer gap (the earlier
 -- reading more than $stale_days older than the window) is null, not a change over months.
--- $only_rep (null: everyone) narrows the per-rep work (changes, trend) and the rows returned
--- to one rep; ranks and group averages are still over everyone listed.
 -- Each part reads `snapshots where ssi is not null` itself rather than from one shared CTE:
 -- DuckDB then pushes each part's day range into its own scan (a shared CTE fed all 6.6
 -- million readings to every part: 370 ms against 310 ms at 10,000 reps over two years).
@@ -22,7 +20,6 @@ with cur as (
 ), points as (
     select c.rep_id, o.window_days, c.day - o.window_days as at
     from cur c cross join (values (7), (30)) o(window_days)
-    where $only_rep is null or c.rep_id = $only_rep
 ), bounded as (
     -- The reading a change compares with: the latest on or before the window's start. A
     -- change needs it at most $stale_days older than that, so most are found in that short
@@ -49,7 +46,6 @@ with cur as (
            count(*) as n_readings
     from snapshots
     where ssi is not null and day > cast($as_of as date) - $slope_days and day <= cast($as_of as date)
-      and ($only_rep is null or rep_id = $only_rep)
     group by rep_id
 ), with_min as (
     select c.*,
@@ -86,7 +82,6 @@ with cur as (
     left join window_stats w using (rep_id)
     left join earlier e7 on e7.rep_id = k.rep_id and e7.window_days = 7
     left join earlier e30 on e30.rep_id = k.rep_id and e30.window_days = 30
-    where $only_rep is null or k.rep_id = $only_rep
 )
 select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
        cast($as_of as date) - s.day as age_days, s.listed,

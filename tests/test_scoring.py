@@ -276,20 +276,25 @@ def test_config_sections_are_typed_and_frozen():
         config.bands.top_from = 10  # type: ignore[misc]
 
 
-def test_one_reps_row_equals_their_row_of_the_whole_leaderboard(demo_store):
+def test_a_self_checks_reading_is_their_row_of_the_whole_leaderboard(demo_store):
     from conftest import DEMO_END
 
+    from dashboard.scoring.summary import rep_summary
+
     board = leaderboard(demo_store, DEMO_END)
-    for rep_id in board["rep_id"].iloc[::7]:
-        alone = leaderboard(demo_store, DEMO_END, only_rep=int(rep_id))
-        assert len(alone) == 1
-        pd.testing.assert_series_equal(
-            alone.iloc[0], board[board["rep_id"] == rep_id].iloc[0], check_names=False
-        )
+    for rep_id in board["rep_id"].iloc[::23]:
+        row = board[board["rep_id"] == rep_id].iloc[0]
+        reading = rep_summary(demo_store, int(rep_id), DEMO_END)["reading"]
+        assert reading["rep_id"] == rep_id
+        for column in ("rank", "ssi", "brand", "ssi_change_7d", "ssi_change_30d", "rank_team"):
+            assert reading[column] == (None if pd.isna(row[column]) else row[column]), column
 
 
-def test_the_self_check_computes_trends_for_its_rep_only(demo_store, monkeypatch):
-    """Changes, trend and estimate inputs are asked for one rep, not the whole company."""
+def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_rest(
+    demo_store, monkeypatch
+):
+    """The company's leaderboard (ranks, group averages) is computed once per store version
+    for every self-check on that date; estimate inputs and weekly streaks are the rep's."""
     from conftest import DEMO_END
 
     from dashboard.scoring import summary
@@ -302,14 +307,14 @@ def test_the_self_check_computes_trends_for_its_rep_only(demo_store, monkeypatch
     real_df = demo_store.df
     monkeypatch.setattr(demo_store, "df", lambda name, params=None: (
         asked.append((name, dict(params or {}))), real_df(name, params))[1])  # fmt: skip
-    rep_id = int(leaderboard(demo_store, DEMO_END)["rep_id"].iloc[3])
+    some = leaderboard(demo_store, DEMO_END)["rep_id"].iloc[[3, 7, 11]].astype(int).tolist()
     asked.clear()
-    rep_summary(demo_store, rep_id, DEMO_END)
-    per_rep = {name: p for name, p in asked
-               if name in ("leaderboard", "estimate_inputs", "readings_by_week")}  # fmt: skip
-    assert per_rep["leaderboard"]["only_rep"] == rep_id
-    assert per_rep["estimate_inputs"]["rep_id"] == rep_id
-    assert per_rep["readings_by_week"]["rep_ids"] == [rep_id]
+    for rep_id in some:
+        rep_summary(demo_store, rep_id, DEMO_END)
+    names = [name for name, _ in asked]
+    assert names.count("leaderboard") == 1
+    assert [p["rep_id"] for n, p in asked if n == "estimate_inputs"] == some
+    assert [p["rep_ids"] for n, p in asked if n == "readings_by_week"] == [[r] for r in some]
 
 
 def test_team_list_holds_teams_with_readings_or_only_activity(load, store):

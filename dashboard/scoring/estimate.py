@@ -51,12 +51,10 @@ def estimated_pillars(inputs: pd.DataFrame, config: ScoringConfig | None = None)
     if inputs.empty:
         return pd.DataFrame(columns=["rep_id", *PILLARS, "ssi"])
     known = inputs.assign(known_weight=inputs["weight"].where(_has_data(inputs), 0.0))
-    wide = known.pivot_table(index="rep_id", columns="pillar", values="points", aggfunc="sum")
-    coverage = known.pivot_table(
-        index="rep_id", columns="pillar", values="known_weight", aggfunc="sum"
-    )
-    wide = wide.reindex(columns=list(PILLARS)).clip(0, 25)
-    coverage = coverage.reindex(index=wide.index, columns=list(PILLARS)).fillna(0.0)
+    # One grouping for both sums (two pivot tables took 30 ms even for one rep's page).
+    sums = known.groupby(["rep_id", "pillar"])[["points", "known_weight"]].sum().unstack("pillar")
+    wide = sums["points"].reindex(columns=list(PILLARS)).clip(0, 25)
+    coverage = sums["known_weight"].reindex(columns=list(PILLARS)).fillna(0.0)
     wide = wide.where(coverage >= config.estimate.min_coverage - 1e-9)
     wide["ssi"] = wide[list(PILLARS)].sum(axis=1, min_count=len(PILLARS))
     return wide.reset_index()

@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.memo import per_store_version
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.store import Store
 
@@ -45,24 +46,28 @@ def leaderboard(
     as_of: date | None = None,
     teams: Iterable[str] | None = None,
     config: ScoringConfig | None = None,
-    only_rep: int | None = None,
 ) -> pd.DataFrame:
     """Every listed rep's standing as of ``as_of`` (default: the newest reading).
 
     Ranks and "Top N%" are computed over the whole company and within each team before
-    ``teams`` narrows the rows, so a filtered view keeps company-wide ranks. ``only_rep``
-    returns that rep's row alone, computing changes and trend for nobody else (ranks,
-    company size and the company and team averages in the row stay company-wide).
+    ``teams`` narrows the rows, so a filtered view keeps company-wide ranks.
     """
     config = config or load_config()
     as_of = as_of or default_as_of(store, config)
     if as_of is None:
         return _empty()
-    frame = store.df("leaderboard", {"as_of": as_of, "only_rep": only_rep, **config.rule_params()})
+    frame = store.df("leaderboard", {"as_of": as_of, **config.rule_params()})
     for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
         frame[col] = python_dates(frame[col])
     frame["listed"] = frame["listed"].astype(bool)
     return of_teams(frame, teams)
+
+
+@per_store_version
+def company_leaderboard(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
+    """The whole leaderboard on ``as_of``, kept per store version: the team review of every
+    team and every rep's self-check on that date read their rows of one computation."""
+    return leaderboard(store, as_of, config=config)
 
 
 def listed_average(

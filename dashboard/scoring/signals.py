@@ -94,12 +94,17 @@ def coaching_signals(
     needed = ["age_days", "as_of", "ssi", *PILLARS, "ssi_change_7d", "ssi_change_7d_since"]
     parts = []
     for order, (signal, mask, sentence) in enumerate(signals):
+        if not mask.any():  # most signals flag nobody on one rep's page
+            continue
         picked = board[mask.to_numpy()]
         parts.append(pd.DataFrame({
             "position": picked.index, "order": order, "rep_id": picked["rep_id"],
             "rep": picked["rep"], "team": picked["team"], "signal": signal,
             "detail": [sentence(r) for r in picked[needed].to_dict("records")],
         }))  # fmt: skip
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=board[c].dtype if c in board else object)
+                             for c in columns})  # fmt: skip
     found = pd.concat(parts).sort_values(["position", "order"], kind="stable")
     return found[columns].reset_index(drop=True)
 

@@ -11,7 +11,7 @@ from dashboard.fields import PILLARS
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import best_gains, estimate_inputs, estimated_pillars
-from dashboard.scoring.leaderboard import default_as_of, leaderboard
+from dashboard.scoring.leaderboard import company_leaderboard, default_as_of
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
 
@@ -76,9 +76,12 @@ def rep_summary(
     """Everything the self-check shows, as plain data."""
     config = config or load_config()
     as_of = as_of or rep_as_of(store, rep_id, config)
-    # This rep's row only: ranks and group averages come with it, computed company-wide,
-    # but changes and trends are computed for this rep alone.
-    mine = leaderboard(store, as_of, config=config, only_rep=rep_id) if as_of else pd.DataFrame()
+    # The rep's row of the company's leaderboard on that date: computed once per store
+    # version for everyone's self-check and the team review (about 0.2 s at 10,000 reps).
+    mine = pd.DataFrame()
+    if as_of:
+        board = company_leaderboard(store, as_of, config)
+        mine = board[board["rep_id"] == rep_id].reset_index(drop=True)
     if mine.empty:
         raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k not in GROUP_COLUMNS}

@@ -27,7 +27,13 @@ from dashboard.scoring.estimate import (
     estimated_pillars,
     reported_on,
 )
-from dashboard.scoring.leaderboard import listed, listed_average, of_teams, python_dates
+from dashboard.scoring.leaderboard import (
+    company_leaderboard,
+    listed,
+    listed_average,
+    of_teams,
+    python_dates,
+)
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
 
@@ -124,7 +130,7 @@ def team_review(
         )
     # One company-wide leaderboard; the chosen teams are rows of it (ranks stay company-wide).
     # The company-wide parts are kept per store version: a change of team or period reuses them.
-    all_board = _company_board(store, as_of, config)
+    all_board = company_leaderboard(store, as_of, config)
     board = of_teams(all_board, teams)
     # A week earlier only the average is compared: not a second whole leaderboard.
     previous = listed_average(store, as_of - timedelta(days=7), teams, config)
@@ -144,11 +150,6 @@ def team_review(
 
 
 @per_store_version
-def _company_board(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
-    return leaderboard(store, as_of, config=config)
-
-
-@per_store_version
 def _company_averages(
     store: Store, start: date, as_of: date, config: ScoringConfig
 ) -> pd.DataFrame:
@@ -157,7 +158,7 @@ def _company_averages(
 
 @per_store_version
 def _company_signals(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
-    return coaching_signals(store, _company_board(store, as_of, config), as_of, config)
+    return coaching_signals(store, company_leaderboard(store, as_of, config), as_of, config)
 
 
 @per_store_version
