@@ -171,8 +171,9 @@ def test_targets_at_two_years_of_ten_thousand_reps():
     from dashboard.scoring.summary import rep_summary
 
     rep_summary(store, rep_id, END)
-    lines.append(f"self-check (rep_summary), warm (ms): "
-                 f"{spread(runs(lambda: rep_summary(store, rep_id, END)))}")  # fmt: skip
+    others = iter(board["rep_id"].iloc[::997].astype(int).tolist())  # a manager clicking on
+    lines.append(f"self-check (rep_summary) of another rep, warm (ms): "
+                 f"{spread(runs(lambda: rep_summary(store, next(others), END)))}")  # fmt: skip
 
     ours = runs(lambda: leaderboard(store, END))
     bare_sql = ("select rep_id, arg_max(ssi, day) from snapshots where ssi is not null and "
