@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -106,6 +109,27 @@ def test_choosing_a_leaderboard_row_opens_that_reps_self_check(server, page):
     )
     assert f"{first_rep} (" in shown
     assert page.locator(".js-plotly-plot").count() >= 3
+
+
+def test_the_leaderboard_reads_as_scores_and_downloads_as_the_csv_it_shows(server, page):
+    page.goto(server)
+    wait_idle(page)
+    # The grid is a canvas; its accessible cells carry the values (formats show in the
+    # screenshot): scores already cut to one decimal, changes numbers or empty.
+    first = [leaderboard_cell(page, row=0, col=c).inner_text() for c in range(1, 6)]
+    rank, rep, ssi, change_7d, change_30d = first
+    assert rank == "1"
+    assert re.fullmatch(r"\d{1,3}(\.\d)?", ssi), ssi
+    for change in (change_7d, change_30d):
+        assert re.fullmatch(r"(-?\d{1,2}(\.\d)?)?", change), change
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename.startswith("leaderboard_")
+    rows = list(csv.DictReader(io.StringIO(
+        Path(download.value.path()).read_text(encoding="utf-8-sig"))))  # fmt: skip
+    assert len(rows) >= 30 and rows[0]["rank"] == "1" and rows[0]["rep"] == rep
+    assert float(rows[0]["ssi"]) >= float(ssi)  # the file keeps two decimals
+    assert page.locator(ERRORS).count() == 0
 
 
 def test_a_bad_upload_shows_its_errors_and_cannot_be_imported(server, page, tmp_path):
