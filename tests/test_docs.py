@@ -29,3 +29,18 @@ def test_every_estimate_input_is_listed_with_its_weight_and_target():
     for item in load_config().estimate.inputs:
         cell = f"`{item['input']}` ({item['weight']:.2f}, {item['target']:g}"
         assert cell in DOC, f"docs/SCORING.md does not state {cell}"
+
+
+def test_a_benchmark_replaces_its_own_block_of_the_performance_page(tmp_path):
+    from bench.record import record
+
+    doc = tmp_path / "PERFORMANCE.md"
+    doc.write_text("# Performance\n\nWhy the figures are what they are.\n", encoding="utf-8")
+    record("big", ["team review 1,200 ms"], doc)
+    record("other", ["import 6.1 x"], doc)
+    record("big", ["team review 900 ms"], doc)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Performance\n\nWhy the figures are what they are.\n")
+    assert "team review 900 ms" in text and "1,200" not in text
+    assert text.count("<!-- bench:big -->") == 1 and "import 6.1 x" in text
+    assert text.index("<!-- bench:big -->") < text.index("<!-- bench:other -->")
