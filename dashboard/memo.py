@@ -4,8 +4,10 @@ The team review's filters split in two: the as-of date decides the company-wide 
 whole leaderboard, every rep's signals, estimates and sparklines); team and period only
 pick rows of it or add a cheap query. Streamlit caches a whole page result per filter
 combination, so without this a change of team recomputed the company (about 1.3 s at
-10,000 reps x 730 days). A result is keyed by the store file and its change version, which
-moves with every committed write by any process, so nothing is served after a write.
+10,000 reps x 730 days), and every rep's self-check ranked the whole company again. Kept
+results are shared by every session of the process. A result is keyed by the store file
+and its change version, which moves with every committed write by any process, so nothing
+is served after a write.
 """
 
 from __future__ import annotations
