@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from bench.record import record
+from bench.timing import runs, spread
 from dashboard.memo import forget_all
 from dashboard.scoring import leaderboard
 from dashboard.store import Store
@@ -118,20 +119,6 @@ def big_store() -> Path:
                        cwd=ROOT, check=True, timeout=3600)  # fmt: skip
         building.rename(path)
     return path
-
-
-def spread(values: list[float], unit: float = 1000.0) -> str:
-    v = [x * unit for x in values]
-    return f"{min(v):,.0f} / {statistics.median(v):,.0f} / {max(v):,.0f}"
-
-
-def runs(fn, n: int = 5) -> list[float]:
-    found = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        found.append(time.perf_counter() - start)
-    return found
 
 
 def new_process(what: str, path: Path, rep_id: int) -> dict:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.timing import runs
 from dashboard import postgres
 from dashboard.backup import backup, restore
 from dashboard.demo import generate, load_demo
@@ -36,15 +37,6 @@ END = date(2026, 11, 20)
 def size() -> tuple[int, int]:
     reps, days = os.environ.get("SSI_BENCH_PG_SIZE", "2000x365").split("x")
     return int(reps), int(days)
-
-
-def runs(fn, n: int = 5) -> list[float]:
-    found = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        found.append(time.perf_counter() - start)
-    return found
 
 
 def line(name: str, seconds: list[float]) -> str:
