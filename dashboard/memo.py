@@ -6,8 +6,8 @@ pick rows of it or add a cheap query. Streamlit caches a whole page result per f
 combination, so without this a change of team recomputed the company (about 1.3 s at
 10,000 reps x 730 days), and every rep's self-check ranked the whole company again. Kept
 results are shared by every session of the process. A result is keyed by the store file
-and its change version, which moves with every committed write by any process, so nothing
-is served after a write.
+and the change version of the data it was read from (the file's, or the PostgreSQL
+replica's, which each rerun brings up to date first), so nothing is served after a write.
 """
 
 from __future__ import annotations
@@ -45,9 +45,10 @@ def per_store_version(fn: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(fn)
     def remembered(store: Store, *args: Any) -> T:
-        if not store.tracks_changes:  # an old store without a version: nothing is safe
+        version = store.held_version if store.tracks_changes else -1
+        if version < 0:  # an old store without a version, or a replica being made
             return fn(store, *args)
-        key = (str(store.path), store.generation, tuple(_keyed(a) for a in args))
+        key = (str(store.path), version, tuple(_keyed(a) for a in args))
         with lock:
             found = kept.get(key)
             if found is not None:

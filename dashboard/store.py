@@ -320,6 +320,16 @@ class Store:
         return self._versioned
 
     @property
+    def held_version(self) -> int:
+        """The version of the data this process's queries read, asking nobody: the file's,
+        or in PostgreSQL mode the replica's (-1 while it is being made). Unlike
+        :attr:`generation` it never brings the replica up to date, so results keyed by it
+        within one page all describe the same data, at no round trip to PostgreSQL."""
+        if self.link is not None:
+            return self.link.replica_version()
+        return self.generation
+
+    @property
     def generation(self) -> int:
         """The store's change version, kept in the database: it moves with every committed
         write, by this process or any other, so cached results can be dropped."""

@@ -84,3 +84,22 @@ def test_a_kept_result_is_computed_once_per_version_and_handed_out_as_a_copy(loa
         board_of(store, day)
     board_of(store, D0)  # the oldest was let go: computed again
     assert calls == [D0, D0, *later, D0]
+
+
+def test_kept_results_are_keyed_by_the_data_read_and_ask_postgresql_nothing(load, store):
+    """In PostgreSQL mode the key is the replica's version: a page's parts all describe the
+    same data, and a team review makes no version round trip of its own."""
+    load("a.csv", "name,team,date,ssi\nAnn,East,2026-01-01,60\nBob,West,2026-01-01,40\n")
+    team_review(store, [], D0, 30)
+    asked = []
+    if store.link is not None:
+        real = store.link.version
+        store.link.version = lambda: (asked.append(1), real())[1]
+    try:
+        view = team_review(store, ["East"], D0, 30)
+    finally:
+        if store.link is not None:
+            del store.link.version
+    assert view.board["rep"].tolist() == ["Ann"]
+    assert asked == []
+    assert store.held_version == store.generation  # nothing written since
