@@ -61,11 +61,15 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
         "Activity",
         "Users and audit",
     }
+    # Plotly draws each chart after the script has finished: wait until they have all drawn
+    # (counting at the first one once found 1 of 5 in CI), then count.
+    charts_drawn = "n => document.querySelectorAll('.js-plotly-plot').length >= n"
     if name == "team_review":
-        page.wait_for_selector(".js-plotly-plot")
+        page.wait_for_function(charts_drawn, arg=6)
         assert page.locator(".js-plotly-plot").count() >= 6
     if name == "activity":  # adoption, distribution, trend and two scatters, none empty
-        page.wait_for_selector(".js-plotly-plot")
+        page.wait_for_function(charts_drawn, arg=5)
+        page.wait_for_timeout(500)  # a sixth chart would have drawn by now
         assert page.locator(".js-plotly-plot").count() == 5
         assert page.get_by_text("No seat has").count() == 0
     path = screenshot(page, f"{name}_{width}")
