@@ -8,21 +8,37 @@ from imports where content_hash = $hash and status = 'loaded'
 order by import_id limit 1;
 
 -- name: stage_csv
--- Every cell as text, with the file's line number (the header is line $header_line).
--- A quoted cell may hold line breaks (Excel writes notes so): each row's line is the file's
--- own, counting the breaks inside the cells of the rows before it.
+-- Every cell as text, in the file's order (a table's rowid follows it).
+create or replace temp table stage_cells as
+select * from read_csv($path, delim = $delim, header = false, skip = $header_line,
+                       auto_detect = false, quote = '"', escape = '"', columns = $columns,
+                       null_padding = false, strict_mode = true, compression = 'none');
+
+-- name: cells_with_line_breaks
+-- Whether any quoted cell holds a line break (Excel writes notes so), and where the table's
+-- row ids start (inside a transaction they start far from 0, then count up one per row).
+select count(*) filter (where contains(concat_ws('', *columns(*)), chr(10))) as with_breaks,
+       min(rowid) as first_rowid
+from stage_cells;
+
+-- name: stage_lines
+-- The usual file: each row is on one line, so its line is its row id plus a constant
+-- ({line_offset}, an integer the importer computed: DuckDB binds no parameters in a view).
+-- A view, not a copy of every cell.
+create or replace temp view stage_raw as
+select cast(rowid + {line_offset} as integer) as line, * from stage_cells;
+
+-- name: stage_lines_counting_breaks
+-- A file whose cells hold line breaks: each row's line is the file's own, counting the
+-- breaks inside the cells of the rows before it.
 create or replace temp table stage_raw as
-with numbered as (
-    select row_number() over () as rn, *
-    from read_csv($path, delim = $delim, header = false, skip = $header_line,
-                  auto_detect = false, quote = '"', escape = '"', columns = $columns,
-                  null_padding = false, strict_mode = true, compression = 'none')
-), breaks as (
-    select *, coalesce(length(concat_ws('', *columns(* exclude (rn)))) - length(replace(
-               concat_ws('', *columns(* exclude (rn))), chr(10), '')), 0) as breaks_in_row
-    from numbered
+with breaks as (
+    select rowid - $first_rowid as rn, *,
+           coalesce(length(concat_ws('', *columns(*))) - length(replace(
+               concat_ws('', *columns(*)), chr(10), '')), 0) as breaks_in_row
+    from stage_cells
 )
-select cast(rn + $header_line + coalesce(sum(breaks_in_row) over (
+select cast(rn + 1 + $header_line + coalesce(sum(breaks_in_row) over (
            order by rn rows between unbounded preceding and 1 preceding), 0) as integer) as line,
        * exclude (rn, breaks_in_row)
 from breaks;
@@ -89,10 +105,15 @@ order by line;
 -- Every later row for a person and day, paired with the first one (not every pair with every
 -- other: 10,000 copies make 9,999 pairs, not 50 million). Different ones are errors;
 -- identical copies are skipped (their lines go to skipped_lines).
+-- Only the people and days that repeat are hashed and sorted (most files have none).
 create or replace temp table duplicate_pairs as
-with keyed as (
+with repeated as (
+    select rep_key, day from stage_rows
+    where rep_key is not null and day is not null
+    group by rep_key, day having count(*) > 1
+), keyed as (
     select line, rep_key, day, hash(*columns(* exclude (line, rep_key, day, day_raw))) as h
-    from stage_rows where rep_key is not null and day is not null
+    from stage_rows semi join repeated using (rep_key, day)
 ), firsts as (
     select line, rep_key, day, h,
            first_value(line) over w as first_line,

@@ -456,3 +456,18 @@ def test_repeated_copies_are_one_warning_with_a_count(load):
     assert (result.rows_loaded, result.rows_skipped, result.warning_count) == (1, 9, 9)
     [warning] = result.warnings
     assert warning.line == 3 and "lines 3, 4 and 7 more repeat line 2" in warning.message
+
+
+def test_line_numbers_hold_across_a_file_read_in_parallel(load, store):
+    # 300,000 rows (about 13 MB) are read by several threads; a row's line comes from its
+    # place in the file, so bad values at the start, middle and end are named exactly. A
+    # title line above the header moves every line down by one.
+    rows = [f"Rep {i % 3000},2025-{1 + i // 3000 % 12:02d}-{1 + i // 36000 % 28:02d},"
+            f"40,10,10,10,10" for i in range(300_000)]  # fmt: skip
+    bad = {0: "x40", 151_234: "4o", 299_999: "?"}
+    for index, value in bad.items():
+        rows[index] = rows[index].replace(",40,", f",{value},", 1)
+    err = rejected(load, store, "SSI export\n" + HEAD + "\n".join(rows) + "\n")
+    assert [(p.line, p.value) for p in err.problems] == [
+        (index + 3, value) for index, value in bad.items()
+    ]
