@@ -216,6 +216,22 @@ from matched m
 left join teams t on t.name = m.team
 left join latest_team lt on lt.rep_id = m.rep_id;
 
+-- name: same_person_twice
+-- Rows for one person and day that the duplicate check could not pair, because they name the
+-- person differently (an e-mail on one row, only the name on another) and both resolve to
+-- the same rep. Only people and days that repeat are sorted.
+with repeated as (
+    select rep_id, day from stage_resolved group by rep_id, day having count(*) > 1
+), ordered as (
+    select s.line, s.rep_id, s.day,
+           first_value(s.line) over (partition by s.rep_id, s.day order by s.line) as first_line
+    from stage_resolved s semi join repeated using (rep_id, day)
+)
+select o.line, o.first_line, r.name as rep_name, r.email, o.day, count(*) over () as total
+from ordered o join reps r using (rep_id)
+where o.line <> o.first_line
+order by o.line limit $listed;
+
 -- name: snapshot_changes
 -- Each staged reading against the store: new, changed or unchanged. A file without rank or
 -- group columns keeps the ranks an earlier file gave for that day.

@@ -471,3 +471,22 @@ def test_line_numbers_hold_across_a_file_read_in_parallel(load, store):
     assert [(p.line, p.value) for p in err.problems] == [
         (index + 3, value) for index, value in bad.items()
     ]
+
+
+def test_one_person_named_two_ways_on_one_day_is_refused_naming_both_lines(load, store):
+    # Line 3 has no e-mail, so the duplicate check (person by e-mail, else by name) sees two
+    # people; both are Ann Lee. Refused with the lines, before the store's index would.
+    text = ("Name,Email,Date,SSI,Brand,People,Insights,Relationships\n"
+            "Ann Lee,ann@example.com,2025-01-02,40,10,10,10,10\n"
+            "Bob Ray,bob@example.com,2025-01-02,50,10,10,10,20\n"
+            "ann lee,,2025-01-02,41,10,10,10,11\n")  # fmt: skip
+    err = rejected(load, store, text, name="team.csv")
+    assert [(p.line, p.file) for p in err.problems] == [(4, "team.csv")]
+    assert ("line 4 is a second row for Ann Lee <ann@example.com> on 2025-01-02: line 2 is "
+            "the same person") in err.problems[0].message  # fmt: skip
+    assert snapshot_count(store) == 0
+    assert store.df_sql("select count(*) as n from reps")["n"][0] == 0
+    # On another day the same two spellings are one person's two readings.
+    later = text.replace("ann lee,,2025-01-02", "ann lee,,2025-01-03")
+    assert load("team.csv", later).rows_loaded == 3
+    assert store.df_sql("select count(distinct rep_id) as n from snapshots")["n"][0] == 2

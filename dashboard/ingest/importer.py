@@ -288,6 +288,25 @@ def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
     cur.run("ensure_team", {"name": UNASSIGNED_TEAM})
     cur.run("add_teams").run("add_reps").run("fill_rep_emails")
     cur.run("stage_resolved", {"unassigned": UNASSIGNED_TEAM})
+    _refuse_one_person_twice(cur, plan)
+
+
+def _refuse_one_person_twice(cur: Cursor, plan: ImportPlan) -> None:
+    """Two rows that name one person differently (by e-mail, by name) on one day are two
+    readings for that person and day: refused, naming both lines, before anything is
+    written (the store's unique index would refuse them too, without saying where)."""
+    rows = cur.run("same_person_twice", {"listed": LISTED_PER_KIND}).fetchall()
+    if not rows:
+        return
+    problems = [Problem(plan.name, r.line, None, None,
+        f"line {r.line} is a second row for {r.rep_name}"
+        f"{f' <{r.email}>' if r.email else ''} on {r.day}: line {r.first_line} is the same "
+        "person, named another way (by e-mail on one row, by name on the other); expected "
+        "one row per person and day") for r in rows]  # fmt: skip
+    if rows[0].total > len(rows):
+        problems.append(more_like(plan.name, None, len(rows), rows[0].total,
+                                  "several rows for one person and day"))  # fmt: skip
+    raise ImportRejectedError(problems, total=rows[0].total)
 
 
 def write_changes(cur: Cursor, plan: ImportPlan) -> None:
