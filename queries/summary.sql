@@ -25,6 +25,9 @@ select a.rep_id, cast(date_trunc('week', a.day) as date) as week, a.metric,
        max(datediff('day', a.day, coalesce(a.period_end, a.day))) + 1
 from activity a
 semi join touched_weeks t on t.rep_id = a.rep_id and t.week = date_trunc('week', a.day)
+-- The touched weeks' day range, so a store's older row groups are skipped unread.
+where a.day >= (select min(week) from touched_weeks)
+  and a.day < (select max(week) from touched_weeks) + 7
 group by a.rep_id, week, a.metric;
 
 -- name: rebuild_weekly
@@ -47,3 +50,27 @@ from activity group by all order by all;
 
 -- name: weekly_summary
 select * from activity_weekly order by all;
+
+-- name: activity_touched_by_import
+-- The person, day and metric keys an import wrote (for the check below).
+create or replace temp table touched_activity as
+select rep_id, day, metric from activity_changes where change <> 'same';
+
+-- name: activity_touched_by_undo
+-- The keys an undo puts back (read before it does).
+create or replace temp table touched_activity as
+select rep_id, day, metric from activity_history where replaced_by = $import_id;
+
+-- name: activity_keys_held_twice
+-- Keys a write just touched that now hold two activity rows: none, unless the write is
+-- wrong. The store's rule (one value per person, day and metric) is checked here, in the
+-- write's own transaction, rather than by a unique index over every row (migration 007).
+select a.rep_id, a.day, a.metric, count(*) as n
+from activity a
+semi join touched_activity t on t.rep_id = a.rep_id and t.day = a.day and t.metric = a.metric
+where a.day between (select min(day) from touched_activity)
+                and (select max(day) from touched_activity)
+group by a.rep_id, a.day, a.metric
+having count(*) > 1
+order by a.rep_id, a.day, a.metric
+limit 3;

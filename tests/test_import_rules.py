@@ -490,3 +490,58 @@ def test_one_person_named_two_ways_on_one_day_is_refused_naming_both_lines(load,
     later = text.replace("ann lee,,2025-01-02", "ann lee,,2025-01-03")
     assert load("team.csv", later).rows_loaded == 3
     assert store.df_sql("select count(distinct rep_id) as n from snapshots")["n"][0] == 2
+
+
+ACTIVITY = "Name,Date,SSI,Profile views,Searches performed\n"
+
+
+def activity_rows(store: Store) -> list[tuple]:
+    return [tuple(r) for r in store.df_sql(
+        "select rep_id, day, metric, value, import_id from activity order by all").itertuples(
+        index=False)]  # fmt: skip
+
+
+def test_a_write_that_would_hold_two_activity_values_is_refused_whole(load, store, monkeypatch):
+    """Activity has no unique index (migration 007: 111 million keys made a Monday upload
+    take 15-20 s and 6 GB); each write checks the keys it touched instead. An importer that
+    wrote a metric twice is refused, and nothing of its file is written."""
+    from dashboard.errors import StoreError
+    from dashboard.store import Cursor
+
+    load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
+    state, rows = table_state(store), activity_rows(store)
+    real_run = Cursor.run
+
+    def run_insert_twice(self, name, params=None):
+        if name == "insert_activity":
+            real_run(self, name, params)
+        return real_run(self, name, params)
+
+    monkeypatch.setattr(Cursor, "run", run_insert_twice)
+    with pytest.raises(StoreError, match=r"one activity value per person, day and metric \(rep #"):
+        load("b.csv", ACTIVITY + "Ann,2025-01-03,41,15,2\n")
+    assert (table_state(store), activity_rows(store)) == (state, rows)
+    monkeypatch.undo()
+    assert load("b.csv", ACTIVITY + "Ann,2025-01-03,41,15,2\n").rows_loaded == 1
+
+
+def test_an_undo_that_would_put_back_two_activity_values_is_refused(load, store):
+    from dashboard.errors import StoreError
+
+    load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\n")
+    changed = load("b.csv", ACTIVITY + "Ann,2025-01-02,40,13,3\n")  # replaces profile views
+    with store.transaction() as cur:  # a history holding the replaced value twice
+        cur.execute("insert into activity_history select * from activity_history")
+    state, rows = table_state(store), activity_rows(store)
+    with pytest.raises(StoreError, match="one activity value per person, day and metric"):
+        undo_import(store, changed.import_id)
+    assert (table_state(store), activity_rows(store)) == (state, rows)
+    assert store.df_sql("select status from imports order by import_id")["status"].tolist() == [
+        "loaded", "loaded"]  # fmt: skip
+
+
+@pytest.mark.backends("duckdb")
+def test_only_readings_keep_a_unique_index_after_migration_7(store):
+    indexes = store.df_sql("select table_name, index_name from duckdb_indexes() "
+                           "where index_name not like '%pkey%' order by all")  # fmt: skip
+    assert indexes.values.tolist() == [["snapshots", "snapshots_one_per_rep_day"]]

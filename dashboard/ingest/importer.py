@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dashboard.errors import ImportRejectedError, NotFoundError, Problem
+from dashboard.errors import ImportRejectedError, NotFoundError, Problem, StoreError
 from dashboard.fields import (
     METRIC_FIELDS,
     PILLARS,
@@ -320,6 +320,8 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     cur.run("activity_changes")
     _refuse_overlapping_periods(cur, plan)
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
+    cur.run("activity_touched_by_import")
+    refuse_activity_held_twice(cur)
     cur.run("weeks_of_import").run("refresh_touched_weeks")  # the weekly summary stays exact
     updated, loaded = cur.run("change_counts").fetchone()
     loaded += _write_gaps(cur, plan, import_id)
@@ -339,6 +341,17 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
         "rows_updated": updated, "rows_skipped": result.rows_skipped,
         "warnings": json.dumps([str(w) for w in warnings]),
     })  # fmt: skip
+
+
+def refuse_activity_held_twice(cur: Cursor) -> None:
+    """The store's rule of one activity value per person, day and metric, checked on the
+    keys this write touched (``touched_activity``): a second value is a fault of the write,
+    and raising here rolls the whole write back."""
+    held = cur.run("activity_keys_held_twice").fetchall()
+    if held:
+        keys = "; ".join(f"rep #{r.rep_id} on {r.day}, {r.metric}: {r.n} values" for r in held)
+        raise StoreError(f"The store refused a value that breaks its rules: one activity value "
+                         f"per person, day and metric ({keys}). Nothing was written.")  # fmt: skip
 
 
 def _write_gaps(cur: Cursor, plan: ImportPlan, import_id: int) -> int:
@@ -425,7 +438,9 @@ def undo_import(store: Store, import_id: int) -> str:
                 "changed its rows; undo those first"
             )
         cur.run("weeks_of_undo", {"import_id": import_id})
+        cur.run("activity_touched_by_undo", {"import_id": import_id})
         cur.run("undo_delete_rows", {"import_id": import_id})
         cur.run("undo_restore_rows", {"import_id": import_id})
+        refuse_activity_held_twice(cur)
         cur.run("refresh_touched_weeks")
     return f"import #{import_id} ({file_name}) undone"
