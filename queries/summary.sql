@@ -65,6 +65,9 @@ select rep_id, day, metric from activity_history where replaced_by = $import_id;
 -- Keys a write just touched that now hold two activity rows: none, unless the write is
 -- wrong. The store's rule (one value per person, day and metric) is checked here, in the
 -- write's own transaction, rather than by a unique index over every row (migration 007).
+-- Only the touched keys are counted: counting every key of the touched days was faster
+-- for a new store (0.3 s against 0.8 s at 3 million keys), but a history backfilled
+-- into a two-year store would count all 111 million.
 select a.rep_id, a.day, a.metric, count(*) as n
 from activity a
 semi join touched_activity t on t.rep_id = a.rep_id and t.day = a.day and t.metric = a.metric
