@@ -303,3 +303,49 @@ def test_a_running_process_that_cannot_take_a_whole_copy_says_restart(
     # Nothing half-copied: the replica still holds what it had.
     assert follower.replica.execute("select count(*) from snapshots").fetchone()[0] == 2
     follower.close()
+
+
+def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule(
+    pg_url, tmp_path, monkeypatch
+):
+    """A PostgreSQL store of schema 6 (unique index on activity) opened by this version:
+    the migration runs on a replica, every row comes through, and the rule it moved from the
+    index to the writes still refuses a second value."""
+    import dashboard.store as store_module
+    from dashboard.errors import StoreError
+    from dashboard.store import Cursor
+
+    every = store_module.migrations()
+    monkeypatch.setattr(store_module, "migrations", lambda *a: every[:-1])
+    monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "before"))
+    old = Store(pg_url)
+    assert old.schema_version() == 6
+    path = tmp_path / "activity.csv"
+    path.write_text("Name,Date,SSI,Profile views,Searches performed\n"
+                    "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")  # fmt: skip
+    import_file(old, path)
+    old.close()
+    postgres.forget(pg_url)  # as a new process, which opens the store afresh
+
+    monkeypatch.setattr(store_module, "migrations", lambda *a: every)
+    monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "after"))
+    store = Store(pg_url)
+    assert store.schema_version() == every[-1][0] == 7
+    assert store.df_sql("select rep_id, metric, value from activity order by all").values.tolist() == [
+        [1, "profile_views", 12.0], [1, "searches", 3.0],
+        [2, "profile_views", 7.0], [2, "searches", 1.0]]  # fmt: skip
+    assert store.df_sql("select index_name from duckdb_indexes() order by all")[
+        "index_name"].tolist() == ["snapshots_one_per_rep_day"]  # fmt: skip
+    real_run = Cursor.run
+
+    def run_insert_twice(self, name, params=None):
+        if name == "insert_activity":
+            real_run(self, name, params)
+        return real_run(self, name, params)
+
+    monkeypatch.setattr(Cursor, "run", run_insert_twice)
+    path.write_text("Name,Date,SSI,Profile views\nAnn,2025-01-03,41,15\n")
+    with pytest.raises(StoreError, match="one activity value per person, day and metric"):
+        import_file(store, path)
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("select count(*) from activity").fetchone()[0] == 4
