@@ -482,7 +482,7 @@ def test_one_person_named_two_ways_on_one_day_is_refused_naming_both_lines(load,
             "ann lee,,2025-01-02,41,10,10,10,11\n")  # fmt: skip
     err = rejected(load, store, text, name="team.csv")
     assert [(p.line, p.file) for p in err.problems] == [(4, "team.csv")]
-    assert ("line 4 is a second row for Ann Lee <ann@example.com> on 2025-01-02: line 2 is "
+    assert ("a second row for Ann Lee <ann@example.com> on 2025-01-02: line 2 is "
             "the same person") in err.problems[0].message  # fmt: skip
     assert snapshot_count(store) == 0
     assert store.df_sql("select count(*) as n from reps")["n"][0] == 0

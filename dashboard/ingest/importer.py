@@ -299,7 +299,7 @@ def _refuse_one_person_twice(cur: Cursor, plan: ImportPlan) -> None:
     if not rows:
         return
     problems = [Problem(plan.name, r.line, None, None,
-        f"line {r.line} is a second row for {r.rep_name}"
+        f"a second row for {r.rep_name}"
         f"{f' <{r.email}>' if r.email else ''} on {r.day}: line {r.first_line} is the same "
         "person, named another way (by e-mail on one row, by name on the other); expected "
         "one row per person and day") for r in rows]  # fmt: skip
