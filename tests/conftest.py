@@ -133,3 +133,17 @@ def table_state(store: Store) -> tuple:
         store.df_sql(f"select count(*) as n from {t}")["n"][0]
         for t in ("snapshots", "activity", "reps", "teams", "imports", "snapshot_history")
     )
+
+
+def write_activity_twice(monkeypatch) -> None:
+    """A faulty importer: every import inserts its new activity rows twice."""
+    from dashboard.store import Cursor
+
+    real_run = Cursor.run
+
+    def run_insert_twice(self, name, params=None):
+        if name == "insert_activity":
+            real_run(self, name, params)
+        return real_run(self, name, params)
+
+    monkeypatch.setattr(Cursor, "run", run_insert_twice)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import snapshot_count, table_state
+from conftest import snapshot_count, table_state, write_activity_twice
 
 from dashboard.errors import ImportRejectedError, StoreLockedError
 from dashboard.ingest import import_file, undo_import
@@ -506,18 +506,10 @@ def test_a_write_that_would_hold_two_activity_values_is_refused_whole(load, stor
     take 15-20 s and 6 GB); each write checks the keys it touched instead. An importer that
     wrote a metric twice is refused, and nothing of its file is written."""
     from dashboard.errors import StoreError
-    from dashboard.store import Cursor
 
     load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
     state, rows = table_state(store), activity_rows(store)
-    real_run = Cursor.run
-
-    def run_insert_twice(self, name, params=None):
-        if name == "insert_activity":
-            real_run(self, name, params)
-        return real_run(self, name, params)
-
-    monkeypatch.setattr(Cursor, "run", run_insert_twice)
+    write_activity_twice(monkeypatch)
     with pytest.raises(StoreError, match=r"one activity value per person, day and metric \(rep #"):
         load("b.csv", ACTIVITY + "Ann,2025-01-03,41,15,2\n")
     assert (table_state(store), activity_rows(store)) == (state, rows)

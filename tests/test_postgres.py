@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
+from conftest import write_activity_twice
 from streamlit.testing.v1 import AppTest
 from test_activity_summary import daily_file, weekly_file
 
@@ -313,7 +314,6 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
     index to the writes still refuses a second value."""
     import dashboard.store as store_module
     from dashboard.errors import StoreError
-    from dashboard.store import Cursor
 
     every = store_module.migrations()
     monkeypatch.setattr(store_module, "migrations", lambda *a: every[:-1])
@@ -336,14 +336,7 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
         [2, "profile_views", 7.0], [2, "searches", 1.0]]  # fmt: skip
     assert store.df_sql("select index_name from duckdb_indexes() order by all")[
         "index_name"].tolist() == ["snapshots_one_per_rep_day"]  # fmt: skip
-    real_run = Cursor.run
-
-    def run_insert_twice(self, name, params=None):
-        if name == "insert_activity":
-            real_run(self, name, params)
-        return real_run(self, name, params)
-
-    monkeypatch.setattr(Cursor, "run", run_insert_twice)
+    write_activity_twice(monkeypatch)
     path.write_text("Name,Date,SSI,Profile views\nAnn,2025-01-03,41,15\n")
     with pytest.raises(StoreError, match="one activity value per person, day and metric"):
         import_file(store, path)

@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from dashboard.errors import ImportRejectedError, NotFoundError, Problem, StoreError
 from dashboard.fields import (
@@ -303,10 +304,7 @@ def _refuse_one_person_twice(cur: Cursor, plan: ImportPlan) -> None:
         f"{f' <{r.email}>' if r.email else ''} on {r.day}: line {r.first_line} is the same "
         "person, named another way (by e-mail on one row, by name on the other); expected "
         "one row per person and day") for r in rows]  # fmt: skip
-    if rows[0].total > len(rows):
-        problems.append(more_like(plan.name, None, len(rows), rows[0].total,
-                                  "several rows for one person and day"))  # fmt: skip
-    raise ImportRejectedError(problems, total=rows[0].total)
+    _refuse_listed(plan, rows, problems, None, "several rows for one person and day")
 
 
 def write_changes(cur: Cursor, plan: ImportPlan) -> None:
@@ -390,11 +388,7 @@ def _refuse_rows_outside_teams(cur: Cursor, plan: ImportPlan) -> None:
         return
     expected = "one of your teams: " + ", ".join(allowed) if allowed else "a team you manage"
     problems = [Problem(plan.name, r.line, "team", r.team, f"expected {expected}") for r in rows]
-    if rows[0].total > len(rows):
-        problems.append(
-            more_like(plan.name, "team", len(rows), rows[0].total, f"expected {expected}")
-        )
-    raise ImportRejectedError(problems, total=rows[0].total)
+    _refuse_listed(plan, rows, problems, "team", f"expected {expected}")
 
 
 def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:
@@ -406,8 +400,16 @@ def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:
         f"{r.stored_day} to {r.stored_last_day} stored by import #{r.import_id}; expected "
         "periods that do not overlap (undo that import first to replace its periods)")
         for r in rows]  # fmt: skip
+    _refuse_listed(plan, rows, problems, None, "overlapping periods")
+
+
+def _refuse_listed(
+    plan: ImportPlan, rows: list, problems: list[Problem], column: str | None, what: str
+) -> NoReturn:
+    """Refuse the file with the problems of the rows listed (at most LISTED_PER_KIND), and a
+    line counting the rest when the query's ``total`` says there are more."""
     if rows[0].total > len(rows):
-        problems.append(more_like(plan.name, None, len(rows), rows[0].total, "overlapping periods"))
+        problems.append(more_like(plan.name, column, len(rows), rows[0].total, what))
     raise ImportRejectedError(problems, total=rows[0].total)
 
 
