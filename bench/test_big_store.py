@@ -2,7 +2,8 @@
 
 The store: $SSI_BENCH_BIG (an existing store file), else the demo of $SSI_BENCH_BIG_SIZE
 (REPSxDAYS, default 10000x730) built once into bench/.cache/ and kept. Building the full
-size takes about 5 minutes and about 23 GB of memory. Run with `make bench`.
+size takes about 3.5 minutes and 2.6 GB of memory (the demo is written a block of reps at a
+time). Run with `make bench`.
 
 Each figure is min / median / max. "New process" figures run in a fresh Python process
 (imports included, as a restarted dashboard pays them); "warm" ones in one process after a

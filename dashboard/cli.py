@@ -186,14 +186,17 @@ def cmd_import(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from dashboard.demo import generate, load_demo
+    from dashboard.demo import generate, generate_stream, load_demo
     from dashboard.samples import write_samples
 
     store = Store(args.db, on_wait=_say_waiting)
-    data = generate(reps=args.reps, days=args.days, seed=args.seed, end=args.end)
+    size = {"reps": args.reps, "days": args.days, "seed": args.seed, "end": args.end}
+    # The sample files need the whole organisation in memory; the store alone does not.
+    data = generate(**size) if args.samples else generate_stream(**size)
     import_id = load_demo(store, data, f"demo organisation (seed {args.seed})")
-    print(f"demo: {len(data.reps)} reps, {len(data.snapshots)} snapshots, "
-          f"{len(data.activity)} activity rows into {store.location} (import #{import_id})")  # fmt: skip
+    counts = store.rows("demo_counts")[0]
+    print(f"demo: {counts.reps:,} reps, {counts.snapshots:,} snapshots, "
+          f"{counts.activity:,} activity rows into {store.location} (import #{import_id})")  # fmt: skip
     if args.samples:
         written = write_samples(data, args.samples)
         print(f"sample files: {', '.join(p.name for p in written)} in {args.samples}")

@@ -7,8 +7,11 @@ matches each rep's pillars. Everything is vectorised with NumPy so 10,000 reps s
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -58,13 +61,46 @@ def _holiday_dip(days: pd.DatetimeIndex) -> np.ndarray:
     return 3.0 * year_end + 1.8 * summer
 
 
+BLOCK_REPS = 1_000
+"""Reps generated at a time. Memory then stays about the same at any size (the whole
+10,000 x 730 demo at once peaked at 15 GB); a demo of at most this many reps draws exactly
+what one pass over everyone would, so a seed's small organisation never changes."""
+
+
+@dataclass
+class DemoStream:
+    """The demo organisation as it is generated: teams and reps, then the readings,
+    activity and gaps of ``BLOCK_REPS`` reps at a time (rep by rep inside a block)."""
+
+    teams: pd.DataFrame
+    reps: pd.DataFrame
+    blocks: Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]
+
+
 def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = None) -> DemoData:
+    """The whole organisation in memory, day by day (see ``_in_day_order``)."""
+    stream = generate_stream(reps, days, seed, end)
+    parts = list(stream.blocks)
+    snapshots, activity, gaps = (
+        pd.concat(list(p), ignore_index=True) for p in zip(*parts, strict=True)
+    )
+    if len(parts) > 1:  # one block is in order already; several are each in their own
+        snapshots = _in_day_order(snapshots)
+        activity = _activity_in_order(activity)
+    return DemoData(stream.teams, stream.reps, snapshots, activity, gaps)
+
+
+def generate_stream(
+    reps: int = 48, days: int = 548, seed: int = 7, end: date | None = None
+) -> DemoStream:
     if reps < 1 or days < 14:
         raise DashboardError("the demo needs at least 1 rep and 14 days")
     rng = np.random.default_rng(seed)
     end = end or date.today()
     calendar = pd.date_range(end - timedelta(days=days - 1), end, freq="D")
     n, t = reps, len(calendar)
+    # Who everyone is comes first, for the whole organisation: the blocks below only draw
+    # each rep's days.
     team_of = np.arange(n) % len(TEAMS)
     rng.shuffle(team_of)
     names = _names(n, rng)
@@ -76,19 +112,56 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
         [rng.uniform(0.03, 0.08, n), rng.uniform(-0.06, -0.02, n), rng.uniform(0.0, 0.01, n)],
         rng.uniform(-0.005, 0.015, n),
     )
-    x = np.arange(t)[None, :]
     # Stallers climb for a while, then stop.
-    stall_at = rng.integers(t // 4, t // 2, size=n)[:, None]
+    stall_at = rng.integers(t // 4, t // 2, size=n)
+    people = _People(team_of, archetype, profile, start, slope, stall_at)
+    teams = pd.DataFrame({"team_id": np.arange(1, len(TEAMS) + 1), "name": TEAMS})
+    rep_frame = pd.DataFrame(
+        {
+            "rep_id": np.arange(1, n + 1),
+            "name": names,
+            "email": [_email(nm) for nm in names],
+        }
+    )
+    blocks = (
+        _block(rng, people, first, min(n, first + BLOCK_REPS), calendar)
+        for first in range(0, n, BLOCK_REPS)
+    )
+    return DemoStream(teams, rep_frame, blocks)
+
+
+@dataclass
+class _People:
+    """Each rep's team, archetype and trend, drawn for everyone before any day is."""
+
+    team_of: np.ndarray
+    archetype: np.ndarray
+    profile: np.ndarray
+    start: np.ndarray
+    slope: np.ndarray
+    stall_at: np.ndarray
+
+
+def _block(
+    rng: np.random.Generator, people: _People, lo: int, hi: int, calendar: pd.DatetimeIndex
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Readings, activity and never-activated weeks of reps ``lo`` to ``hi - 1``."""
+    n, t = hi - lo, len(calendar)
+    team_of, archetype = people.team_of[lo:hi], people.archetype[lo:hi]
+    x = np.arange(t)[None, :]
+    stall_at = people.stall_at[lo:hi, None]
     progress = np.where(
-        (archetype == "staller")[:, None], np.minimum(x, stall_at) * 0.05, x * slope[:, None]
+        (archetype == "staller")[:, None],
+        np.minimum(x, stall_at) * 0.05,
+        x * people.slope[lo:hi, None],
     )
     walk = np.cumsum(rng.normal(0, 0.35, size=(n, t)), axis=1)
     walk -= np.linspace(0, 1, t)[None, :] * walk[:, -1:] * 0.6  # keep drift modest
     weekday = calendar.day_of_week.to_numpy()
     weekly = np.where(weekday >= 5, -0.6, 0.25)[None, :]
-    level = start[:, None] + progress + walk + weekly - _holiday_dip(calendar)[None, :]
+    level = people.start[lo:hi, None] + progress + walk + weekly - _holiday_dip(calendar)[None, :]
     level = np.clip(level, 4, 96)
-    split = profile[:, :, None] * 4 * level[:, None, :] / 1.0
+    split = people.profile[lo:hi, :, None] * 4 * level[:, None, :] / 1.0
     raw = split / 4 * (1 + rng.normal(0, 0.04, size=split.shape))
     # A soft ceiling: strong pillars approach 25 without piling up at exactly 25.
     pillars = np.clip(np.where(raw < 20, raw, 20 + 5 * np.tanh((raw - 20) / 5)), 0, 25)
@@ -113,10 +186,10 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
     rep_idx, day_idx = np.nonzero(present)
     snap_ssi = ssi[rep_idx, day_idx]
     industry_ssi = 34 + 2.5 * np.sin(day_idx / 70.0) + 0.01 * day_idx
-    network_ssi = industry_ssi + 3 + (rep_idx % 7) * 0.8
+    network_ssi = industry_ssi + 3 + ((rep_idx + lo) % 7) * 0.8
     snapshots = pd.DataFrame(
         {
-            "rep_id": rep_idx + 1,
+            "rep_id": rep_idx + lo + 1,
             "day": calendar[day_idx].date,
             "team_id": team_matrix[rep_idx, day_idx] + 1,
             "ssi": snap_ssi,
@@ -134,38 +207,32 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
     adopt_at = np.minimum(rng.exponential(t / 6, size=n), t * 0.6).astype(int)
     uses = (seat[rep_idx] != "never") & (day_idx >= np.maximum(adopt_at, first_day)[rep_idx])
     activity = _activity(rng, pillars, rep_idx[uses], day_idx[uses], weekday, calendar,
-                         team_matrix, _holiday_dip(calendar))  # fmt: skip
-    opted_out = np.flatnonzero(seat == "opted out") + 1
+                         team_matrix, _holiday_dip(calendar), lo)  # fmt: skip
+    opted_out = np.flatnonzero(seat == "opted out") + lo + 1
     # Opting out blanks days active, searches and profile views: those rows do not exist.
     blanked = activity["rep_id"].isin(opted_out) & activity["metric"].isin(
         ["days_active", "searches", "profile_views"]
     )
     activity = activity[~blanked].reset_index(drop=True)
-    gaps = _never_activated_weeks(np.flatnonzero(seat == "never"), calendar, team_matrix)
-    teams = pd.DataFrame({"team_id": np.arange(1, len(TEAMS) + 1), "name": TEAMS})
-    rep_frame = pd.DataFrame(
-        {
-            "rep_id": np.arange(1, n + 1),
-            "name": names,
-            "email": [_email(nm) for nm in names],
-        }
-    )
-    return DemoData(teams, rep_frame, snapshots, activity, gaps)
+    gaps = _never_activated_weeks(np.flatnonzero(seat == "never"), calendar, team_matrix, lo)
+    return snapshots, activity, gaps
 
 
 def _never_activated_weeks(
-    reps: np.ndarray, calendar: pd.DatetimeIndex, team_matrix
+    reps: np.ndarray, calendar: pd.DatetimeIndex, team_matrix, lo: int
 ) -> pd.DataFrame:
     """One "no data" row per week for each seat that was never activated."""
     mondays = np.flatnonzero(calendar.day_of_week == 0)
     mondays = mondays[mondays + 6 < len(calendar)]
     r, w = np.repeat(reps, len(mondays)), np.tile(mondays, len(reps))
-    return pd.DataFrame({"rep_id": r + 1, "day": calendar[w].date,
+    return pd.DataFrame({"rep_id": r + lo + 1, "day": calendar[w].date,
                          "period_end": calendar[w + 6].date,
                          "team_id": team_matrix[r, w] + 1})  # fmt: skip
 
 
-def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix, dip) -> pd.DataFrame:
+def _activity(
+    rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix, dip, lo
+) -> pd.DataFrame:
     """Daily activity that follows each rep's pillars, quieter at weekends and holidays."""
     p = pillars[rep_idx, :, day_idx] / 25.0  # rows x 4
     brand, people, insights, rel = p.T
@@ -198,10 +265,10 @@ def _activity(rng, pillars, rep_idx, day_idx, weekday, calendar, team_matrix, di
     for name in counts:
         if name != "endorsements":
             counts[name] = np.where(active, counts[name], 0)
-    frame = pd.DataFrame({"rep_id": rep_idx + 1, "day": calendar[day_idx].date,
+    frame = pd.DataFrame({"rep_id": rep_idx + lo + 1, "day": calendar[day_idx].date,
                           "team_id": team_matrix[rep_idx, day_idx] + 1, **counts})  # fmt: skip
     # Stocks: connections grow with accepted invitations; completeness follows brand.
-    base = 60 + (rep_idx * 37) % 500
+    base = 60 + ((rep_idx + lo) * 37) % 500
     frame["connections"] = (
         base + frame.groupby("rep_id")["invitations_accepted"].cumsum().to_numpy()
     )
@@ -237,19 +304,50 @@ def _email(name: str) -> str:
     return name.lower().replace(" ", ".") + "@example.com"
 
 
-def load_demo(store: Store, data: DemoData, label: str) -> int:
-    """Write the demo organisation into an empty store as one import."""
+def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
+    """Write the demo organisation into an empty store as one import: readings day by day,
+    activity metric by metric and day by day, as a store filled by exports holds them.
+
+    Blocks of reps go to Parquet files first, so memory holds one block at a time (the
+    10,000 x 730 demo: 15 GB generated whole, 14 GB staged in DuckDB tables)."""
     if store.scalar("count_snapshots"):
         raise DashboardError(
             f"the store {store.location} already has data; choose a new --db for the demo"
         )
-    with store.transaction() as cur:
-        import_id = cur.run("next_import_id").fetchone()[0]
-        for name, frame in (("demo_teams", data.teams), ("demo_reps", data.reps),
-                            ("demo_snapshots", data.snapshots), ("demo_activity", data.activity),
-                            ("demo_gaps", data.gaps)):  # fmt: skip
-            cur.register(name, frame)
-        cur.run("load_demo", {"import_id": import_id, "label": label,
-                              "rows": len(data.snapshots)})  # fmt: skip
-        cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
+    if isinstance(data, DemoData):
+        data = DemoStream(data.teams, data.reps,
+                          iter([(data.snapshots, data.activity, data.gaps)]))  # fmt: skip
+    metrics: dict[str, None] = {}  # in the order the generator writes them
+    files: dict[str, list[str]] = {"snapshots": [], "activity": [], "gaps": []}
+    readings = 0
+    with tempfile.TemporaryDirectory(prefix="ssi-demo-") as folder:
+        for number, block in enumerate(data.blocks):
+            for kind, frame in zip(files, block, strict=True):
+                if frame.empty:  # a block without never-activated seats: no gaps file
+                    continue
+                path = Path(folder) / f"{kind}-{number}.parquet"
+                frame.to_parquet(path, index=False)
+                files[kind].append(str(path))
+            metrics.update(dict.fromkeys(block[1]["metric"]))
+            readings += len(block[0])
+        with store.transaction() as cur:
+            import_id = cur.run("next_import_id").fetchone()[0]
+            cur.register("demo_teams", data.teams)
+            cur.register("demo_reps", data.reps)
+            cur.run("load_demo", {"import_id": import_id, "label": label, "rows": readings,
+                                  "snapshots": files["snapshots"]})  # fmt: skip
+            if files["gaps"]:
+                cur.run("load_demo_gaps", {"import_id": import_id, "gaps": files["gaps"]})
+            for metric in metrics:
+                cur.run("load_demo_activity", {"import_id": import_id, "metric": metric,
+                                               "activity": files["activity"]})  # fmt: skip
+            cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
     return import_id
+
+
+def _activity_in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Metric by metric, then day by day: the order ``load_demo`` writes activity in."""
+    metric = pd.Categorical(frame["metric"], categories=list(dict.fromkeys(frame["metric"])))
+    order = np.lexsort((frame["rep_id"].to_numpy(), pd.to_datetime(frame["day"]).to_numpy(),
+                        metric.codes))  # fmt: skip
+    return frame.iloc[order].reset_index(drop=True)

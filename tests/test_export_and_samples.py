@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import DATA_DIR
-from dashboard.demo import generate
+from dashboard import DATA_DIR, demo
+from dashboard.demo import generate, generate_stream, load_demo
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.ingest import ImportOptions, import_file
 
@@ -91,3 +91,31 @@ def test_a_stored_name_with_control_characters_still_exports():
     cells = [row[0].value for row in book.active.iter_rows(min_row=2)]
     assert cells == ["Ann\\x01Lee", "'=1+1"]
     assert "Ann\\x01Lee" in to_csv_bytes(frame).decode("utf-8-sig")
+
+
+def test_a_demo_made_in_blocks_is_stored_as_generated(store, monkeypatch):
+    """A large demo is generated a block of reps at a time and written day by day; the
+    store holds what ``generate`` returns, row for row and in the same order, and every
+    block draws its own reps (not one block's pattern over again)."""
+    monkeypatch.setattr(demo, "BLOCK_REPS", 7)
+    size = {"reps": 30, "days": 60, "seed": 3, "end": date(2026, 11, 20)}
+    whole = generate(**size)
+    load_demo(store, generate_stream(**size), "blocks")
+    snapshots = store.df_sql("select rep_id, day, team_id, ssi, brand, people, insights, "
+                             "relationships from snapshots")  # fmt: skip
+    expected = whole.snapshots[snapshots.columns]
+    assert len(snapshots) == len(expected) > 0
+    for frame in (snapshots, expected):
+        frame["day"] = pd.to_datetime(frame["day"])
+    pd.testing.assert_frame_equal(snapshots, expected, check_dtype=False)
+    activity = store.df_sql("select rep_id, day, metric, value from activity")
+    generated = whole.activity[activity.columns].copy()
+    for frame in (activity, generated):
+        frame["day"] = pd.to_datetime(frame["day"])
+    assert activity.values.tolist() == generated.values.tolist()
+    assert sorted(snapshots["rep_id"].unique()) == list(range(1, 31))
+    gaps = store.df_sql("select rep_id, day from activity_gaps order by rep_id, day")
+    assert len(gaps) == len(whole.gaps) > 0  # some blocks have no never-activated seat
+    assert gaps["rep_id"].tolist() == whole.gaps["rep_id"].tolist()
+    by_rep = whole.snapshots.pivot(index="day", columns="rep_id", values="ssi")
+    assert not by_rep[1].equals(by_rep[8]), "the second block repeats the first"
