@@ -357,6 +357,11 @@ class Store:
         """Rows as named tuples: ``row.day`` as well as ``row[0]``."""
         return named_rows(self._run(self._con.cursor(), self.query(name), params))
 
+    def columns(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A named query's columns as NumPy arrays (no DataFrame made for a long result
+        that is only split up again)."""
+        return self._run(self._con.cursor(), self.query(name), params).fetchnumpy()
+
     def scalar(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
         row = self._run(self._con.cursor(), self.query(name), params).fetchone()
         return None if row is None else row[0]

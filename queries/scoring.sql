@@ -198,11 +198,12 @@ where rep_id = $rep_id and ssi is not null and day between $start and $end
 order by day;
 
 -- name: sparklines
--- Each rep's SSI over the $days days up to $as_of, oldest first, for leaderboard sparklines.
-select rep_id, list(ssi order by day) as ssi_trend
+-- Every rep's SSI over the $days days up to $as_of, rep by rep and oldest first, for
+-- leaderboard sparklines (dashboard/scoring/trends.py cuts it into one line per rep).
+select rep_id, ssi
 from snapshots
 where ssi is not null and day > cast($as_of as date) - $days and day <= $as_of
-group by rep_id;
+order by rep_id, day;
 
 -- name: readings_by_week
 -- Each rep's reading as of $as_of and each of the $weeks weeks before (week 0 = $as_of), for

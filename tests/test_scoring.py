@@ -11,6 +11,7 @@ import pytest
 from dashboard.scoring import coaching_signals, estimate_agreement, leaderboard, movers
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.estimate import estimate_inputs, estimated_pillars
+from dashboard.scoring.trends import sparklines
 
 D0 = date(2026, 1, 1)
 
@@ -411,3 +412,18 @@ def test_falling_streaks_for_some_reps_equal_theirs_among_everyone(demo_store):
     assert everyone.any() and not everyone.all()
     some = [int(r) for r in everyone.index[::5]]
     assert falling_streaks(demo_store, DEMO_END, 3, some).to_dict() == everyone[some].to_dict()
+
+
+def test_sparklines_are_each_reps_readings_of_the_period_oldest_first(demo_store):
+    as_of, days = date(2026, 10, 31), 90
+    snaps = demo_store.df_sql("select rep_id, day, ssi from snapshots where ssi is not null")
+    snaps["day"] = pd.to_datetime(snaps["day"]).dt.date
+    period = snaps[(snaps["day"] > as_of - timedelta(days=days)) & (snaps["day"] <= as_of)]
+    expected = {
+        int(rep): rows.sort_values("day")["ssi"].tolist() for rep, rows in period.groupby("rep_id")
+    }
+    lines = sparklines(demo_store, as_of, days)
+    assert lines == expected
+    assert len(lines) > 10 and any(len(v) < days for v in lines.values())  # missed days left out
+    assert all(type(v) is float for line in lines.values() for v in line)  # pickles fast
+    assert sparklines(demo_store, date(2020, 1, 1), days) == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from dashboard.scoring.config import ScoringConfig, load_config
@@ -66,7 +67,19 @@ def rep_history(
 
 
 def sparklines(store: Store, as_of: date, days: int = 90) -> dict[int, list[float]]:
-    frame = store.df("sparklines", {"as_of": as_of, "days": days})
-    # Plain floats, not numpy scalars: the page caches this board, and pickling 900,000
-    # numpy scalars took 3.5 s at 10,000 reps (plain floats: 0.2 s).
-    return dict(zip(frame["rep_id"], frame["ssi_trend"].map(lambda a: a.tolist()), strict=True))
+    """Each rep's SSI over the ``days`` days up to ``as_of``, oldest first."""
+    found = store.columns("sparklines", {"as_of": as_of, "days": days})
+    reps, ssi = found["rep_id"], found["ssi"]
+    # One sorted pair of arrays cut where the rep changes: 900,000 readings at 10,000 reps
+    # in 130 ms, where a list per rep built by the query took 185 ms. Plain floats, not
+    # numpy scalars: the page caches this board, and pickling 900,000 numpy scalars took
+    # 3.5 s at 10,000 reps (plain floats: 0.2 s).
+    if not len(reps):
+        return {}
+    starts = np.flatnonzero(np.r_[True, reps[1:] != reps[:-1]])
+    ends = np.r_[starts[1:], len(reps)]
+    values = ssi.tolist()
+    return {
+        rep: values[a:b]
+        for rep, a, b in zip(reps[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)
+    }
