@@ -53,6 +53,14 @@ def test_as_of_reading_across_gaps_and_change_against_as_of_dates(load, store):
     # The reading before day 60 is day 20's: 40 days apart is no 7- or 30-day change.
     assert pd.isna(row["ssi_change_7d"]) and row["ssi_change_7d_since"] == day(20)
     assert pd.isna(row["ssi_change_30d"]) and row["ssi_change_30d_since"] == day(20)
+    # A reading long before the view's date still has its changes (found outside the short
+    # range that recent readings are looked up in).
+    load("b.csv", template([("Bob", "East", 0, 30, 7.5), ("Bob", "East", 8, 34, 8.5),
+                            ("Bob", "East", 30, 38, 9.5), ("Bob", "East", 37, 44, 11)]))  # fmt: skip
+    row = board_row(leaderboard(store, day(120)), "Bob")
+    assert row["as_of"] == day(37) and row["age_days"] == 83
+    assert row["ssi_change_7d"] == 6 and row["ssi_change_7d_since"] == day(30)
+    assert row["ssi_change_30d"] == 14 and row["ssi_change_30d_since"] == day(0)
 
 
 def test_ranks_with_ties_and_top_percent(load, store):
