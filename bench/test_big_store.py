@@ -225,3 +225,27 @@ def test_every_page_through_apptest_at_two_years_of_ten_thousand_reps():
     lines.append(f"peak memory after every page: {spread([f['peak_mb'] for f in found], 1)} MB")
     print("\n" + "\n".join(lines))
     record("big_store_apptest", lines)
+
+
+@pytest.mark.skipif(not os.environ.get("SSI_BENCH_STRETCH"), reason="needs SSI_BENCH_STRETCH")
+def test_stretch_at_two_years_of_a_hundred_thousand_reps():
+    """The issue's stretch: 100,000 reps x 730 days answers the team review in under 5 s
+    with at most 4 GB. $SSI_BENCH_STRETCH names the store (`python -m dashboard demo
+    --reps 100000 --days 730 --end 2026-11-20`: about 40 minutes and 4 GB of disk), so a
+    plain `make bench` does not build it. New processes only: the pandas baseline would need
+    more memory than the machine has at this size."""
+    path = Path(os.environ["SSI_BENCH_STRETCH"])
+    with Store(path) as store:
+        board = leaderboard(store, END)
+        rep_id = int(board["rep_id"].iloc[len(board) // 2])
+        snapshots = store.df_sql("select count(*) as n from snapshots")["n"][0]
+        activity = store.df_sql("select count(*) as n from activity")["n"][0]
+    lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots, "
+             f"{activity:,} activity rows, {path.stat().st_size / 1e9:.1f} GB"]  # fmt: skip
+    for what, label in (("team_review", "team review + sparklines"), ("self_check", "self-check")):
+        fresh = [new_process(what, path, rep_id) for _ in range(3)]
+        lines.append(f"{label}, new process (ms): {spread([f['seconds'] for f in fresh])}; "
+                     f"peak {max(f['peak_mb'] for f in fresh):,.0f} MB")  # fmt: skip
+    lines.append("target: team review under 5 s with at most 4 GB")
+    print("\n" + "\n".join(lines))
+    record("big_store_stretch", lines)

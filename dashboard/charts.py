@@ -11,9 +11,15 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.scoring.config import BAND_NAMES, ScoringConfig, load_config
+
+# Every chart is drawn on plotly_white. As the default it is applied as the figure is drawn;
+# set on each figure (update_layout(template=...)) plotly validated the whole template again,
+# 37 ms a chart: a third of a second of the team review's first render.
+pio.templates.default = "plotly_white"
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PILLAR_COLORS = {"brand": "#0072B2", "people": "#009E73", "insights": "#E69F00",
@@ -54,7 +60,6 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
             "xanchor": "left",
             "traceorder": "normal",
         },
-        template="plotly_white",
     )
     return fig
 

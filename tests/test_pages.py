@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,6 +77,18 @@ def test_team_review_numbers_equal_the_scoring_layer(demo_app):
     shown = next(d for d in at.dataframe if "rank" in d.value.columns).value
     assert shown["rep"].tolist() == board["rep"].tolist()
     assert shown["ssi"].round(6).tolist() == board["ssi"].round(6).tolist()
+
+
+def test_every_chart_of_the_team_review_is_drawn_on_the_white_template(demo_app):
+    """The template is plotly's default now, not set on each figure (which validated it
+    again for every chart): each chart the page sends must still carry it."""
+    at = open_page(PAGES[0])
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert len(specs) >= 6
+    for spec in specs:
+        template = spec["layout"]["template"]["layout"]
+        assert template["plot_bgcolor"] == "white", spec["layout"].get("title")
+        assert spec["layout"]["legend"]["orientation"] == "h"  # the rest of the layout too
 
 
 def test_team_filter_is_read_from_and_kept_in_the_url(demo_app):
