@@ -435,3 +435,21 @@ def test_sparklines_are_each_reps_readings_of_the_period_oldest_first(demo_store
     assert len(lines) > 10 and any(len(v) < days for v in lines.values())  # missed days left out
     assert all(type(v) is float for line in lines.values() for v in line)  # pickles fast
     assert sparklines(demo_store, date(2020, 1, 1), days) == {}
+
+
+def test_a_reps_own_newer_reading_dates_their_self_check_and_nobody_elses(demo_store, tmp_path):
+    from conftest import DEMO_END
+
+    from dashboard.ingest import import_file
+    from dashboard.scoring.summary import rep_as_of
+
+    board = leaderboard(demo_store, DEMO_END)
+    typed, other = board.iloc[3], board.iloc[4]
+    assert rep_as_of(demo_store, int(typed["rep_id"])) == DEMO_END
+    newer = DEMO_END + timedelta(days=2)
+    one = tmp_path / "typed.csv"
+    one.write_text("name,email,team,date,ssi,brand,people,insights,relationships\n"
+                   f"{typed['rep']},{typed['email']},{typed['team']},{newer},80,20,20,20,20\n")  # fmt: skip
+    assert import_file(demo_store, one).rows_loaded == 1
+    assert rep_as_of(demo_store, int(typed["rep_id"])) == newer
+    assert rep_as_of(demo_store, int(other["rep_id"])) == DEMO_END

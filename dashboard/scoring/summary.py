@@ -51,9 +51,9 @@ GROUP_COLUMNS = {"n_company"} | {
 def rep_as_of(store: Store, rep_id: int, config: ScoringConfig | None = None) -> date | None:
     """The store's "now", or the rep's own newest reading when that is later (a reading
     typed in today shows at once on their own page)."""
-    days = [d for d in (default_as_of(store, config),
-                        store.scalar("rep_newest_reading", {"rep_id": rep_id})) if d]  # fmt: skip
-    return max(days) if days else None
+    now = default_as_of(store, config)
+    newer = store.scalar("rep_newest_reading", {"rep_id": rep_id, "after": now})
+    return newer or now
 
 
 def forecast_text(forecast: dict[str, object], config: ScoringConfig | None = None) -> str:
