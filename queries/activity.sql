@@ -102,12 +102,15 @@ select metric, label, kind from metric_catalogue;
 select team_id, name from teams;
 
 -- name: rep_activity_team
--- The team of a rep's newest activity row up to $as_of (teams are kept per row). Weeks
--- before $as_of's own come from the weekly summary (the team of each week's newest row);
--- only $as_of's week is read from the activity table, which is 7 times the size.
+-- The team of a rep's newest activity row from week $start up to $as_of (teams are kept
+-- per row); null when the rep has none in that period. Weeks before $as_of's own come from
+-- the weekly summary (the team of each week's newest row); only $as_of's week is read from
+-- the activity table, which is 7 times the size. Only the period's weeks are read: a
+-- rep's whole history took 70 ms at 10,000 reps over two years.
 select arg_max(team_id, day) from (
     select team_id, last_day as day from activity_weekly
     where rep_id = $rep_id and week < cast(date_trunc('week', cast($as_of as date)) as date)
+      and week >= $start
     union all
     select team_id, day from activity
     where rep_id = $rep_id and day <= $as_of

@@ -197,13 +197,16 @@ def rep_against_team(
 ) -> pd.DataFrame:
     """A rep's own activity per week against the median seat of their team, per metric:
     metric, bucket, you, team_median, seats. Weeks the rep has no figure for stay missing."""
-    team_id = store.scalar("rep_activity_team", {"rep_id": rep_id, "as_of": as_of})
+    current_week = as_of - timedelta(days=as_of.weekday())
+    start = current_week - timedelta(weeks=weeks - 1)
+    # With no activity in the period the rep has nothing to compare (null: no chart).
+    team_id = store.scalar("rep_activity_team", {"rep_id": rep_id, "as_of": as_of,
+                                                 "start": start})  # fmt: skip
     columns = ["metric", "bucket", "you", "team_median", "seats"]
     if team_id is None:
         return pd.DataFrame(columns=columns)
-    current_week = as_of - timedelta(days=as_of.weekday())
     out = store.df("rep_against_team_weeks", {
-        "start": current_week - timedelta(weeks=weeks - 1), "current_week": current_week,
+        "start": start, "current_week": current_week,
         "as_of": as_of, "team_id": int(team_id), "rep_id": rep_id,
         "metrics": list(config.activity.metrics),
     })  # fmt: skip
