@@ -88,7 +88,13 @@ with cur as (
     from with_min c cross join company co left join per_team t using (team_id)
 ), scored as (
     select k.*, w.rolling_avg, w.slope, w.n_readings,
-           w.intercept + w.slope * (cast($as_of as date) - date '2000-01-01') as fitted_now,
+           -- Days until the trend line reaches the target. Rounded before ceil: the parallel
+           -- sums of regr_slope differ in the last bits from run to run, and a quotient of
+           -- 12.000000000001 against 11.999999999999 moved a forecast date by a day (1-2
+           -- reps of 100,000 between two runs).
+           ceil(round(($target - (w.intercept + w.slope
+                                  * (cast($as_of as date) - date '2000-01-01'))) / w.slope, 6))
+               as days_to_target,
            e7.ssi as ssi_7d_before, e7.day as day_7d_before,
            e30.ssi as ssi_30d_before, e30.day as day_30d_before
     from ranked k
@@ -132,13 +138,11 @@ select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
        case when s.ssi >= $target then 'reached'
             when coalesce(s.n_readings, 0) < $min_readings then 'not enough readings'
             when s.slope is null or s.slope <= 0 then 'not on the current trend'
-            when ceil(($target - s.fitted_now) / s.slope) > $horizon
-                 then 'not on the current trend'
+            when s.days_to_target > $horizon then 'not on the current trend'
             else 'on track' end as forecast_status,
        case when s.ssi < $target and s.n_readings >= $min_readings and s.slope > 0
-             and ceil(($target - s.fitted_now) / s.slope) <= $horizon
-            then cast($as_of as date)
-                 + cast(greatest(1, ceil(($target - s.fitted_now) / s.slope)) as integer)
+             and s.days_to_target <= $horizon
+            then cast($as_of as date) + cast(greatest(1, s.days_to_target) as integer)
        end as forecast_date,
        s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
        s.n_company, s.company_avg_ssi, s.company_avg_brand, s.company_avg_people,
