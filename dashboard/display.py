@@ -65,6 +65,13 @@ def score(value: object, missing: str = "n/a") -> str:
     return missing if shown is None else f"{shown:.1f}"
 
 
+def scores(values: pd.Series, missing: str = "n/a") -> list[str]:
+    """:func:`score` of every value of a column at once (a sentence for each of 10,000 reps
+    took 70 ms value by value)."""
+    cut_values = cut_columns(pd.DataFrame({"v": values}), ["v"])["v"].to_numpy()
+    return [missing if math.isnan(v) else f"{v:.1f}" for v in cut_values.tolist()]
+
+
 def change(value: object, missing: str = "n/a") -> str:
     """'+1.2', '-0.4', and '0.0' (no sign) for a change that shows as nothing."""
     shown = cut(value)  # type: ignore[arg-type]

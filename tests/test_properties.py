@@ -175,3 +175,13 @@ def test_cut_columns_known_values():
     assert display.cut_columns(frame, ["c"])["c"].fillna(-1).tolist() == [
         9.9, 0.0, 0.0, -1, -2.5, 25.0]  # fmt: skip
     assert str(display.cut_columns(frame, ["c"])["c"][1]) == "0.0"
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False)), max_size=40))
+def test_scores_of_a_column_read_as_each_score_alone(values):
+    """Signal sentences format a whole column of scores at once; each must read as the
+    same value's score does on its own ('9.9' for 9.95, '0.0' for -0.04, 'n/a' missing)."""
+    column = pd.Series(pd.array(values, dtype="Float64").astype("float64"))
+    assert display.scores(column) == [display.score(v) for v in values]
+    assert display.scores(pd.Series([9.95, -0.04, None, -2.57])) == ["9.9", "0.0", "n/a", "-2.5"]
