@@ -137,13 +137,17 @@ def test_coaching_signals(load, store):
     rows = [("Fal", "E", 28 - 7 * w, 60 - 3 * (3 - w), 15) for w in range(4)]  # falls each week
     rows += [("Sil", "E", 0, 50, 12.5), ("Sil", "E", 10, 50, 12.5)]  # silent from day 10
     rows += [("Drp", "E", 21, 60, 15), ("Drp", "E", 28, 52, (9, 15, 14, 14))]
+    # Lower at every reading, but no reading in the week to day 21: not lower each week.
+    rows += [("Gap", "E", 7, 66, 16.5), ("Gap", "E", 14, 62, 15.5), ("Gap", "E", 28, 58, 14.5)]
+    # The oldest week's point (day 7) carries day 0's reading: lower each week since.
+    rows += [("Old", "E", d, v, v / 4) for d, v in ((0, 70), (14, 66), (21, 62), (28, 58))]
     load("a.csv", template(rows))
     as_of = D0 + timedelta(days=28)
     b = leaderboard(store, as_of)
     sig = coaching_signals(store, b, as_of)
     got = {(r.rep, r.signal) for r in sig.itertuples()}
     assert got == {("Fal", "falling"), ("Sil", "no recent reading"), ("Drp", "sharp drop"),
-                   ("Drp", "weak pillar")}  # fmt: skip
+                   ("Drp", "weak pillar"), ("Old", "falling")}  # fmt: skip
     assert "brand 9.0" in sig[sig.signal == "weak pillar"].detail.item()
 
 
