@@ -37,7 +37,9 @@ with cur as (
     where p.at >= cast($as_of as date) - $stale_days - 30
     group by p.rep_id, p.window_days
 ), older as (
-    -- The rest (no change, but the date of the reading before is still shown).
+    -- The rest: points `bounded` did not look at or found nothing for. A change is still
+    -- computed from a reading at most $stale_days before the window's start (a rep whose
+    -- latest reading is old); otherwise only the date of the reading before is shown.
     select p.rep_id, p.window_days, max(s.day) as day, arg_max(s.ssi, s.day) as ssi
     from (select * from points p anti join bounded b using (rep_id, window_days)) p
     join snapshots s on s.rep_id = p.rep_id and s.day <= p.at and s.ssi is not null
