@@ -33,8 +33,7 @@ order by rep_id, day;
 -- name: load_demo_activity
 -- One metric's demo activity from every block's Parquet file ($activity), day by day.
 -- Metric after metric, as one export per metric fills the table; each sort then holds one
--- metric's rows, not all 100 million, and each file's row groups of other metrics are
--- skipped (a block's file is in metric order).
+-- metric's rows, not all 100 million.
 insert into activity by name
 select rep_id, day, team_id, metric, value, $import_id as import_id,
        cast(null as date) as period_end
