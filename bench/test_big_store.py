@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +29,8 @@ import pytest
 from bench.record import record
 from bench.timing import runs, spread
 from dashboard.memo import forget_all
-from dashboard.scoring import leaderboard
+from dashboard.scoring import averages_over_time, leaderboard, load_config
+from dashboard.scoring.team_days import resum_store, summary_is_current
 from dashboard.store import Store
 from dashboard.views.team_review import team_review
 
@@ -122,6 +124,18 @@ def big_store() -> Path:
     return path
 
 
+def summed(path: Path) -> list[str]:
+    """The team-day summary summed when the store predates it (migration 008 leaves it
+    empty, and the pages then compute the averages from the readings)."""
+    with Store(path) as store:
+        if summary_is_current(store):
+            return []
+        start = time.perf_counter()
+        resum_store(store)
+        return [f"team-day summary summed first (a store from before it): "
+                f"{time.perf_counter() - start:.1f} s"]  # fmt: skip
+
+
 def new_process(what: str, path: Path, rep_id: int) -> dict:
     done = subprocess.run([sys.executable, "-c", NEW_PROCESS, what, str(path), str(rep_id)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
@@ -147,11 +161,12 @@ def pandas_team_review(store: Store, as_of: date) -> None:
 
 def test_targets_at_two_years_of_ten_thousand_reps():
     path = big_store()
+    first = summed(path)
     store = Store(path)
     board = leaderboard(store, END)
     rep_id = int(board["rep_id"].iloc[len(board) // 2])
     snapshots = store.df_sql("select count(*) as n from snapshots")["n"][0]
-    lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots"]
+    lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots", *first]
     store.close()  # a file store is one process's at a time; the new processes come first
 
     fresh = [new_process("team_review", path, rep_id) for _ in range(3)]
@@ -192,6 +207,16 @@ def test_targets_at_two_years_of_ten_thousand_reps():
     ratio = statistics.median(ours) / statistics.median(bare)
     lines.append(f"leaderboard (ms): {spread(ours)}; bare arg_max {spread(bare)}; "
                  f"ratio {ratio:.1f} (target 1.5)")  # fmt: skip
+
+    start, config = END - timedelta(days=89), load_config()
+    summary = runs(lambda: averages_over_time(store, start, END, config))
+    assert summary_is_current(store, config)
+    # The same figures computed from the readings, as before migration 008 (and as any
+    # store whose summary was summed under other rules).
+    other = replace(config, bands=replace(config.bands, low_from=config.bands.low_from + 1e-9))
+    readings = runs(lambda: averages_over_time(store, start, END, other))
+    lines.append(f"averages over 90 days (ms): from the team-day summary {spread(summary)}; "
+                 f"from the readings {spread(readings)}")  # fmt: skip
 
     baseline = runs(lambda: pandas_team_review(store, END), 3)
     # Computed, not remembered: each run starts without the company-wide results kept.
@@ -235,13 +260,14 @@ def test_stretch_at_two_years_of_a_hundred_thousand_reps():
     plain `make bench` does not build it. New processes only: the pandas baseline would need
     more memory than the machine has at this size."""
     path = Path(os.environ["SSI_BENCH_STRETCH"])
+    first = summed(path)
     with Store(path) as store:
         board = leaderboard(store, END)
         rep_id = int(board["rep_id"].iloc[len(board) // 2])
         snapshots = store.df_sql("select count(*) as n from snapshots")["n"][0]
         activity = store.df_sql("select count(*) as n from activity")["n"][0]
     lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots, "
-             f"{activity:,} activity rows, {path.stat().st_size / 1e9:.1f} GB"]  # fmt: skip
+             f"{activity:,} activity rows, {path.stat().st_size / 1e9:.1f} GB", *first]  # fmt: skip
     for what, label in (("team_review", "team review + sparklines"), ("self_check", "self-check")):
         fresh = [new_process(what, path, rep_id) for _ in range(3)]
         lines.append(f"{label}, new process (ms): {spread([f['seconds'] for f in fresh])}; "

@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="read a header the importer does not know as this field")  # fmt: skip
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
-    sub.add_parser("init", parents=[db], help="create the store's tables (a file or PostgreSQL)")
+    sub.add_parser(
+        "init", parents=[db], help="create or upgrade the store's tables (a file or PostgreSQL)"
+    )
     p = sub.add_parser("demo", parents=[db], help="build the demo organisation")
     p.add_argument("--reps", type=int, default=48)
     p.add_argument("--days", type=int, default=548)
@@ -369,7 +371,12 @@ def cmd_users(args) -> int:
 
 
 def cmd_init(args) -> int:
+    from dashboard.scoring.team_days import resum_store, summary_is_current
+
     store = Store(args.db, on_wait=_say_waiting)
+    if not summary_is_current(store):  # migrated to version 8, or other scoring rules
+        resum_store(store)
+        print(f"{store.location}: team averages per day summed with the current scoring rules")
     print(f"{store.location}: ready, schema version {store.schema_version()}, "
           f"{store.scalar('count_snapshots'):,} snapshots")  # fmt: skip
     return 0

@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.errors import DashboardError
 from dashboard.fields import PILLARS
+from dashboard.scoring.team_days import resum_everything
 from dashboard.store import Store
 
 TEAMS = ["Enterprise East", "Enterprise West", "Mid-Market", "SMB Inbound", "Partnerships"]
@@ -342,6 +343,7 @@ def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
                 cur.run("load_demo_activity", {"import_id": import_id, "metric": metric,
                                                "activity": files["activity"]})  # fmt: skip
             cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
+            resum_everything(cur)  # the team-day summary (migration 008)
     return import_id
 
 

@@ -42,6 +42,7 @@ from dashboard.ingest.staging import (
     stage_file,
     typed_projection,
 )
+from dashboard.scoring.team_days import resum_days
 from dashboard.store import Cursor, Store
 
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
@@ -315,6 +316,7 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
     cur.run("insert_snapshots", ids)
+    resum_days(cur, *cur.run("reading_days_of_import").fetchone())  # the team-day summary
     cur.run("activity_changes")
     _refuse_overlapping_periods(cur, plan)
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
@@ -441,8 +443,10 @@ def undo_import(store: Store, import_id: int) -> str:
             )
         cur.run("weeks_of_undo", {"import_id": import_id})
         cur.run("activity_touched_by_undo", {"import_id": import_id})
+        reading_days = cur.run("reading_days_of_undo", {"import_id": import_id}).fetchone()
         cur.run("undo_delete_rows", {"import_id": import_id})
         cur.run("undo_restore_rows", {"import_id": import_id})
         refuse_activity_held_twice(cur)
         cur.run("refresh_touched_weeks")
+        resum_days(cur, *reading_days)
     return f"import #{import_id} ({file_name}) undone"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.team_days import summary_is_current
 from dashboard.store import Store
 
 BAND_COLUMNS = {"band_top": "top", "band_above_average": "above average", "band_low": "low",
@@ -33,11 +34,14 @@ def averages_over_time(
     missing day does not make a team's average jump.
     """
     config = config or load_config()
-    params = config.rule_params()
-    frame = store.df("averages_over_time", {
-        "start": start, "end": end, "step": step or step_for(start, end),
-        "carry_days": params["stale_days"], **params,
-    })  # fmt: skip
+    span = {"start": start, "end": end, "step": step or step_for(start, end)}
+    if summary_is_current(store, config):  # one row per team and date (migration 008)
+        frame = store.df("averages_from_team_days", span)
+    else:  # every rep's reading carried to every date: 10-20 times the time
+        params = config.rule_params()
+        frame = store.df(
+            "averages_over_time", {**span, "carry_days": params["stale_days"], **params}
+        )
     frame["day"] = pd.to_datetime(frame["day"])
     frame.loc[frame["company"], "team"] = "Company"
     return frame

@@ -1,0 +1,159 @@
+"""The per-team daily SSI summary (migration 008) gives the averages the readings give, after
+any sequence of imports and undos, and is not used under rules it was not summed with."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.cli import main
+from dashboard.errors import DashboardError
+from dashboard.ingest import import_file, undo_import
+from dashboard.scoring import averages_over_time, load_config
+from dashboard.scoring.team_days import resum_store, summary_is_current
+from dashboard.store import Store
+
+START = date(2026, 9, 1)
+PEOPLE = ["Ann Lee", "Bob Roy", "Cy Dahl", "Dee Park", "Eve Moss"]
+# A Sales Navigator team export with a date column, and columns the importer does not know.
+HEADER = ("Date,Name,Email,Title,Group,Social Selling Index,Establish your professional brand,"
+          "Find the right people,Engage with insights,Build relationships,Region code")  # fmt: skip
+
+
+def _row(rng: random.Random, day: date, person: str) -> str:
+    pillars = [round(rng.uniform(2, 25), 2) for _ in range(4)]
+    if rng.random() < 0.15:
+        pillars[rng.randrange(4)] = None  # a pillar left out of the export
+    ssi = round(sum(p for p in pillars if p is not None), 2)
+    cells = ["" if p is None else str(p) for p in pillars]
+    email = person.split()[0].lower() + "@example.com"
+    team = rng.choice(["East", "West", "North"])  # people move between teams
+    return f"{day},{person},{email},AE,{team},{ssi},{','.join(cells)},R{rng.randint(1, 9)}"
+
+
+def ssi_file(rng: random.Random) -> str:
+    """Some people on some days, spread over 60 days so that readings are both carried over
+    gaps and further apart than a reading is carried."""
+    seen, rows = set(), [HEADER]
+    for _ in range(rng.randint(1, 10)):
+        day, person = START + timedelta(days=rng.randint(0, 60)), rng.choice(PEOPLE)
+        if (day, person) not in seen:
+            seen.add((day, person))
+            rows.append(_row(rng, day, person))
+    return "\n".join(rows) + "\n"
+
+
+def from_readings(store: Store, config=None) -> pd.DataFrame:
+    """The averages computed from the readings themselves, every day of the period."""
+    params = (config or load_config()).rule_params()
+    frame = store.df("averages_over_time", {
+        "start": START - timedelta(days=3), "end": START + timedelta(days=75), "step": 1,
+        "carry_days": params["stale_days"], **params})  # fmt: skip
+    return frame.assign(day=pd.to_datetime(frame["day"]))
+
+
+def from_summary(store: Store) -> pd.DataFrame:
+    frame = store.df("averages_from_team_days", {
+        "start": START - timedelta(days=3), "end": START + timedelta(days=75), "step": 1})  # fmt: skip
+    return frame.assign(day=pd.to_datetime(frame["day"]))
+
+
+def assert_same_averages(store: Store, context: str = "") -> None:
+    expected, got = from_readings(store), from_summary(store)
+    assert len(got) == len(expected), context
+    pd.testing.assert_frame_equal(got, expected, rtol=1e-9, obj=context or "averages")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_summary_gives_the_readings_averages_through_random_imports_and_undos(
+    store, tmp_path, seed
+):
+    rng = random.Random(seed)
+    loaded: list[int] = []
+    undone = 0
+    for step in range(25):
+        if loaded and rng.random() < 0.35:
+            import_id = rng.choice(loaded)
+            try:
+                undo_import(store, import_id)
+            except DashboardError:
+                continue  # a later import changed its rows: undone only after that one
+            loaded.remove(import_id)
+            undone += 1
+        else:
+            path = tmp_path / f"f{step}.csv"
+            path.write_text(ssi_file(rng))
+            result = import_file(store, path)
+            if result.import_id is not None:
+                loaded.append(result.import_id)
+        assert summary_is_current(store)
+        assert_same_averages(store, f"seed {seed}, step {step}")
+    assert undone > 0 and len(from_summary(store)) > 20
+
+
+def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path):
+    """A reading typed with the wrong year adds its few carried days, not a decade of rows."""
+    path = tmp_path / "typo.csv"
+    path.write_text(f"{HEADER}\n2026-11-02,Ann Lee,ann@example.com,AE,East,40,10,10,10,10,R1\n"
+                    "2015-11-03,Bob Roy,bob@example.com,AE,East,44,11,11,11,11,R1\n")  # fmt: skip
+    import_file(store, path)
+    carry = load_config().freshness.stale_after_days
+    days = store.df_sql("select day, reps from team_days order by day")
+    assert len(days) == 2 * (carry + 1)
+    assert days["day"].min() == pd.Timestamp("2015-11-03")
+    assert days["day"].max() == pd.Timestamp(date(2026, 11, 2) + timedelta(days=carry))
+
+
+def test_other_rules_leave_the_summary_unused_until_the_next_write(store, tmp_path, monkeypatch):
+    rng = random.Random(5)
+    path = tmp_path / "a.csv"
+    path.write_text(ssi_file(rng) + "\n".join(_row(rng, START + timedelta(days=d), "Eve Moss")
+                                              for d in (1, 12, 30)) + "\n")  # fmt: skip
+    import_file(store, path)
+    assert summary_is_current(store)
+    # Readings carried 30 days, not the default: the summary's figures would be wrong.
+    longer = tmp_path / "scoring.toml"
+    longer.write_text("[freshness]\nstale_after_days = 30\n")
+    monkeypatch.setenv("SSI_SCORING_CONFIG", str(longer))
+    config = load_config()
+    assert config.freshness.stale_after_days == 30
+    assert not summary_is_current(store, config)
+    shown = averages_over_time(store, START, START + timedelta(days=75), config, step=1)
+    expected = from_readings(store, config)
+    expected.loc[expected["company"], "team"] = "Company"
+    pd.testing.assert_frame_equal(shown, expected)
+    assert shown.loc[shown["company"], "day"].max() > from_summary(store)["day"].max()
+
+    # The next write sums the whole summary with the rules in force.
+    path = tmp_path / "b.csv"
+    path.write_text(f"{HEADER}\n{_row(rng, START + timedelta(days=40), 'Ann Lee')}\n")
+    import_file(store, path)
+    assert summary_is_current(store, config)
+    pd.testing.assert_frame_equal(from_summary(store), from_readings(store, config), rtol=1e-9)
+
+
+def test_init_sums_the_summary_of_a_store_from_before_it(tmp_path, capsys):
+    db = tmp_path / "old.duckdb"
+    store = Store(db)
+    path = tmp_path / "a.csv"
+    path.write_text(ssi_file(random.Random(8)))
+    import_file(store, path)
+    with store.transaction() as cur:  # as migration 008 leaves a store: empty, no rules
+        cur.execute("delete from team_days").execute("delete from team_days_rules")
+    assert not summary_is_current(store)
+    shown_before = averages_over_time(store, START, START + timedelta(days=75), step=1)
+    assert main(["init", "--db", str(db)]) == 0
+    assert "summed with the current scoring rules" in capsys.readouterr().out
+    assert summary_is_current(store)
+    pd.testing.assert_frame_equal(
+        averages_over_time(store, START, START + timedelta(days=75), step=1), shown_before,
+        rtol=1e-9)  # fmt: skip
+    # Summed again, the same rows.
+    before = store.df_sql("select * from team_days order by day, team_id")
+    resum_store(store)
+    pd.testing.assert_frame_equal(
+        store.df_sql("select * from team_days order by day, team_id"), before
+    )
