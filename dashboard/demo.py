@@ -343,7 +343,8 @@ def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
                 cur.run("load_demo_activity", {"import_id": import_id, "metric": metric,
                                                "activity": files["activity"]})  # fmt: skip
             cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
-            resum_everything(cur)  # the team-day summary (migration 008)
+            cur.run("rebuild_latest_readings")  # the summaries of migration 008
+            resum_everything(cur)
     return import_id
 
 

@@ -11,12 +11,21 @@
 -- Each part reads `snapshots where ssi is not null` itself rather than from one shared CTE:
 -- DuckDB then pushes each part's day range into its own scan (a shared CTE fed all 6.6
 -- million readings to every part: 370 ms against 310 ms at 10,000 reps over two years).
-with cur as (
-    select r.rep_id, max(r.day) as day
-    from snapshots r where r.day <= cast($as_of as date) and r.ssi is not null group by r.rep_id
-), cur_rows as (
+with cur_rows as (
+    -- Each rep's latest reading on or before $as_of. When no rep has a reading after $as_of
+    -- ($from_latest, the default date's usual case), that is the one kept in rep_latest
+    -- (migration 008); otherwise it is found among every reading. The flag leaves one of
+    -- the two parts empty.
     select s.*, cast($as_of as date) - s.day <= $listed_days as listed
-    from cur c join snapshots s on s.rep_id = c.rep_id and s.day = c.day
+    from rep_latest s where $from_latest and s.day <= cast($as_of as date)
+    union all
+    select s.*, cast($as_of as date) - s.day <= $listed_days as listed
+    from (select r.rep_id, max(r.day) as day from snapshots r
+          where not $from_latest and r.day <= cast($as_of as date) and r.ssi is not null
+          group by r.rep_id) c
+    join snapshots s on s.rep_id = c.rep_id and s.day = c.day
+), cur as (
+    select rep_id, day from cur_rows
 ), points as (
     select c.rep_id, o.window_days, c.day - o.window_days as at
     from cur c cross join (values (7), (30)) o(window_days)
@@ -257,12 +266,17 @@ order by rep_id, week;
 -- Change of each listed rep's SSI over $days days: their latest reading on or before $as_of
 -- against their reading as of $days days before it. A pair further apart than
 -- $days + $stale_days is no change "over $days days" and is left out.
-with now_day as (
-    select rep_id, max(day) as day from snapshots
-    where ssi is not null and day <= cast($as_of as date) group by rep_id
-), now_rows as (
+-- Each rep's latest reading as in the leaderboard: from rep_latest when $from_latest.
+with now_rows as (
+    select rep_id, day, ssi, team_id from rep_latest
+    where $from_latest and day <= cast($as_of as date)
+      and cast($as_of as date) - day <= $listed_days
+    union all
     select s.rep_id, s.day, s.ssi, s.team_id
-    from now_day n join snapshots s on s.rep_id = n.rep_id and s.day = n.day
+    from (select rep_id, max(day) as day from snapshots
+          where not $from_latest and ssi is not null and day <= cast($as_of as date)
+          group by rep_id) n
+    join snapshots s on s.rep_id = n.rep_id and s.day = n.day
     where cast($as_of as date) - s.day <= $listed_days
 ), points as (
     select rep_id, day - cast($days as integer) as at from now_rows

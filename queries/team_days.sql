@@ -11,46 +11,64 @@ delete from team_days_rules;
 insert into team_days_rules
 values ($carry_days, $top_from, $above_average_from, $low_from, $balanced_min);
 
--- name: reading_days_of_import
--- The first and last day of the readings an import wrote or changed.
-select min(day), max(day) from snapshot_changes where change <> 'same';
+-- name: days_of_import
+-- The first and last day of the readings an import wrote or changed. (Kept in SQL: a store
+-- may hold a day Python has no date for, 1 BC from an old import, and days are added to it.)
+create or replace temp table touched_days as
+select min(day) as first_day, max(day) as last_day
+from snapshot_changes where change <> 'same';
 
--- name: reading_days_of_undo
+-- name: days_of_undo
 -- The first and last day of the readings an undo takes out and puts back (read before it).
-select min(day), max(day) from (
+create or replace temp table touched_days as
+select min(day) as first_day, max(day) as last_day from (
     select day from snapshots where import_id = $import_id
     union all
     select day from snapshot_history where replaced_by = $import_id
 );
 
+-- name: days_of_every_reading
+create or replace temp table touched_days as
+select min(day) as first_day, max(day) as last_day from snapshots where ssi is not null;
+
 -- name: reading_days
 select min(day), max(day) from snapshots where ssi is not null;
 
 -- name: sum_team_days
--- The days from $first to $last summed again. Each reading is spread over the days it
--- counts on, so a store's span of dates costs nothing where it has no readings (a reading
--- typed as year 1 adds $carry_days + 1 days, not two thousand years of empty ones).
-delete from team_days where day between cast($first as date) and cast($last as date);
+-- Sums are taken as decimals: exact, so they do not depend on the order rows arrive in
+-- (as doubles they moved in the last bits from run to run, which moved a rounded average
+-- by 0.01). A value too large for a decimal (none an import accepts) is left out.
+-- The days a write to readings from first_day to last_day (touched_days) can have changed,
+-- summed again: a reading counts up to $carry_days after its day. Each reading is spread
+-- over the days it counts on, so a store's span of dates costs nothing where it has no
+-- readings (a reading typed as year 1 adds $carry_days + 1 days, not two thousand years of
+-- empty ones). Nothing when the write touched no reading (the days are null).
+create or replace temp table summed_days as
+select first_day, last_day + cast($carry_days as integer) as last_day from touched_days;
+delete from team_days
+where day between (select first_day from summed_days) and (select last_day from summed_days);
 insert into team_days
 with readings as (
     select rep_id, day, team_id, ssi, brand, people, insights, relationships,
            lead(day) over (partition by rep_id order by day) as next_day
     from snapshots
     where ssi is not null
-      and day >= cast($first as date) - cast($carry_days as integer)
-      and day <= cast($last as date)
+      and day >= (select first_day from summed_days) - cast($carry_days as integer)
+      and day <= (select last_day from summed_days)
 ), spread as (
     select cast(unnest(generate_series(
-               greatest(day, cast($first as date)),
+               greatest(day, (select first_day from summed_days)),
                least(coalesce(next_day - 1, day + cast($carry_days as integer)),
-                     day + cast($carry_days as integer), cast($last as date)),
+                     day + cast($carry_days as integer), (select last_day from summed_days)),
                interval 1 day)) as date) as day,
            team_id, ssi, brand, people, insights, relationships
     from readings
 )
-select day, team_id, count(*), sum(ssi),
-       count(brand), sum(brand), count(people), sum(people),
-       count(insights), sum(insights), count(relationships), sum(relationships),
+select day, team_id, count(*), cast(sum(try_cast(ssi as decimal(38, 10))) as double),
+       count(brand), cast(sum(try_cast(brand as decimal(38, 10))) as double),
+       count(people), cast(sum(try_cast(people as decimal(38, 10))) as double),
+       count(insights), cast(sum(try_cast(insights as decimal(38, 10))) as double),
+       count(relationships), cast(sum(try_cast(relationships as decimal(38, 10))) as double),
        count(*) filter (where ssi >= $top_from),
        count(*) filter (where ssi >= $above_average_from and ssi < $top_from),
        count(*) filter (where ssi >= $low_from and ssi < $above_average_from),
@@ -63,26 +81,36 @@ order by day, team_id;
 
 -- name: averages_from_team_days
 -- What `averages_over_time` computes, from the summary: team and company figures per date
--- from $start to $end every $step days.
+-- from $start to $end every $step days (sums as decimals again, so in any order the same).
 with days as (
     select cast(unnest(generate_series(cast($start as date), cast($end as date),
                                        to_days(cast($step as integer)))) as date) as d
+), s as (
+    select day, team_id, reps, brand_n, people_n, insights_n, relationships_n,
+           try_cast(ssi_sum as decimal(38, 10)) as ssi_sum,
+           try_cast(brand_sum as decimal(38, 10)) as brand_sum,
+           try_cast(people_sum as decimal(38, 10)) as people_sum,
+           try_cast(insights_sum as decimal(38, 10)) as insights_sum,
+           try_cast(relationships_sum as decimal(38, 10)) as relationships_sum,
+           band_top, band_above_average, band_low, band_very_poor, balanced
+    from team_days
+    where day between cast($start as date) and cast($end as date)
 )
 select s.day, t.name as team, grouping(t.name) = 1 as company,
        cast(sum(s.reps) as bigint) as reps,
-       sum(s.ssi_sum) / sum(s.reps) as ssi,
-       sum(s.brand_sum) / nullif(sum(s.brand_n), 0) as brand,
-       sum(s.people_sum) / nullif(sum(s.people_n), 0) as people,
-       sum(s.insights_sum) / nullif(sum(s.insights_n), 0) as insights,
-       sum(s.relationships_sum) / nullif(sum(s.relationships_n), 0) as relationships,
+       cast(sum(s.ssi_sum) as double) / sum(s.reps) as ssi,
+       cast(sum(s.brand_sum) as double) / nullif(sum(s.brand_n), 0) as brand,
+       cast(sum(s.people_sum) as double) / nullif(sum(s.people_n), 0) as people,
+       cast(sum(s.insights_sum) as double) / nullif(sum(s.insights_n), 0) as insights,
+       cast(sum(s.relationships_sum) as double) / nullif(sum(s.relationships_n), 0)
+           as relationships,
        cast(sum(s.band_top) as bigint) as band_top,
        cast(sum(s.band_above_average) as bigint) as band_above_average,
        cast(sum(s.band_low) as bigint) as band_low,
        cast(sum(s.band_very_poor) as bigint) as band_very_poor,
        cast(sum(s.balanced) as double) / sum(s.reps) as share_balanced
-from team_days s
+from s
 join days on days.d = s.day
 join teams t on t.team_id = s.team_id
-where s.day between cast($start as date) and cast($end as date)
 group by grouping sets ((s.day, t.name), (s.day))
 order by s.day, company desc, team;

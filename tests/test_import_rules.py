@@ -217,6 +217,9 @@ def test_earlier_schema_version_is_upgraded(tmp_path):
     with Store(path) as store:
         assert store.schema_version() == migrations()[-1][0] >= 2
         assert store.df_sql("select ssi from snapshots")["ssi"].tolist() == [40]
+        # Migration 008 starts each rep's latest reading from the readings already there.
+        assert store.rows("latest_readings") == store.rows("latest_from_scratch")
+        assert store.df_sql("select ssi from rep_latest")["ssi"].tolist() == [40]
         assert store.df_sql("select count(*) as n from metric_catalogue")["n"][0] > 10
         assert store.df_sql("select count(*) as n from snapshot_history")["n"][0] == 0
 

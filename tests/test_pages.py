@@ -301,6 +301,8 @@ def odd_app(tmp_path, monkeypatch):
     BC and far-future dates, 0 and 100, missing pillars, names with any characters."""
     from datetime import date
 
+    from dashboard.scoring.team_days import resum_everything
+
     path = tmp_path / "odd.duckdb"
     today = date.today()
     with Store(path) as store, store.transaction() as cur:
@@ -322,6 +324,8 @@ def odd_app(tmp_path, monkeypatch):
             cur.execute("insert into snapshots (rep_id, day, team_id, ssi, brand, people, "
                         "insights, relationships, import_id) values ($r, $d::date, 1, $s, $b, $p, $i, $l, 1)",
                         dict(zip("rdsbpil", [rep_id, day, *scores], strict=True)))  # fmt: skip
+        cur.run("rebuild_latest_readings")  # as every write keeps the summaries of readings
+        resum_everything(cur)
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
     monkeypatch.setenv("SSI_AUTH", "none")
     return path

@@ -315,6 +315,7 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
     import dashboard.ingest.importer as importer_module
     import dashboard.store as store_module
     from dashboard.errors import StoreError
+    from dashboard.store import Query
 
     every = store_module.migrations()
     monkeypatch.setattr(store_module, "migrations", lambda *a: every[:6])
@@ -324,8 +325,10 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
     path = tmp_path / "activity.csv"
     path.write_text("Name,Date,SSI,Profile views,Searches performed\n"
                     "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")  # fmt: skip
-    with monkeypatch.context() as m:  # version 6 had no team-day summary (migration 008)
+    with monkeypatch.context() as m:  # version 6 had no summaries of readings (migration 008)
         m.setattr(importer_module, "resum_days", lambda *a: None)
+        for name in ("reps_of_import", "refresh_latest_readings"):
+            m.setitem(old.queries, name, Query.parse(name, "select 1"))
         import_file(old, path)
     old.close()
     postgres.forget(pg_url)  # as a new process, which opens the store afresh

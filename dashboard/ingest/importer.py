@@ -316,7 +316,8 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
     cur.run("insert_snapshots", ids)
-    resum_days(cur, *cur.run("reading_days_of_import").fetchone())  # the team-day summary
+    cur.run("reps_of_import").run("refresh_latest_readings")  # each rep's latest reading
+    resum_days(cur.run("days_of_import"))  # the team-day summary
     cur.run("activity_changes")
     _refuse_overlapping_periods(cur, plan)
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
@@ -443,10 +444,11 @@ def undo_import(store: Store, import_id: int) -> str:
             )
         cur.run("weeks_of_undo", {"import_id": import_id})
         cur.run("activity_touched_by_undo", {"import_id": import_id})
-        reading_days = cur.run("reading_days_of_undo", {"import_id": import_id}).fetchone()
+        cur.run("days_of_undo", {"import_id": import_id})
+        cur.run("reps_of_undo", {"import_id": import_id})
         cur.run("undo_delete_rows", {"import_id": import_id})
         cur.run("undo_restore_rows", {"import_id": import_id})
         refuse_activity_held_twice(cur)
-        cur.run("refresh_touched_weeks")
-        resum_days(cur, *reading_days)
+        cur.run("refresh_touched_weeks").run("refresh_latest_readings")
+        resum_days(cur)
     return f"import #{import_id} ({file_name}) undone"

@@ -56,11 +56,18 @@ def leaderboard(
     as_of = as_of or default_as_of(store, config)
     if as_of is None:
         return _empty()
-    frame = store.df("leaderboard", {"as_of": as_of, **config.rule_params()})
+    frame = store.df("leaderboard", {
+        "as_of": as_of, "from_latest": latest_is_as_of(store, as_of), **config.rule_params()})  # fmt: skip
     for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
         frame[col] = python_dates(frame[col])
     frame["listed"] = frame["listed"].astype(bool)
     return of_teams(frame, teams)
+
+
+def latest_is_as_of(store: Store, as_of: date) -> bool:
+    """Whether every rep's reading as of ``as_of`` is their latest (none has a later one), so
+    queries can take it from the latest readings kept per rep (migration 008)."""
+    return store.scalar("reps_read_after", {"as_of": as_of}) == 0
 
 
 @per_store_version

@@ -9,6 +9,7 @@ import pandas as pd
 from dashboard import display
 from dashboard.fields import PILLARS
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.leaderboard import latest_is_as_of
 from dashboard.store import Store
 
 
@@ -27,6 +28,7 @@ def movers(
     frame = store.df("change_over_window", {
         "as_of": as_of, "days": days, "listed_days": config.freshness.listed_for_days,
         "stale_days": config.freshness.stale_after_days,
+        "from_latest": latest_is_as_of(store, as_of),
     }).dropna(subset=["change"])  # fmt: skip
     if teams:
         frame = frame[frame["team"].isin(teams)]

@@ -14,7 +14,6 @@ after it, so those are summed again from the readings and nothing else moves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.store import Cursor, Store
@@ -39,26 +38,23 @@ def summary_is_current(store: Store, config: ScoringConfig | None = None) -> boo
     return _same_rules(store.rows("team_days_rules"), config or load_config())
 
 
-def resum_days(
-    cur: Cursor, first: date | None, last: date | None, config: ScoringConfig | None = None
-) -> None:
-    """Inside a write: sum again the days a write to readings from ``first`` to ``last``
-    can have changed (nothing when it wrote no reading), or the whole summary when it was
-    summed with other rules."""
+def resum_days(cur: Cursor, config: ScoringConfig | None = None) -> None:
+    """Inside a write, after ``days_of_import`` or ``days_of_undo`` named the first and last
+    day of the readings it wrote or took out: sum again the days that can have changed
+    (nothing when it touched no reading), or the whole summary when it was summed with
+    other rules."""
     config = config or load_config()
     if not _same_rules(cur.run("team_days_rules").fetchall(), config):
         resum_everything(cur, config)
-    elif first is not None:
-        _sum(cur, first, last, config)
+    else:
+        cur.run("sum_team_days", summary_rules(config))
 
 
 def resum_everything(cur: Cursor, config: ScoringConfig | None = None) -> None:
     """Inside a write: the whole summary summed again with ``config``'s rules."""
     config = config or load_config()
     cur.execute("delete from team_days")
-    first, last = cur.run("reading_days").fetchone()
-    if first is not None:
-        _sum(cur, first, last, config)
+    cur.run("days_of_every_reading").run("sum_team_days", summary_rules(config))
     cur.run("set_team_days_rules", summary_rules(config))
 
 
@@ -67,9 +63,3 @@ def resum_store(store: Store, config: ScoringConfig | None = None) -> None:
     when the summary is not current (a store migrated to version 8 starts with an empty one)."""
     with store.transaction() as cur:
         resum_everything(cur, config)
-
-
-def _sum(cur: Cursor, first: date, last: date, config: ScoringConfig) -> None:
-    rules = summary_rules(config)
-    until = last + timedelta(days=int(rules["carry_days"]))
-    cur.run("sum_team_days", {"first": first, "last": until, **rules})

@@ -1,5 +1,7 @@
-"""The per-team daily SSI summary (migration 008) gives the averages the readings give, after
-any sequence of imports and undos, and is not used under rules it was not summed with."""
+"""The summaries of the readings (migration 008) stay exact after any sequence of imports
+and undos: each rep's latest reading equals a scan, and the leaderboard and movers read from
+it equal those found among every reading; the per-team daily SSI summary gives the averages
+the readings give, and is not used under rules it was not summed with."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 from dashboard.cli import main
 from dashboard.errors import DashboardError
 from dashboard.ingest import import_file, undo_import
-from dashboard.scoring import averages_over_time, load_config
+from dashboard.scoring import averages_over_time, leaderboard, load_config
+from dashboard.scoring.leaderboard import latest_is_as_of
 from dashboard.scoring.team_days import resum_store, summary_is_current
 from dashboard.store import Store
 
@@ -67,13 +70,29 @@ def assert_same_averages(store: Store, context: str = "") -> None:
     pd.testing.assert_frame_equal(got, expected, rtol=1e-9, obj=context or "averages")
 
 
+def assert_same_latest(store: Store, context: str) -> int:
+    """The latest readings equal a scan, and so do the leaderboard and the week's movers read
+    from them; how many movers there were."""
+    assert store.rows("latest_readings") == store.rows("latest_from_scratch"), context
+    as_of = store.rows("reading_days")[0][1]  # the newest reading
+    if as_of is None:
+        return 0
+    assert store.scalar("reps_read_after", {"as_of": as_of}) == 0
+    rules = load_config().rule_params()
+    for name, params in (("leaderboard", rules),
+                         ("change_over_window", {"days": 7, "listed_days": 90, "stale_days": 7})):  # fmt: skip
+        found = [store.df(name, {"as_of": as_of, "from_latest": from_latest, **params})
+                 .sort_values("rep_id", ignore_index=True) for from_latest in (True, False)]  # fmt: skip
+        assert name != "leaderboard" or len(found[0]) > 0, context
+        pd.testing.assert_frame_equal(*found, rtol=1e-12, obj=f"{name}, {context}")
+    return len(found[0])
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_summary_gives_the_readings_averages_through_random_imports_and_undos(
-    store, tmp_path, seed
-):
+def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, seed):
     rng = random.Random(seed)
     loaded: list[int] = []
-    undone = 0
+    undone = movers = 0
     for step in range(25):
         if loaded and rng.random() < 0.35:
             import_id = rng.choice(loaded)
@@ -91,7 +110,18 @@ def test_summary_gives_the_readings_averages_through_random_imports_and_undos(
                 loaded.append(result.import_id)
         assert summary_is_current(store)
         assert_same_averages(store, f"seed {seed}, step {step}")
-    assert undone > 0 and len(from_summary(store)) > 20
+        movers += assert_same_latest(store, f"seed {seed}, step {step}")
+    assert undone > 0 and movers > 0 and len(from_summary(store)) > 20
+    # On any date, with or without readings after it, the leaderboard equals a scan.
+    rules, newest = load_config().rule_params(), store.rows("reading_days")[0][1]
+    for back in (0, 1, 3, 10, 30):
+        as_of = newest - timedelta(days=back)
+        assert latest_is_as_of(store, as_of) == (back == 0)
+        scan = store.df("leaderboard", {"as_of": as_of, "from_latest": False, **rules})
+        shown = leaderboard(store, as_of).sort_values("rep_id", ignore_index=True)
+        expected = scan.sort_values("rep_id", ignore_index=True)
+        assert shown["ssi"].tolist() == expected["ssi"].tolist()
+        assert shown["ssi_change_7d"].equals(expected["ssi_change_7d"]), as_of
 
 
 def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path):
