@@ -15,13 +15,31 @@ select distinct rep_id from (
 );
 
 -- name: refresh_latest_readings
+-- A touched rep's latest reading is on or after their previous one, unless the write took
+-- that one out (an undo, or a re-import leaving its SSI blank). So for most reps only the
+-- days from their previous latest on are read (a Monday upload of every rep at 10,000 reps
+-- over two years: 9 ms, against 100 ms reading every reading of every touched rep); reps
+-- without one still standing have all their readings read.
+create or replace temp table latest_search as
+select t.rep_id, case when s.ssi is not null then l.day end as from_day
+from touched_reps t
+left join rep_latest l on l.rep_id = t.rep_id
+left join snapshots s on s.rep_id = l.rep_id and s.day = l.day;
+create or replace temp table latest_days as
+select rep_id, max(day) as day from (
+    select s.rep_id, s.day from snapshots s
+    join latest_search f on f.rep_id = s.rep_id and s.day >= f.from_day
+    where s.ssi is not null and s.day >= (select min(from_day) from latest_search)
+    union all
+    select s.rep_id, s.day from snapshots s
+    where s.ssi is not null
+      and s.rep_id in (select rep_id from latest_search where from_day is null)
+)
+group by rep_id;
 delete from rep_latest where rep_id in (select rep_id from touched_reps);
 insert into rep_latest
 select s.* from snapshots s
-join (select rep_id, max(day) as day from snapshots
-      where ssi is not null and rep_id in (select rep_id from touched_reps)
-      group by rep_id) l
-  on l.rep_id = s.rep_id and l.day = s.day;
+join latest_days l on l.rep_id = s.rep_id and l.day = s.day;
 
 -- name: rebuild_latest_readings
 delete from rep_latest;

@@ -31,6 +31,10 @@ def _row(rng: random.Random, day: date, person: str) -> str:
     if rng.random() < 0.15:
         pillars[rng.randrange(4)] = None  # a pillar left out of the export
     ssi = round(sum(p for p in pillars if p is not None), 2)
+    if rng.random() < 0.12:
+        # No SSI and a pillar missing: a row that is no reading, and that overwrites the
+        # reading already held for that person and day (it may be their latest).
+        pillars[1], ssi = None, ""
     cells = ["" if p is None else str(p) for p in pillars]
     email = person.split()[0].lower() + "@example.com"
     team = rng.choice(["East", "West", "North"])  # people move between teams
