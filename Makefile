@@ -20,7 +20,8 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 run: $(BIN)/.runtime
 	case "$(DB)" in \
 	  postgres*://*) $(BIN)/python -m dashboard init --db "$(DB)" ;; \
-	  *) test -f "$(DB)" || $(BIN)/python -m dashboard demo --db "$(DB)" ;; \
+	  *) if test -f "$(DB)"; then $(BIN)/python -m dashboard init --db "$(DB)"; \
+	     else $(BIN)/python -m dashboard demo --db "$(DB)"; fi ;; \
 	esac
 	SSI_DASHBOARD_DB="$(DB)" $(BIN)/streamlit run dashboard/app.py \
 		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false

@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_import(args) -> int:
     from dashboard.ingest import ImportOptions, import_file
+    from dashboard.scoring.team_days import keep_current
     from dashboard.users import record
 
     store = Store(args.db, on_wait=_say_waiting)
@@ -184,6 +185,8 @@ def cmd_import(args) -> int:
         print(result.summary())
         if result.import_id is not None:
             record(store, viewer.email, "import", result.summary())
+    if not args.dry_run:
+        keep_current(store)  # team averages per day, under the scoring rules in force
     return EXIT_INVALID if failed else 0
 
 
@@ -371,11 +374,10 @@ def cmd_users(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from dashboard.scoring.team_days import resum_store, summary_is_current
+    from dashboard.scoring.team_days import keep_current
 
     store = Store(args.db, on_wait=_say_waiting)
-    if not summary_is_current(store):  # migrated to version 8, or other scoring rules
-        resum_store(store)
+    if keep_current(store):  # a new store, one migrated to version 8, or other scoring rules
         print(f"{store.location}: team averages per day summed with the current scoring rules")
     print(f"{store.location}: ready, schema version {store.schema_version()}, "
           f"{store.scalar('count_snapshots'):,} snapshots")  # fmt: skip

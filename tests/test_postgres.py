@@ -326,7 +326,7 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
     path.write_text("Name,Date,SSI,Profile views,Searches performed\n"
                     "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")  # fmt: skip
     with monkeypatch.context() as m:  # version 6 had no summaries of readings (migration 008)
-        m.setattr(importer_module, "resum_days", lambda *a: None)
+        m.setattr(importer_module, "resum_team_days", lambda *a: None)
         for name in ("reps_of_import", "refresh_latest_readings"):
             m.setitem(old.queries, name, Query.parse(name, "select 1"))
         import_file(old, path)

@@ -16,7 +16,7 @@ from dashboard.errors import DashboardError
 from dashboard.ingest import import_file, undo_import
 from dashboard.scoring import averages_over_time, leaderboard, load_config
 from dashboard.scoring.leaderboard import latest_is_as_of
-from dashboard.scoring.team_days import resum_store, summary_is_current
+from dashboard.scoring.team_days import keep_current, resum_store, summary_is_current
 from dashboard.store import Store
 
 START = date(2026, 9, 1)
@@ -97,6 +97,7 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
     rng = random.Random(seed)
     loaded: list[int] = []
     undone = movers = 0
+    assert keep_current(store)  # a new store: summed (empty) under the rules in force
     for step in range(25):
         if loaded and rng.random() < 0.35:
             import_id = rng.choice(loaded)
@@ -130,6 +131,7 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
 
 def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path):
     """A reading typed with the wrong year adds its few carried days, not a decade of rows."""
+    keep_current(store)
     path = tmp_path / "typo.csv"
     path.write_text(f"{HEADER}\n2026-11-02,Ann Lee,ann@example.com,AE,East,40,10,10,10,10,R1\n"
                     "2015-11-03,Bob Roy,bob@example.com,AE,East,44,11,11,11,11,R1\n")  # fmt: skip
@@ -141,14 +143,18 @@ def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path)
     assert days["day"].max() == pd.Timestamp(date(2026, 11, 2) + timedelta(days=carry))
 
 
-def test_other_rules_leave_the_summary_unused_until_the_next_write(store, tmp_path, monkeypatch):
+def test_other_rules_leave_the_summary_unused_until_it_is_summed_again(
+    store, tmp_path, monkeypatch
+):
     rng = random.Random(5)
     path = tmp_path / "a.csv"
     path.write_text(ssi_file(rng) + "\n".join(_row(rng, START + timedelta(days=d), "Eve Moss")
                                               for d in (1, 12, 30)) + "\n")  # fmt: skip
     import_file(store, path)
-    assert summary_is_current(store)
+    assert not summary_is_current(store)  # a new store's first import: never summed
+    assert keep_current(store) and summary_is_current(store)
     # Readings carried 30 days, not the default: the summary's figures would be wrong.
+    default = load_config()
     longer = tmp_path / "scoring.toml"
     longer.write_text("[freshness]\nstale_after_days = 30\n")
     monkeypatch.setenv("SSI_SCORING_CONFIG", str(longer))
@@ -161,12 +167,24 @@ def test_other_rules_leave_the_summary_unused_until_the_next_write(store, tmp_pa
     pd.testing.assert_frame_equal(shown, expected)
     assert shown.loc[shown["company"], "day"].max() > from_summary(store)["day"].max()
 
-    # The next write sums the whole summary with the rules in force.
+    # An import keeps the summary exact under the rules it holds (the import layer does not
+    # choose rules); after it, the upload sums it again under the rules in force.
     path = tmp_path / "b.csv"
     path.write_text(f"{HEADER}\n{_row(rng, START + timedelta(days=40), 'Ann Lee')}\n")
     import_file(store, path)
-    assert summary_is_current(store, config)
+    assert not summary_is_current(store, config)
+    pd.testing.assert_frame_equal(from_summary(store), from_readings(store, default), rtol=1e-9)
+    assert keep_current(store, config) and not keep_current(store, config)
     pd.testing.assert_frame_equal(from_summary(store), from_readings(store, config), rtol=1e-9)
+
+
+def test_an_upload_through_the_command_line_sums_a_new_store(tmp_path):
+    db, path = tmp_path / "new.duckdb", tmp_path / "a.csv"
+    path.write_text(ssi_file(random.Random(9)))
+    assert main(["import", "--db", str(db), str(path)]) == 0
+    store = Store(db)
+    assert summary_is_current(store)
+    assert_same_averages(store, "after the command line's import")
 
 
 def test_init_sums_the_summary_of_a_store_from_before_it(tmp_path, capsys):

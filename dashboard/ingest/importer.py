@@ -42,7 +42,6 @@ from dashboard.ingest.staging import (
     stage_file,
     typed_projection,
 )
-from dashboard.scoring.team_days import resum_days
 from dashboard.store import Cursor, Store
 
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
@@ -317,7 +316,7 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
     cur.run("insert_snapshots", ids)
     cur.run("reps_of_import").run("refresh_latest_readings")  # each rep's latest reading
-    resum_days(cur.run("days_of_import"))  # the team-day summary
+    resum_team_days(cur.run("days_of_import"))
     cur.run("activity_changes")
     _refuse_overlapping_periods(cur, plan)
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
@@ -423,6 +422,16 @@ STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, 
 EVENT_STAGES = (stage_rows, stage_events, check_events, count_per_day, write_changes)
 
 
+def resum_team_days(cur: Cursor) -> None:
+    """The team-day summary's days this write touched (``days_of_import`` or ``days_of_undo``
+    named them) summed again, under the rules the summary holds. Choosing rules is the
+    scoring layer's: it sums the whole summary again when they are not the ones in force
+    (``scoring.team_days.keep_current``, after an upload; ``init``)."""
+    held = cur.run("team_days_rules").fetchall()
+    if held:  # never summed (a new store before its first upload): nothing to keep
+        cur.run("sum_team_days", held[0]._asdict())
+
+
 def undo_import(store: Store, import_id: int) -> str:
     """Take an import's rows out and put back what it overwrote."""
     # Every check is made inside the transaction that undoes: an import that overwrites
@@ -450,5 +459,5 @@ def undo_import(store: Store, import_id: int) -> str:
         cur.run("undo_restore_rows", {"import_id": import_id})
         refuse_activity_held_twice(cur)
         cur.run("refresh_touched_weeks").run("refresh_latest_readings")
-        resum_days(cur)
+        resum_team_days(cur)
     return f"import #{import_id} ({file_name}) undone"

@@ -3,12 +3,14 @@
 The team review's averages over time carry every rep's latest reading to every date of the
 chart. Summed once per team and day, they become a read of one row per team and date. The
 sums depend on the scoring rules (how long a reading is carried, the band bounds, the
-balanced pillar), so the summary keeps the rules it was summed with; a page uses it only when
-they are the rules it scores with, and the next write sums it again when they are not.
+balanced pillar), so the summary keeps the rules it was summed with, and a page uses it only
+when they are the rules it scores with.
 
-Every write to the readings calls ``resum_days`` in its own transaction with the first and
-last day it wrote or took out: a reading changes the days from its own to ``carry_days``
-after it, so those are summed again from the readings and nothing else moves.
+Every import and undo sums again, in its own transaction, the days it can have changed (a
+reading counts from its day to ``carry_days`` after it), under the rules the summary holds
+(``ingest.importer.resum_team_days``: the import layer does not choose rules). Summing it
+under the rules in force is this module's: ``keep_current`` after each upload, and
+``python -m dashboard init``.
 """
 
 from __future__ import annotations
@@ -38,28 +40,26 @@ def summary_is_current(store: Store, config: ScoringConfig | None = None) -> boo
     return _same_rules(store.rows("team_days_rules"), config or load_config())
 
 
-def resum_days(cur: Cursor, config: ScoringConfig | None = None) -> None:
-    """Inside a write, after ``days_of_import`` or ``days_of_undo`` named the first and last
-    day of the readings it wrote or took out: sum again the days that can have changed
-    (nothing when it touched no reading), or the whole summary when it was summed with
-    other rules."""
-    config = config or load_config()
-    if not _same_rules(cur.run("team_days_rules").fetchall(), config):
-        resum_everything(cur, config)
-    else:
-        cur.run("sum_team_days", summary_rules(config))
-
-
 def resum_everything(cur: Cursor, config: ScoringConfig | None = None) -> None:
     """Inside a write: the whole summary summed again with ``config``'s rules."""
-    config = config or load_config()
+    rules = summary_rules(config or load_config())
     cur.execute("delete from team_days")
-    cur.run("days_of_every_reading").run("sum_team_days", summary_rules(config))
-    cur.run("set_team_days_rules", summary_rules(config))
+    cur.run("days_of_every_reading").run("sum_team_days", rules)
+    cur.run("set_team_days_rules", rules)
 
 
 def resum_store(store: Store, config: ScoringConfig | None = None) -> None:
-    """The whole summary summed again in its own write: ``python -m dashboard init`` does it
-    when the summary is not current (a store migrated to version 8 starts with an empty one)."""
+    """The whole summary summed again in its own write."""
     with store.transaction() as cur:
         resum_everything(cur, config)
+
+
+def keep_current(store: Store, config: ScoringConfig | None = None) -> bool:
+    """Sum the whole summary again when it was not summed with the rules in force (a new
+    store, one migrated to version 8, or changed rules); whether it had to. Called after
+    each upload and by ``python -m dashboard init``."""
+    config = config or load_config()
+    if summary_is_current(store, config):
+        return False
+    resum_store(store, config)
+    return True

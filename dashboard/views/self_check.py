@@ -20,6 +20,7 @@ from dashboard.scoring import leaderboard
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.leaderboard import listed
 from dashboard.scoring.summary import forecast_text, rep_summary
+from dashboard.scoring.team_days import keep_current
 from dashboard.store import Store
 
 RANK_CONVENTION = "LinkedIn's convention: Top 1% is the best; Top 100% is last."
@@ -160,7 +161,9 @@ def record_reading(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"entered_{day.isoformat()}.csv"
         path.write_text(",".join(TEMPLATE_HEADERS) + "\n" + row + "\n", encoding="utf-8")
-        return import_file(store, path, ImportOptions(file_name=f"typed in for {rep} on {day}"))
+        result = import_file(store, path, ImportOptions(file_name=f"typed in for {rep} on {day}"))
+    keep_current(store)  # team averages per day, under the scoring rules in force
+    return result
 
 
 def _cell(text: str) -> str:

@@ -17,6 +17,7 @@ from dashboard.ingest import ImportOptions, ImportResult, import_file
 from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
 from dashboard.ingest.sources import open_source
+from dashboard.scoring.team_days import keep_current
 from dashboard.store import Store
 
 FIELD_CHOICES = ["", IGNORE, *public_names()]
@@ -147,7 +148,9 @@ def run_import(store: Store, path: str, name: str, rep: str | None, team: str | 
                only_teams: tuple[str, ...] | None = None) -> ImportResult:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
                             file_name=name, hints=PAGE_HINTS, only_teams=only_teams)  # fmt: skip
-    return import_file(store, Path(path), options)
+    result = import_file(store, Path(path), options)
+    keep_current(store)  # team averages per day, under the scoring rules in force
+    return result
 
 
 def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:

@@ -30,8 +30,8 @@ order by s.rep_id;
 -- reading to every date of the chart (229 ms at 10,000 reps, 2.8-3.4 s at 100,000).
 -- Its figures depend on the scoring rules (how long a reading is carried, the band bounds,
 -- the balanced pillar), so the rules it was summed with are kept beside it. It starts empty,
--- with no rules: the averages are computed from the readings, as before, until a write (an
--- import, an undo, the demo) or `python -m dashboard init` sums it with the rules then.
+-- with no rules: the averages are computed from the readings, as before, until an upload,
+-- the demo or `python -m dashboard init` sums it with the rules in force.
 create table team_days (
     day              date not null,
     team_id          integer not null,
