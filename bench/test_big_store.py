@@ -30,7 +30,7 @@ from bench.record import record
 from bench.timing import runs, spread
 from dashboard.memo import forget_all
 from dashboard.scoring import averages_over_time, leaderboard, load_config
-from dashboard.scoring.team_days import resum_store, summary_is_current
+from dashboard.scoring.team_days import keep_current, summary_is_current
 from dashboard.store import Store
 from dashboard.views.team_review import team_review
 
@@ -128,10 +128,9 @@ def summed(path: Path) -> list[str]:
     """The team-day summary summed when the store predates it (migration 008 leaves it
     empty, and the pages then compute the averages from the readings)."""
     with Store(path) as store:
-        if summary_is_current(store):
-            return []
         start = time.perf_counter()
-        resum_store(store)
+        if not keep_current(store):
+            return []
         return [f"team-day summary summed first (a store from before it): "
                 f"{time.perf_counter() - start:.1f} s"]  # fmt: skip
 

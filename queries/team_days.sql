@@ -31,18 +31,15 @@ select min(day) as first_day, max(day) as last_day from (
 create or replace temp table touched_days as
 select min(day) as first_day, max(day) as last_day from snapshots where ssi is not null;
 
--- name: reading_days
-select min(day), max(day) from snapshots where ssi is not null;
-
 -- name: sum_team_days
--- Sums are taken as decimals: exact, so they do not depend on the order rows arrive in
--- (as doubles they moved in the last bits from run to run, which moved a rounded average
--- by 0.01). A value too large for a decimal (none an import accepts) is left out.
 -- The days a write to readings from first_day to last_day (touched_days) can have changed,
 -- summed again: a reading counts up to $carry_days after its day. Each reading is spread
 -- over the days it counts on, so a store's span of dates costs nothing where it has no
 -- readings (a reading typed as year 1 adds $carry_days + 1 days, not two thousand years of
 -- empty ones). Nothing when the write touched no reading (the days are null).
+-- Sums are taken as decimals: exact, so they do not depend on the order rows arrive in
+-- (as doubles they moved in the last bits from run to run, which moved a rounded average
+-- by 0.01). A value too large for a decimal (none an import accepts) is left out.
 create or replace temp table summed_days as
 select first_day, last_day + cast($carry_days as integer) as last_day from touched_days;
 delete from team_days
