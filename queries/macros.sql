@@ -48,3 +48,63 @@ select g.*, c.kind,
                    else g.latest end as value,
        g.longest > 7 as too_long
 from grouped g join metric_catalogue c using (metric);
+
+-- Each rep's level on every estimate input as of as_of (one_rep: that rep only; null: every
+-- rep with activity in the window), for the estimate's two queries (queries/estimate.sql):
+-- one row per rep and input, with the input's pillar, weight and value. The inputs are the
+-- table named by inputs, which the caller registers from scoring.toml on its cursor (named,
+-- not written here: a macro's tables must exist when it is created). An input whose metric
+-- the rep has no rows for in the window has no value (null): unknown, not zero.
+create or replace macro ssi_estimate_levels(as_of, window_days, curve_k, one_rep, inputs) as table
+with config as (
+    select * from query_table(inputs)
+), wanted as (
+    -- The metrics the inputs read, numbered. Grouping by that number rather than by the
+    -- metric's name, and reading only these metrics, took the grouping of 18 million rows
+    -- at 100,000 reps from 0.81-1.03 s to 0.67-0.76 s.
+    select metric, cast(row_number() over (order by metric) as integer) as metric_no
+    from (select metric from config
+          union select denominator from config where denominator is not null)
+), parts as (
+    -- The window's whole weeks (Monday to Sunday) from the weekly summary, and only its
+    -- days before the first whole week and after the last from the activity table, the
+    -- store's largest: a third of the rows a 30-day window reads otherwise.
+    select a.rep_id, w.metric_no, a.total, a.latest as latest_value, a.last_day
+    from activity_weekly a join wanted w using (metric)
+    where a.week >= cast(date_trunc('week', cast(as_of as date) - window_days + 7) as date)
+      and a.week <= cast(date_trunc('week', cast(as_of as date) - 6) as date)
+      and (one_rep is null or a.rep_id = one_rep)
+    union all
+    select a.rep_id, w.metric_no, a.value, a.value, a.day
+    from activity a join wanted w using (metric)
+    where a.day > cast(as_of as date) - window_days and a.day <= cast(as_of as date)
+      and not (a.day >= cast(date_trunc('week', cast(as_of as date) - window_days + 7) as date)
+               and a.day < cast(date_trunc('week', cast(as_of as date) - 6) as date) + 7)
+      and (one_rep is null or a.rep_id = one_rep)
+), win as (
+    select rep_id, metric_no, sum(total) as total,
+           arg_max(latest_value, last_day) as latest_value
+    from parts
+    group by rep_id, metric_no
+), described as (
+    select c.*, m.metric_no, d.metric_no as denominator_no
+    from config c
+    join wanted m on m.metric = c.metric
+    left join wanted d on d.metric = c.denominator
+), values_ as (
+    select a.rep_id, c.input_no, c.pillar, c.input, c.target, c.weight,
+           case c.aggregate
+               when 'sum' then w.total
+               when 'latest' then w.latest_value
+               when 'rate' then 100.0 * w.total / nullif(d.total, 0)
+           end as value
+    from (select distinct rep_id from win) a
+    cross join described c
+    left join win w on w.rep_id = a.rep_id and w.metric_no = c.metric_no
+    left join win d on d.rep_id = a.rep_id and d.metric_no = c.denominator_no
+)
+select rep_id, input_no, pillar, input, weight, value,
+       case when value is null or value <= 0 then 0.0
+            when value >= target then 1.0
+            else (1 - exp(-curve_k * value / target)) / (1 - exp(-curve_k)) end as level
+from values_;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -10,7 +11,8 @@ import pytest
 
 from dashboard.scoring import coaching_signals, estimate_agreement, leaderboard, movers
 from dashboard.scoring.advice import recommendations
-from dashboard.scoring.estimate import estimate_inputs, estimated_pillars
+from dashboard.scoring.config import load_config
+from dashboard.scoring.estimate import estimate_inputs, estimated_pillars, estimated_ssi
 from dashboard.scoring.trends import sparklines
 
 D0 = date(2026, 1, 1)
@@ -193,6 +195,45 @@ def test_estimate_contributions_hand_computed(load, store):
     assert gains == sorted(gains, reverse=True) and recs[0]["pillar"] == "brand"
     # People has no input with data: its advice promises no number.
     assert {r["expected_gain"] for r in recs if r["pillar"] == "people"} == {None}
+
+
+def test_estimated_ssi_summed_in_the_store_equals_the_inputs_summed_in_pandas(load, store):
+    # Ann: two pillars with too little of their weight covered; Bob: every input; Cy: only
+    # metrics no input reads; Di: activity outside the window only. Neither Cy nor Di has
+    # an estimate (no row), and Ann has one only when no coverage is asked for.
+    load("a.csv", activity_csv({"posts": 4, "profile_completeness": 100, "connections": 3000,
+                                "invitations_sent": 10, "invitations_accepted": 6}))  # fmt: skip
+    every = {i["metric"]: 3 for i in load_config().estimate.inputs} | {"messages_sent": 0}
+    load("b.csv", activity_csv(every).replace("Ann", "Bob"))
+    load("c.csv", activity_csv({"lists_created": 2, "accounts_saved": 5}).replace("Ann", "Cy"))
+    load("d.csv", activity_csv({"posts": 9}, D0 - timedelta(days=40)).replace("Ann", "Di"))
+    names = dict(store.df_sql("select rep_id, name from reps", {}).itertuples(index=False))
+    for config in (load_config(), no_coverage_rule()):
+        expected = estimated_pillars(estimate_inputs(store, D0, config), config)
+        got = estimated_ssi(store, D0, config)
+        assert sorted(got["rep_id"].map(names)) == ["Ann", "Bob"]
+        pd.testing.assert_frame_equal(got, expected.set_axis(got.columns, axis=1),
+                                      check_dtype=False, check_names=False)  # fmt: skip
+        ssi = got.set_index(got["rep_id"].map(names))["ssi"]
+        assert 0 < ssi["Bob"] <= 100
+        assert pd.isna(ssi["Ann"]) == (config.estimate.min_coverage > 0)
+
+
+def no_coverage_rule():
+    config = load_config()
+    return replace(config, estimate=replace(config.estimate, min_coverage=0.0))
+
+
+def test_estimated_ssi_equals_the_pandas_sum_over_the_demo(demo_store):
+    from conftest import DEMO_END
+
+    for back in (0, 3, 30, 200):
+        as_of = DEMO_END - timedelta(days=back)
+        expected = estimated_pillars(estimate_inputs(demo_store, as_of))
+        got = estimated_ssi(demo_store, as_of)
+        assert got["ssi"].notna().sum() > 20
+        pd.testing.assert_frame_equal(got, expected.set_axis(got.columns, axis=1),
+                                      check_dtype=False, check_names=False)  # fmt: skip
 
 
 def test_recommendations_without_estimate_use_weakest_pillars():

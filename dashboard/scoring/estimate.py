@@ -23,14 +23,8 @@ def estimate_inputs(
     """One row per (rep, input): value, level 0-1, points earned, points left to its target.
     ``rep_id`` reads one rep's activity only."""
     config = config or load_config()
-    est = config.estimate
-    described = config.estimate_inputs().rename_axis("input_no").reset_index()
-    with store.reading() as cur:  # the config is registered on this cursor only
-        cur.register("estimate_config", described)
-        frame = cur.run("estimate_inputs", {
-            "as_of": as_of, "window_days": est.window_days, "curve_k": est.curve_k,
-            "rep_id": rep_id,
-        }).df()  # fmt: skip
+    described = _described_inputs(config)
+    frame = _with_inputs(store, "estimate_inputs", described, _window(as_of, config, rep_id))
     about = described.take(frame["input_no"].to_numpy()).reset_index(drop=True)
     return pd.DataFrame({
         "rep_id": frame["rep_id"], "pillar": about["pillar"], "input": about["input"],
@@ -39,6 +33,31 @@ def estimate_inputs(
         "action": about["action"], "points": frame["points"],
         "gain_at_target": frame["gain_at_target"],
     })  # fmt: skip
+
+
+def estimated_ssi(store: Store, as_of: date, config: ScoringConfig | None = None) -> pd.DataFrame:
+    """Per rep with activity in the window: the four estimated pillars and the estimated SSI,
+    as :func:`estimated_pillars` gives them from :func:`estimate_inputs`, summed in the store
+    (a page that shows no input reads 10,000 rows, not 140,000)."""
+    config = config or load_config()
+    params = {**_window(as_of, config, None), "min_coverage": config.estimate.min_coverage}
+    return _with_inputs(store, "estimated_pillars", _described_inputs(config), params)
+
+
+def _described_inputs(config: ScoringConfig) -> pd.DataFrame:
+    return config.estimate_inputs().rename_axis("input_no").reset_index()
+
+
+def _window(as_of: date, config: ScoringConfig, rep_id: int | None) -> dict:
+    est = config.estimate
+    return {"as_of": as_of, "window_days": est.window_days, "curve_k": est.curve_k,
+            "rep_id": rep_id}  # fmt: skip
+
+
+def _with_inputs(store: Store, query: str, described: pd.DataFrame, params: dict) -> pd.DataFrame:
+    with store.reading() as cur:  # the inputs are registered on this cursor only
+        cur.register("estimate_config", described)
+        return cur.run(query, params).df()
 
 
 def estimated_pillars(inputs: pd.DataFrame, config: ScoringConfig | None = None) -> pd.DataFrame:

@@ -23,8 +23,7 @@ from dashboard.scoring import (
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import (
     estimate_agreement,
-    estimate_inputs,
-    estimated_pillars,
+    estimated_ssi,
     reported_on,
 )
 from dashboard.scoring.leaderboard import (
@@ -165,9 +164,12 @@ def _company_signals(store: Store, as_of: date, config: ScoringConfig) -> pd.Dat
 def _company_estimates(
     store: Store, as_of: date, config: ScoringConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every rep's estimate from activity and reported reading on ``as_of``."""
-    estimated = estimated_pillars(estimate_inputs(store, as_of, config), config)
-    return estimated.dropna(subset=["ssi"]), reported_on(store, as_of)
+    """Every rep's estimate from activity and reported reading on ``as_of`` (no estimate is
+    read when nobody reported that day: there is nothing to compare it with)."""
+    reported = reported_on(store, as_of)
+    if reported.empty:
+        return pd.DataFrame(columns=["rep_id", *PILLARS, "ssi"]), reported
+    return estimated_ssi(store, as_of, config).dropna(subset=["ssi"]), reported
 
 
 @per_store_version
