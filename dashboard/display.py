@@ -18,13 +18,13 @@ SCORE_DECIMALS = 1
 EXPORT_DECIMALS = 2  # exports keep two decimals: pillars come from LinkedIn with two
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and line breaks
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and line breaks
 
 
 def printable(text: str) -> str:
     """Text safe to write to a terminal: control characters (an ESC that would recolour or
     retitle the terminal, a stray \\x01) shown as their codes."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shortened(text: object, limit: int = 40) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 
-from dashboard.display import EXPORT_DECIMALS, printable
+from dashboard.display import CONTROL_CHARACTERS, EXPORT_DECIMALS, printable
 
 # A cell starting with one of these is a formula in Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -28,9 +29,41 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(EXPORT_DECIMALS)
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = _safe_texts(out[col])
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+def _safe_texts(values: pd.Series) -> pd.Series:
+    """The column with :func:`neutralise` applied to the cells that need it, found
+    column-wise: a call per cell took 55 ms of a 10,000-rep leaderboard's export."""
+    if pd.api.types.infer_dtype(values, skipna=True) in _NEVER_TEXT:
+        return values
+    if values.dtype == object:  # text among other things (numbers, dates, nothing)
+        is_text = values.map(type).eq(str).to_numpy(dtype=bool)
+    else:  # a string dtype: every cell present is text
+        is_text = values.notna().to_numpy(dtype=bool)
+    texts = values[is_text]
+    risky = texts.str.startswith(FORMULA_PREFIXES) | texts.str.contains(CONTROL_CHARACTERS)
+    if not risky.any():
+        return values
+    cells = values.to_numpy(dtype=object, copy=True)
+    where = np.flatnonzero(is_text)[risky.to_numpy(dtype=bool)]
+    cells[where] = [neutralise(v) for v in cells[where]]
+    return pd.Series(cells, index=values.index, name=values.name)
+
+
+# What pandas infers for a column holding no text cell (dates, numbers, nothing).
+_NEVER_TEXT = {
+    "date",
+    "datetime",
+    "datetime64",
+    "integer",
+    "floating",
+    "boolean",
+    "decimal",
+    "empty",
+}
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

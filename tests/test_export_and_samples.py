@@ -36,6 +36,19 @@ def test_exports_cannot_carry_formulas():
     assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)][0] == 50.0
 
 
+def test_exports_find_formulas_in_every_kind_of_text_column():
+    """Text in a string column, among numbers, dates and gaps in another, and a formula in
+    the last row of a large column: each risky cell is neutralised and nothing else."""
+    names = pd.Series(["Ann"] * 9_999 + ["=cmd|' /C calc'!A0"], dtype="string")
+    mixed = pd.Series([7, "+33 1 23", None, date(2026, 1, 5), "fine"] * 2_000, dtype=object)
+    frame = pd.DataFrame({"rep": names, "note": mixed, "team": ["East\x1b[31m"] * 10_000})
+    csv = to_csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert csv[1:6] == ["Ann,7,East\\x1b[31m", "Ann,'+33 1 23,East\\x1b[31m",
+                        "Ann,,East\\x1b[31m", "Ann,2026-01-05,East\\x1b[31m",
+                        "Ann,fine,East\\x1b[31m"]  # fmt: skip
+    assert csv[-1] == "'=cmd|' /C calc'!A0,fine,East\\x1b[31m"
+
+
 def test_exports_keep_two_decimals_not_binary_noise():
     frame = pd.DataFrame({"rep": ["Ann"], "change": [0.6000000000000014], "rank": [3]})
     csv = to_csv_bytes(frame).decode("utf-8-sig").splitlines()

@@ -127,3 +127,22 @@ def test_kept_results_are_keyed_by_the_data_read_and_ask_postgresql_nothing(load
     assert view.board["rep"].tolist() == ["Ann"]
     assert asked == []
     assert store.held_version == store.generation  # nothing written since
+
+
+def test_rep_labels_tell_people_with_one_name_apart_by_email():
+    from dashboard.views.self_check import rep_labels
+
+    reps = pd.DataFrame({
+        "rep_id": [7, 3, 9, 4, 5],
+        "name": ["Ann Lee", "ann lee", "Bob", "Cy", "Cy"],
+        "team": ["East", None, "", "West", "West"],
+        "email": ["ann@x.io", None, "bob@x.io", "cy@x.io", ""],
+    }, index=[10, 11, 12, 13, 14])  # fmt: skip
+    assert rep_labels(reps) == {
+        7: "Ann Lee (East) <ann@x.io>",
+        3: "ann lee (no team) <no e-mail>",
+        9: "Bob (no team)",
+        4: "Cy (West) <cy@x.io>",
+        5: "Cy (West) <no e-mail>",
+    }
+    assert rep_labels(reps.iloc[:0]) == {}

@@ -28,14 +28,19 @@ RANK_CONVENTION = "LinkedIn's convention: Top 1% is the best; Top 100% is last."
 
 def rep_labels(reps: pd.DataFrame) -> dict[int, str]:
     """'Name (Team)' per rep id; two people with one name are told apart by e-mail."""
-    counts = reps["name"].str.lower().value_counts()
-    out = {}
-    for r in reps.itertuples():
-        label = f"{r.name} ({r.team or 'no team'})"
-        if counts[r.name.lower()] > 1:
-            label += f" <{r.email or 'no e-mail'}>"
-        out[int(r.rep_id)] = label
-    return out
+    # Column-wise: a loop over rows took 140 ms for the 10,000 reps of a team review.
+    names = reps["name"].astype(str)
+    lowered = names.str.lower()
+    labels = names + " (" + _or(reps["team"], "no team") + ")"
+    repeated = lowered.map(lowered.value_counts()).gt(1).to_numpy()
+    labels[repeated] = labels[repeated] + " <" + _or(reps["email"], "no e-mail")[repeated] + ">"
+    return dict(zip(reps["rep_id"].astype(int).tolist(), labels.tolist(), strict=True))
+
+
+def _or(values: pd.Series, missing: str) -> pd.Series:
+    """Text, with ``missing`` for a missing or empty value."""
+    text = values.astype(object)
+    return text.where(text.notna() & text.ne(""), missing).astype(str)
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,7 @@ def estimate_check(
 def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
     lines = _company_sparklines(store, as_of, 90)
     out = board.copy()
-    out["ssi_trend"] = out["rep_id"].map(lambda r: lines.get(r, []))
+    out["ssi_trend"] = [lines.get(r, []) for r in out["rep_id"].tolist()]
     return out
 
 
