@@ -65,7 +65,7 @@ def test_an_import_shows_in_the_next_team_review(load, store):
     flagged = after.signals[after.signals["signal"] == "weak pillar"]
     assert flagged["rep"].tolist() == ["Bob"]
     lines = with_sparklines(store, after.board, D0).set_index("rep")["ssi_trend"]
-    assert lines.to_dict() == {"Ann": [60.0], "Bob": [40.0]}
+    assert lines.map(list).to_dict() == {"Ann": [60.0], "Bob": [40.0]}
 
 
 def test_the_estimate_check_compares_only_the_days_someone_reported(load, store, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from dashboard import display
@@ -190,7 +191,8 @@ def estimate_check(
 def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
     lines = _company_sparklines(store, as_of, 90)
     out = board.copy()
-    out["ssi_trend"] = [lines.get(r, []) for r in out["rep_id"].tolist()]
+    none = np.empty(0)  # a rep with no reading in the 90 days: an empty line
+    out["ssi_trend"] = [lines.get(r, none) for r in out["rep_id"].tolist()]
     return out
 
 
