@@ -39,29 +39,42 @@ def per_store_version(fn: Callable[..., T]) -> Callable[..., T]:
     Arguments must be hashable or have a stable ``repr`` (the scoring config). A remembered
     DataFrame is handed out as a copy, so a caller that adds a column changes nobody else's.
     """
-    kept: OrderedDict[tuple, Any] = OrderedDict()
+    kept_results: OrderedDict[tuple, Any] = OrderedDict()
     lock = threading.Lock()
-    _EVERY_MEMO.append(kept)
+    _EVERY_MEMO.append(kept_results)
 
     @functools.wraps(fn)
     def remembered(store: Store, *args: Any) -> T:
-        version = store.held_version if store.tracks_changes else -1
-        if version < 0:  # an old store without a version, or a replica being made
+        key = _key(store, args)
+        if key is None:  # an old store without a version, or a replica being made
             return fn(store, *args)
-        key = (str(store.path), version, tuple(_keyed(a) for a in args))
         with lock:
-            found = kept.get(key)
+            found = kept_results.get(key)
             if found is not None:
-                kept.move_to_end(key)
+                kept_results.move_to_end(key)
         if found is None:
             found = (fn(store, *args),)
             with lock:
-                kept[key] = found
-                while len(kept) > KEPT_PER_FUNCTION:
-                    kept.popitem(last=False)
+                kept_results[key] = found
+                while len(kept_results) > KEPT_PER_FUNCTION:
+                    kept_results.popitem(last=False)
         return _handed_out(found[0])
 
+    def kept(store: Store, *args: Any) -> T | None:
+        """The result remembered for these arguments at the store's version, or None: for a
+        caller with a cheaper way to the part it needs when nothing is kept."""
+        key = _key(store, args)
+        with lock:
+            found = None if key is None else kept_results.get(key)
+        return None if found is None else _handed_out(found[0])
+
+    remembered.kept = kept  # type: ignore[attr-defined]
     return remembered
+
+
+def _key(store: Store, args: tuple) -> tuple | None:
+    version = store.held_version if store.tracks_changes else -1
+    return None if version < 0 else (str(store.path), version, tuple(_keyed(a) for a in args))
 
 
 def _keyed(value: Any) -> Any:

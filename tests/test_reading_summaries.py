@@ -15,7 +15,7 @@ from dashboard.cli import main
 from dashboard.errors import DashboardError
 from dashboard.ingest import import_file, undo_import
 from dashboard.scoring import averages_over_time, leaderboard, load_config
-from dashboard.scoring.leaderboard import latest_is_as_of
+from dashboard.scoring.leaderboard import latest_is_as_of, rep_standing
 from dashboard.scoring.team_days import keep_current, resum_store, summary_is_current
 from dashboard.store import Store
 
@@ -88,13 +88,25 @@ def assert_same_latest(store: Store, context: str) -> int:
         return 0
     assert store.scalar("reps_read_after", {"as_of": as_of}) == 0
     rules = load_config().rule_params()
-    for name, params in (("leaderboard", rules),
+    for name, params in (("leaderboard", {**rules, "rep_id": None}),
                          ("change_over_window", {"days": 7, "listed_days": 90, "stale_days": 7})):  # fmt: skip
         found = [store.df(name, {"as_of": as_of, "from_latest": from_latest, **params})
                  .sort_values("rep_id", ignore_index=True) for from_latest in (True, False)]  # fmt: skip
         assert name != "leaderboard" or len(found[0]) > 0, context
         pd.testing.assert_frame_equal(*found, rtol=1e-12, obj=f"{name}, {context}")
     return len(found[0])
+
+
+def latest_up_to(store: Store, as_of: date) -> dict[int, tuple[date, float]]:
+    """Each rep's newest reading on or before ``as_of``, found in pandas."""
+    readings = store.df_sql("select rep_id, day, ssi from snapshots where ssi is not null")
+    readings["day"] = pd.to_datetime(readings["day"]).dt.date
+    newest = readings[readings["day"] <= as_of].sort_values("day").groupby("rep_id").last()
+    return {int(r): (row.day, float(row.ssi)) for r, row in newest.iterrows()}
+
+
+def latest_shown(board: pd.DataFrame) -> dict[int, tuple[date, float]]:
+    return {int(r.rep_id): (r.as_of, float(r.ssi)) for r in board.itertuples()}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -122,16 +134,49 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
         assert_same_averages(store, f"seed {seed}, step {step}")
         movers += assert_same_latest(store, f"seed {seed}, step {step}")
     assert undone > 0 and movers > 0 and len(from_summary(store)) > 20
-    # On any date, with or without readings after it, the leaderboard equals a scan.
+    # On any date, with or without readings after it, the leaderboard shows each rep's
+    # latest reading up to it, and its search path gives what rep_latest gives.
     rules, newest = load_config().rule_params(), newest_reading(store)
     for back in (0, 1, 3, 10, 30):
         as_of = newest - timedelta(days=back)
         assert latest_is_as_of(store, as_of) == (back == 0)
-        scan = store.df("leaderboard", {"as_of": as_of, "from_latest": False, **rules})
+        searched = store.df("leaderboard", {"as_of": as_of, "from_latest": False,
+                                            "rep_id": None, **rules})  # fmt: skip
         shown = leaderboard(store, as_of).sort_values("rep_id", ignore_index=True)
-        expected = scan.sort_values("rep_id", ignore_index=True)
+        expected = searched.sort_values("rep_id", ignore_index=True)
         assert shown["ssi"].tolist() == expected["ssi"].tolist()
         assert shown["ssi_change_7d"].equals(expected["ssi_change_7d"]), as_of
+        assert latest_up_to(store, as_of) == latest_shown(shown), as_of
+
+
+def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store, tmp_path):
+    """On a date with later readings, each rep's reading up to it is found wherever it lies:
+    in the listing range (Ann), before it with later readings (Bob, back after 200 days
+    away), before it with none later (Cy, gone), and nowhere for a rep who began after it
+    (Dee). One rep's standing equals their row of the whole board."""
+    day = date(2026, 6, 1)
+    rows = [(day - timedelta(days=10), "Ann Lee", 50), (day + timedelta(days=3), "Ann Lee", 52),
+            (day - timedelta(days=150), "Bob Roy", 40), (day + timedelta(days=50), "Bob Roy", 44),
+            (day - timedelta(days=120), "Cy Dahl", 30), (day + timedelta(days=1), "Dee Park", 60)]  # fmt: skip
+    path = tmp_path / "team.csv"
+    path.write_text(HEADER + "\n" + "".join(
+        f"{d},{p},,AE,East,{ssi},{ssi / 4},{ssi / 4},{ssi / 4},{ssi / 4},R1\n"
+        for d, p, ssi in rows))  # fmt: skip
+    import_file(store, path)
+    config = load_config()
+    board = leaderboard(store, day, config=config).sort_values("rep_id", ignore_index=True)
+    assert latest_shown(board) == latest_up_to(store, day)
+    shown = {r.rep: (r.as_of, r.ssi, r.listed) for r in board.itertuples()}
+    assert shown == {
+        "Ann Lee": (day - timedelta(days=10), 50.0, True),
+        "Bob Roy": (day - timedelta(days=150), 40.0, False),
+        "Cy Dahl": (day - timedelta(days=120), 30.0, False),
+    }
+    for rep_id in board["rep_id"]:
+        one = rep_standing(store, int(rep_id), day, config)
+        pd.testing.assert_frame_equal(one, board[board["rep_id"] == rep_id].reset_index(drop=True),
+                                      check_dtype=False)  # fmt: skip
+    assert rep_standing(store, 999, day, config).empty
 
 
 def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path):

@@ -334,8 +334,10 @@ def test_config_sections_are_typed_and_frozen():
 def test_a_self_checks_reading_is_their_row_of_the_whole_leaderboard(demo_store):
     from conftest import DEMO_END
 
+    from dashboard.memo import forget_all
     from dashboard.scoring.summary import rep_summary
 
+    forget_all()  # the first self-check computes its row alone, the next ones the board's
     board = leaderboard(demo_store, DEMO_END)
     for rep_id in board["rep_id"].iloc[::23]:
         row = board[board["rep_id"] == rep_id].iloc[0]
@@ -348,12 +350,16 @@ def test_a_self_checks_reading_is_their_row_of_the_whole_leaderboard(demo_store)
 def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_rest(
     demo_store, monkeypatch
 ):
-    """The company's leaderboard (ranks, group averages) is computed once per store version
-    for every self-check on that date; estimate inputs and weekly streaks are the rep's."""
+    """The first self-check of a store version on a date computes its rep's row alone; the
+    second computes the company's leaderboard (ranks, group averages) once for every later
+    one. Estimate inputs and weekly streaks are always the rep's own."""
     from conftest import DEMO_END
 
+    from dashboard.memo import forget_all
     from dashboard.scoring import summary
     from dashboard.scoring.summary import rep_summary
+
+    forget_all()
 
     asked = []
     real_inputs = summary.estimate_inputs
@@ -364,12 +370,12 @@ def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_r
         asked.append((name, dict(params or {}))), real_df(name, params))[1])  # fmt: skip
     some = leaderboard(demo_store, DEMO_END)["rep_id"].iloc[[3, 7, 11]].astype(int).tolist()
     asked.clear()
-    for rep_id in some:
-        rep_summary(demo_store, rep_id, DEMO_END)
-    names = [name for name, _ in asked]
-    assert names.count("leaderboard") == 1
+    answers = [rep_summary(demo_store, rep_id, DEMO_END) for rep_id in some]
+    assert [p["rep_id"] for n, p in asked if n == "leaderboard"] == [some[0], None]
     assert [p["rep_id"] for n, p in asked if n == "estimate_inputs"] == some
     assert [p["rep_ids"] for n, p in asked if n == "readings_by_week"] == [[r] for r in some]
+    # The row computed alone is the row of the whole board.
+    assert rep_summary(demo_store, some[0], DEMO_END) == answers[0]
 
 
 def test_team_list_holds_teams_with_readings_or_only_activity(load, store):

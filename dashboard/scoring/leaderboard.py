@@ -56,12 +56,25 @@ def leaderboard(
     as_of = as_of or default_as_of(store, config)
     if as_of is None:
         return _empty()
+    return of_teams(_board(store, as_of, None, config), teams)
+
+
+def rep_standing(store: Store, rep_id: int, as_of: date, config: ScoringConfig) -> pd.DataFrame:
+    """The rep's row of the leaderboard on ``as_of`` (none without a reading by then), ranks
+    and averages company-wide, computing changes and trend for this rep only: at 100,000
+    reps the whole leaderboard takes about a second."""
+    return _board(store, as_of, rep_id, config)
+
+
+def _board(store: Store, as_of: date, rep_id: int | None, config: ScoringConfig) -> pd.DataFrame:
     frame = store.df("leaderboard", {
-        "as_of": as_of, "from_latest": latest_is_as_of(store, as_of), **config.rule_params()})  # fmt: skip
+        "as_of": as_of, "from_latest": latest_is_as_of(store, as_of), "rep_id": rep_id,
+        **config.rule_params(),
+    })  # fmt: skip
     for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
         frame[col] = python_dates(frame[col])
     frame["listed"] = frame["listed"].astype(bool)
-    return of_teams(frame, teams)
+    return frame
 
 
 def latest_is_as_of(store: Store, as_of: date) -> bool:
@@ -96,7 +109,8 @@ def python_dates(values: pd.Series) -> pd.Series:
     """Dates as Python dates; a day Python has no date for (1 BC, stored by an old import)
     is missing rather than the reason a page fails."""
     stamps = pd.to_datetime(values, errors="coerce")
-    return stamps.where(stamps.dt.year >= 1).dt.date
+    # Object dtype even when every value is missing (.dt.date leaves such a column datetime).
+    return stamps.where(stamps.dt.year >= 1).dt.date.astype(object)
 
 
 def of_teams(board: pd.DataFrame, teams: Iterable[str] | None) -> pd.DataFrame:

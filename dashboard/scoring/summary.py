@@ -8,10 +8,11 @@ import pandas as pd
 
 from dashboard.errors import NotFoundError
 from dashboard.fields import PILLARS
+from dashboard.memo import per_store_version
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import best_gains, estimate_inputs, estimated_pillars
-from dashboard.scoring.leaderboard import company_leaderboard, default_as_of
+from dashboard.scoring.leaderboard import company_leaderboard, default_as_of, rep_standing
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
 
@@ -70,18 +71,35 @@ def forecast_text(forecast: dict[str, object], config: ScoringConfig | None = No
     }.get(str(forecast["status"]), f"not on the current trend to reach {target}")
 
 
+def _standing(store: Store, rep_id: int, as_of: date, config: ScoringConfig) -> pd.DataFrame:
+    """The rep's row of the company's leaderboard on ``as_of``. The first self-check of a
+    store version on that date computes this rep's row alone (40-60 ms at 10,000 reps and
+    0.1-0.3 s at 100,000, against 0.15 and 1.2 s for the whole board): a process that
+    answers one rep answers sooner. From the second on, the whole board is computed once
+    and kept, as the team review keeps it, and each self-check reads its row."""
+    board = company_leaderboard.kept(store, as_of, config)
+    if board is None and _self_check_answered.kept(store, as_of, config) is None:
+        _self_check_answered(store, as_of, config)
+        return rep_standing(store, rep_id, as_of, config)
+    if board is None:
+        board = company_leaderboard(store, as_of, config)
+    return board[board["rep_id"] == rep_id].reset_index(drop=True)
+
+
+@per_store_version
+def _self_check_answered(store: Store, as_of: date, config: ScoringConfig) -> bool:
+    return True  # only remembered: that a self-check on this date was answered
+
+
 def rep_summary(
     store: Store, rep_id: int, as_of: date | None = None, config: ScoringConfig | None = None
 ) -> dict[str, object]:
     """Everything the self-check shows, as plain data."""
     config = config or load_config()
     as_of = as_of or rep_as_of(store, rep_id, config)
-    # The rep's row of the company's leaderboard on that date: computed once per store
-    # version for everyone's self-check and the team review (about 0.2 s at 10,000 reps).
     mine = pd.DataFrame()
     if as_of:
-        board = company_leaderboard(store, as_of, config)
-        mine = board[board["rep_id"] == rep_id].reset_index(drop=True)
+        mine = _standing(store, rep_id, as_of, config)
     if mine.empty:
         raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k not in GROUP_COLUMNS}
