@@ -15,16 +15,16 @@
 -- million readings to every part: 370 ms against 310 ms at 10,000 reps over two years).
 with recent_latest as (
     -- When some rep has a reading after $as_of (not $from_latest), each rep's latest on or
-    -- before it: first searched among the $listed_days up to it, where every listed rep
-    -- has one.
+    -- before it: first searched among the $listed_days up to it, where exactly the listed
+    -- reps have one.
     select rep_id, max(day) as day from snapshots
     where not $from_latest and ssi is not null
-      and day <= cast($as_of as date) and day > cast($as_of as date) - $listed_days
+      and day <= cast($as_of as date) and day >= cast($as_of as date) - $listed_days
     group by rep_id
 ), gap_latest as (
     -- A rep with readings after $as_of but none in that range: among their earlier ones.
     select rep_id, max(day) as day from snapshots
-    where not $from_latest and ssi is not null and day <= cast($as_of as date) - $listed_days
+    where not $from_latest and ssi is not null and day < cast($as_of as date) - $listed_days
       and rep_id in (select rep_id from rep_latest
                      where not $from_latest and day > cast($as_of as date)
                        and rep_id not in (select rep_id from recent_latest))
@@ -42,11 +42,11 @@ with recent_latest as (
     union all
     select s.*, true as listed
     from recent_latest c join snapshots s on s.rep_id = c.rep_id and s.day = c.day
-    where s.day <= cast($as_of as date) and s.day > cast($as_of as date) - $listed_days
+    where s.day <= cast($as_of as date) and s.day >= cast($as_of as date) - $listed_days
     union all
     select s.*, false as listed
     from gap_latest c join snapshots s on s.rep_id = c.rep_id and s.day = c.day
-    where s.day <= cast($as_of as date) - $listed_days
+    where s.day < cast($as_of as date) - $listed_days
 ), cur as (
     select rep_id, day from cur_rows
 ), points as (
@@ -292,7 +292,9 @@ order by rep_id, week;
 -- Change of each listed rep's SSI over $days days: their latest reading on or before $as_of
 -- against their reading as of $days days before it. A pair further apart than
 -- $days + $stale_days is no change "over $days days" and is left out.
--- Each rep's latest reading as in the leaderboard: from rep_latest when $from_latest.
+-- Each rep's latest reading as in the leaderboard: from rep_latest when $from_latest, else
+-- searched among the listing days only (a rep with no reading there is not listed): 62 ms
+-- against 109-184 ms at 10,000 reps over two years, grouping every reading up to $as_of.
 with now_rows as (
     select rep_id, day, ssi, team_id from rep_latest
     where $from_latest and day <= cast($as_of as date)
@@ -301,9 +303,10 @@ with now_rows as (
     select s.rep_id, s.day, s.ssi, s.team_id
     from (select rep_id, max(day) as day from snapshots
           where not $from_latest and ssi is not null and day <= cast($as_of as date)
+            and day >= cast($as_of as date) - $listed_days
           group by rep_id) n
     join snapshots s on s.rep_id = n.rep_id and s.day = n.day
-    where cast($as_of as date) - s.day <= $listed_days
+    where s.day <= cast($as_of as date) and s.day >= cast($as_of as date) - $listed_days
 ), points as (
     select rep_id, day - cast($days as integer) as at from now_rows
 ), before as (

@@ -14,7 +14,7 @@ import pytest
 from dashboard.cli import main
 from dashboard.errors import DashboardError
 from dashboard.ingest import import_file, undo_import
-from dashboard.scoring import averages_over_time, leaderboard, load_config
+from dashboard.scoring import averages_over_time, leaderboard, load_config, movers
 from dashboard.scoring.leaderboard import latest_is_as_of, rep_standing
 from dashboard.scoring.team_days import keep_current, resum_store, summary_is_current
 from dashboard.store import Store
@@ -151,13 +151,16 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
 
 def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store, tmp_path):
     """On a date with later readings, each rep's reading up to it is found wherever it lies:
-    in the listing range (Ann), before it with later readings (Bob, back after 200 days
-    away), before it with none later (Cy, gone), and nowhere for a rep who began after it
-    (Dee). One rep's standing equals their row of the whole board."""
+    in the listing range (Ann; Eve on its first day), before it with later readings (Bob,
+    back after 200 days away), before it with none later (Cy, gone), and nowhere for a rep
+    who began after it (Dee). One rep's standing equals their row of the whole board, and
+    the week's movers are the listed reps'."""
     day = date(2026, 6, 1)
     rows = [(day - timedelta(days=10), "Ann Lee", 50), (day + timedelta(days=3), "Ann Lee", 52),
+            (day - timedelta(days=17), "Ann Lee", 45), (day - timedelta(days=97), "Eve Moss", 60),
             (day - timedelta(days=150), "Bob Roy", 40), (day + timedelta(days=50), "Bob Roy", 44),
-            (day - timedelta(days=120), "Cy Dahl", 30), (day + timedelta(days=1), "Dee Park", 60)]  # fmt: skip
+            (day - timedelta(days=120), "Cy Dahl", 30), (day + timedelta(days=1), "Dee Park", 60),
+            (day - timedelta(days=90), "Eve Moss", 70), (day + timedelta(days=2), "Eve Moss", 71)]  # fmt: skip
     path = tmp_path / "team.csv"
     path.write_text(HEADER + "\n" + "".join(
         f"{d},{p},,AE,East,{ssi},{ssi / 4},{ssi / 4},{ssi / 4},{ssi / 4},R1\n"
@@ -171,12 +174,16 @@ def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store
         "Ann Lee": (day - timedelta(days=10), 50.0, True),
         "Bob Roy": (day - timedelta(days=150), 40.0, False),
         "Cy Dahl": (day - timedelta(days=120), 30.0, False),
+        "Eve Moss": (day - timedelta(days=90), 70.0, True),  # the listing range's first day
     }
     for rep_id in board["rep_id"]:
         one = rep_standing(store, int(rep_id), day, config)
         pd.testing.assert_frame_equal(one, board[board["rep_id"] == rep_id].reset_index(drop=True),
                                       check_dtype=False)  # fmt: skip
     assert rep_standing(store, 999, day, config).empty
+    rises, falls = movers(store, day, days=7, config=config)
+    assert rises[["rep", "change"]].values.tolist() == [["Eve Moss", 10.0], ["Ann Lee", 5.0]]
+    assert falls.empty
 
 
 def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path):
