@@ -14,7 +14,7 @@ from conftest import DEMO_END
 from dashboard.cli import _json_default, _json_safe, _records
 from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
 from dashboard.scoring.summary import rep_summary
-from dashboard.views.team_review import team_review
+from dashboard.views.team_review import estimate_check, team_review
 
 GOLDEN = Path(__file__).with_name("golden")
 
@@ -50,6 +50,6 @@ def test_team_review_numbers_are_unchanged(demo_store):
         "kpis": view.kpis.__dict__,
         "rises": _records(view.rises), "falls": _records(view.falls),
         "signals": _records(view.signals), "comparison": _records(view.comparison),
-        "agreement": view.agreement, "radar": view.radar_series(),
+        "agreement": estimate_check(demo_store, [], DEMO_END), "radar": view.radar_series(),
         "averages_tail": _records(view.averages.tail(12)),
     })  # fmt: skip

@@ -209,14 +209,21 @@ def test_upload_shows_errors_with_line_numbers_and_imports_nothing(demo_app):
     assert snapshot_count(demo_app) == before
 
 
-def test_estimate_agreement_is_shown_not_hidden(demo_app):
-    from dashboard.views.team_review import team_review
+def test_estimate_agreement_is_shown_when_its_section_is_opened(demo_app):
+    from dashboard.memo import forget_all
+    from dashboard.scoring import load_config
+    from dashboard.views import team_review as tr
 
-    view = team_review(demo_app, [], DEMO_END, 90)
-    a = view.agreement
-    assert a["reps"] > 10 and -1 <= a["rank_correlation"] <= 1
+    forget_all()
     at = open_page(PAGES[0])
-    text = " ".join(m.value for m in at.markdown)
+    assert [e.label for e in at.expander] == ["Estimated scores against reported ones"]
+    # Closed, it reads no estimate; opened (a rerun), it shows them.
+    assert tr._company_estimates.kept(demo_app, DEMO_END, load_config()) is None
+    at.session_state["estimate_check"] = True
+    text = " ".join(m.value for m in at.run().markdown)
+    assert tr._company_estimates.kept(demo_app, DEMO_END, load_config()) is not None
+    a = tr.estimate_check(demo_app, [], DEMO_END)
+    assert a["reps"] > 10 and -1 <= a["rank_correlation"] <= 1
     assert f"For {a['reps']} reps with both a reported reading" in text
     assert f"{a['rank_correlation']:.2f}" in text
 

@@ -19,7 +19,7 @@ from dashboard.scoring.estimate import (
     reported_on,
 )
 from dashboard.scoring.leaderboard import listed, of_teams
-from dashboard.views.team_review import team_review, with_sparklines
+from dashboard.views.team_review import estimate_check, team_review, with_sparklines
 
 D0 = date(2026, 1, 1)
 
@@ -50,7 +50,8 @@ def test_a_teams_review_after_the_companys_equals_one_computed_for_that_team(dem
             reported[reported["rep_id"].isin(shown)], estimated[estimated["rep_id"].isin(shown)]
         )
         assert expected["reps"] >= 3  # enough for a rank correlation
-        assert view.agreement == pytest.approx(expected, rel=1e-12, nan_ok=True)
+        got = estimate_check(demo_store, chosen, DEMO_END)
+        assert got == pytest.approx(expected, rel=1e-12, nan_ok=True)
 
 
 def test_an_import_shows_in_the_next_team_review(load, store):
@@ -77,14 +78,14 @@ def test_the_estimate_check_compares_only_the_days_someone_reported(load, store,
     rows = [f"{n},{d}," + ",".join("5" for _ in metrics)
             for n in ("Ann", "Bob") for d in (D0, D0 + timedelta(days=1))]  # fmt: skip
     load("act.csv", "\n".join(["name,date," + ",".join(metrics), *rows]) + "\n")
-    reported_day = team_review(store, [], D0, 30).agreement
+    reported_day = estimate_check(store, [], D0)
     assert reported_day["reps"] == 2
     estimated = view_module.estimated_ssi(store, D0, load_config()).set_index("rep_id")["ssi"]
     assert reported_day["mean_gap"] == pytest.approx(estimated.mean() - 50)
     # The next day has activity but no reading: nothing to compare, so no estimate is read.
     monkeypatch.setattr(view_module, "estimated_ssi", lambda *a: pytest.fail("estimated"))
-    next_day = team_review(store, [], D0 + timedelta(days=1), 30)
-    assert next_day.agreement["reps"] == 0 and next_day.kpis.reps == 2
+    assert estimate_check(store, [], D0 + timedelta(days=1))["reps"] == 0
+    assert team_review(store, [], D0 + timedelta(days=1), 30).kpis.reps == 2
 
 
 def test_a_kept_result_is_computed_once_per_version_and_handed_out_as_a_copy(load, store):

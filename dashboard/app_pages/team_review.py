@@ -107,10 +107,13 @@ with ui.friendly_errors():
         s1.plotly_chart(charts.pillar_stacks(shown), key="stacks")
         s2.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
 
-    a = view.agreement or {}
-    if a.get("reps"):
-        with st.expander("Estimated scores against reported ones", expanded=False):
-            st.markdown(
+    # Computed when opened (a rerun): it reads every rep's activity of the window.
+    check = st.expander("Estimated scores against reported ones", key="estimate_check",
+                        on_change="rerun")  # fmt: skip
+    if check.open:
+        a = ui.cached(tr.estimate_check, filters.scope, as_of, viewer)
+        if a["reps"]:
+            check.markdown(
                 f"For {a['reps']} reps with both a reported reading and activity on {as_of}, "
                 f"the estimate from activity ranks reps with a rank correlation of "
                 f"**{ui.fmt(a['rank_correlation'], '{:.2f}')}**; it is on average "
@@ -118,6 +121,8 @@ with ui.friendly_errors():
                 f"(mean absolute gap {ui.fmt(a['mean_abs_gap'])}). Estimates are ours, not "
                 "LinkedIn's: see About the scores."
             )
+        else:
+            check.markdown(f"No rep shown has both a reported reading and activity on {as_of}.")
 
     st.subheader("Trends")
     t1, t2 = st.columns(2)

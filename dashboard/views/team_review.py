@@ -83,7 +83,6 @@ class TeamReview:
     falls: pd.DataFrame
     signals: pd.DataFrame
     comparison: pd.DataFrame
-    agreement: dict[str, float | int] | None = None
 
     @property
     def focus(self) -> str:
@@ -143,10 +142,9 @@ def team_review(
     if teams:
         signals = signals[signals["rep_id"].isin(board["rep_id"])].reset_index(drop=True)
     compared = team_comparison(board if len(teams) != 1 else all_board)
-    agreement = estimate_check(store, board, as_of, config)
     people = viewer.people_in_scope  # the rows a page may show by name
     return TeamReview(as_of, teams, kpis(board, previous), people(board), averages, groups,
-                      people(rises), people(falls), people(signals), compared, agreement)  # fmt: skip
+                      people(rises), people(falls), people(signals), compared)  # fmt: skip
 
 
 @per_store_version
@@ -179,9 +177,16 @@ def _company_sparklines(store: Store, as_of: date, days: int) -> dict[int, list[
 
 
 def estimate_check(
-    store: Store, board: pd.DataFrame, as_of: date, config: ScoringConfig
-) -> dict[str, float | int]:
-    """How estimates from activity agree with reported SSI for the shown reps on as_of."""
+    store: Store, teams: list[str], as_of: date, viewer: Viewer = OWNER,
+    config: ScoringConfig | None = None,
+) -> dict[str, float | int]:  # fmt: skip
+    """How estimates from activity agree with reported SSI on ``as_of`` for the listed reps
+    of ``teams`` (all when none), within the viewer's scope: figures, never a person. Asked
+    for only when its section is opened: the estimates read every rep's activity of the
+    window (0.1 s at 10,000 reps, 1.2-1.4 s at 100,000)."""
+    viewer.require("team_review")
+    config = config or load_config()
+    board = of_teams(company_leaderboard(store, as_of, config), teams)
     shown = set(listed(board)["rep_id"])
     estimated, reported = _company_estimates(store, as_of, config)
     return estimate_agreement(reported[reported["rep_id"].isin(shown)],
