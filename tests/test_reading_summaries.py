@@ -109,6 +109,23 @@ def latest_shown(board: pd.DataFrame) -> dict[int, tuple[date, float]]:
     return {int(r.rep_id): (r.as_of, float(r.ssi)) for r in board.itertuples()}
 
 
+def assert_weekly_readings_as_of(store: Store, as_of: date, weeks: int = 3) -> int:
+    """The falling-streak signal's weekly readings equal each rep's reading as of each point,
+    found in pandas: a point has a row when a reading falls in its week, the oldest when
+    any reading precedes it. How many rows there were."""
+    expected = []
+    for week in range(weeks + 1):
+        at = as_of - timedelta(days=7 * week)
+        for rep_id, (day, ssi) in latest_up_to(store, at).items():
+            if week == weeks or day > at - timedelta(days=7):
+                expected.append((rep_id, week, ssi, day))
+    got = store.df("readings_by_week", {"as_of": as_of, "weeks": weeks, "rep_ids": None})
+    got["day"] = pd.to_datetime(got["day"]).dt.date
+    rows = [(int(r), int(w), float(v), d) for r, w, v, d in got.itertuples(index=False)]
+    assert rows == sorted(expected), as_of
+    return len(rows)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, seed):
     rng = random.Random(seed)
@@ -147,6 +164,7 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
         assert shown["ssi"].tolist() == expected["ssi"].tolist()
         assert shown["ssi_change_7d"].equals(expected["ssi_change_7d"]), as_of
         assert latest_up_to(store, as_of) == latest_shown(shown), as_of
+        assert assert_weekly_readings_as_of(store, as_of) > 0
 
 
 def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store, tmp_path):
@@ -181,6 +199,9 @@ def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store
         pd.testing.assert_frame_equal(one, board[board["rep_id"] == rep_id].reset_index(drop=True),
                                       check_dtype=False)  # fmt: skip
     assert rep_standing(store, 999, day, config).empty
+    # Ann in weeks 1 and 2; at the oldest point Cy (gone) and Bob and Eve (read later).
+    assert assert_weekly_readings_as_of(store, day) == 5
+    assert assert_weekly_readings_as_of(store, day + timedelta(days=200)) > 0
     rises, falls = movers(store, day, days=7, config=config)
     assert rises[["rep", "change"]].values.tolist() == [["Eve Moss", 10.0], ["Ann Lee", 5.0]]
     assert falls.empty
