@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard import display
@@ -85,9 +86,12 @@ def coaching_signals(
                 for ssi in display.scores(f["ssi"])]  # fmt: skip
 
     def weak(f: pd.DataFrame) -> list[str]:
-        named = [[f"{p} {v}" if low else "" for v, low in
-                  zip(display.scores(f[p]), f[p].lt(c.pillar_floor), strict=True)]
-                 for p in PILLARS]  # fmt: skip
+        named = []
+        for p in PILLARS:  # only the low pillars are formatted (0.32 s at 100,000 reps)
+            low = f[p].lt(c.pillar_floor).to_numpy()
+            names = np.full(len(f), "", dtype=object)
+            names[low] = [f"{p} {v}" for v in display.scores(f[p][low])]
+            named.append(names.tolist())
         return [f"under {c.pillar_floor:g}: " + ", ".join(n for n in row if n)
                 for row in zip(*named, strict=True)]  # fmt: skip
 
