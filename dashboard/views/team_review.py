@@ -10,9 +10,11 @@ import pandas as pd
 
 from dashboard import display
 from dashboard.access import OWNER, Viewer
+from dashboard.export import to_csv_bytes
 from dashboard.fields import PILLARS
 from dashboard.memo import per_store_version
 from dashboard.scoring import (
+    LEADERBOARD_KEYS,
     averages_over_time,
     band_distribution,
     coaching_signals,
@@ -191,6 +193,19 @@ def estimate_check(
     estimated, reported = _company_estimates(store, as_of, config)
     return estimate_agreement(reported[reported["rep_id"].isin(shown)],
                               estimated[estimated["rep_id"].isin(shown)])  # fmt: skip
+
+
+def leaderboard_csv(
+    store: Store, teams: list[str], as_of: date, viewer: Viewer = OWNER,
+    config: ScoringConfig | None = None,
+) -> bytes:  # fmt: skip
+    """The leaderboard's CSV download: the rows :func:`team_review` shows this viewer, its
+    public columns. A page caches it per filter: made at every rerun, it took 115-130 ms
+    of each click at 10,000 reps."""
+    viewer.require("team_review")
+    config = config or load_config()
+    board = of_teams(company_leaderboard(store, as_of, config), teams)
+    return to_csv_bytes(viewer.people_in_scope(board)[LEADERBOARD_KEYS])
 
 
 def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
