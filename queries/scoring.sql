@@ -69,13 +69,27 @@ with recent_latest as (
     ) s on s.rep_id = p.rep_id and s.day <= p.at and s.day >= p.at - $stale_days
     where p.at >= cast($as_of as date) - $stale_days - 30
     group by p.rep_id, p.window_days
-), older as (
+), older_points as (
     -- The rest: points `bounded` did not look at or found nothing for. A change is still
     -- computed from a reading at most $stale_days before the window's start (a rep whose
     -- latest reading is old); otherwise only the date of the reading before is shown.
+    select * from points p anti join bounded b using (rep_id, window_days)
+), older_near as (
+    -- Their reading is usually in the 35 days before the point: looking there first joins
+    -- a few readings per point instead of every earlier one (the leaderboard: 88-98 ms
+    -- against 105-158 ms at 10,000 reps over two years, 0.66-0.73 s against 0.84-1.25 s
+    -- at 100,000). The range changes how it is found, not what.
     select p.rep_id, p.window_days, max(s.day) as day, arg_max(s.ssi, s.day) as ssi
-    from (select * from points p anti join bounded b using (rep_id, window_days)) p
-    join snapshots s on s.rep_id = p.rep_id and s.day <= p.at and s.ssi is not null
+    from older_points p
+    join snapshots s on s.rep_id = p.rep_id and s.ssi is not null
+     and s.day <= p.at and s.day >= p.at - 35
+    group by p.rep_id, p.window_days
+), older as (
+    select * from older_near
+    union all
+    select p.rep_id, p.window_days, max(s.day) as day, arg_max(s.ssi, s.day) as ssi
+    from (select * from older_points anti join older_near using (rep_id, window_days)) p
+    join snapshots s on s.rep_id = p.rep_id and s.ssi is not null and s.day < p.at - 35
     group by p.rep_id, p.window_days
 ), earlier as (
     select * from bounded union all select * from older

@@ -126,6 +126,21 @@ def assert_weekly_readings_as_of(store: Store, as_of: date, weeks: int = 3) -> i
     return len(rows)
 
 
+def assert_changes_against_readings_as_of(store: Store, board: pd.DataFrame) -> None:
+    """Each row's 7- and 30-day changes compare its reading with the rep's reading as of 7
+    and 30 days before it, found in pandas: that reading's date always, the change when it
+    is at most the stale limit older than the window's start."""
+    stale = load_config().freshness.stale_after_days
+    for row in board.itertuples():
+        for days, since, change in ((7, row.ssi_change_7d_since, row.ssi_change_7d),
+                                    (30, row.ssi_change_30d_since, row.ssi_change_30d)):  # fmt: skip
+            before = latest_up_to(store, row.as_of - timedelta(days=days)).get(row.rep_id)
+            assert (since if not pd.isna(since) else None) == (before and before[0]), row
+            fresh = before and before[0] >= row.as_of - timedelta(days=days + stale)
+            expected = round(row.ssi - before[1], 9) if fresh else None
+            assert (None if pd.isna(change) else round(change, 9)) == expected, row
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, seed):
     rng = random.Random(seed)
@@ -164,6 +179,7 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
         assert shown["ssi"].tolist() == expected["ssi"].tolist()
         assert shown["ssi_change_7d"].equals(expected["ssi_change_7d"]), as_of
         assert latest_up_to(store, as_of) == latest_shown(shown), as_of
+        assert_changes_against_readings_as_of(store, shown)
         assert assert_weekly_readings_as_of(store, as_of) > 0
 
 
@@ -178,7 +194,10 @@ def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store
             (day - timedelta(days=17), "Ann Lee", 45), (day - timedelta(days=97), "Eve Moss", 60),
             (day - timedelta(days=150), "Bob Roy", 40), (day + timedelta(days=50), "Bob Roy", 44),
             (day - timedelta(days=120), "Cy Dahl", 30), (day + timedelta(days=1), "Dee Park", 60),
-            (day - timedelta(days=90), "Eve Moss", 70), (day + timedelta(days=2), "Eve Moss", 71)]  # fmt: skip
+            (day - timedelta(days=90), "Eve Moss", 70), (day + timedelta(days=2), "Eve Moss", 71),
+            # Gone long ago, with earlier readings 13 and 100 days before the last.
+            (day - timedelta(days=300), "Fay Ng", 20), (day - timedelta(days=213), "Fay Ng", 22),
+            (day - timedelta(days=200), "Fay Ng", 25)]  # fmt: skip
     path = tmp_path / "team.csv"
     path.write_text(HEADER + "\n" + "".join(
         f"{d},{p},,AE,East,{ssi},{ssi / 4},{ssi / 4},{ssi / 4},{ssi / 4},R1\n"
@@ -187,20 +206,28 @@ def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store
     config = load_config()
     board = leaderboard(store, day, config=config).sort_values("rep_id", ignore_index=True)
     assert latest_shown(board) == latest_up_to(store, day)
+    assert_changes_against_readings_as_of(store, board)
+    fay = board[board["rep"] == "Fay Ng"].iloc[0]
+    # 13 days back: 6 days before the week's start, a change; 100 days back: a date only.
+    assert fay["ssi_change_7d_since"] == day - timedelta(days=213)
+    assert fay["ssi_change_7d"] == 3.0
+    assert fay["ssi_change_30d_since"] == day - timedelta(days=300)
+    assert pd.isna(fay["ssi_change_30d"])
     shown = {r.rep: (r.as_of, r.ssi, r.listed) for r in board.itertuples()}
     assert shown == {
         "Ann Lee": (day - timedelta(days=10), 50.0, True),
         "Bob Roy": (day - timedelta(days=150), 40.0, False),
         "Cy Dahl": (day - timedelta(days=120), 30.0, False),
         "Eve Moss": (day - timedelta(days=90), 70.0, True),  # the listing range's first day
+        "Fay Ng": (day - timedelta(days=200), 25.0, False),
     }
     for rep_id in board["rep_id"]:
         one = rep_standing(store, int(rep_id), day, config)
         pd.testing.assert_frame_equal(one, board[board["rep_id"] == rep_id].reset_index(drop=True),
                                       check_dtype=False)  # fmt: skip
     assert rep_standing(store, 999, day, config).empty
-    # Ann in weeks 1 and 2; at the oldest point Cy (gone) and Bob and Eve (read later).
-    assert assert_weekly_readings_as_of(store, day) == 5
+    # Ann in weeks 1 and 2; at the oldest point Cy and Fay (gone), Bob and Eve (read later).
+    assert assert_weekly_readings_as_of(store, day) == 6
     assert assert_weekly_readings_as_of(store, day + timedelta(days=200)) > 0
     rises, falls = movers(store, day, days=7, config=config)
     assert rises[["rep", "change"]].values.tolist() == [["Eve Moss", 10.0], ["Ann Lee", 5.0]]
