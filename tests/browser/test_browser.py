@@ -138,6 +138,23 @@ def test_the_leaderboard_reads_as_scores_and_downloads_as_the_csv_it_shows(serve
     assert page.locator(ERRORS).count() == 0
 
 
+def test_the_estimate_check_is_computed_when_its_section_is_opened(server, page):
+    """Closed, the section holds nothing (the estimates are not read); a click opens it,
+    the page reruns and the figures appear inside it."""
+    page.set_viewport_size({"width": 1440, "height": 1100})
+    page.goto(server)
+    wait_idle(page)
+    section = page.get_by_test_id("stExpander").filter(has_text="Estimated scores")
+    assert page.get_by_text("reps with both a reported reading").count() == 0
+    section.get_by_text("Estimated scores against reported ones").click()
+    found = section.get_by_text(re.compile(r"For \d+ reps with both a reported reading"))
+    found.wait_for(timeout=60_000)
+    assert re.search(r"rank correlation of -?\d\.\d\d", found.inner_text())
+    assert page.locator(ERRORS).count() == 0
+    section.scroll_into_view_if_needed()
+    screenshot(page, "team_review_estimates_1440")
+
+
 def test_the_leaderboard_downloads_as_a_spreadsheet_of_the_same_rows(server, page):
     """The XLSX is made when the button is clicked (0.5 s at 10,000 reps, not at every
     rerun): the click must still hand the browser the file, with the CSV's rows."""
