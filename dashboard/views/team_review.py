@@ -174,7 +174,7 @@ def _company_estimates(
 
 
 @per_store_version
-def _company_sparklines(store: Store, as_of: date, days: int) -> dict[int, list[float]]:
+def _company_sparklines(store: Store, as_of: date, days: int) -> dict[int, np.ndarray]:
     return sparklines(store, as_of, days)
 
 
