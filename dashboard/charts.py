@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -367,11 +368,13 @@ def activity_scatter(
                    "No rep has an SSI at both the start and the end of this period")  # fmt: skip
         return empty_figure(title, missing)
     fig = go.Figure()
+    # Names as an array: plotly checks a list's texts one by one (0.38 s for 10,000 names,
+    # an array 15 ms).
     for i, team in enumerate(sorted(both["team"].unique())):
         part = both[both["team"] == team]
         fig.add_scatter(x=part[metric], y=part[measure], mode="markers", name=text(team),
                         marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
-                        text=[text(n) for n in part["name"]],
+                        text=np.array([text(n) for n in part["name"]], dtype=object),
                         hovertemplate="%{text}<br>" + f"{text(label)}: " + "%{x:,.0f}<br>"
                         + ("SSI" if is_level else "SSI change") + ": %{y:.1f}<extra></extra>")  # fmt: skip
     fig.update_xaxes(title=f"{label} in the period", rangemode="tozero")
