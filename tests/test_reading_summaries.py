@@ -83,6 +83,7 @@ def assert_same_latest(store: Store, context: str) -> int:
     """The latest readings equal a scan, and so do the leaderboard and the week's movers read
     from them; how many movers there were."""
     assert store.rows("latest_readings") == store.rows("latest_from_scratch"), context
+    assert store.rows("change_bases") == store.rows("change_bases_from_scratch"), context
     as_of = newest_reading(store)
     if as_of is None:
         return 0
