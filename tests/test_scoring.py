@@ -505,3 +505,16 @@ def test_a_reps_own_newer_reading_dates_their_self_check_and_nobody_elses(demo_s
     assert import_file(demo_store, one).rows_loaded == 1
     assert rep_as_of(demo_store, int(typed["rep_id"])) == newer
     assert rep_as_of(demo_store, int(other["rep_id"])) == DEMO_END
+
+
+def test_dates_from_a_query_become_python_dates_and_days_before_year_one_go_missing():
+    from dashboard.scoring.leaderboard import python_dates
+
+    days = ["-0001-01-01", "0000-06-01", "0001-01-01", "2026-11-20", "NaT", "9999-12-31"]
+    column = pd.Series(np.array(days, dtype="datetime64[D]").astype("datetime64[us]"))
+    got = python_dates(column).tolist()
+    assert got[2:4] + got[5:] == [date(1, 1, 1), date(2026, 11, 20), date(9999, 12, 31)]
+    assert [pd.isna(v) for v in got] == [True, True, False, False, True, False]
+    # Strings and Python dates (an object column) give the same days.
+    assert python_dates(pd.Series(["2026-11-20", None, date(2025, 1, 2)])).tolist()[::2] == [
+        date(2026, 11, 20), date(2025, 1, 2)]  # fmt: skip

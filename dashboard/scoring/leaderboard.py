@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard.memo import per_store_version
@@ -108,6 +109,13 @@ def listed_average(
 def python_dates(values: pd.Series) -> pd.Series:
     """Dates as Python dates; a day Python has no date for (1 BC, stored by an old import)
     is missing rather than the reason a page fails."""
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        # What a query gives: NumPy makes the dates (about 1 ms for 10,000, against 6 ms
+        # through pandas; a leaderboard has four such columns).
+        days = values.to_numpy(dtype="datetime64[D]")
+        kept = days >= np.datetime64("0001-01-01", "D")  # false for a missing day too
+        return pd.Series(np.where(kept, days.astype(object), pd.NaT), index=values.index,
+                         dtype=object, name=values.name)  # fmt: skip
     stamps = pd.to_datetime(values, errors="coerce")
     # Object dtype even when every value is missing (.dt.date leaves such a column datetime).
     return stamps.where(stamps.dt.year >= 1).dt.date.astype(object)
