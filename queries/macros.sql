@@ -108,3 +108,32 @@ select rep_id, input_no, pillar, input, weight, value,
             when value >= target then 1.0
             else (1 - exp(-curve_k * value / target)) / (1 - exp(-curve_k)) end as level
 from values_;
+
+-- The estimate's rule, its one home: per rep, a pillar is the points of its inputs
+-- (25 x weight x level) summed and held to 0-25, and missing unless the inputs with a value
+-- carry at least min_coverage of its weight; the SSI is the four pillars' sum, missing
+-- unless all four are there. levels names a table or CTE with one row per rep and input:
+-- rep_id, pillar, weight, level and value (null: no data).
+create or replace macro ssi_estimate_rule(levels, min_coverage) as table
+with per_pillar as (
+    select rep_id, pillar, sum(25 * weight * level) as points,
+           coalesce(sum(weight) filter (where value is not null), 0) as known_weight
+    from query_table(levels)
+    group by rep_id, pillar
+), held as (
+    select rep_id, pillar,
+           case when known_weight >= min_coverage - 1e-9
+                then least(greatest(points, 0), 25) end as points
+    from per_pillar
+), wide as (
+    select rep_id,
+           max(points) filter (where pillar = 'brand') as brand,
+           max(points) filter (where pillar = 'people') as people,
+           max(points) filter (where pillar = 'insights') as insights,
+           max(points) filter (where pillar = 'relationships') as relationships
+    from held
+    group by rep_id
+)
+select rep_id, brand, people, insights, relationships,
+       brand + people + insights + relationships as ssi
+from wide;

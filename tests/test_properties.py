@@ -15,7 +15,7 @@ from dashboard.fields import PILLARS
 from dashboard.ingest import ImportOptions, import_file
 from dashboard.scoring import leaderboard
 from dashboard.scoring.config import load_config
-from dashboard.scoring.estimate import estimate_inputs, estimated_pillars
+from dashboard.scoring.estimate import estimated_ssi
 from dashboard.store import Store
 
 D0 = date(2026, 3, 1)
@@ -39,7 +39,7 @@ def estimate_for(tmp_path_factory, values: dict[str, float]) -> dict[str, float]
     folder = tmp_path_factory.mktemp("f")
     load_text(store, folder, "name,date," + ",".join(values) + f"\nAnn,{D0}," +
               ",".join(str(v) for v in values.values()) + "\n")  # fmt: skip
-    pillars = estimated_pillars(estimate_inputs(store, D0)).iloc[0]
+    pillars = estimated_ssi(store, D0).iloc[0]
     store.close()
     return {k: float(pillars[k]) for k in (*PILLARS, "ssi")}
 

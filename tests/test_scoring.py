@@ -9,11 +9,12 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from estimate_reference import pandas_estimate
 
 from dashboard.scoring import coaching_signals, estimate_agreement, leaderboard, movers
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import load_config
-from dashboard.scoring.estimate import estimate_inputs, estimated_pillars, estimated_ssi
+from dashboard.scoring.estimate import estimate_inputs, estimated_ssi
 from dashboard.scoring.trends import sparklines
 
 D0 = date(2026, 1, 1)
@@ -184,7 +185,7 @@ def test_estimate_contributions_hand_computed(load, store):
     assert inputs.loc["invitation_acceptance_rate", "value"] == pytest.approx(60)
     assert inputs.loc["invitation_acceptance_rate", "level"] == 1.0
     assert not inputs.loc["searches", "has_data"] and pd.isna(inputs.loc["searches", "value"])
-    est = estimated_pillars(inputs.reset_index()).iloc[0]
+    est = estimated_ssi(store, D0).iloc[0]  # what the self-check and team review show
     assert est["brand"] == pytest.approx(25 * (0.40 + 0.35 * posts_level))
     assert est["relationships"] == pytest.approx(25 * (0.40 * 1 + 0.35 * 1 + 0.25 * inputs.loc[
         "invitations_sent", "level"]))  # fmt: skip
@@ -210,7 +211,7 @@ def test_estimated_ssi_summed_in_the_store_equals_the_inputs_summed_in_pandas(lo
     load("d.csv", activity_csv({"posts": 9}, D0 - timedelta(days=40)).replace("Ann", "Di"))
     names = dict(store.df_sql("select rep_id, name from reps", {}).itertuples(index=False))
     for config in (load_config(), no_coverage_rule()):
-        expected = estimated_pillars(estimate_inputs(store, D0, config), config)
+        expected = pandas_estimate(estimate_inputs(store, D0, config), config)
         got = estimated_ssi(store, D0, config)
         assert sorted(got["rep_id"].map(names)) == ["Ann", "Bob"]
         pd.testing.assert_frame_equal(got, expected.set_axis(got.columns, axis=1),
@@ -230,11 +231,32 @@ def test_estimated_ssi_equals_the_pandas_sum_over_the_demo(demo_store):
 
     for back in (0, 3, 30, 200):
         as_of = DEMO_END - timedelta(days=back)
-        expected = estimated_pillars(estimate_inputs(demo_store, as_of))
+        expected = pandas_estimate(estimate_inputs(demo_store, as_of))
         got = estimated_ssi(demo_store, as_of)
         assert got["ssi"].notna().sum() > 20
         pd.testing.assert_frame_equal(got, expected.set_axis(got.columns, axis=1),
                                       check_dtype=False, check_names=False)  # fmt: skip
+
+
+def test_the_self_check_estimate_is_the_team_review_estimate_of_that_rep(demo_store):
+    # The self-check applies the rule to the inputs it shows; the team review asks the store
+    # for every rep. One rule, two inputs: the same pillars for each rep.
+    from conftest import DEMO_END
+
+    from dashboard.scoring.summary import rep_summary
+
+    every = estimated_ssi(demo_store, DEMO_END).set_index("rep_id")
+    board = leaderboard(demo_store, DEMO_END)
+    with_estimate = [
+        r for r in board["rep_id"] if r in every.index and pd.notna(every.loc[r, "ssi"])
+    ]
+    assert len(with_estimate) > 10
+    for rep_id in with_estimate[:6]:
+        got = rep_summary(demo_store, int(rep_id), DEMO_END)["estimate"]
+        assert got == pytest.approx(every.loc[rep_id].to_dict(), rel=1e-12)
+    without = [r for r in board["rep_id"] if r not in every.index or pd.isna(every.loc[r, "ssi"])]
+    if without:  # a rep with no estimate that day shows none
+        assert rep_summary(demo_store, int(without[0]), DEMO_END)["estimate"] is None
 
 
 def test_recommendations_without_estimate_use_weakest_pillars():

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 from conftest import DEMO_END
+from estimate_reference import pandas_estimate
 
 from dashboard.memo import KEPT_PER_FUNCTION, per_store_version
 from dashboard.scoring import averages_over_time, coaching_signals, leaderboard
@@ -15,7 +16,6 @@ from dashboard.scoring.config import load_config
 from dashboard.scoring.estimate import (
     estimate_agreement,
     estimate_inputs,
-    estimated_pillars,
     reported_on,
 )
 from dashboard.scoring.leaderboard import listed, of_teams
@@ -41,7 +41,7 @@ def test_a_teams_review_after_the_companys_equals_one_computed_for_that_team(dem
             view.averages, averages_over_time(demo_store, start, DEMO_END, config)
         )
         shown = set(listed(board)["rep_id"])
-        estimated = estimated_pillars(estimate_inputs(demo_store, DEMO_END, config), config)
+        estimated = pandas_estimate(estimate_inputs(demo_store, DEMO_END, config), config)
         estimated = estimated.dropna(subset=["ssi"])
         reported = reported_on(demo_store, DEMO_END)
         # The view sums the estimates in the store, this test in pandas: equal but for the

@@ -5,7 +5,7 @@ so it can be tested without Streamlit.
 """
 
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.scoring.estimate import estimate_agreement, estimate_inputs, estimated_pillars
+from dashboard.scoring.estimate import estimate_agreement, estimate_inputs, estimated_ssi
 from dashboard.scoring.leaderboard import LEADERBOARD_KEYS, default_as_of, leaderboard
 from dashboard.scoring.signals import coaching_signals, movers, team_comparison
 from dashboard.scoring.trends import averages_over_time, band_distribution, rep_history
@@ -13,6 +13,6 @@ from dashboard.scoring.trends import averages_over_time, band_distribution, rep_
 __all__ = [
     "LEADERBOARD_KEYS", "ScoringConfig", "averages_over_time", "band_distribution",
     "coaching_signals", "default_as_of", "estimate_agreement", "estimate_inputs",
-    "estimated_pillars", "leaderboard", "load_config", "movers", "rep_history",
+    "estimated_ssi", "leaderboard", "load_config", "movers", "rep_history",
     "team_comparison",
 ]  # fmt: skip

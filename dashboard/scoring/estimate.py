@@ -12,7 +12,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.fields import PILLARS
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.store import Store
 
@@ -36,12 +35,27 @@ def estimate_inputs(
 
 
 def estimated_ssi(store: Store, as_of: date, config: ScoringConfig | None = None) -> pd.DataFrame:
-    """Per rep with activity in the window: the four estimated pillars and the estimated SSI,
-    as :func:`estimated_pillars` gives them from :func:`estimate_inputs`, summed in the store
-    (a page that shows no input reads 10,000 rows, not 140,000)."""
+    """Per rep with activity in the window: the four estimated pillars and the estimated SSI.
+
+    A pillar is estimated only when the rep has data for inputs carrying at least
+    ``estimate.min_coverage`` of its weight; otherwise it is missing (NaN), and so is the
+    SSI. A tracker that only reports a connection count gives no estimate, not 0. Summed in
+    the store by the rule :func:`estimate_of_inputs` also uses (`ssi_estimate_rule`): a page
+    that shows no input reads 10,000 rows, not 140,000."""
     config = config or load_config()
     params = {**_window(as_of, config, None), "min_coverage": config.estimate.min_coverage}
     return _with_inputs(store, "estimated_pillars", _described_inputs(config), params)
+
+
+def estimate_of_inputs(
+    store: Store, inputs: pd.DataFrame, config: ScoringConfig | None = None
+) -> pd.DataFrame:
+    """:func:`estimated_ssi` for reps whose :func:`estimate_inputs` a page already holds."""
+    config = config or load_config()
+    columns = ["rep_id", "pillar", "weight", "level", "value"]
+    with store.reading() as cur:
+        cur.register("rep_inputs", inputs[columns])
+        return cur.run("estimate_of_inputs", {"min_coverage": config.estimate.min_coverage}).df()
 
 
 def _described_inputs(config: ScoringConfig) -> pd.DataFrame:
@@ -58,25 +72,6 @@ def _with_inputs(store: Store, query: str, described: pd.DataFrame, params: dict
     with store.reading() as cur:  # the inputs are registered on this cursor only
         cur.register("estimate_config", described)
         return cur.run(query, params).df()
-
-
-def estimated_pillars(inputs: pd.DataFrame, config: ScoringConfig | None = None) -> pd.DataFrame:
-    """Per rep: the four estimated pillars and the estimated SSI (their sum).
-
-    A pillar is estimated only when the rep has data for inputs carrying at least
-    ``estimate.min_coverage`` of its weight; otherwise it is missing (NaN), and so is the
-    SSI. A tracker that only reports a connection count gives no estimate, not 0."""
-    config = config or load_config()
-    if inputs.empty:
-        return pd.DataFrame(columns=["rep_id", *PILLARS, "ssi"])
-    known = inputs.assign(known_weight=inputs["weight"].where(_has_data(inputs), 0.0))
-    # One grouping for both sums (two pivot tables took 30 ms even for one rep's page).
-    sums = known.groupby(["rep_id", "pillar"])[["points", "known_weight"]].sum().unstack("pillar")
-    wide = sums["points"].reindex(columns=list(PILLARS)).clip(0, 25)
-    coverage = sums["known_weight"].reindex(columns=list(PILLARS)).fillna(0.0)
-    wide = wide.where(coverage >= config.estimate.min_coverage - 1e-9)
-    wide["ssi"] = wide[list(PILLARS)].sum(axis=1, min_count=len(PILLARS))
-    return wide.reset_index()
 
 
 def _has_data(inputs: pd.DataFrame) -> pd.Series:

@@ -11,7 +11,7 @@ from dashboard.fields import PILLARS
 from dashboard.memo import per_store_version
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.scoring.estimate import best_gains, estimate_inputs, estimated_pillars
+from dashboard.scoring.estimate import best_gains, estimate_inputs, estimate_of_inputs
 from dashboard.scoring.leaderboard import company_leaderboard, default_as_of, rep_standing
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
@@ -106,7 +106,7 @@ def rep_summary(
     groups = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k in GROUP_COLUMNS}
     inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
-    estimate = estimated_pillars(my_inputs, config).dropna(subset=["ssi"])
+    estimate = estimate_of_inputs(store, my_inputs, config).dropna(subset=["ssi"])
     signals = coaching_signals(store, mine, as_of, config)
     return {
         "rep": row["rep"],
