@@ -41,7 +41,10 @@ with ui.friendly_errors():
 
     if viewer.sees_people:
         st.subheader("Leaderboard")
-        board = ui.cached(tr.with_sparklines, view.board, as_of)
+        # Not through ui.cached: the lines are kept per store version already (attaching them
+        # takes 9 ms at 10,000 reps), and a cached copy of 10,000 lines cost 150 ms to
+        # pickle once and 126 ms to unpickle at every rerun.
+        board = tr.with_sparklines(ui.get_store(), view.board, as_of)
         table = tr.leaderboard_table(board)
         picked = st.dataframe(
             table, hide_index=True, key="leaderboard", on_select="rerun", placeholder="–",
