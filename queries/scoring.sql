@@ -175,6 +175,8 @@ select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
        case when s.day_30d_before >= s.day - 30 - $stale_days then s.ssi - s.ssi_30d_before end
            as ssi_change_30d,
        s.day_30d_before as ssi_change_30d_since,
+       -- The readings compared with, for the movers (scoring.signals.movers).
+       s.ssi_7d_before, s.ssi_30d_before,
        case when s.ssi >= $top_from then 'top'
             when s.ssi >= $above_average_from then 'above average'
             when s.ssi >= $low_from then 'low'

@@ -127,6 +127,22 @@ def assert_weekly_readings_as_of(store: Store, as_of: date, weeks: int = 3) -> i
     return len(rows)
 
 
+def assert_movers_read_from_the_board(store: Store, as_of: date, board: pd.DataFrame) -> None:
+    """The movers the team review reads from its leaderboard are the ones the store gives."""
+    for days in (7, 30):
+        asked, read = (movers(store, as_of, days=days, count=10**6, board=b) for b in (None, board))
+        for a, r in zip(asked, read, strict=True):
+            assert moved(r) == moved(a), (as_of, days)
+
+
+def moved(frame: pd.DataFrame) -> list[tuple]:
+    days = {c: pd.to_datetime(frame[c]).dt.date for c in ("day_before", "day_now")}
+    out = frame.assign(**days)[["rep_id", "rep", "team", "day_before", "ssi_before", "day_now",
+                                "ssi_now", "change"]]  # fmt: skip
+    return sorted(tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                  for row in out.itertuples(index=False))  # fmt: skip
+
+
 def assert_changes_against_readings_as_of(store: Store, board: pd.DataFrame) -> None:
     """Each row's 7- and 30-day changes compare its reading with the rep's reading as of 7
     and 30 days before it, found in pandas: that reading's date always, the change when it
@@ -182,6 +198,7 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
         assert latest_up_to(store, as_of) == latest_shown(shown), as_of
         assert_changes_against_readings_as_of(store, shown)
         assert assert_weekly_readings_as_of(store, as_of) > 0
+        assert_movers_read_from_the_board(store, as_of, shown)
 
 
 def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store, tmp_path):

@@ -13,6 +13,9 @@ from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.leaderboard import latest_is_as_of
 from dashboard.store import Store
 
+# The windows whose changes every leaderboard row carries (queries/scoring.sql).
+BOARD_WINDOWS = (7, 30)
+
 
 def movers(
     store: Store,
@@ -21,21 +24,41 @@ def movers(
     count: int | None = None,
     teams: list[str] | None = None,
     config: ScoringConfig | None = None,
+    board: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(largest rises, largest falls) of SSI between the readings as of as_of - days and as_of."""
+    """(largest rises, largest falls) of SSI between the readings as of as_of - days and as_of.
+
+    ``board``, the whole leaderboard on ``as_of``, holds each listed rep's change over 7 and
+    30 days by the same rule (against the latest reading at least that many days before,
+    at most the stale limit older): for those windows the movers are read from it instead
+    of asked of the store (40-85 ms at 10,000 reps over two years)."""
     config = config or load_config()
     c = config.coaching
     days, count = days or c.movers_window_days, count or c.movers_count
-    frame = store.df("change_over_window", {
-        "as_of": as_of, "days": days, "listed_days": config.freshness.listed_for_days,
-        "stale_days": config.freshness.stale_after_days,
-        "from_latest": latest_is_as_of(store, as_of),
-    }).dropna(subset=["change"])  # fmt: skip
+    if board is not None and days in BOARD_WINDOWS:
+        frame = _changes_on_board(board, days)
+    else:
+        frame = store.df("change_over_window", {
+            "as_of": as_of, "days": days, "listed_days": config.freshness.listed_for_days,
+            "stale_days": config.freshness.stale_after_days,
+            "from_latest": latest_is_as_of(store, as_of),
+        }).dropna(subset=["change"])  # fmt: skip
     if teams:
         frame = frame[frame["team"].isin(teams)]
     rises = frame[frame["change"] > 0].sort_values(["change", "rep"], ascending=[False, True])
     falls = frame[frame["change"] < 0].sort_values(["change", "rep"])
     return rises.head(count).reset_index(drop=True), falls.head(count).reset_index(drop=True)
+
+
+def _changes_on_board(board: pd.DataFrame, days: int) -> pd.DataFrame:
+    """The change_over_window rows a leaderboard holds: listed reps with a change."""
+    rows = board[board["listed"].astype(bool) & board[f"ssi_change_{days}d"].notna()]
+    return pd.DataFrame({
+        "rep_id": rows["rep_id"], "rep": rows["rep"], "email": rows["email"],
+        "team": rows["team"], "day_before": rows[f"ssi_change_{days}d_since"],
+        "ssi_before": rows[f"ssi_{days}d_before"], "day_now": rows["as_of"],
+        "ssi_now": rows["ssi"], "change": rows[f"ssi_change_{days}d"],
+    })  # fmt: skip
 
 
 def falling_streaks(

@@ -138,7 +138,7 @@ def team_review(
     start = as_of - timedelta(days=period_days - 1)
     averages = _company_averages(store, start, as_of, config)
     groups = teams or sorted(listed(all_board)["team"].unique().tolist())
-    rises, falls = movers(store, as_of, teams=teams or None, config=config)
+    rises, falls = movers(store, as_of, teams=teams or None, config=config, board=all_board)
     # A rep's signals are the rep's own: the team's are rows of the company's, in board order.
     signals = _company_signals(store, as_of, config)
     if teams:
