@@ -55,10 +55,15 @@ def _changes_on_board(board: pd.DataFrame, days: int) -> pd.DataFrame:
     rows = board[board["listed"].astype(bool) & board[f"ssi_change_{days}d"].notna()]
     return pd.DataFrame({
         "rep_id": rows["rep_id"], "rep": rows["rep"], "email": rows["email"],
-        "team": rows["team"], "day_before": rows[f"ssi_change_{days}d_since"],
-        "ssi_before": rows[f"ssi_{days}d_before"], "day_now": rows["as_of"],
+        "team": rows["team"], "day_before": _as_query_gives(rows[f"ssi_change_{days}d_since"]),
+        "ssi_before": rows[f"ssi_{days}d_before"], "day_now": _as_query_gives(rows["as_of"]),
         "ssi_now": rows["ssi"], "change": rows[f"ssi_change_{days}d"],
     })  # fmt: skip
+
+
+def _as_query_gives(days: pd.Series) -> pd.Series:
+    """A board's Python dates as the timestamps the store's query hands over."""
+    return pd.to_datetime(days).astype("datetime64[us]")
 
 
 def falling_streaks(

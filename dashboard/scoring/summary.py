@@ -47,6 +47,9 @@ def _clean(value: object) -> object:
 GROUP_COLUMNS = {"n_company"} | {
     f"{g}_avg_{p}" for g in ("company", "team") for p in (*PILLARS, "ssi")
 }
+# The readings a leaderboard row's changes compare with, there for the team review's movers:
+# the reading shows the changes themselves.
+MOVERS_COLUMNS = {"ssi_7d_before", "ssi_30d_before"}
 
 
 def rep_as_of(store: Store, rep_id: int, config: ScoringConfig | None = None) -> date | None:
@@ -102,7 +105,8 @@ def rep_summary(
         mine = _standing(store, rep_id, as_of, config)
     if mine.empty:
         raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
-    row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k not in GROUP_COLUMNS}
+    row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()
+           if k not in GROUP_COLUMNS and k not in MOVERS_COLUMNS}  # fmt: skip
     groups = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k in GROUP_COLUMNS}
     inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
