@@ -9,10 +9,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard import DATA_DIR, demo
 from dashboard.demo import generate, generate_stream, load_demo
-from dashboard.export import to_csv_bytes, to_xlsx_bytes
+from dashboard.export import csv_text, to_csv_bytes, to_xlsx_bytes
 from dashboard.ingest import ImportOptions, import_file
 
 SAMPLES = sorted((DATA_DIR / "samples").iterdir())
@@ -132,3 +134,45 @@ def test_a_demo_made_in_blocks_is_stored_as_generated(store, monkeypatch):
     assert gaps["rep_id"].tolist() == whole.gaps["rep_id"].tolist()
     by_rep = whole.snapshots.pivot(index="day", columns="rep_id", values="ssi")
     assert not by_rep[1].equals(by_rep[8]), "the second block repeats the first"
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"\n\r=+-'é\t;x1.")), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.floats(allow_nan=True, allow_infinity=True),
+            st.none() | st.integers(-(2**40), 2**40),
+            st.booleans(),
+            st.none() | st.booleans(),
+            st.none() | _CELL_TEXT,
+            st.none() | _CELL_TEXT | st.dates() | st.integers(-5, 5) | st.floats(-1e6, 1e6),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    _CELL_TEXT,
+)
+def test_csv_writer_is_pandas_character_for_character(rows, header):
+    """The column-wise CSV writer (pandas' own took 140 ms of every filter change at 10,000
+    reps) writes exactly what ``to_csv(index=False)`` writes, for every kind of column the
+    exports hold: floats with gaps and infinities, nullable integers and booleans, text with
+    commas, quotes and line breaks, and object columns mixing text, dates and numbers."""
+    floats, ints, flags, maybe, texts, mixed = zip(*rows, strict=True)
+    frame = pd.DataFrame({
+        "ssi": pd.Series(floats, dtype="float64"),
+        header: pd.array(ints, dtype="Int64"),
+        "balanced": list(flags),
+        "stale": pd.array(maybe, dtype="boolean"),
+        "rep": pd.Series(texts, dtype="str"),
+        "note": pd.Series(mixed, dtype=object),
+        "rank": range(len(rows)),
+    })  # fmt: skip
+    assert csv_text(frame) == frame.to_csv(index=False)
+
+
+def test_csv_writer_leaves_other_columns_to_pandas():
+    frame = pd.DataFrame({"day": pd.to_datetime(["2026-01-05", None]), "n": [1, 2]})
+    assert csv_text(frame) == frame.to_csv(index=False) == "day,n\n2026-01-05,1\n,2\n"
