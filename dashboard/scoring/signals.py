@@ -66,6 +66,9 @@ def _as_query_gives(days: pd.Series) -> pd.Series:
     return pd.to_datetime(days).astype("datetime64[us]")
 
 
+STREAK_IDS_UP_TO = 100  # how many reps' streaks are asked for by id (above: everyone's)
+
+
 def falling_streaks(
     store: Store, as_of: date, weeks: int, rep_ids: list[int] | None = None
 ) -> pd.Series:
@@ -97,8 +100,11 @@ def coaching_signals(
     board = board.reset_index(drop=True)
     # An old reading's pillars and changes are history, not a signal now: only "silent".
     now = board["listed"].astype(bool) if "listed" in board else pd.Series(True, board.index)
-    # The board's reps only: a self-check's board is one rep.
-    falling = falling_streaks(store, as_of, int(c.falling_weeks), board["rep_id"].tolist())
+    # A self-check's board is one rep: its streak alone. A larger board asks for everyone
+    # (a superset: the board's reps are looked up in it), since binding a long list of ids
+    # cost more than it saved: 41-57 ms against 29-36 ms at 10,000 reps over two years.
+    few = board["rep_id"].tolist() if len(board) <= STREAK_IDS_UP_TO else None
+    falling = falling_streaks(store, as_of, int(c.falling_weeks), few)
     low = board[list(PILLARS)].lt(c.pillar_floor)  # a missing pillar is not low
     change = board["ssi_change_7d"]
 
