@@ -417,3 +417,30 @@ def test_self_check_shows_the_reps_activity_against_the_team(demo_app):
     assert not at.exception, at.exception
     charts = [c for c in at.get("plotly_chart") if "Your activity per week" in c.proto.spec]
     assert len(charts) == 1
+
+
+def test_a_kept_page_result_is_each_callers_own_and_goes_with_a_write(demo_app):
+    """The team review's view is kept unpickled (ui.kept): a caller that writes into its
+    frames changes no other caller's, and a write to the store gives a new view."""
+    from dashboard import ui
+    from dashboard.access import OWNER
+    from dashboard.views.team_review import team_review
+
+    first = ui.kept(team_review, [], DEMO_END, 90, OWNER)
+    expected = first.board.copy()
+    first.board.loc[first.board.index[0], "ssi"] = -1.0
+    first.board["scribbled"] = 1
+    second = ui.kept(team_review, [], DEMO_END, 90, OWNER)
+    assert second.board.equals(expected)
+    assert second.board is not first.board
+    demo_app.df_sql("select 1")  # a read changes nothing
+    assert ui.kept(team_review, [], DEMO_END, 90, OWNER).board.equals(expected)
+    leader = expected.iloc[0]
+    with demo_app.transaction() as cur:
+        cur.execute("update snapshots set ssi = ssi - 50 where rep_id = $r and day = $d",
+                    {"r": int(leader["rep_id"]), "d": leader["as_of"]})  # fmt: skip
+        cur.execute(
+            "update rep_latest set ssi = ssi - 50 where rep_id = $r", {"r": int(leader["rep_id"])}
+        )
+    after = ui.kept(team_review, [], DEMO_END, 90, OWNER).board
+    assert after.iloc[0]["rep_id"] != leader["rep_id"]
