@@ -155,6 +155,21 @@ def test_coaching_signals(load, store):
     assert "brand 9.0" in sig[sig.signal == "weak pillar"].detail.item()
 
 
+def test_weak_pillar_sentences_name_each_low_pillar_in_order(load, store):
+    """The sentence names the low pillars of each rep, in pillar order, whatever the mix of
+    low pillars among the reps (it is joined once per mix)."""
+    rows = [("One", "E", 0, 50, (9, 15, 14, 12)), ("Two", "E", 0, 40, (15, 8.25, 14, 2.75)),
+            ("All", "E", 0, 20, (5, 5, 5, 5)), ("Ok", "E", 0, 60, 15),
+            ("Last", "E", 0, 45, (12, 12, 11, 9.96))]  # fmt: skip
+    load("a.csv", template(rows))
+    sig = coaching_signals(store, leaderboard(store, D0), D0)
+    weak = dict(sig.loc[sig.signal == "weak pillar", ["rep", "detail"]].itertuples(index=False))
+    assert weak == {"One": "under 10: brand 9.0",
+                    "Two": "under 10: people 8.2, relationships 2.7",
+                    "All": "under 10: brand 5.0, people 5.0, insights 5.0, relationships 5.0",
+                    "Last": "under 10: relationships 9.9"}  # fmt: skip
+
+
 def test_movers(load, store):
     load("a.csv", template([("Up", "E", 0, 40, 10), ("Up", "E", 30, 48, 12), ("Dn", "W", 0, 50, 12.5),
                             ("Dn", "W", 30, 45, 11.25), ("Eq", "W", 0, 30, 7.5), ("Eq", "W", 30, 30, 7.5)]))  # fmt: skip
