@@ -58,22 +58,9 @@ def get_store() -> Store:
     return store
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(
-    qualname: str, path: str, generation: int, rules: str, args: tuple, kwargs: tuple
-) -> Any:  # ``rules`` only keys the cache: results computed under other rules are not reused
-    module, _, name = qualname.partition(":")
-    fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), *args, **dict(kwargs))
-
-
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(store, *args, **kwargs)``, cached until the store is next written to."""
-    store = get_store()
-    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    rules = os.environ.get(CONFIG_ENV_VAR, "")
-    return _cached(f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation, rules,
-                   args, tuple(sorted(kwargs.items())))  # fmt: skip
+    return _cached(*_cache_key(fn, args), tuple(sorted(kwargs.items())))
 
 
 def kept(fn: Callable[..., Any], *args: Any) -> Any:
@@ -82,18 +69,36 @@ def kept(fn: Callable[..., Any], *args: Any) -> Any:
     rerun, which cost the team review's view (5.4 MB at 10,000 reps) 70-80 ms each way.
     Each caller gets the result with every DataFrame a copy of its own (pandas' copy on
     write: nothing is copied until somebody writes), as ``st.cache_data`` guarantees."""
+    return _copied(_kept(*_cache_key(fn, args), ()))
+
+
+def _cache_key(fn: Callable[..., Any], args: tuple) -> tuple:
+    """What a cached result depends on: the function, the store and its change version, the
+    scoring rules in force, the arguments (lists as tuples, so they can be hashed)."""
     store = get_store()
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     rules = os.environ.get(CONFIG_ENV_VAR, "")
-    return _copied(_kept(f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation,
-                         rules, args))  # fmt: skip
+    return f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation, rules, args
+
+
+def _call(qualname: str, args: tuple, kwargs: tuple) -> Any:
+    module, _, name = qualname.partition(":")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(get_store(), *args, **dict(kwargs))
+
+
+# ``path``, ``generation`` and ``rules`` only key the caches: a result computed for another
+# store, version or rules is not reused.
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(
+    qualname: str, path: str, generation: int, rules: str, args: tuple, kwargs: tuple
+) -> Any:
+    return _call(qualname, args, kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _kept(qualname: str, path: str, generation: int, rules: str, args: tuple) -> Any:
-    module, _, name = qualname.partition(":")
-    fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), *args)
+def _kept(qualname: str, path: str, generation: int, rules: str, args: tuple, kwargs: tuple) -> Any:
+    return _call(qualname, args, kwargs)
 
 
 def _copied(value: Any) -> Any:
