@@ -69,7 +69,7 @@ def kept(fn: Callable[..., Any], *args: Any) -> Any:
     rerun, which cost the team review's view (5.4 MB at 10,000 reps) 70-80 ms each way.
     Each caller gets the result with every DataFrame a copy of its own (pandas' copy on
     write: nothing is copied until somebody writes), as ``st.cache_data`` guarantees."""
-    return _copied(_kept(*_cache_key(fn, args), ()))
+    return _copied(_kept(*_cache_key(fn, args)))
 
 
 def _cache_key(fn: Callable[..., Any], args: tuple) -> tuple:
@@ -97,8 +97,8 @@ def _cached(
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _kept(qualname: str, path: str, generation: int, rules: str, args: tuple, kwargs: tuple) -> Any:
-    return _call(qualname, args, kwargs)
+def _kept(qualname: str, path: str, generation: int, rules: str, args: tuple) -> Any:
+    return _call(qualname, args, ())
 
 
 def _copied(value: Any) -> Any:
