@@ -504,12 +504,23 @@ def activity_rows(store: Store) -> list[tuple]:
         index=False)]  # fmt: skip
 
 
-def test_a_write_that_would_hold_two_activity_values_is_refused_whole(load, store, monkeypatch):
+# The touched keys are checked either picked out of their day range first or by counting
+# the whole range (importer.WHOLE_RANGE_UP_TO chooses by the rows in range): 0 forces the
+# first way for any range with rows, a billion the second.
+BOTH_WAYS = pytest.mark.parametrize("whole_range_up_to", [0, 10**9], ids=["picked", "whole"])
+
+
+@BOTH_WAYS
+def test_a_write_that_would_hold_two_activity_values_is_refused_whole(
+    load, store, monkeypatch, whole_range_up_to
+):
     """Activity has no unique index (migration 007: 111 million keys made a Monday upload
     take 15-20 s and 6 GB); each write checks the keys it touched instead. An importer that
     wrote a metric twice is refused, and nothing of its file is written."""
     from dashboard.errors import StoreError
+    from dashboard.ingest import importer
 
+    monkeypatch.setattr(importer, "WHOLE_RANGE_UP_TO", whole_range_up_to)
     load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
     state, rows = table_state(store), activity_rows(store)
     write_activity_twice(monkeypatch)
@@ -520,9 +531,14 @@ def test_a_write_that_would_hold_two_activity_values_is_refused_whole(load, stor
     assert load("b.csv", ACTIVITY + "Ann,2025-01-03,41,15,2\n").rows_loaded == 1
 
 
-def test_an_undo_that_would_put_back_two_activity_values_is_refused(load, store):
+@BOTH_WAYS
+def test_an_undo_that_would_put_back_two_activity_values_is_refused(
+    load, store, monkeypatch, whole_range_up_to
+):
     from dashboard.errors import StoreError
+    from dashboard.ingest import importer
 
+    monkeypatch.setattr(importer, "WHOLE_RANGE_UP_TO", whole_range_up_to)
     load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\n")
     changed = load("b.csv", ACTIVITY + "Ann,2025-01-02,40,13,3\n")  # replaces profile views
     with store.transaction() as cur:  # a history holding the replaced value twice
