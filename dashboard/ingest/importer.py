@@ -117,7 +117,9 @@ def import_file(
     name = options.file_name or path.name
     data = read_bounded(path, name)
     user_mapping = parse_user_mapping(options.mapping, name)
-    content_hash = hashlib.sha256(data + options_key(options, user_mapping).encode()).hexdigest()
+    digest = hashlib.sha256(data)  # the same digest as of data + key, without copying data
+    digest.update(options_key(options, user_mapping).encode())
+    content_hash = digest.hexdigest()
     source = open_source(path, name, data)
     try:
         columns = map_columns(source.headers, user_mapping)
