@@ -21,6 +21,10 @@ select count(*) filter (where contains(concat_ws('', *columns(*)), chr(10))) as 
        min(rowid) as first_rowid
 from stage_cells;
 
+-- name: first_staged_rowid
+-- Where the table's row ids start, for a file with no quoted cell (so no line breaks).
+select min(rowid) from stage_cells;
+
 -- name: stage_lines
 -- The usual file: each row is on one line, so its line is its row id plus a constant
 -- ({line_offset}, an integer the importer computed: DuckDB binds no parameters in a view).

@@ -45,6 +45,9 @@ class Source:
     encoding: str = "utf-8"
     delimiter: str = ","
     csv_path: Path | None = None  # a UTF-8 file DuckDB reads (delimited only)
+    # Whether the file has a double quote anywhere: without one, no cell can hold a line
+    # break, and staging need not look for any (0.2 s of a 1.5-million-row file).
+    has_quotes: bool = True
     frame: pd.DataFrame | None = None  # text cells (xlsx and json)
     notes: list[str] = field(default_factory=list)
     cleanup: list[Path] = field(default_factory=list)
@@ -180,6 +183,7 @@ def read_delimited(path: Path, name: str, data: bytes) -> Source:
     header_index = find_header(rows)
     headers = [h.strip() for h in rows[header_index]]
     source = Source("delimited", headers, header_index + 1, encoding, delimiter, path)
+    source.has_quotes = b'"' in data  # in UTF-16 too, a quote holds the byte 0x22
     if encoding == "utf-8" and _GLOB_CHARS.search(str(path)):
         # DuckDB reads a path with * ? [ ] { } as a pattern (other files' content!): give it
         # a plain name that points at this one file.

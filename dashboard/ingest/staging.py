@@ -24,17 +24,21 @@ def stage_file(cur: Cursor, source: Source, name: str) -> None:
         failure = cur.reading_file("stage_csv", params)
         if failure:
             raise ImportRejectedError([csv_problem(failure, name, len(columns))])
-        number_lines(cur, source.header_line)
+        number_lines(cur, source.header_line, source.has_quotes)
     else:
         cur.register("stage_frame_df", source.frame)
         cur.run("stage_frame")
 
 
-def number_lines(cur: Cursor, header_line: int) -> None:
+def number_lines(cur: Cursor, header_line: int, has_quotes: bool = True) -> None:
     """-> stage_raw: the cells with the line each row starts on. Counting the line breaks
     inside cells takes a sort of every row (1.3 s of a 1.5-million-row file), so it is only
-    done when some cell holds one; otherwise a row's line follows from its position."""
-    with_breaks, first_rowid = cur.run("cells_with_line_breaks").fetchone()
+    done when some cell holds one; otherwise a row's line follows from its position. Only
+    a quoted cell can hold a break: a file without quotes is not searched for them."""
+    if has_quotes:
+        with_breaks, first_rowid = cur.run("cells_with_line_breaks").fetchone()
+    else:
+        with_breaks, first_rowid = 0, cur.run("first_staged_rowid").fetchone()[0]
     if with_breaks:
         cur.run("stage_lines_counting_breaks",
                 {"header_line": header_line, "first_rowid": first_rowid})  # fmt: skip
