@@ -347,7 +347,7 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
 # How the touched activity is checked and summed: picking the touched keys out of their day
 # range first pays when the range holds many other rows (a Monday upload into two years);
 # when it holds few (a first import, a backfill into empty weeks) it is cheaper to count and
-# sum the whole range and keep the touched keys after: 0.4-0.6 s of a first import of 1.5
+# sum the whole range and keep the touched keys after: 0.5-0.9 s of a first import of 1.5
 # million rows. The rows in range per touched key up to which the whole range is read:
 WHOLE_RANGE_UP_TO = 2
 
