@@ -23,8 +23,7 @@ run: $(BIN)/.runtime
 	  *) if test -f "$(DB)"; then $(BIN)/python -m dashboard init --db "$(DB)"; \
 	     else $(BIN)/python -m dashboard demo --db "$(DB)"; fi ;; \
 	esac
-	SSI_DASHBOARD_DB="$(DB)" $(BIN)/streamlit run dashboard/app.py \
-		--server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m dashboard.serve --db "$(DB)" --port $(PORT)
 
 demo: $(BIN)/.runtime
 	$(BIN)/python -m dashboard demo --db $(DB)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,6 +42,9 @@ END = date(2026, 11, 20)
 
 NEW_PROCESS = """
 import json, sys, time
+if sys.argv[4] == "served":  # as `python -m dashboard.serve` has the process before a visit
+    from dashboard.serve import preload
+    preload()
 start = time.perf_counter()
 from datetime import date
 from dashboard.store import Store
@@ -72,6 +77,9 @@ EVERY_PAGE = """
 import json, sys, time
 from streamlit.testing.v1 import AppTest
 app, rep_id = sys.argv[1], sys.argv[2]
+if sys.argv[3] == "served":  # as `python -m dashboard.serve` has the process before a visit
+    from dashboard.serve import preload
+    preload()
 times = {}
 start = time.perf_counter()
 at = AppTest.from_file(app, default_timeout=300).run()
@@ -138,12 +146,37 @@ def summed(path: Path) -> list[str]:
                 f"{time.perf_counter() - start:.1f} s"]  # fmt: skip
 
 
-def new_process(what: str, path: Path, rep_id: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", NEW_PROCESS, what, str(path), str(rep_id)],
+def new_process(what: str, path: Path, rep_id: int, how: str = "bare") -> dict:
+    """``what`` timed in a new process; ``how`` "served" imports what the pages import
+    first, untimed, as `python -m dashboard.serve` does before its first visitor."""
+    done = subprocess.run([sys.executable, "-c", NEW_PROCESS, what, str(path), str(rep_id), how],
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def server_start(path: Path, preload: bool) -> float:
+    """Seconds from starting `python -m dashboard.serve` to its health check answering."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = [sys.executable, "-m", "dashboard.serve", "--db", str(path), "--port", str(port),
+            "--address", "127.0.0.1", *([] if preload else ["--no-preload"])]  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - start < 120:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                    return time.perf_counter() - start
+            except OSError:
+                assert proc.poll() is None, "the server stopped"
+                time.sleep(0.02)
+        raise AssertionError("the server did not answer in 120 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def pandas_team_review(store: Store, as_of: date) -> None:
@@ -181,6 +214,10 @@ def test_targets_at_two_years_of_ten_thousand_reps():
     floor = [new_process("imports", path, rep_id)["seconds"] for _ in range(3)]
     lines.append(f"  of which the imports (pandas, pyarrow, DuckDB, the app's modules) and "
                  f"opening the store, no query (ms): {spread(floor)}")  # fmt: skip
+    for what, label in (("team_review", "team review + sparklines"), ("self_check", "self-check")):
+        served = [new_process(what, path, rep_id, "served")["seconds"] for _ in range(3)]
+        lines.append(f"{label}, new process after dashboard.serve's preload (ms): "
+                     f"{spread(served)}")  # fmt: skip
 
     store = Store(path)
     team_review(store, [], END, 90)  # warm the process
@@ -242,19 +279,31 @@ def test_every_page_through_apptest_at_two_years_of_ten_thousand_reps():
     path = big_store()
     with Store(path) as store:
         rep_id = int(leaderboard(store, END)["rep_id"].iloc[100])
-    found = []
+    found = {"bare": [], "served": []}
     for _ in range(3):
-        done = subprocess.run(
-            [sys.executable, "-c", EVERY_PAGE, str(ROOT / "dashboard" / "app.py"), str(rep_id)],
-            cwd=ROOT, capture_output=True, text=True, timeout=900,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "SSI_DASHBOARD_DB": str(path)},
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr[-3000:]
-        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    lines = ["AppTest, one fresh process per run, each page's first render (ms):"]
-    for page in found[0]["times"]:
-        lines.append(f"  {page:<26}{spread([f['times'][page] for f in found])}")
-    lines.append(f"peak memory after every page: {spread([f['peak_mb'] for f in found], 1)} MB")
+        for how, runs_of in found.items():  # in turn, so both meet the same machine
+            done = subprocess.run(
+                [sys.executable, "-c", EVERY_PAGE, str(ROOT / "dashboard" / "app.py"),
+                 str(rep_id), how],
+                cwd=ROOT, capture_output=True, text=True, timeout=900,
+                env={**os.environ, "PYTHONPATH": str(ROOT), "SSI_DASHBOARD_DB": str(path)},
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr[-3000:]
+            runs_of.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    bare, served = found["bare"], found["served"]
+    lines = ["AppTest, one fresh process per run, each page's first render (ms); bare, then "
+             "after dashboard.serve's preload (the pages' imports made before the visit):"]  # fmt: skip
+    for page in bare[0]["times"]:
+        lines.append(f"  {page:<26}{spread([f['times'][page] for f in bare])}"
+                     f"  | {spread([f['times'][page] for f in served])}")  # fmt: skip
+    lines.append(f"peak memory after every page: {spread([f['peak_mb'] for f in bare], 1)} MB"
+                 f"  | {spread([f['peak_mb'] for f in served], 1)} MB")  # fmt: skip
+    starts = {True: [], False: []}
+    for _ in range(3):
+        for preload, seconds in starts.items():
+            seconds.append(server_start(path, preload))
+    lines.append(f"server start to its first answer (ms): streamlit run's way {spread(starts[False])}"
+                 f"; with the preload {spread(starts[True])}")  # fmt: skip
     print("\n" + "\n".join(lines))
     record("big_store_apptest", lines)
 

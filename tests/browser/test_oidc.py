@@ -59,9 +59,7 @@ class Replica:
         self.log = folder / f"{name}.log"
         self._out = open(self.log, "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-             "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1"],
+            [sys.executable, "-m", "dashboard.serve", "--port", str(port), "--address", "127.0.0.1"],
             cwd=cwd, env={**os.environ, "SSI_DASHBOARD_DB": str(store)},
             stdout=self._out, stderr=subprocess.STDOUT,
         )  # fmt: skip
