@@ -511,17 +511,18 @@ def test_falling_streaks_for_some_reps_equal_theirs_among_everyone(demo_store):
     assert falling_streaks(demo_store, DEMO_END, 3, some).to_dict() == everyone[some].to_dict()
 
 
-def test_sparklines_are_each_reps_readings_of_the_period_oldest_first(demo_store):
+def test_sparklines_are_each_reps_last_reading_of_each_week_oldest_first(demo_store):
     as_of, days = date(2026, 10, 31), 90
     snaps = demo_store.df_sql("select rep_id, day, ssi from snapshots where ssi is not null")
     snaps["day"] = pd.to_datetime(snaps["day"]).dt.date
     period = snaps[(snaps["day"] > as_of - timedelta(days=days)) & (snaps["day"] <= as_of)]
-    expected = {
-        int(rep): rows.sort_values("day")["ssi"].tolist() for rep, rows in period.groupby("rep_id")
-    }
+    period = period.assign(weeks_ago=[(as_of - d).days // 7 for d in period["day"]])
+    last_of_week = period.sort_values("day").groupby(["rep_id", "weeks_ago"]).tail(1)
+    expected = {int(rep): rows.sort_values("day")["ssi"].tolist()
+                for rep, rows in last_of_week.groupby("rep_id")}  # fmt: skip
     lines = sparklines(demo_store, as_of, days)
     assert {rep: line.tolist() for rep, line in lines.items()} == expected
-    assert len(lines) > 10 and any(len(v) < days for v in lines.values())  # missed days left out
+    assert len(lines) > 10 and max(map(len, lines.values())) == 13  # 90 days: 13 weeks
     assert {line.dtype for line in lines.values()} == {np.dtype("float64")}  # pickles fast
     assert sparklines(demo_store, date(2020, 1, 1), days) == {}
 

@@ -69,6 +69,17 @@ def test_an_import_shows_in_the_next_team_review(load, store):
     assert lines.map(list).to_dict() == {"Ann": [60.0], "Bob": [40.0]}
 
 
+def test_a_sparkline_has_the_last_reading_of_each_week_and_skips_empty_weeks(load, store):
+    header = "name,team,date,ssi,brand,people,insights,relationships\n"
+    days = {D0 - timedelta(days=20): 50, D0 - timedelta(days=15): 52,  # one week: 52 is later
+            D0 - timedelta(days=1): 58, D0: 60}  # this week; the week before has none  # fmt: skip
+    rows = "".join(f"Ann,East,{d},{v},15,15,15,{v - 45}\n" for d, v in days.items())
+    load("ann.csv", header + rows)
+    view = team_review(store, [], D0, 30)
+    lines = with_sparklines(store, view.board, D0).set_index("rep")["ssi_trend"]
+    assert lines["Ann"].tolist() == [52.0, 60.0]
+
+
 def test_the_estimate_check_compares_only_the_days_someone_reported(load, store, monkeypatch):
     from dashboard.views import team_review as view_module
 

@@ -63,7 +63,8 @@ with ui.friendly_errors():
                 "band": "Band", "balanced": st.column_config.CheckboxColumn("Balanced"),
                 "weakest_pillar": "Weakest pillar",
                 "ssi_trend": st.column_config.LineChartColumn(
-                    "Last 90 days", help="Each rep's SSI readings, scaled to the rep's own range"),
+                    "Last 90 days", help="Each rep's latest SSI reading of each week, scaled "
+                    "to the rep's own range"),
                 "top_pct_team": st.column_config.NumberColumn("Top % of team", format="%d%%"),
                 "as_of": st.column_config.DateColumn("Reading of"),
                 "ssi_change_7d_since": st.column_config.DateColumn("7-day change since"),

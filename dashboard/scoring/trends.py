@@ -71,11 +71,12 @@ def rep_history(
 
 
 def sparklines(store: Store, as_of: date, days: int = 90) -> dict[int, np.ndarray]:
-    """Each rep's SSI over the ``days`` days up to ``as_of``, oldest first."""
+    """Each rep's SSI week by week over the ``days`` days up to ``as_of``, oldest first: the
+    latest reading of each week counted back from ``as_of``; a week with none has no point."""
     found = store.columns("sparklines", {"as_of": as_of, "days": days})
     reps, ssi = found["rep_id"], found["ssi"]
     # One sorted pair of arrays cut where the rep changes, each rep's line a piece of the
-    # array. At 10,000 reps x 90 days the pieces take 12 ms to cut, 30 ms to unpickle (the
+    # array. At 10,000 reps x 90 days (daily points) the pieces took 12 ms to cut, 30 ms to unpickle (the
     # page caches this board) and 15 ms to hand to Arrow; Python lists took 75-110, 130
     # and 40 ms, and 0.8-1.2 s to build at 100,000 reps. Float64, never numpy scalars one
     # by one: pickling 900,000 of those took 3.5 s.
