@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,6 +27,8 @@ from pathlib import Path
 import pytest
 
 from bench.record import record
+from bench.served import served
+from bench.stores import END, big_store
 from bench.timing import alternating, runs, spread
 from dashboard.memo import forget_all
 from dashboard.scoring import averages_over_time, leaderboard, load_config
@@ -38,7 +38,6 @@ from dashboard.views.team_review import team_review
 
 pytestmark = pytest.mark.bench
 ROOT = Path(__file__).resolve().parents[1]
-END = date(2026, 11, 20)
 
 NEW_PROCESS = """
 import json, sys, time
@@ -118,23 +117,6 @@ print(json.dumps({"times": times, "peak_mb": peak}))
 """
 
 
-def big_store() -> Path:
-    given = os.environ.get("SSI_BENCH_BIG")
-    if given:
-        return Path(given)
-    reps, days = os.environ.get("SSI_BENCH_BIG_SIZE", "10000x730").split("x")
-    path = ROOT / "bench" / ".cache" / f"demo-{reps}x{days}.duckdb"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        building = path.with_suffix(".building")
-        building.unlink(missing_ok=True)
-        subprocess.run([sys.executable, "-m", "dashboard", "demo", "--reps", reps, "--days",
-                        days, "--end", END.isoformat(), "--db", str(building)],
-                       cwd=ROOT, check=True, timeout=3600)  # fmt: skip
-        building.rename(path)
-    return path
-
-
 def summed(path: Path) -> list[str]:
     """The team-day summary summed when the store predates it (migration 008 leaves it
     empty, and the pages then compute the averages from the readings)."""
@@ -158,25 +140,8 @@ def new_process(what: str, path: Path, rep_id: int, how: str = "bare") -> dict:
 
 def server_start(path: Path, preload: bool) -> float:
     """Seconds from starting `python -m dashboard.serve` to its health check answering."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    argv = [sys.executable, "-m", "dashboard.serve", "--db", str(path), "--port", str(port),
-            "--address", "127.0.0.1", *([] if preload else ["--no-preload"])]  # fmt: skip
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while time.perf_counter() - start < 120:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                    return time.perf_counter() - start
-            except OSError:
-                assert proc.poll() is None, "the server stopped"
-                time.sleep(0.02)
-        raise AssertionError("the server did not answer in 120 s")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with served(path, preload) as (_, seconds):
+        return seconds
 
 
 def pandas_team_review(store: Store, as_of: date) -> None:
