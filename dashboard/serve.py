@@ -2,7 +2,7 @@
 before it takes its first visitor.
 
 ``streamlit run dashboard/app.py`` imports the pages' modules in the first visitor's rerun:
-pandas, DuckDB, plotly and this package, about 0.6 s of a first page after every restart
+pandas, DuckDB, plotly and this package: 0.7-0.8 s of the first page after every restart
 (see docs/PERFORMANCE.md). This command imports them first, then hands the process to
 Streamlit's own ``run``: the modules are then already in ``sys.modules`` when the app script
 imports them. What it imports is read from the page scripts themselves, so a page that
