@@ -28,11 +28,11 @@ import pytest
 
 from bench.record import record
 from bench.served import served
-from bench.stores import END, big_store
+from bench.stores import END, big_store, summed
 from bench.timing import alternating, runs, spread
 from dashboard.memo import forget_all
 from dashboard.scoring import averages_over_time, leaderboard, load_config
-from dashboard.scoring.team_days import keep_current, summary_is_current
+from dashboard.scoring.team_days import summary_is_current
 from dashboard.store import Store
 from dashboard.views.team_review import team_review
 
@@ -115,17 +115,6 @@ assert not second.exception and not second.error, (second.exception, second.erro
 peak = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"times": times, "peak_mb": peak}))
 """
-
-
-def summed(path: Path) -> list[str]:
-    """The team-day summary summed when the store predates it (migration 008 leaves it
-    empty, and the pages then compute the averages from the readings)."""
-    with Store(path) as store:
-        start = time.perf_counter()
-        if not keep_current(store):
-            return []
-        return [f"team-day summary summed first (a store from before it): "
-                f"{time.perf_counter() - start:.1f} s"]  # fmt: skip
 
 
 def new_process(what: str, path: Path, rep_id: int, how: str = "bare") -> dict:

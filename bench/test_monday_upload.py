@@ -2,7 +2,7 @@
 
 A team export for the day after the store's last reading: every rep, SSI, pillars, two
 activity columns and two columns the importer does not know. Imported into a copy of the
-big store (bench/test_big_store.py builds or names it), each import in a new process as the
+big store (bench/stores.py builds or names it), each import in a new process as the
 dashboard's upload page runs after a restart, then undone. Baseline, same run: the same
 files into a store that holds only those reps. Run with `make bench`.
 """
@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from bench.record import record
-from bench.test_big_store import END, ROOT, big_store, summed
+from bench.stores import END, ROOT, big_store, summed
 from dashboard.store import Store
 
 pytestmark = pytest.mark.bench
