@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--db", help=f"the store to serve (default ${DB_ENV_VAR} or "
                         "data/ssi.duckdb)")  # fmt: skip
-    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--port", type=int, default=8501, help="default 8501")
     parser.add_argument("--address", help="the address to listen on (default: all)")
     parser.add_argument("--no-preload", dest="preload", action="store_false",
                         help="leave the imports to the first visitor, as `streamlit run` does")  # fmt: skip
