@@ -60,16 +60,17 @@ def _is_module(name: str) -> bool:
         return False
 
 
-def preload(modules: list[str] | None = None) -> list[str]:
+def preload() -> list[str]:
     """Import what the pages import, and draw one small chart so plotly's one-time set-up
     (its bridge to pandas) is paid here too. Returns the modules imported."""
-    names = modules if modules is not None else page_imports()
+    names = page_imports()
     # Streamlit warns that a cache decorated before its runtime exists uses memory storage;
     # it checks the decorator's options then, and creates the cache at its first call,
     # when the runtime is up. Quieted here only, where the warning is expected.
     importlib.import_module("streamlit")  # it sets its loggers' levels as it is imported
     quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
-    level, quiet.level = quiet.level, logging.ERROR
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # setLevel, not .level: it clears logging's level cache
     try:
         for name in names:
             importlib.import_module(name)
