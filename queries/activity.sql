@@ -24,7 +24,7 @@ from grouped g join metric_catalogue c using (metric);
 -- name: activity_window_weekly
 -- The same by week (see the macro ssi_activity_weeks): whole weeks from the weekly summary.
 create or replace temp table activity_window as
-select * from ssi_activity_weeks($start, $current_week, $as_of);
+select * from ssi_activity_weeks($start, $current_week, $as_of, null);
 
 -- name: rep_against_team_weeks
 -- The self-check's chart: per metric of $metrics and week from $start (a Monday) to
@@ -32,8 +32,8 @@ select * from ssi_activity_weeks($start, $current_week, $as_of);
 -- (null when the rep has none that week). Weeks a longer period fell in are left out.
 select metric, bucket, median(value) as team_median, count(*) as seats,
        any_value(value) filter (where rep_id = $rep_id) as you
-from ssi_activity_weeks($start, $current_week, $as_of)
-where team_id = $team_id and not too_long and metric in (select unnest($metrics))
+from ssi_activity_weeks($start, $current_week, $as_of, $team_id)
+where not too_long and metric in (select unnest($metrics))
 group by metric, bucket;
 
 -- name: recent_seats

@@ -32,7 +32,11 @@ create or replace macro ssi_date_text(raw) as case
 -- and undo; as_of's own week, which as_of may cut short, from the activity table. A seat's
 -- week belongs to the team of its newest row. The value is what the metric's kind calls
 -- for: counts summed, percentages averaged over the periods, stocks their latest value.
-create or replace macro ssi_activity_weeks(start_week, current_week, as_of) as table
+-- only_team (null: every seat) keeps the seat-weeks of that team. as_of's week is then
+-- grouped for the seats with some row of that team in it only (a seat's week can belong to
+-- the team only then): the self-check's chart grouped the whole company's week to keep one
+-- team's, 45 ms against 27 at 10,000 reps.
+create or replace macro ssi_activity_weeks(start_week, current_week, as_of, only_team) as table
 with grouped as (
     select rep_id, week as bucket, metric, team_id, last_day, total, periods, latest, longest
     from activity_weekly where week >= start_week and week < current_week
@@ -41,13 +45,17 @@ with grouped as (
            max(day), sum(value), count(*), arg_max(value, day),
            max(datediff('day', day, coalesce(period_end, day))) + 1
     from activity where day between current_week and as_of
+      and (only_team is null or rep_id in (
+          select rep_id from activity
+          where day between current_week and as_of and team_id = only_team))
     group by all
 )
 select g.*, c.kind,
        case c.kind when 'count' then g.total when 'percent' then g.total / g.periods
                    else g.latest end as value,
        g.longest > 7 as too_long
-from grouped g join metric_catalogue c using (metric);
+from grouped g join metric_catalogue c using (metric)
+where only_team is null or g.team_id = only_team;
 
 -- Each rep's level on every estimate input as of as_of (one_rep: that rep only; null: every
 -- rep with activity in the window), for the estimate's two queries (queries/estimate.sql):

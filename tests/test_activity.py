@@ -283,3 +283,28 @@ def test_a_reps_activity_against_the_team_from_the_days(demo_store, as_of):
             assert (pd.isna(row.you) and mine.empty) or row.you == pytest.approx(mine.iloc[0])
             checked += 1
     assert checked > 100
+
+
+def test_a_seat_moved_in_the_current_week_counts_for_its_new_team_only(store, write):
+    """The week as-of cuts short is grouped from the activity rows: a seat whose newest row
+    of that week names another team is that team's seat that week, and no longer its old
+    team's (the earlier week, from the weekly summary, stays with the old team)."""
+    from dashboard.scoring.activity import rep_against_team
+
+    import_file(store, write("daily.csv", (
+        "date,name,team,searches,notes\n"
+        "2026-11-09,Ann,North,6,x\n2026-11-09,Bob,South,2,\n2026-11-09,Cy,North,1,\n"
+        "2026-11-16,Ann,North,3,\n2026-11-17,Ann,North,2,\n2026-11-18,Ann,South,4,moved\n"
+        "2026-11-16,Bob,South,1,\n2026-11-17,Cy,North,5,\n"
+    )))  # fmt: skip
+    ids = dict(store.df_sql("select name, rep_id from reps").itertuples(index=False))
+    as_of, config = date(2026, 11, 18), load_config()
+
+    def weeks(name: str) -> list[tuple]:
+        got = rep_against_team(store, ids[name], as_of, 2, config)
+        return [(str(r.bucket)[:10], r.you, r.team_median, r.seats) for r in got.itertuples()]
+
+    # South: Bob alone the week before; Bob and Ann (3 + 2 + 4 searches) this week.
+    assert weeks("Bob") == [("2026-11-09", 2, 2, 1), ("2026-11-16", 1, 5, 2)]
+    # North: Ann and Cy the week before; Cy alone this week.
+    assert weeks("Cy") == [("2026-11-09", 1, 3.5, 2), ("2026-11-16", 5, 5, 1)]

@@ -311,6 +311,31 @@ def test_a_changed_macro_applies_at_the_next_open_not_by_a_migration(tmp_path, m
         assert store.df_sql("select ssi_probe() as p")["p"][0] == 42
 
 
+def test_a_new_process_on_an_unchanged_store_leaves_its_macros_alone(tmp_path, monkeypatch):
+    """The macros are written once per store and text: a process that finds the store
+    holding this text writes nothing; one with another text writes it."""
+    from dashboard import store as store_module
+
+    path = tmp_path / "m.duckdb"
+    Store(path).close()
+    ran = []
+    real_run = Store._run
+    monkeypatch.setattr(Store, "_run", lambda self, cur, query, *a: (
+        ran.append(query.name), real_run(self, cur, query, *a))[1])  # fmt: skip
+    monkeypatch.setattr(store_module, "_MACROS_APPLIED", {})  # as a new process has it
+    with Store(path) as store:
+        assert "macros" not in ran
+        assert store.df_sql("select ssi_number(' 45% ', false) as n")["n"][0] == 45
+    changed = tmp_path / "macros.sql"
+    changed.write_text(store_module.MACROS_FILE.read_text(encoding="utf-8")
+                       + "\ncreate or replace macro ssi_probe() as 7;\n")  # fmt: skip
+    monkeypatch.setattr(store_module, "MACROS_FILE", changed)
+    monkeypatch.setattr(store_module, "_MACROS_APPLIED", {})
+    with Store(path) as store:
+        assert ran.count("macros") == 1
+        assert store.df_sql("select ssi_probe() as p")["p"][0] == 7
+
+
 def test_queries_know_their_parameters_and_name_a_missing_one(store):
     from dashboard.errors import StoreError
     from dashboard.store import Query, parameters_of
