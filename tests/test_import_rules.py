@@ -556,6 +556,45 @@ def test_a_write_that_would_hold_two_activity_values_is_refused_whole(
     assert load("b.csv", ACTIVITY + "Ann,2025-01-03,41,15,2\n").rows_loaded == 1
 
 
+def test_a_first_import_that_writes_a_metric_twice_is_refused(load, store, monkeypatch):
+    """Into an empty store the range holds only what the write touched, so the rule is
+    taken as held when the range's rows match the touched keys by count and by the sum of
+    their hashes. A write that put every row in twice has twice the rows: refused."""
+    from dashboard.errors import StoreError
+
+    state = table_state(store)
+    write_activity_twice(monkeypatch)
+    with pytest.raises(StoreError, match="one activity value per person, day and metric"):
+        load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
+    assert (table_state(store), activity_rows(store)) == (state, [])
+
+
+def test_a_write_that_swaps_one_key_for_a_second_copy_of_another_is_refused(
+    load, store, monkeypatch
+):
+    """The same number of rows as touched keys, but one key held twice and another not at
+    all: the sums of the key hashes differ, so the keys are counted and the write refused."""
+    from dashboard.errors import StoreError
+    from dashboard.store import Cursor
+
+    real_run = Cursor.run
+
+    def run_then_swap(self, name, params=None):
+        result = real_run(self, name, params)
+        if name == "insert_activity":  # Bob's searches become a second profile-views row
+            self.execute("update activity set metric = 'profile_views' "
+                         "where metric = 'searches' and rep_id = (select max(rep_id) from reps)")  # fmt: skip
+        return result
+
+    monkeypatch.setattr(Cursor, "run", run_then_swap)
+    with pytest.raises(StoreError, match="one activity value per person, day and metric"):
+        load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
+    assert activity_rows(store) == []
+    monkeypatch.undo()
+    assert load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n"
+                ).rows_loaded == 2  # fmt: skip
+
+
 @BOTH_WAYS
 def test_an_undo_that_would_put_back_two_activity_values_is_refused(
     load, store, monkeypatch, whole_range_up_to
