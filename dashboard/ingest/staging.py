@@ -111,8 +111,15 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
                else "cast(null as varchar) as seat_id")  # fmt: skip
     # DuckDB lets a later column use an earlier alias: the key each row is matched on.
     out.append("coalesce(email, lower(rep_name)) as rep_key")
+    present = tuple(f for f in METRIC_FIELDS if f in col)
+    # The metrics the file has no column for are left out: the queries take the metrics as
+    # columns('^m_'), and every one more is a column of stage_resolved and a row per line
+    # that activity_changes unpivots and throws away (21 where a usual export has two:
+    # 31.5 million rows for a 1.5-million-row file). A file with none keeps one, as NULL,
+    # so that columns('^m_') always names a column.
+    metrics = present or METRIC_FIELDS[:1]
     absent = []
-    for field_name in SCORE_FIELDS + METRIC_FIELDS:
+    for field_name in SCORE_FIELDS + metrics:
         alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
         if field_name in col:
             out.append(f"{col[field_name]} as raw_{field_name}")
@@ -120,10 +127,9 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
         else:
             absent.append(f"cast(null as varchar) as raw_{field_name}")
             absent.append(f"cast(null as double) as {alias}")
-    present = [f"m_{f}" for f in METRIC_FIELDS if f in col]
-    out.append(f"({' or '.join(f'{m} is not null' for m in present) or 'false'}) as any_metric")
-    # Only the file's own columns are materialised; a view adds the absent ones as NULL so
-    # the fixed queries of queries/ingest.sql always see every field.
+    out.append(f"({' or '.join(f'm_{m} is not null' for m in present) or 'false'}) as any_metric")
+    # Only the file's own columns are materialised; a view adds the absent scores as NULL so
+    # the fixed queries of queries/ingest.sql always see every score field.
     table = f"create or replace temp table stage_present as select {', '.join(out)} from stage_raw;"  # noqa: S608 (column positions and field names only)
     view = f"create or replace temp view stage_rows as select *{''.join(', ' + a for a in absent)} from stage_present;"  # noqa: S608
     return table + "\n" + view
