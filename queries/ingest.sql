@@ -298,8 +298,11 @@ from snapshot_changes where change = 'new';
 -- name: activity_changes
 create or replace temp table activity_changes as
 with staged as (
-    select rep_id, day, period_end, team_id, line, substr(metric, 3) as metric, value
-    from (unpivot (select rep_id, day, period_end, team_id, line, columns('^m_')
+    select rep_id, day, period_end, team_id, line, has_reading, substr(metric, 3) as metric,
+           value
+    from (unpivot (select rep_id, day, period_end, team_id, line,
+                          ssi_value is not null or brand is not null as has_reading,
+                          columns('^m_')
                    from stage_resolved)
           on columns('^m_') into name metric value value)
     where value is not null
@@ -404,6 +407,21 @@ from (select line,
              case when bool_or(change = 'changed') then 'changed'
                   when bool_or(change = 'new') then 'new' else 'same' end as c
       from per_line group by line);
+
+-- name: every_change_is_new
+-- Whether the import only added rows (a first import, a backfill): then change_counts_all_new
+-- counts its lines without grouping them.
+select not exists (select 1 from snapshot_changes where change <> 'new')
+   and not exists (select 1 from activity_changes where change <> 'new');
+
+-- name: change_counts_all_new
+-- change_counts when every row is new: each line with a reading has its one row in
+-- snapshot_changes (snapshot_changes' own condition is has_reading), and only the lines
+-- without one are counted from activity_changes. Grouping 4.5 million rows by line took
+-- 0.15-0.4 s of a first import of 1.5 million rows.
+select 0 as updated,
+       (select count(*) from snapshot_changes)
+       + (select count(distinct line) from activity_changes where not has_reading) as loaded;
 
 -- name: next_import_id
 -- The next number after the last import. Taken inside the write transaction, so dry runs

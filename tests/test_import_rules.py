@@ -620,3 +620,29 @@ def test_only_readings_keep_a_unique_index_after_migration_7(store):
     indexes = store.df_sql("select table_name, index_name from duckdb_indexes() "
                            "where index_name not like '%pkey%' order by all")  # fmt: skip
     assert indexes.values.tolist() == [["snapshots", "snapshots_one_per_rep_day"]]
+
+
+MIXED = (ACTIVITY + "Ann,2025-01-02,40,12,3\n"  # a reading and activity
+         "Bob,2025-01-02,,7,1\n"  # activity only
+         "Cy,2025-01-02,51,,\n"  # a reading only
+         "Dee,2025-01-02,,,\n"  # nothing: a seat with no data
+         "Ann,2025-01-02,40,12,3\n")  # a copy of line 2: skipped  # fmt: skip
+
+
+@pytest.mark.parametrize("counted", ["when all new", "grouped by line"])
+def test_a_first_import_counts_each_line_once_however_the_lines_are_counted(
+    load, store, monkeypatch, counted
+):
+    """A first import counts its lines without grouping them (every change is new); the
+    count is the one grouping by line gives: a line with a reading and activity is one."""
+    from dashboard.store import Cursor
+
+    if counted == "grouped by line":
+        real_run = Cursor.run
+        monkeypatch.setattr(Cursor, "run", lambda self, name, params=None: real_run(
+            self, "change_counts" if name == "change_counts_all_new" else name, params))  # fmt: skip
+    result = load("mixed.csv", MIXED)
+    assert (result.rows_read, result.rows_loaded, result.rows_updated, result.rows_skipped) == (
+        5, 4, 0, 1)  # fmt: skip
+    again = load("mixed2.csv", MIXED.replace("Bob,2025-01-02,,7,1", "Bob,2025-01-02,,8,1"))
+    assert (again.rows_loaded, again.rows_updated) == (0, 1)

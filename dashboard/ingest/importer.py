@@ -324,7 +324,8 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
     cur.run("activity_touched_by_import").run("weeks_of_import")
     check_and_sum_touched_activity(cur)
-    updated, loaded = cur.run("change_counts").fetchone()
+    all_new = cur.run("every_change_is_new").fetchone()[0]
+    updated, loaded = cur.run("change_counts_all_new" if all_new else "change_counts").fetchone()
     loaded += _write_gaps(cur, plan, import_id)
     if "seat_id" in plan.fields:
         seats_updated, seats_loaded = _map_seats(cur, plan, import_id)
