@@ -25,6 +25,7 @@ import pandas as pd
 
 from dashboard import DATA_DIR, QUERIES_DIR, postgres
 from dashboard.errors import NotFoundError, StoreError, StoreLockedError
+from dashboard.frames import result_frame
 
 DEFAULT_DB = DATA_DIR / "ssi.duckdb"
 DB_ENV_VAR = "SSI_DASHBOARD_DB"
@@ -364,8 +365,9 @@ class Store:
         return self.query(name).sql
 
     def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run a named query and return its rows as a DataFrame."""
-        return self._run(self._con.cursor(), self.query(name), params).df()
+        """Run a named query and return its rows as a DataFrame (``.df()``'s, made through
+        Arrow where that is faster: dashboard/frames.py)."""
+        return result_frame(self._run(self._con.cursor(), self.query(name), params))
 
     def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
         """Rows as named tuples: ``row.day`` as well as ``row[0]``."""
@@ -382,7 +384,7 @@ class Store:
 
     def df_sql(self, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run SQL text that came from ``queries/`` or a test (never from user input)."""
-        return self._run(self._con.cursor(), Query.parse("(inline)", sql), params).df()
+        return result_frame(self._run(self._con.cursor(), Query.parse("(inline)", sql), params))
 
     def _run(
         self, cur: duckdb.DuckDBPyConnection, query: Query, params: Mapping | None,
