@@ -342,6 +342,30 @@ def test_one_metric_per_row_with_two_values_for_one_metric_is_refused(load, stor
     assert readings(store).empty
 
 
+@pytest.mark.parametrize("data", [
+    "Name,SSI\nZoë,40\n".encode(),
+    "é".encode() * 5,  # a two-byte letter across every chunk boundary
+    "ab€cd".encode(),  # three bytes, cut after one and after two
+    b"abc\xffdef",  # a byte UTF-8 never has
+    "aé".encode()[:-1],  # cut short at the end
+    b"ab\xc3(cd",  # a lead byte without its continuation
+    b"plain ascii",
+])  # fmt: skip
+def test_utf8_is_checked_in_chunks_exactly_as_a_whole_decode(monkeypatch, data):
+    """The check of a file's UTF-8 reads it in chunks (no copy of a 125 MB text); small
+    chunks here, so multi-byte letters straddle them. It finds what decoding whole finds."""
+    from dashboard.ingest import sources
+
+    monkeypatch.setattr(sources, "UTF8_CHECK_CHUNK", 3)
+    try:
+        data.decode("utf-8")
+        expected = None
+    except UnicodeDecodeError as exc:
+        expected = (exc.start, exc.reason)
+    found = sources.utf8_error(data)
+    assert (None if found is None else (found.start, found.reason)) == expected
+
+
 def test_utf8_with_one_bad_byte_is_refused_not_garbled(store, tmp_path):
     from dashboard.errors import ImportRejectedError
 
