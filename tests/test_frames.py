@@ -46,12 +46,12 @@ def test_other_types_go_through_df(sql):
 
 
 def test_the_demo_leaderboard_is_the_frame_df_gives(demo_store):
-    """The leaderboard, the widest result a page reads (30 columns), both ways."""
+    """The leaderboard, the widest result a page reads (52 columns), both ways."""
     config = load_config()
     as_of = DEMO_END
     params = {"as_of": as_of, "from_latest": latest_is_as_of(demo_store, as_of),
               "rep_id": None, **config.rule_params()}  # fmt: skip
-    through_arrow = demo_store.df("leaderboard", params)
+    through_arrow = demo_store.wide_df("leaderboard", params)
     ((sql, needs),) = demo_store.query("leaderboard").statements
     plain = demo_store._con.cursor().execute(sql, {k: params[k] for k in needs}).df()
     assert len(plain) > 40 and plain["rank"].isna().any()  # some unranked: nullable ints

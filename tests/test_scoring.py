@@ -402,9 +402,10 @@ def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_r
     real_inputs = summary.estimate_inputs
     monkeypatch.setattr(summary, "estimate_inputs", lambda *a, **k: (
         asked.append(("estimate_inputs", k)), real_inputs(*a, **k))[1])  # fmt: skip
-    real_df = demo_store.df
-    monkeypatch.setattr(demo_store, "df", lambda name, params=None: (
-        asked.append((name, dict(params or {}))), real_df(name, params))[1])  # fmt: skip
+    for method in ("df", "wide_df"):  # the whole board is read as a wide result
+        real = getattr(demo_store, method)
+        monkeypatch.setattr(demo_store, method, lambda name, params=None, real=real: (
+            asked.append((name, dict(params or {}))), real(name, params))[1])  # fmt: skip
     some = leaderboard(demo_store, DEMO_END)["rep_id"].iloc[[3, 7, 11]].astype(int).tolist()
     asked.clear()
     answers = [rep_summary(demo_store, rep_id, DEMO_END) for rep_id in some]

@@ -68,7 +68,8 @@ def rep_standing(store: Store, rep_id: int, as_of: date, config: ScoringConfig) 
 
 
 def _board(store: Store, as_of: date, rep_id: int | None, config: ScoringConfig) -> pd.DataFrame:
-    frame = store.df("leaderboard", {
+    # The whole board is 10,000 rows of 52 columns at a large company; one rep's is a row.
+    frame = (store.wide_df if rep_id is None else store.df)("leaderboard", {
         "as_of": as_of, "from_latest": latest_is_as_of(store, as_of), "rep_id": rep_id,
         **config.rule_params(),
     })  # fmt: skip
