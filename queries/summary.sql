@@ -50,11 +50,12 @@ select g.* from (
 ) g semi join touched_weeks t on t.rep_id = g.rep_id and t.week = g.week;
 
 -- name: touched_range
--- The activity rows in the touched weeks' day range and the keys the write touched, counted.
--- At most WHOLE_RANGE_UP_TO (importer.py) rows per touched key: a check and the weekly refresh read the whole range.
--- As many rows as keys: the range may hold each touched key once and nothing else (a first
--- import, a backfill into empty weeks), which `touched_range_holds_touched_keys` confirms.
--- Counting the range reads one column of its row groups only.
+-- The activity rows in the touched weeks' day range and the keys the write touched,
+-- counted. At most WHOLE_RANGE_UP_TO (importer.py) rows per touched key: a check and the
+-- weekly refresh read the whole range. As many rows as keys: the range may hold each
+-- touched key once and nothing else (a first import, a backfill into empty weeks), which
+-- `touched_range_holds_touched_keys` confirms. Counting the range reads one column of its
+-- row groups only.
 with bounds as (
     select min(week) as first_day, max(week) + 7 as past_day from touched_weeks
 )

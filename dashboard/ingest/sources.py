@@ -106,13 +106,12 @@ def utf8_error(whole: bytes) -> UnicodeDecodeError | None:
         for start in range(0, len(whole), UTF8_CHECK_CHUNK):
             decoder.decode(view[start : start + UTF8_CHECK_CHUNK])
         decoder.decode(b"", final=True)
-        return None
     except UnicodeDecodeError:
         try:
-            whole.decode("utf-8")
+            whole.decode("utf-8")  # the error's place in the file, not in its chunk
         except UnicodeDecodeError as exc:
             return exc
-        return None  # not reached: a chunked failure is a whole failure
+    return None
 
 
 # Guesses that mean another script. On a few accented Latin names the detector names any
