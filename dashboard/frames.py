@@ -1,19 +1,25 @@
 """A query's result as the DataFrame DuckDB's ``.df()`` gives, built through Arrow.
 
-``.df()`` spends about 15 ms turning the leaderboard's 52 columns of 10,000 rows into
+``.df()`` spent about 15 ms turning the leaderboard's 52 columns of 10,000 rows into
 pandas; the Arrow table and its conversion take about 10 (``Store.wide_df``). Only results
 whose every column has a type converted here exactly as ``.df()`` converts it go this way
 (a test compares the two); anything else (decimals, intervals, lists, time zones) goes
 through ``.df()``.
+
+A result can be ordered here rather than in its SQL (``order_by``): DuckDB's sort carries
+every column of a wide result through it, where Arrow sorts the key columns and then takes
+the rows (the leaderboard: 4-6 ms less of 38-41).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # DuckDB warns that an Arrow table from an executed statement is a copy; for the results
 # taken this way (thousands of rows) the copy costs less than ``.df()`` saves. Ignored by
@@ -32,11 +38,23 @@ _CONVERTED = frozenset({
 })  # fmt: skip
 
 
-def result_frame(result: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The executed statement's rows, as ``result.df()`` would give them."""
+# One key of an ordering: a column and whether it sorts descending. Missing values come
+# last either way, as in DuckDB's default "nulls last"; text sorts by its UTF-8 bytes, as
+# in DuckDB without a collation.
+SortKey = tuple[str, bool]
+
+
+def result_frame(
+    result: duckdb.DuckDBPyConnection, order_by: Sequence[SortKey] = ()
+) -> pd.DataFrame:
+    """The executed statement's rows, as ``result.df()`` would give them, ordered by
+    ``order_by`` (ties keep the result's own order) when given."""
     if not all(str(column[1]) in _CONVERTED for column in result.description):
-        return result.df()
+        return _ordered(result.df(), order_by)
     table = result.to_arrow_table()
+    if order_by and table.num_rows > 1:
+        keys = [(name, "descending" if desc else "ascending", "at_end") for name, desc in order_by]
+        table = table.take(pc.sort_indices(table, sort_keys=keys))
     frame = table.to_pandas(date_as_object=False)
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_string(column.type) and column.null_count == table.num_rows:
@@ -46,3 +64,12 @@ def result_frame(result: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         elif pa.types.is_date(column.type):
             frame[name] = frame[name].astype("datetime64[us]")
     return frame
+
+
+def _ordered(frame: pd.DataFrame, order_by: Sequence[SortKey]) -> pd.DataFrame:
+    if not order_by or len(frame) < 2:
+        return frame
+    names = [name for name, _ in order_by]
+    ascending = [not desc for _, desc in order_by]
+    ordered = frame.sort_values(names, ascending=ascending, na_position="last", kind="stable")
+    return ordered.reset_index(drop=True)

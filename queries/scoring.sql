@@ -3,8 +3,13 @@
 
 -- name: leaderboard
 -- One row per rep with a reading on or before $as_of: their latest reading and its age.
--- $rep_id (null: everyone) keeps one rep's row, with company-wide ranks and averages: only
--- that rep's changes and trend are computed (a self-check of 100,000 reps' store).
+-- $rep_id (null: everyone) keeps one rep's row, with company-wide ranks: only that rep's
+-- changes and trend are computed (a self-check of 100,000 reps' store). The rows come
+-- unordered: scoring.leaderboard orders them (BOARD_ORDER). DuckDB's sort carried every
+-- column through it, 4-6 ms of the leaderboard's 38-41 at 10,000 reps over two years;
+-- Arrow sorts five columns and takes the rows. The company's and each team's averages are
+-- `listed_averages`: only the self-check shows them, and on every row they were 10 of the
+-- board's 52 columns.
 -- Reps whose latest reading is at most $listed_days old are "listed": ranked, and counted
 -- in averages. Older ones keep a row (rank null) so nobody drops off without a word.
 -- Changes compare the latest reading with the rep's reading as of 7 and 30 days before
@@ -118,19 +123,13 @@ with recent_latest as (
                 else least(c.brand, c.people, c.insights, c.relationships) end as min_pillar
     from cur_rows c
 ), company as (
-    -- Whole-company and per-team figures as plain aggregates joined back. As window
+    -- Whole-company and per-team counts as plain aggregates joined back. As window
     -- aggregates with a filter their cost grew faster than the number of reps: 0.17 s of
     -- CPU at 10,000 reps, 7.2 s at 100,000 (the leaderboard took 4.5-5.8 s there, now
     -- 1.8-2.3 s).
-    select count(*) as n_company, avg(ssi) as company_avg_ssi, avg(brand) as company_avg_brand,
-           avg(people) as company_avg_people, avg(insights) as company_avg_insights,
-           avg(relationships) as company_avg_relationships
-    from with_min where listed
+    select count(*) as n_company from with_min where listed
 ), per_team as (
-    select team_id, count(*) as n_team, avg(ssi) as team_avg_ssi, avg(brand) as team_avg_brand,
-           avg(people) as team_avg_people, avg(insights) as team_avg_insights,
-           avg(relationships) as team_avg_relationships
-    from with_min where listed group by team_id
+    select team_id, count(*) as n_team from with_min where listed group by team_id
 ), ranks as (
     -- Ranked on four columns and joined back: a window over every column of the rows
     -- carried them all through its sort (15 ms of the leaderboard's 120 at 10,000 reps).
@@ -138,11 +137,7 @@ with recent_latest as (
            rank() over (partition by team_id order by ssi desc) as rank_team
     from with_min where listed
 ), ranked as (
-    select c.*, r.rank, r.rank_team, co.n_company, coalesce(t.n_team, 0) as n_team,
-           co.company_avg_ssi, co.company_avg_brand, co.company_avg_people,
-           co.company_avg_insights, co.company_avg_relationships,
-           t.team_avg_ssi, t.team_avg_brand, t.team_avg_people, t.team_avg_insights,
-           t.team_avg_relationships
+    select c.*, r.rank, r.rank_team, co.n_company, coalesce(t.n_team, 0) as n_team
     from with_min c cross join company co left join per_team t using (team_id)
     left join ranks r using (rep_id)
 ), scored as (
@@ -205,15 +200,44 @@ select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
              and s.days_to_target <= $horizon
             then cast($as_of as date) + cast(greatest(1, s.days_to_target) as integer)
        end as forecast_date,
-       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi,
-       s.n_company, s.company_avg_ssi, s.company_avg_brand, s.company_avg_people,
-       s.company_avg_insights, s.company_avg_relationships, s.team_avg_ssi, s.team_avg_brand,
-       s.team_avg_people, s.team_avg_insights, s.team_avg_relationships
+       s.industry_rank, s.network_rank, s.industry_ssi, s.network_ssi
 from scored s
 join reps r using (rep_id)
 join teams t on t.team_id = s.team_id
-where $rep_id is null or s.rep_id = $rep_id
-order by s.listed desc, s.rank, s.day desc, r.name, s.rep_id;
+where $rep_id is null or s.rep_id = $rep_id;
+
+-- name: listed_averages
+-- The company's and $team's (a name) averages of the listed reps as of $as_of: how many,
+-- their SSI and each pillar, for the self-check's comparisons. A rep is listed when their
+-- latest reading is at most $listed_days old, as in the leaderboard, and counts in the team
+-- of that reading. When no rep has a reading after $as_of ($from_latest), those readings
+-- are the latest kept per rep (migration 008).
+with cur as (
+    select rep_id, max(day) as day from snapshots
+    where not $from_latest and ssi is not null
+      and day <= cast($as_of as date) and day >= cast($as_of as date) - $listed_days
+    group by rep_id
+), listed_rows as (
+    select team_id, ssi, brand, people, insights, relationships from rep_latest
+    where $from_latest
+      and day <= cast($as_of as date) and day >= cast($as_of as date) - $listed_days
+    union all
+    select s.team_id, s.ssi, s.brand, s.people, s.insights, s.relationships
+    from cur c join snapshots s on s.rep_id = c.rep_id and s.day = c.day
+), mine as (
+    select l.*, t.name = $team as in_team from listed_rows l join teams t using (team_id)
+)
+select count(*) as n_company,
+       avg(ssi) as company_avg_ssi, avg(brand) as company_avg_brand,
+       avg(people) as company_avg_people, avg(insights) as company_avg_insights,
+       avg(relationships) as company_avg_relationships,
+       count(*) filter (where in_team) as n_team,
+       avg(ssi) filter (where in_team) as team_avg_ssi,
+       avg(brand) filter (where in_team) as team_avg_brand,
+       avg(people) filter (where in_team) as team_avg_people,
+       avg(insights) filter (where in_team) as team_avg_insights,
+       avg(relationships) filter (where in_team) as team_avg_relationships
+from mine;
 
 -- name: listed_average_ssi
 -- The average SSI of the listed reps as of $as_of, of the teams named in $teams (empty:

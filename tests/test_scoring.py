@@ -404,8 +404,8 @@ def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_r
         asked.append(("estimate_inputs", k)), real_inputs(*a, **k))[1])  # fmt: skip
     for method in ("df", "wide_df"):  # the whole board is read as a wide result
         real = getattr(demo_store, method)
-        monkeypatch.setattr(demo_store, method, lambda name, params=None, real=real: (
-            asked.append((name, dict(params or {}))), real(name, params))[1])  # fmt: skip
+        monkeypatch.setattr(demo_store, method, lambda name, params=None, real=real, **kw: (
+            asked.append((name, dict(params or {}))), real(name, params, **kw))[1])  # fmt: skip
     some = leaderboard(demo_store, DEMO_END)["rep_id"].iloc[[3, 7, 11]].astype(int).tolist()
     asked.clear()
     answers = [rep_summary(demo_store, rep_id, DEMO_END) for rep_id in some]
@@ -451,6 +451,41 @@ def test_the_week_earlier_average_is_the_listed_reps_average_of_that_leaderboard
     assert listed_average(store, D0 + timedelta(days=120), ["East"]) == pytest.approx(
         (44 + 50 + 63) / 3
     )
+
+
+def test_self_check_averages_are_those_of_the_listed_rows_of_the_leaderboard(load, store):
+    """The company's and the team's averages beside a rep's standing: the listed reps of the
+    leaderboard on that date, each in the team of their latest reading, on the newest day
+    (kept latest readings) and on past ones (searched)."""
+    from dashboard.fields import PILLARS
+    from dashboard.scoring.leaderboard import latest_is_as_of, listed, listed_averages
+
+    load("a.csv", template([
+        ("Ann", "East", 0, 40, 10), ("Ann", "East", 100, 44, (11, 10, 12, 11)),
+        ("Bob", "East", 120, 50, 12.5), ("Cy", "West", 5, 70, 17.5),  # Cy: gone quiet
+        ("Dee", "West", 119, 61, (15, 15, 15, 16)), ("Dee", "East", 120, 63, 15.75),
+    ]))  # fmt: skip
+    seen_latest = set()
+    for offset in (-1, 0, 5, 95, 100, 119, 120, 200):
+        as_of = D0 + timedelta(days=offset)
+        seen_latest.add(latest_is_as_of(store, as_of))
+        board = listed(leaderboard(store, as_of))
+        for team in ("East", "West", "Nobody"):
+            got = listed_averages(store, as_of, team)
+            mine = board[board["team"] == team]
+            assert (got["n_company"], got["n_team"]) == (len(board), len(mine)), (offset, team)
+            for p in ("ssi", *PILLARS):
+                for scope, rows in (("company", board), ("team", mine)):
+                    value = got[f"{scope}_avg_{p}"]
+                    if rows.empty:
+                        assert value is None, (offset, team, scope, p)
+                    else:
+                        assert value == pytest.approx(rows[p].mean()), (offset, team, scope, p)
+    assert seen_latest == {True, False}
+    # Dee moved to East on day 120: East's then, West's the day before.
+    assert listed_averages(store, D0 + timedelta(days=120), "West")["n_team"] == 0
+    day_119 = listed_averages(store, D0 + timedelta(days=119), "West")
+    assert day_119["n_team"] == 1 and day_119["team_avg_relationships"] == 16
 
 
 def test_the_week_earlier_average_matches_on_the_demo(demo_store):

@@ -62,17 +62,27 @@ def leaderboard(
 
 def rep_standing(store: Store, rep_id: int, as_of: date, config: ScoringConfig) -> pd.DataFrame:
     """The rep's row of the leaderboard on ``as_of`` (none without a reading by then), ranks
-    and averages company-wide, computing changes and trend for this rep only: at 100,000
-    reps the whole leaderboard takes about a second."""
+    company-wide, computing changes and trend for this rep only: at 100,000 reps the whole
+    leaderboard takes about a second."""
     return _board(store, as_of, rep_id, config)
 
 
+# The board's order: listed reps first, by rank; then the rest, newest reading first; name
+# and rep_id settle ties. (column, descending); the query leaves ordering to this.
+BOARD_ORDER = [("listed", True), ("rank", False), ("as_of", True), ("rep", False),
+               ("rep_id", False)]  # fmt: skip
+
+
 def _board(store: Store, as_of: date, rep_id: int | None, config: ScoringConfig) -> pd.DataFrame:
-    # The whole board is 10,000 rows of 52 columns at a large company; one rep's is a row.
-    frame = (store.wide_df if rep_id is None else store.df)("leaderboard", {
+    params = {
         "as_of": as_of, "from_latest": latest_is_as_of(store, as_of), "rep_id": rep_id,
         **config.rule_params(),
-    })  # fmt: skip
+    }  # fmt: skip
+    # The whole board is 10,000 rows of 41 columns at a large company; one rep's is a row.
+    if rep_id is None:
+        frame = store.wide_df("leaderboard", params, order_by=BOARD_ORDER)
+    else:
+        frame = store.df("leaderboard", params)
     for col in ("as_of", "forecast_date", "ssi_change_7d_since", "ssi_change_30d_since"):
         frame[col] = python_dates(frame[col])
     frame["listed"] = frame["listed"].astype(bool)
@@ -105,6 +115,20 @@ def listed_average(
     })  # fmt: skip
     value = found["average_ssi"].iloc[0]
     return None if pd.isna(value) else float(value)
+
+
+def listed_averages(
+    store: Store, as_of: date, team: str, config: ScoringConfig | None = None
+) -> dict[str, float | int | None]:
+    """How many reps are listed as of ``as_of`` and their average SSI and pillars, in the
+    company and in ``team``: ``n_company``, ``company_avg_ssi``, ... ``n_team``,
+    ``team_avg_ssi``, ... (None for an average of nobody)."""
+    config = config or load_config()
+    found = store.rows("listed_averages", {
+        "as_of": as_of, "team": team, "from_latest": latest_is_as_of(store, as_of),
+        "listed_days": config.freshness.listed_for_days,
+    })[0]  # fmt: skip
+    return found._asdict()
 
 
 def python_dates(values: pd.Series) -> pd.Series:

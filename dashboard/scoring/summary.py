@@ -12,7 +12,12 @@ from dashboard.memo import per_store_version
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import best_gains, estimate_inputs, estimate_of_inputs
-from dashboard.scoring.leaderboard import company_leaderboard, default_as_of, rep_standing
+from dashboard.scoring.leaderboard import (
+    company_leaderboard,
+    default_as_of,
+    listed_averages,
+    rep_standing,
+)
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
 
@@ -43,10 +48,6 @@ def _clean(value: object) -> object:
     return value
 
 
-# Company-wide figures the leaderboard row carries for the self-check, kept out of "reading".
-GROUP_COLUMNS = {"n_company"} | {
-    f"{g}_avg_{p}" for g in ("company", "team") for p in (*PILLARS, "ssi")
-}
 # The readings a leaderboard row's changes compare with, there for the team review's movers:
 # the reading shows the changes themselves.
 MOVERS_COLUMNS = {"ssi_7d_before", "ssi_30d_before"}
@@ -106,8 +107,8 @@ def rep_summary(
     if mine.empty:
         raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()
-           if k not in GROUP_COLUMNS and k not in MOVERS_COLUMNS}  # fmt: skip
-    groups = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items() if k in GROUP_COLUMNS}
+           if k not in MOVERS_COLUMNS}  # fmt: skip
+    groups = listed_averages(store, as_of, row["team"], config)
     inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
     estimate = estimate_of_inputs(store, my_inputs, config).dropna(subset=["ssi"])
