@@ -46,8 +46,12 @@ def lines_text(lines: Iterable[int], count: int) -> str:
     return f"lines {', '.join(map(str, shown))} and {count - len(shown):,} more"
 
 
-def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]:
-    """One check per numeric column: readable as a number and within its range."""
+def number_checks(
+    columns: list[ColumnMapping], read_as_numbers: frozenset[int] = frozenset()
+) -> tuple[str, dict[str, object]]:
+    """One check per numeric column: readable as a number and within its range. A column
+    read as numbers has no text to quote: a check that fails on one is done again on the
+    file read as text (importer.check_rows)."""
     parts, params = [], {}
     for c in columns:
         spec = FIELD_BY_NAME.get(c.field or "")
@@ -59,10 +63,14 @@ def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]
         )
         # NaN is not a reading, whatever its place in DuckDB's ordering.
         bounds.append(f"isnan({value})")
+        raw = f"raw_{spec.name}"
+        if c.index in read_as_numbers:
+            raw, unreadable = "cast(null as varchar)", "false"
+        else:
+            unreadable = f"({raw} is not null and trim({raw}) <> '' and {value} is null)"
         parts.append(
-            f"select line, $h{c.index} as column_name, raw_{spec.name} as value, $e{c.index} as expected "  # noqa: S608 (column positions and field names only)
-            f"from stage_rows where (raw_{spec.name} is not null and trim(raw_{spec.name}) <> '' "
-            f"and {value} is null) or {' or '.join(bounds)}"
+            f"select line, $h{c.index} as column_name, {raw} as value, $e{c.index} as expected "  # noqa: S608 (column positions and field names only)
+            f"from stage_rows where {unreadable} or {' or '.join(bounds)}"
         )
         params[f"h{c.index}"] = c.header
         params[f"e{c.index}"] = spec.expected
@@ -70,8 +78,9 @@ def number_checks(columns: list[ColumnMapping]) -> tuple[str, dict[str, object]]
 
 
 def find_errors(
-    cur: Cursor, columns: list[ColumnMapping], name: str, date_label: str, hints: Hints
-) -> tuple[list[Problem], int]:
+    cur: Cursor, columns: list[ColumnMapping], name: str, date_label: str, hints: Hints,
+    read_as_numbers: frozenset[int] = frozenset(),
+) -> tuple[list[Problem], int]:  # fmt: skip
     """The file's errors, at most LISTED_PER_KIND of each kind, and how many there are."""
     header_of = {c.field: c.header for c in columns if c.field}
     problems: list[Problem] = []
@@ -84,7 +93,7 @@ def find_errors(
         "listed": LISTED_PER_KIND, "end_column": header_of.get("period_end", "end date"),
         "longest_period": LONGEST_PERIOD_DAYS,
     }).fetchall()  # fmt: skip
-    sql, params = number_checks(columns)
+    sql, params = number_checks(columns, read_as_numbers)
     if sql:
         rows += cur.execute(
             f"select *, count(*) over (partition by column_name, expected) from ({sql}) "  # noqa: S608 (built from column positions)

@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from dashboard.errors import ImportRejectedError, NotFoundError, Problem, StoreError
 from dashboard.fields import (
+    FIELD_BY_NAME,
     METRIC_FIELDS,
     PILLARS,
     UNASSIGNED_TEAM,
@@ -140,9 +141,9 @@ def import_file(
                 if before:
                     result.imported_before = before[0]
                     raise _DryRun
-                plan = ImportPlan(source, columns, fields, options, name, content_hash, result)
-                for stage in stages:
-                    stage(cur, plan)
+                plan = ImportPlan(source, columns, fields, options, name, content_hash, result,
+                                  numbers_on_read=stages is STAGES)  # fmt: skip
+                _run_stages(cur, plan, stages)
                 if options.dry_run:
                     raise _DryRun
         except _DryRun:
@@ -150,6 +151,24 @@ def import_file(
         return result
     finally:
         source.close()
+
+
+class _ReadAsText(Exception):
+    """Raised by a check that failed on a file read with numbers as numbers: its messages
+    quote cells, so the file is read again as text."""
+
+
+def _run_stages(cur: Cursor, plan: ImportPlan, stages: tuple) -> None:
+    notes = list(plan.result.notes)
+    try:
+        for stage in stages:
+            stage(cur, plan)
+    except _ReadAsText:
+        # Every stage before the checks only makes temp tables, made again now.
+        plan.numbers_on_read = False
+        plan.result.notes[:] = notes
+        for stage in stages:
+            stage(cur, plan)
 
 
 def same_header(a: str, b: str) -> bool:
@@ -221,13 +240,23 @@ class ImportPlan:
     date_label: str = ""
     warnings: list[Problem] = field(default_factory=list)
     skipped: int | None = None  # rows not counted, when rows are not one per reading
+    # Whether numeric columns are read as numbers (staging.stage_file), and the positions
+    # that were: a file whose every such cell is a plain number skips its text.
+    numbers_on_read: bool = False
+    read_as_numbers: frozenset[int] = frozenset()
 
 
 # The stages, in order, each with the temp tables it makes. Checks only read tables made by
 # an earlier stage, so leaving out the warnings cannot break a later write.
 def stage_rows(cur: Cursor, plan: ImportPlan) -> None:
-    """-> stage_raw: every cell of the file as text, with its line number."""
-    stage_file(cur, plan.source, plan.name)
+    """-> stage_raw: every cell of the file with its line number; the numeric columns as
+    numbers when they all read so (not coach levels, which may be words)."""
+    numeric = frozenset(
+        c.index for c in plan.columns
+        if plan.numbers_on_read and c.field and FIELD_BY_NAME[c.field].numeric
+        and c.field != "coach_level"
+    )  # fmt: skip
+    plan.read_as_numbers = stage_file(cur, plan.source, plan.name, numeric)
     plan.result.rows_read = cur.run("count_staged").fetchone()[0]
     if plan.result.rows_read == 0:
         raise ImportRejectedError(
@@ -237,7 +266,7 @@ def stage_rows(cur: Cursor, plan: ImportPlan) -> None:
 
 def read_numbers_and_dates(cur: Cursor, plan: ImportPlan) -> None:
     """Decides the decimal mark and the date order once for the whole file."""
-    plan.comma_decimal = detect_comma_decimal(cur, plan.source, plan.columns)
+    plan.comma_decimal = detect_comma_decimal(cur, plan.source, plan.columns, plan.read_as_numbers)
     if plan.comma_decimal:
         plan.result.notes.append("numbers read with a decimal comma (20,5 = 20.5)")
     plan.date_format, plan.date_label = choose_dates(
@@ -254,7 +283,7 @@ def type_rows(cur: Cursor, plan: ImportPlan) -> None:
                 f"no date column and no date given; give the date with {plan.options.hints.day} "
                 "or put it in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
         plan.result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
-    cur.execute(typed_projection(plan.columns, plan.date_format), {
+    cur.execute(typed_projection(plan.columns, plan.date_format, plan.read_as_numbers), {
         "rep": plan.options.rep, "team": plan.options.team,
         "comma_decimal": plan.comma_decimal, "default_day": default_day,
     })  # fmt: skip
@@ -267,7 +296,10 @@ def mark_rows(cur: Cursor, plan: ImportPlan) -> None:
 
 def check_rows(cur: Cursor, plan: ImportPlan) -> None:
     """Read-only: any error rejects the whole file; warnings are kept for the result."""
-    problems, total = find_errors(cur, plan.columns, plan.name, plan.date_label, plan.options.hints)
+    problems, total = find_errors(cur, plan.columns, plan.name, plan.date_label,
+                                  plan.options.hints, plan.read_as_numbers)  # fmt: skip
+    if problems and plan.read_as_numbers:
+        raise _ReadAsText  # the messages quote the cells as written
     if problems:
         raise ImportRejectedError(problems, total=total)
     plan.warnings = find_warnings(cur, plan.name)

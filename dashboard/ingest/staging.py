@@ -16,18 +16,38 @@ from dashboard.ingest.sources import Source
 from dashboard.store import Cursor
 
 
-def stage_file(cur: Cursor, source: Source, name: str) -> None:
-    if source.kind == "delimited":
-        columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
-        params = {"path": str(source.csv_path), "delim": source.delimiter,
-                  "header_line": source.header_line, "columns": columns}  # fmt: skip
-        failure = cur.reading_file("stage_csv", params)
-        if failure:
-            raise ImportRejectedError([csv_problem(failure, name, len(columns))])
-        number_lines(cur, source.header_line, source.has_quotes)
-    else:
+def stage_file(
+    cur: Cursor, source: Source, name: str, numeric: frozenset[int] = frozenset()
+) -> frozenset[int]:
+    """-> stage_raw. The columns at the positions in ``numeric`` are read as numbers when
+    every one of their cells is a plain number and the file reads cleanly; the positions
+    read so are returned (none: every cell is text, c<position>)."""
+    if source.kind != "delimited":
         cur.register("stage_frame_df", source.frame)
         cur.run("stage_frame")
+        return frozenset()
+    params = {"path": str(source.csv_path), "delim": source.delimiter,
+              "header_line": source.header_line}  # fmt: skip
+    typed = frozenset(numeric) if source.delimiter != ";" else frozenset()  # ";": 20,5
+    if typed:
+        columns = {(f"n{i}" if i in typed else f"c{i}"): ("DOUBLE" if i in typed else "VARCHAR")
+                   for i in range(len(source.headers))}  # fmt: skip
+        # A failed read aborts the transaction: no second read could follow it. The reader
+        # puts what it cannot take in stage_rejects instead; this fails only as stage_csv
+        # would (the file cannot be read at all).
+        failure = cur.reading_file("stage_csv_typed", params | {"columns": columns})
+        if failure:
+            raise ImportRejectedError([csv_problem(failure, name, len(columns))])
+        if cur.run("count_rejected_cells").fetchone()[0] == 0:
+            text_columns = len(columns) > len(typed)
+            number_lines(cur, source.header_line, source.has_quotes and text_columns)
+            return typed
+    columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
+    failure = cur.reading_file("stage_csv", params | {"columns": columns})
+    if failure:
+        raise ImportRejectedError([csv_problem(failure, name, len(columns))])
+    number_lines(cur, source.header_line, source.has_quotes)
+    return frozenset()
 
 
 def number_lines(cur: Cursor, header_line: int, has_quotes: bool = True) -> None:
@@ -62,10 +82,15 @@ def csv_problem(message: str, name: str, expected_columns: int) -> Problem:
     return Problem(name, int(line.group(1)) if line else None, None, text, what)
 
 
-def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
-    """SQL turning stage_raw's text cells into typed columns. Only our own field names and
-    column positions are spliced in; every value from the file stays data."""
-    col = {c.field: f"c{c.index}" for c in columns if c.field}
+def typed_projection(
+    columns: list[ColumnMapping], date_format: str, read_as_numbers: frozenset[int] = frozenset()
+) -> str:
+    """SQL turning stage_raw's text cells into typed columns (those at ``read_as_numbers``
+    are numbers already: n<position>). Only our own field names and column positions are
+    spliced in; every value from the file stays data."""
+    col = {c.field: f"n{c.index}" if c.index in read_as_numbers else f"c{c.index}"
+           for c in columns if c.field}  # fmt: skip
+    typed = {c.field for c in columns if c.field and c.index in read_as_numbers}
     if "rep_name" in col:
         name = f"nullif(trim({col['rep_name']}), '')"
     elif "first_name" in col or "last_name" in col:
@@ -121,7 +146,9 @@ def typed_projection(columns: list[ColumnMapping], date_format: str) -> str:
     absent = []
     for field_name in SCORE_FIELDS + metrics:
         alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
-        if field_name in col:
+        if field_name in typed:  # read as a number; the checks need no text of it
+            out.append(f"{col[field_name]} as {alias}")
+        elif field_name in col:
             out.append(f"{col[field_name]} as raw_{field_name}")
             out.append(f"{_number(field_name, col[field_name])} as {alias}")
         else:
@@ -143,10 +170,16 @@ def _number(field_name: str, cell: str) -> str:
     return f"coalesce(case lower(trim({cell})) {words} end, ssi_number({cell}, $comma_decimal))"
 
 
-def detect_comma_decimal(cur: Cursor, source: Source, columns: list[ColumnMapping]) -> bool:
+def detect_comma_decimal(
+    cur: Cursor, source: Source, columns: list[ColumnMapping],
+    read_as_numbers: frozenset[int] = frozenset(),
+) -> bool:  # fmt: skip
+    """Whether the numbers are written with a decimal comma. A column read as numbers holds
+    plain numbers only, so only the others are looked at."""
     if source.kind in ("delimited", "long") and source.delimiter == ";":
         return True
-    numeric = [f"c{c.index}" for c in columns if c.field and FIELD_BY_NAME[c.field].numeric]
+    numeric = [f"c{c.index}" for c in columns if c.field and FIELD_BY_NAME[c.field].numeric
+               and c.index not in read_as_numbers]  # fmt: skip
     if source.kind == "json" or not numeric:
         return False
     # A comma followed by other than three digits can only be a decimal comma.
