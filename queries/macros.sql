@@ -27,6 +27,15 @@ create or replace macro ssi_date_text(raw) as case
     when contains(raw, ':') then regexp_replace(trim(raw), '([ T,]+\d{1,2}:\d{2}.*)$', '')
     else trim(raw) end;
 
+-- Each rep's latest reading day among the listed_days up to as_of: exactly the reps the
+-- leaderboard lists on that date (a rep is listed when their latest reading is at most
+-- listed_days old), found without grouping every earlier reading.
+create or replace macro ssi_listed_latest_days(as_of, listed_days) as table
+select rep_id, max(day) as day from snapshots
+where ssi is not null
+  and day <= cast(as_of as date) and day >= cast(as_of as date) - listed_days
+group by rep_id;
+
 -- Activity per seat, week and metric from the Monday start_week to as_of: whole weeks
 -- before current_week (as_of's Monday) from the weekly summary, kept exact by every import
 -- and undo; as_of's own week, which as_of may cut short, from the activity table. A seat's

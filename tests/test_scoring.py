@@ -471,7 +471,7 @@ def test_self_check_averages_are_those_of_the_listed_rows_of_the_leaderboard(loa
         seen_latest.add(latest_is_as_of(store, as_of))
         board = listed(leaderboard(store, as_of))
         for team in ("East", "West", "Nobody"):
-            got = listed_averages(store, as_of, team)
+            got = listed_averages(store, as_of, [team])
             mine = board[board["team"] == team]
             assert (got["n_company"], got["n_team"]) == (len(board), len(mine)), (offset, team)
             for p in ("ssi", *PILLARS):
@@ -483,8 +483,8 @@ def test_self_check_averages_are_those_of_the_listed_rows_of_the_leaderboard(loa
                         assert value == pytest.approx(rows[p].mean()), (offset, team, scope, p)
     assert seen_latest == {True, False}
     # Dee moved to East on day 120: East's then, West's the day before.
-    assert listed_averages(store, D0 + timedelta(days=120), "West")["n_team"] == 0
-    day_119 = listed_averages(store, D0 + timedelta(days=119), "West")
+    assert listed_averages(store, D0 + timedelta(days=120), ["West"])["n_team"] == 0
+    day_119 = listed_averages(store, D0 + timedelta(days=119), ["West"])
     assert day_119["n_team"] == 1 and day_119["team_avg_relationships"] == 16
 
 

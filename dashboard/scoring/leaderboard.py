@@ -118,14 +118,14 @@ def listed_average(
 
 
 def listed_averages(
-    store: Store, as_of: date, team: str, config: ScoringConfig | None = None
+    store: Store, as_of: date, teams: Iterable[str], config: ScoringConfig | None = None
 ) -> dict[str, float | int | None]:
     """How many reps are listed as of ``as_of`` and their average SSI and pillars, in the
-    company and in ``team``: ``n_company``, ``company_avg_ssi``, ... ``n_team``,
+    company and in ``teams`` together: ``n_company``, ``company_avg_ssi``, ... ``n_team``,
     ``team_avg_ssi``, ... (None for an average of nobody)."""
     config = config or load_config()
     found = store.rows("listed_averages", {
-        "as_of": as_of, "team": team, "from_latest": latest_is_as_of(store, as_of),
+        "as_of": as_of, "teams": list(teams), "from_latest": latest_is_as_of(store, as_of),
         "listed_days": config.freshness.listed_for_days,
     })[0]  # fmt: skip
     return found._asdict()

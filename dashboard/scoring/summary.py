@@ -108,7 +108,7 @@ def rep_summary(
         raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()
            if k not in MOVERS_COLUMNS}  # fmt: skip
-    groups = listed_averages(store, as_of, row["team"], config)
+    groups = listed_averages(store, as_of, [row["team"]], config)
     inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
     estimate = estimate_of_inputs(store, my_inputs, config).dropna(subset=["ssi"])
