@@ -114,6 +114,30 @@ def test_a_file_read_as_text_stores_what_the_same_file_read_as_numbers_stores(
         other.close()
 
 
+@pytest.mark.parametrize(("row", "problem", "reads"), [
+    ("Ann,ann@example.com,2026-01-02,150.00,25,25,25,25,EMEA,3",
+     (2, "SSI", "150.00"), ["stage_csv_typed", "stage_csv"]),  # a number: read again as text
+    ("Ann,ann@example.com,2026-13-02,50.5,12,12,12,14.5,EMEA,3",
+     (2, "Date", "2026-13-02"), ["stage_csv_typed"]),  # a date: its cell is text already
+])  # fmt: skip
+def test_a_file_is_read_again_as_text_only_for_a_problem_in_a_number(
+    load, store, monkeypatch, row, problem, reads
+):
+    from dashboard.store import Cursor
+
+    asked = []
+    real = Cursor.reading_file
+    monkeypatch.setattr(Cursor, "reading_file", lambda self, name, params: (
+        asked.append(name), real(self, name, params))[1])  # fmt: skip
+    with pytest.raises(ImportRejectedError) as info:
+        load(
+            "bad.csv",
+            HEAD + row + "\nBob,bob@example.com,2026-01-02,50,12.5,12.5,12.5,12.5,EMEA,4\n",
+        )
+    assert [(p.line, p.column, p.value) for p in info.value.problems] == [problem]
+    assert asked == reads
+
+
 def test_a_number_out_of_range_is_quoted_as_written(load, store):
     text = (
         HEAD

@@ -154,8 +154,8 @@ def import_file(
 
 
 class _ReadAsText(Exception):
-    """Raised by a check that failed on a file read with numbers as numbers: its messages
-    quote cells, so the file is read again as text."""
+    """Raised when a check failed on a column read as numbers: its messages quote cells,
+    so the file is read again as text."""
 
 
 def _run_stages(cur: Cursor, plan: ImportPlan, stages: tuple) -> None:
@@ -298,8 +298,9 @@ def check_rows(cur: Cursor, plan: ImportPlan) -> None:
     """Read-only: any error rejects the whole file; warnings are kept for the result."""
     problems, total = find_errors(cur, plan.columns, plan.name, plan.date_label,
                                   plan.options.hints, plan.read_as_numbers)  # fmt: skip
-    if problems and plan.read_as_numbers:
-        raise _ReadAsText  # the messages quote the cells as written
+    read_so = {c.header for c in plan.columns if c.index in plan.read_as_numbers}
+    if any(p.column in read_so for p in problems):
+        raise _ReadAsText  # their messages quote the cells as written
     if problems:
         raise ImportRejectedError(problems, total=total)
     plan.warnings = find_warnings(cur, plan.name)

@@ -28,7 +28,7 @@ def stage_file(
         return frozenset()
     params = {"path": str(source.csv_path), "delim": source.delimiter,
               "header_line": source.header_line}  # fmt: skip
-    typed = frozenset(numeric) if source.delimiter != ";" else frozenset()  # ";": 20,5
+    typed = numeric if source.delimiter != ";" else frozenset()  # ";" files write 20,5
     if typed:
         columns = {(f"n{i}" if i in typed else f"c{i}"): ("DOUBLE" if i in typed else "VARCHAR")
                    for i in range(len(source.headers))}  # fmt: skip
