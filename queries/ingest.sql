@@ -17,10 +17,10 @@ select * from read_csv($path, delim = $delim, header = false, skip = $header_lin
 -- name: stage_csv_typed
 -- The same read with the numeric columns read as numbers, named n<position> ($columns):
 -- 0.41 s against 0.59 for a 1.5-million-row file, and nothing left to parse or copy. A cell
--- that is not a plain number ("45%", "1,234", " 12"), or any row the reader cannot take,
--- goes to stage_rejects instead of failing the read, which would abort the import's
--- transaction; the importer then reads the file as text (stage_csv), whose checks name
--- every such cell, and reads it so again for the messages when any check fails.
+-- that is not a plain number ("45%", "1,234"), or any row the reader cannot take, goes to
+-- stage_rejects instead of failing the read, which would abort the import's transaction;
+-- the importer then reads the file as text (stage_csv), whose checks name every such cell.
+-- It reads it so as well when a check fails on one of these columns, for the messages.
 drop table if exists stage_rejects;
 drop table if exists stage_reject_scans;
 create or replace temp table stage_cells as
