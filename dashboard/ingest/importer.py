@@ -17,7 +17,6 @@ from typing import NoReturn
 
 from dashboard.errors import ImportRejectedError, NotFoundError, Problem, StoreError
 from dashboard.fields import (
-    FIELD_BY_NAME,
     METRIC_FIELDS,
     PILLARS,
     UNASSIGNED_TEAM,
@@ -40,6 +39,7 @@ from dashboard.ingest.sources import Source, open_source, read_bounded
 from dashboard.ingest.staging import (
     choose_dates,
     detect_comma_decimal,
+    numbers_readable_as_numbers,
     stage_file,
     typed_projection,
 )
@@ -251,11 +251,7 @@ class ImportPlan:
 def stage_rows(cur: Cursor, plan: ImportPlan) -> None:
     """-> stage_raw: every cell of the file with its line number; the numeric columns as
     numbers when they all read so (not coach levels, which may be words)."""
-    numeric = frozenset(
-        c.index for c in plan.columns
-        if plan.numbers_on_read and c.field and FIELD_BY_NAME[c.field].numeric
-        and c.field != "coach_level"
-    )  # fmt: skip
+    numeric = numbers_readable_as_numbers(plan.columns) if plan.numbers_on_read else frozenset()
     plan.read_as_numbers = stage_file(cur, plan.source, plan.name, numeric)
     plan.result.rows_read = cur.run("count_staged").fetchone()[0]
     if plan.result.rows_read == 0:

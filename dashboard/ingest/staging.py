@@ -162,6 +162,13 @@ def typed_projection(
     return table + "\n" + view
 
 
+def numbers_readable_as_numbers(columns: list[ColumnMapping]) -> frozenset[int]:
+    """Positions of the numeric columns the CSV reader may read as numbers: every one whose
+    cells ``_number`` reads as plain numbers, so not coach levels (words as well)."""
+    return frozenset(c.index for c in columns if c.field and FIELD_BY_NAME[c.field].numeric
+                     and c.field != "coach_level")  # fmt: skip
+
+
 def _number(field_name: str, cell: str) -> str:
     """SQL reading one numeric cell; coach levels may be written as words."""
     if field_name != "coach_level":
