@@ -273,6 +273,27 @@ from ordered o join reps r using (rep_id)
 where o.line <> o.first_line
 order by o.line limit $listed;
 
+-- name: readings_on_one_stored_day
+-- A period's reading is stored on its last day: rows of one person whose readings land on
+-- one day without starting on it (a week ending on the day of a daily row), which
+-- same_person_twice, by the day a row starts, does not pair. Only files with periods.
+with readings as (
+    select line, rep_id, coalesce(period_end, day) as stored_day from stage_resolved
+    where ssi_value is not null or brand is not null
+), repeated as (
+    select rep_id, stored_day from readings group by rep_id, stored_day having count(*) > 1
+), ordered as (
+    select r.line, r.rep_id, r.stored_day,
+           first_value(r.line) over (partition by r.rep_id, r.stored_day order by r.line)
+               as first_line
+    from readings r semi join repeated using (rep_id, stored_day)
+)
+select o.line, o.first_line, r.name as rep_name, r.email, o.stored_day as day,
+       count(*) over () as total
+from ordered o join reps r using (rep_id)
+where o.line <> o.first_line
+order by o.line limit $listed;
+
 -- name: snapshot_changes
 -- Each staged reading against the store: new, changed or unchanged. A file without rank or
 -- group columns keeps the ranks an earlier file gave for that day.
@@ -320,6 +341,57 @@ insert into snapshots
 select rep_id, day, team_id, ssi, brand, people, insights, relationships,
        industry_rank, network_rank, industry_ssi, network_ssi, 'reported', $import_id
 from snapshot_changes where change = 'new';
+
+-- name: readings_of_import
+-- The readings an import wrote (new or changed), once per person and day, with how many
+-- rows the write gave each: more than one is a fault of the write, which the check below
+-- refuses (migration 010: no unique index holds this rule).
+create or replace temp table touched_readings as
+select rep_id, day, count(*) as rows_written from snapshot_changes
+where change <> 'same' group by rep_id, day;
+
+-- name: readings_of_undo
+-- The readings an undo puts back (read before it does). The ones it takes out hold no row
+-- after it, so they cannot hold two.
+create or replace temp table touched_readings as
+select rep_id, day, count(*) as rows_written from snapshot_history
+where replaced_by = $import_id group by rep_id, day;
+
+-- name: touched_readings_range
+-- The readings in the touched keys' day range against the touched keys: as many rows as
+-- keys, and the same sum of key hashes, and the range holds each touched key once and
+-- nothing else (a first import, a backfill into empty days), so no key holds two readings
+-- and none needs counting. Scans of two columns, no hash table: 15 ms at 1.5 million
+-- readings, against 100-130 ms counting the touched keys' readings.
+with bounds as (select min(day) as first_day, max(day) as last_day from touched_readings),
+in_range as (
+    select count(*) as n, coalesce(sum(hash(rep_id, day)), 0) as key_sum from snapshots
+    where day between (select first_day from bounds) and (select last_day from bounds)
+)
+select coalesce((select max(rows_written) from touched_readings), 0) > 1 as written_twice,
+       (select n from in_range) = (select count(*) from touched_readings)
+       and (select key_sum from in_range)
+           = (select coalesce(sum(hash(rep_id, day)), 0) from touched_readings)
+           as holds_touched_keys_once;
+
+-- name: readings_held_twice
+-- Touched keys that hold two readings now, or were written twice: none, unless the write
+-- is wrong. Every key of
+-- the range is counted and then the touched ones kept, so the join sees the keys held
+-- twice (none), not every reading.
+with twice as (
+    select rep_id, day, count(*) as n from snapshots
+    where day between (select min(day) from touched_readings)
+                  and (select max(day) from touched_readings)
+    group by rep_id, day
+    having count(*) > 1
+)
+select w.* from twice w semi join touched_readings t using (rep_id, day)
+union
+-- Two rows written for one key, even where an update kept one of them.
+select rep_id, day, rows_written from touched_readings where rows_written > 1
+order by rep_id, day
+limit 3;
 
 -- name: activity_changes
 create or replace temp table activity_changes as

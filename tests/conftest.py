@@ -135,14 +135,14 @@ def table_state(store: Store) -> tuple:
     )
 
 
-def write_activity_twice(monkeypatch) -> None:
-    """A faulty importer: every import inserts its new activity rows twice."""
+def write_twice(monkeypatch, query: str = "insert_activity") -> None:
+    """A faulty importer: every import runs one of its writes (``query``) twice."""
     from dashboard.store import Cursor
 
     real_run = Cursor.run
 
     def run_insert_twice(self, name, params=None):
-        if name == "insert_activity":
+        if name == query:
             real_run(self, name, params)
         return real_run(self, name, params)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import snapshot_count, table_state, write_activity_twice
+from conftest import snapshot_count, table_state, write_twice
 
 from dashboard.errors import ImportRejectedError, StoreLockedError
 from dashboard.ingest import import_file, undo_import
@@ -269,18 +269,119 @@ def test_a_file_without_rank_columns_keeps_earlier_ranks(load, store):
     assert row.tolist() == [42, 12, 20]
 
 
-def test_the_store_refuses_a_second_reading_for_one_person_and_day(load, store):
-    """Below every check of the importer, the store itself holds one row per rep and day."""
+def readings(store: Store) -> list[tuple]:
+    return [tuple(r) for r in store.df_sql(
+        "select rep_id, day, ssi, import_id from snapshots order by all").itertuples(index=False)]  # fmt: skip
+
+
+READINGS_HELD_TWICE = r"one reading per person and day \(rep #\d+ on 2026-01-0\d: 2 readings[;)]"
+
+
+@pytest.mark.parametrize("before", ["an empty store", "a store with readings that day"])
+def test_a_write_that_would_hold_two_readings_for_one_person_and_day_is_refused_whole(
+    load, store, monkeypatch, before
+):
+    """Snapshots have no unique index (migration 010); each write counts the readings of
+    the keys it wrote. An importer that inserted its readings twice is refused, whether
+    the touched day held only what it wrote (counted without a hash table) or more."""
+    from dashboard.errors import StoreError
+
+    if before != "an empty store":
+        load("a.csv", HEAD + "Bob,2026-01-02,50,10,10,10,10\n")
+    state, rows = table_state(store), readings(store)
+    write_twice(monkeypatch, "insert_snapshots")
+    with pytest.raises(StoreError, match=READINGS_HELD_TWICE):
+        load("b.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nCy,2026-01-03,41,10,10,10,11\n")
+    assert (table_state(store), readings(store)) == (state, rows)
+    monkeypatch.undo()
+    assert load("b.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n").rows_loaded == 1
+
+
+def test_a_write_that_swaps_one_reading_for_a_second_copy_of_another_is_refused(
+    load, store, monkeypatch
+):
+    """As many readings as keys written, but one key held twice and another not at all:
+    the sums of the key hashes differ, so the keys are counted and the write refused."""
+    from dashboard.errors import StoreError
+    from dashboard.store import Cursor
+
+    real_run = Cursor.run
+
+    def run_then_swap(self, name, params=None):
+        result = real_run(self, name, params)
+        if name == "insert_snapshots":  # Bob's reading becomes a second one of Ann's
+            self.execute("update snapshots set rep_id = (select min(rep_id) from reps) "
+                         "where rep_id = (select max(rep_id) from reps)")  # fmt: skip
+        return result
+
+    monkeypatch.setattr(Cursor, "run", run_then_swap)
+    with pytest.raises(StoreError, match=READINGS_HELD_TWICE):
+        load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-01-02,50,10,10,10,20\n")
+    assert readings(store) == []
+
+
+def test_an_update_given_two_readings_for_one_key_is_refused(load, store, monkeypatch):
+    """An update that matched two staged readings keeps one row, so no key holds two; the
+    write still gave one key two readings, and is refused."""
+    from dashboard.errors import StoreError
+    from dashboard.store import Cursor
+
+    load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
+    state, rows = table_state(store), readings(store)
+    real_run = Cursor.run
+
+    def run_then_double(self, name, params=None):
+        result = real_run(self, name, params)
+        if name == "snapshot_changes":
+            self.execute("insert into snapshot_changes select * replace (ssi + 1 as ssi) "
+                         "from snapshot_changes")  # fmt: skip
+        return result
+
+    monkeypatch.setattr(Cursor, "run", run_then_double)
+    with pytest.raises(StoreError, match=READINGS_HELD_TWICE):
+        load("b.csv", HEAD + "Ann,2026-01-02,42,10,10,10,12\n")
+    assert (table_state(store), readings(store)) == (state, rows)
+
+
+def test_an_undo_that_would_put_back_two_readings_is_refused(load, store):
     from dashboard.errors import StoreError
 
     load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
-    state = table_state(store)
-    with pytest.raises(StoreError, match="breaks its rules"), store.transaction() as cur:
-        cur.execute("insert into snapshots select * replace (ssi + 1 as ssi) from snapshots")
-    assert table_state(store) == state
-    # Updating and undoing still work on the guarded table.
-    load("b.csv", HEAD + "Ann,2026-01-02,41,10,10,10,11\n")
-    assert store.df_sql("select count(*) as n from snapshots")["n"][0] == 1
+    changed = load("b.csv", HEAD + "Ann,2026-01-02,42,10,10,10,12\n")
+    with store.transaction() as cur:  # a history holding the replaced reading twice
+        cur.execute("insert into snapshot_history select * from snapshot_history")
+    state, rows = table_state(store), readings(store)
+    with pytest.raises(StoreError, match=READINGS_HELD_TWICE):
+        undo_import(store, changed.import_id)
+    assert (table_state(store), readings(store)) == (state, rows)
+    assert store.df_sql("select status from imports order by import_id")["status"].tolist() == [
+        "loaded", "loaded"]  # fmt: skip
+
+
+PERIODS = "Name,Email,Start date,End date,SSI,Notes from CRM\n"
+
+
+@pytest.mark.parametrize("second", [
+    "ann@example.com,2025-01-07,2025-01-07",  # a one-day period: stored as a daily row
+    "ann@example.com,2025-01-03,2025-01-07",  # another period ending that day
+])  # fmt: skip
+def test_a_period_ending_on_the_day_of_another_reading_is_refused_naming_both_lines(
+    load, store, second
+):
+    """A period's reading is stored on its last day: a second row of the person whose
+    reading lands on that day is refused, naming both lines, and nothing is written."""
+    text = (PERIODS + "Bob,bob@example.com,2025-01-01,2025-01-07,51,renewal\n"
+            "Ann,ann@example.com,2025-01-01,2025-01-07,50,\n"
+            f"Ann,{second},52,call back\n")  # fmt: skip
+    err = rejected(load, store, text, name="usage.csv")
+    assert [(p.file, p.line) for p in err.problems] == [("usage.csv", 4)]
+    assert err.problems[0].message == (
+        "a second reading for Ann <ann@example.com> on 2025-01-07: line 3's reading is stored "
+        "on that day too (a period's reading is stored on its last day); expected one reading "
+        "per person and day")
+    assert snapshot_count(store) == 0
+    fixed = load("usage.csv", text.replace(f"Ann,{second},", f"Ann,{second[:-2]}08,"))
+    assert fixed.rows_loaded == 3
 
 
 @pytest.mark.backends("duckdb")  # PostgreSQL: test_postgres.py, across processes
@@ -548,7 +649,7 @@ def test_a_write_that_would_hold_two_activity_values_is_refused_whole(
     monkeypatch.setattr(importer, "WHOLE_RANGE_UP_TO", whole_range_up_to)
     load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
     state, rows = table_state(store), activity_rows(store)
-    write_activity_twice(monkeypatch)
+    write_twice(monkeypatch)
     with pytest.raises(StoreError, match=r"one activity value per person, day and metric \(rep #"):
         load("b.csv", ACTIVITY + "Ann,2025-01-03,41,15,2\n")
     assert (table_state(store), activity_rows(store)) == (state, rows)
@@ -563,7 +664,7 @@ def test_a_first_import_that_writes_a_metric_twice_is_refused(load, store, monke
     from dashboard.errors import StoreError
 
     state = table_state(store)
-    write_activity_twice(monkeypatch)
+    write_twice(monkeypatch)
     with pytest.raises(StoreError, match="one activity value per person, day and metric"):
         load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
     assert (table_state(store), activity_rows(store)) == (state, [])
@@ -616,10 +717,10 @@ def test_an_undo_that_would_put_back_two_activity_values_is_refused(
 
 
 @pytest.mark.backends("duckdb")
-def test_only_readings_keep_a_unique_index_after_migration_7(store):
+def test_no_table_of_readings_or_activity_keeps_a_unique_index_after_migration_10(store):
     indexes = store.df_sql("select table_name, index_name from duckdb_indexes() "
                            "where index_name not like '%pkey%' order by all")  # fmt: skip
-    assert indexes.values.tolist() == [["snapshots", "snapshots_one_per_rep_day"]]
+    assert indexes.values.tolist() == []
 
 
 MIXED = (ACTIVITY + "Ann,2025-01-02,40,12,3\n"  # a reading and activity

@@ -46,6 +46,8 @@ from dashboard.ingest.staging import (
 from dashboard.store import Cursor, Store
 
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
+# The fields that give a row a period, whose reading is stored on the period's last day.
+PERIOD_FIELDS = frozenset({"week", "period_end"})
 
 
 @dataclass
@@ -321,12 +323,14 @@ def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
     cur.run("add_teams").run("add_reps").run("fill_rep_emails")
     cur.run("stage_resolved", {"unassigned": UNASSIGNED_TEAM})
     _refuse_one_person_twice(cur, plan)
+    if plan.fields & PERIOD_FIELDS:
+        _refuse_two_readings_on_one_day(cur, plan)
 
 
 def _refuse_one_person_twice(cur: Cursor, plan: ImportPlan) -> None:
     """Two rows that name one person differently (by e-mail, by name) on one day are two
     readings for that person and day: refused, naming both lines, before anything is
-    written (the store's unique index would refuse them too, without saying where)."""
+    written (the writes' own check would refuse them too, without saying where)."""
     rows = cur.run("same_person_twice", {"listed": LISTED_PER_KIND}).fetchall()
     if not rows:
         return
@@ -338,6 +342,19 @@ def _refuse_one_person_twice(cur: Cursor, plan: ImportPlan) -> None:
     _refuse_listed(plan, rows, problems, None, "several rows for one person and day")
 
 
+def _refuse_two_readings_on_one_day(cur: Cursor, plan: ImportPlan) -> None:
+    """A period's reading is stored on its last day, so a week ending on the day of another
+    row of the same person gives that day two readings: refused, naming both lines."""
+    rows = cur.run("readings_on_one_stored_day", {"listed": LISTED_PER_KIND}).fetchall()
+    if not rows:
+        return
+    problems = [Problem(plan.name, r.line, None, None,
+        f"a second reading for {r.rep_name}{f' <{r.email}>' if r.email else ''} on {r.day}: "
+        f"line {r.first_line}'s reading is stored on that day too (a period's reading is "
+        "stored on its last day); expected one reading per person and day") for r in rows]  # fmt: skip
+    _refuse_listed(plan, rows, problems, None, "two readings for one person and day")
+
+
 def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     """New and changed readings written; what they replace kept for undo; the log entry."""
     result, warnings = plan.result, plan.warnings
@@ -346,6 +363,7 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
     cur.run("insert_snapshots", ids)
+    refuse_readings_held_twice(cur.run("readings_of_import"))
     cur.run("reps_of_import").run("refresh_latest_readings")  # each rep's latest reading
     resum_team_days(cur.run("days_of_import"))
     cur.run("activity_changes")
@@ -394,6 +412,21 @@ def check_and_sum_touched_activity(cur: Cursor) -> None:
     if not once:
         refuse_activity_held_twice(cur, whole)
     cur.run("refresh_touched_weeks_in_range" if whole else "refresh_touched_weeks")
+
+
+def refuse_readings_held_twice(cur: Cursor) -> None:
+    """After a write to snapshots (``touched_readings`` names the keys it wrote): the
+    store's rule of one reading per person and day, checked on those keys (migration 010).
+    A second reading is a fault of the write, and raising here rolls the whole write back.
+    A range that holds exactly the touched keys, once each, needs no counting."""
+    written_twice, once = cur.run("touched_readings_range").fetchone()
+    if once and not written_twice:
+        return
+    held = cur.run("readings_held_twice").fetchall()
+    if held:
+        keys = "; ".join(f"rep #{r.rep_id} on {r.day}: {r.n} readings" for r in held)
+        raise StoreError(f"The store refused a value that breaks its rules: one reading per "
+                         f"person and day ({keys}). Nothing was written.")  # fmt: skip
 
 
 def refuse_activity_held_twice(cur: Cursor, whole_range: bool) -> None:
@@ -509,8 +542,10 @@ def undo_import(store: Store, import_id: int) -> str:
         cur.run("activity_touched_by_undo", {"import_id": import_id})
         cur.run("days_of_undo", {"import_id": import_id})
         cur.run("reps_of_undo", {"import_id": import_id})
+        cur.run("readings_of_undo", {"import_id": import_id})
         cur.run("undo_delete_rows", {"import_id": import_id})
         cur.run("undo_restore_rows", {"import_id": import_id})
+        refuse_readings_held_twice(cur)
         check_and_sum_touched_activity(cur)
         cur.run("refresh_latest_readings")
         resum_team_days(cur)
