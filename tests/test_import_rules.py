@@ -378,7 +378,8 @@ def test_a_period_ending_on_the_day_of_another_reading_is_refused_naming_both_li
     assert err.problems[0].message == (
         "a second reading for Ann <ann@example.com> on 2025-01-07: line 3's reading is stored "
         "on that day too (a period's reading is stored on its last day); expected one reading "
-        "per person and day")
+        "per person and day"
+    )
     assert snapshot_count(store) == 0
     fixed = load("usage.csv", text.replace(f"Ann,{second},", f"Ann,{second[:-2]}08,"))
     assert fixed.rows_loaded == 3
