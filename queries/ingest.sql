@@ -227,18 +227,20 @@ where reps.email is null and lower(reps.name) = lower(s.rep_name)
 
 -- name: stage_resolved
 -- One row per person and day, with ids; failed all-zero readings and exact copies dropped.
-create or replace temp table stage_resolved as
+-- stage_keys: each of the file's ways of naming a person (rep_key) with the rep it names.
+create or replace temp table stage_keys as
 with rep_keys as (
     select rep_key, any_value(email) as email, any_value(rep_name) as rep_name
     from stage_rows where rep_key is not null group by rep_key
-), key_ids as (
-    select k.rep_key,
-           coalesce(
-               (select min(r.rep_id) from reps r where k.email is not null and lower(r.email) = k.email),
-               (select min(r.rep_id) from reps r where lower(r.name) = lower(k.rep_name))
-           ) as rep_id
-    from rep_keys k
-), matched as (
+)
+select k.rep_key,
+       coalesce(
+           (select min(r.rep_id) from reps r where k.email is not null and lower(r.email) = k.email),
+           (select min(r.rep_id) from reps r where lower(r.name) = lower(k.rep_name))
+       ) as rep_id
+from rep_keys k;
+create or replace temp table stage_resolved as
+with key_ids as (select * from stage_keys), matched as (
     -- A period of one day is a daily row, and is stored like one.
     select s.line, s.day, nullif(s.period_end, s.day) as period_end, s.team, k.rep_id, s.ssi, s.brand, s.people,
            s.insights, s.relationships, s.industry_rank, s.network_rank, s.industry_ssi,
@@ -260,9 +262,14 @@ left join latest_team lt on lt.rep_id = m.rep_id;
 -- name: same_person_twice
 -- Rows for one person and day that the duplicate check could not pair, because they name the
 -- person differently (an e-mail on one row, only the name on another) and both resolve to
--- the same rep. Only people and days that repeat are sorted.
-with repeated as (
-    select rep_id, day from stage_resolved group by rep_id, day having count(*) > 1
+-- the same rep. The checks before refused or dropped every second row of one rep_key and
+-- day, so only reps named two ways can repeat: their rows alone are grouped (most files
+-- have none, and nothing is grouped: 65-70 ms of 1.5 million rows otherwise).
+with named_two_ways as (
+    select rep_id from stage_keys group by rep_id having count(*) > 1
+), repeated as (
+    select rep_id, day from stage_resolved semi join named_two_ways using (rep_id)
+    group by rep_id, day having count(*) > 1
 ), ordered as (
     select s.line, s.rep_id, s.day,
            first_value(s.line) over (partition by s.rep_id, s.day order by s.line) as first_line
