@@ -605,7 +605,7 @@ def test_line_numbers_hold_across_a_file_read_in_parallel(load, store):
 
 def test_one_person_named_two_ways_on_one_day_is_refused_naming_both_lines(load, store):
     # Line 3 has no e-mail, so the duplicate check (person by e-mail, else by name) sees two
-    # people; both are Ann Lee. Refused with the lines, before the store's index would.
+    # people; both are Ann Lee. Refused with the lines, before the writes' own check would.
     text = ("Name,Email,Date,SSI,Brand,People,Insights,Relationships\n"
             "Ann Lee,ann@example.com,2025-01-02,40,10,10,10,10\n"
             "Bob Ray,bob@example.com,2025-01-02,50,10,10,10,20\n"
