@@ -209,10 +209,12 @@ def choose_dates(
     if not date_cols:
         return "%Y-%m-%d", "YYYY-MM-DD"
     # Start and end dates are written alike: one format is chosen for all date columns.
+    # The distinct cells are trimmed, not every cell (a few hundred dates in 1.5 M rows:
+    # 40 ms against 71-77).
     texts = cur.execute(
         " union ".join(
-            f"(select distinct trim({c}) as txt from stage_raw "  # noqa: S608 (column positions and field names only)
-            f"where {c} is not null and trim({c}) <> '' limit 5000)"
+            f"(select distinct trim(cell) as txt from (select distinct {c} as cell from "  # noqa: S608 (column positions and field names only)
+            f"stage_raw where {c} is not null) where trim(cell) <> '' limit 5000)"
             for c in date_cols
         )
     ).df()
