@@ -135,6 +135,21 @@ def table_state(store: Store) -> tuple:
     )
 
 
+def after_query(monkeypatch, query: str, sql: str) -> None:
+    """A faulty importer: every run of ``query`` is followed by ``sql`` on its cursor."""
+    from dashboard.store import Cursor
+
+    real_run = Cursor.run
+
+    def run_then(self, name, params=None):
+        result = real_run(self, name, params)
+        if name == query:
+            self.execute(sql)
+        return result
+
+    monkeypatch.setattr(Cursor, "run", run_then)
+
+
 def write_twice(monkeypatch, query: str = "insert_activity") -> None:
     """A faulty importer: every import runs one of its writes (``query``) twice."""
     from dashboard.store import Cursor

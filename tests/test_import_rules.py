@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import snapshot_count, table_state, write_twice
+from conftest import after_query, snapshot_count, table_state, write_twice
 
 from dashboard.errors import ImportRejectedError, StoreLockedError
 from dashboard.ingest import import_file, undo_import
@@ -303,18 +303,10 @@ def test_a_write_that_swaps_one_reading_for_a_second_copy_of_another_is_refused(
     """As many readings as keys written, but one key held twice and another not at all:
     the sums of the key hashes differ, so the keys are counted and the write refused."""
     from dashboard.errors import StoreError
-    from dashboard.store import Cursor
 
-    real_run = Cursor.run
-
-    def run_then_swap(self, name, params=None):
-        result = real_run(self, name, params)
-        if name == "insert_snapshots":  # Bob's reading becomes a second one of Ann's
-            self.execute("update snapshots set rep_id = (select min(rep_id) from reps) "
-                         "where rep_id = (select max(rep_id) from reps)")  # fmt: skip
-        return result
-
-    monkeypatch.setattr(Cursor, "run", run_then_swap)
+    after_query(monkeypatch, "insert_snapshots",  # Bob's reading becomes a second of Ann's
+                "update snapshots set rep_id = (select min(rep_id) from reps) "
+                "where rep_id = (select max(rep_id) from reps)")  # fmt: skip
     with pytest.raises(StoreError, match=READINGS_HELD_TWICE):
         load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\nBob,2026-01-02,50,10,10,10,20\n")
     assert readings(store) == []
@@ -324,20 +316,11 @@ def test_an_update_given_two_readings_for_one_key_is_refused(load, store, monkey
     """An update that matched two staged readings keeps one row, so no key holds two; the
     write still gave one key two readings, and is refused."""
     from dashboard.errors import StoreError
-    from dashboard.store import Cursor
 
     load("a.csv", HEAD + "Ann,2026-01-02,40,10,10,10,10\n")
     state, rows = table_state(store), readings(store)
-    real_run = Cursor.run
-
-    def run_then_double(self, name, params=None):
-        result = real_run(self, name, params)
-        if name == "snapshot_changes":
-            self.execute("insert into snapshot_changes select * replace (ssi + 1 as ssi) "
-                         "from snapshot_changes")  # fmt: skip
-        return result
-
-    monkeypatch.setattr(Cursor, "run", run_then_double)
+    after_query(monkeypatch, "snapshot_changes", "insert into snapshot_changes "
+                "select * replace (ssi + 1 as ssi) from snapshot_changes")  # fmt: skip
     with pytest.raises(StoreError, match=READINGS_HELD_TWICE):
         load("b.csv", HEAD + "Ann,2026-01-02,42,10,10,10,12\n")
     assert (table_state(store), readings(store)) == (state, rows)
@@ -677,18 +660,10 @@ def test_a_write_that_swaps_one_key_for_a_second_copy_of_another_is_refused(
     """The same number of rows as touched keys, but one key held twice and another not at
     all: the sums of the key hashes differ, so the keys are counted and the write refused."""
     from dashboard.errors import StoreError
-    from dashboard.store import Cursor
 
-    real_run = Cursor.run
-
-    def run_then_swap(self, name, params=None):
-        result = real_run(self, name, params)
-        if name == "insert_activity":  # Bob's searches become a second profile-views row
-            self.execute("update activity set metric = 'profile_views' "
-                         "where metric = 'searches' and rep_id = (select max(rep_id) from reps)")  # fmt: skip
-        return result
-
-    monkeypatch.setattr(Cursor, "run", run_then_swap)
+    after_query(monkeypatch, "insert_activity",  # Bob's searches: a second profile-views row
+                "update activity set metric = 'profile_views' "
+                "where metric = 'searches' and rep_id = (select max(rep_id) from reps)")  # fmt: skip
     with pytest.raises(StoreError, match="one activity value per person, day and metric"):
         load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
     assert activity_rows(store) == []

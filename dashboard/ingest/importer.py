@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -331,28 +332,34 @@ def _refuse_one_person_twice(cur: Cursor, plan: ImportPlan) -> None:
     """Two rows that name one person differently (by e-mail, by name) on one day are two
     readings for that person and day: refused, naming both lines, before anything is
     written (the writes' own check would refuse them too, without saying where)."""
-    rows = cur.run("same_person_twice", {"listed": LISTED_PER_KIND}).fetchall()
-    if not rows:
-        return
-    problems = [Problem(plan.name, r.line, None, None,
-        f"a second row for {r.rep_name}"
-        f"{f' <{r.email}>' if r.email else ''} on {r.day}: line {r.first_line} is the same "
-        "person, named another way (by e-mail on one row, by name on the other); expected "
-        "one row per person and day") for r in rows]  # fmt: skip
-    _refuse_listed(plan, rows, problems, None, "several rows for one person and day")
+    _refuse_second_rows(cur, plan, "same_person_twice", "several rows for one person and day",
+        lambda r: f"line {r.first_line} is the same person, named another way (by e-mail on "
+                  "one row, by name on the other); expected one row per person and day",
+        "a second row")  # fmt: skip
 
 
 def _refuse_two_readings_on_one_day(cur: Cursor, plan: ImportPlan) -> None:
     """A period's reading is stored on its last day, so a week ending on the day of another
     row of the same person gives that day two readings: refused, naming both lines."""
-    rows = cur.run("readings_on_one_stored_day", {"listed": LISTED_PER_KIND}).fetchall()
+    _refuse_second_rows(cur, plan, "readings_on_one_stored_day",
+        "two readings for one person and day",
+        lambda r: f"line {r.first_line}'s reading is stored on that day too (a period's "
+                  "reading is stored on its last day); expected one reading per person and day",
+        "a second reading")  # fmt: skip
+
+
+def _refuse_second_rows(
+    cur: Cursor, plan: ImportPlan, query: str, what: str, why: Callable, second: str
+) -> None:
+    """Rows ``query`` pairs with an earlier row of the same person and day (its columns:
+    line, first_line, rep_name, email, day, total), refused, each named with ``why``."""
+    rows = cur.run(query, {"listed": LISTED_PER_KIND}).fetchall()
     if not rows:
         return
     problems = [Problem(plan.name, r.line, None, None,
-        f"a second reading for {r.rep_name}{f' <{r.email}>' if r.email else ''} on {r.day}: "
-        f"line {r.first_line}'s reading is stored on that day too (a period's reading is "
-        "stored on its last day); expected one reading per person and day") for r in rows]  # fmt: skip
-    _refuse_listed(plan, rows, problems, None, "two readings for one person and day")
+        f"{second} for {r.rep_name}{f' <{r.email}>' if r.email else ''} on {r.day}: {why(r)}")
+        for r in rows]  # fmt: skip
+    _refuse_listed(plan, rows, problems, None, what)
 
 
 def write_changes(cur: Cursor, plan: ImportPlan) -> None:
