@@ -210,8 +210,12 @@ with wanted as (
       on r.email = w.email
     where w.email is not null
 ), by_name as (
+    -- A row without an e-mail whose name another row of the file gives with one is that
+    -- person (stage_resolved matches it by name to them): no second rep of the same name.
     select w.* from wanted w
-    anti join (select lower(name) as name from reps) r on r.name = lower(w.rep_name)
+    anti join (select lower(name) as name from reps
+               union all
+               select lower(rep_name) from by_email) r on r.name = lower(w.rep_name)
     where w.email is null
 )
 select coalesce(any_value(rep_name order by line), any_value(email)), any_value(email)

@@ -603,6 +603,9 @@ def test_one_person_named_two_ways_on_one_day_is_refused_naming_both_lines(load,
     later = text.replace("ann lee,,2025-01-02", "ann lee,,2025-01-03")
     assert load("team.csv", later).rows_loaded == 3
     assert store.df_sql("select count(distinct rep_id) as n from snapshots")["n"][0] == 2
+    # And one rep each: the row without an e-mail made no second, empty Ann Lee.
+    assert store.df_sql("select name, email from reps order by rep_id").values.tolist() == [
+        ["Ann Lee", "ann@example.com"], ["Bob Ray", "bob@example.com"]]  # fmt: skip
 
 
 ACTIVITY = "Name,Date,SSI,Profile views,Searches performed\n"
