@@ -240,16 +240,16 @@ select k.rep_key,
        ) as rep_id
 from rep_keys k;
 create or replace temp table stage_resolved as
-with key_ids as (select * from stage_keys), matched as (
+with matched as (
     -- A period of one day is a daily row, and is stored like one.
     select s.line, s.day, nullif(s.period_end, s.day) as period_end, s.team, k.rep_id, s.ssi, s.brand, s.people,
            s.insights, s.relationships, s.industry_rank, s.network_rank, s.industry_ssi,
            s.network_ssi, s.any_metric, columns('^m_')
-    from stage_rows s join key_ids k using (rep_key)
+    from stage_rows s join stage_keys k using (rep_key)
     where s.day is not null and not exists (select 1 from skipped_lines z where z.line = s.line)
 ), latest_team as (
     select rep_id, arg_max(team_id, day) as team_id from snapshots
-    where rep_id in (select rep_id from key_ids) group by rep_id
+    where rep_id in (select rep_id from stage_keys) group by rep_id
 )
 select m.* exclude (team),
        coalesce(t.team_id, lt.team_id, (select team_id from teams where name = $unassigned))
