@@ -135,8 +135,9 @@ def table_state(store: Store) -> tuple:
     )
 
 
-def after_query(monkeypatch, query: str, sql: str) -> None:
-    """A faulty importer: every run of ``query`` is followed by ``sql`` on its cursor."""
+def after_query(monkeypatch, query: str, sql: str | None = None) -> None:
+    """A faulty importer: every run of ``query`` is followed on its cursor by ``sql``, or
+    by ``query`` once more when no SQL is given (a write made twice)."""
     from dashboard.store import Cursor
 
     real_run = Cursor.run
@@ -144,7 +145,10 @@ def after_query(monkeypatch, query: str, sql: str) -> None:
     def run_then(self, name, params=None):
         result = real_run(self, name, params)
         if name == query:
-            self.execute(sql)
+            if sql is None:
+                real_run(self, name, params)
+            else:
+                self.execute(sql)
         return result
 
     monkeypatch.setattr(Cursor, "run", run_then)
@@ -152,13 +156,4 @@ def after_query(monkeypatch, query: str, sql: str) -> None:
 
 def write_twice(monkeypatch, query: str = "insert_activity") -> None:
     """A faulty importer: every import runs one of its writes (``query``) twice."""
-    from dashboard.store import Cursor
-
-    real_run = Cursor.run
-
-    def run_insert_twice(self, name, params=None):
-        if name == query:
-            real_run(self, name, params)
-        return real_run(self, name, params)
-
-    monkeypatch.setattr(Cursor, "run", run_insert_twice)
+    after_query(monkeypatch, query)
