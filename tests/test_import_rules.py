@@ -530,6 +530,27 @@ def test_a_new_person_known_only_by_email_is_named_by_it(load, store):
     ]
 
 
+def test_cells_naming_one_person_differently_make_one_person(load, store):
+    """Each distinct way a file writes a person's cells is read once (stage_people) and
+    joined back to its rows: spaces, the e-mail's case and an empty team cell on some
+    rows still give one rep, every reading, and the team the file names."""
+    result = load("mixed.csv", "Name,Email,Team,Date,SSI\n"
+                  "Ann Lee,ann@example.com,East,2026-01-02,40\n"
+                  " Ann Lee ,ANN@EXAMPLE.COM, East ,2026-01-03,41\n"
+                  "Ann Lee,ann@example.com,,2026-01-04,42\n"
+                  ",,,2026-01-05,43\n", rep="Bo Diaz", team="West")  # fmt: skip
+    assert result.rows_loaded == 4
+    rows = store.df_sql("select r.name, coalesce(r.email, '') as email, t.name as team, s.ssi "
+                        "from snapshots s "
+                        "join reps r using (rep_id) join teams t using (team_id) order by s.day")  # fmt: skip
+    assert rows.values.tolist() == [
+        ["Ann Lee", "ann@example.com", "East", 40.0],
+        ["Ann Lee", "ann@example.com", "East", 41.0],
+        ["Ann Lee", "ann@example.com", "West", 42.0],  # an empty cell: the team given
+        ["Bo Diaz", "", "West", 43.0],  # no one named: the person given
+    ]
+
+
 def test_a_huge_value_is_named_not_echoed(load, store):
     with pytest.raises(ImportRejectedError) as err:
         load("big.csv", HEAD + f"Ann,2026-01-02,{'9' * 100_000},10,10,10,10\n")
