@@ -223,11 +223,18 @@ where w.email is null and w.rep_key is not null and w.day is not null
 group by w.rep_key;
 
 -- name: fill_rep_emails
--- A person first known by name gets the e-mail a later file gives.
+-- A person first known by name gets the e-mail a later file gives. Run before add_reps:
+-- after it, the row's e-mail, unknown until then, had made a second rep of that name.
+-- Only where it is unambiguous: the file gives the name one e-mail, no one has that
+-- e-mail yet, and one rep has that name and no e-mail (two such reps are two people the
+-- file cannot tell apart; two e-mails for one name are two people, as add_reps makes them).
 update reps set email = s.email
-from (select distinct rep_name, email from stage_people where email is not null) s
-where reps.email is null and lower(reps.name) = lower(s.rep_name)
-  and s.email not in (select lower(email) from reps where email is not null);
+from (select lower(rep_name) as name, any_value(email) as email from stage_people
+      where email is not null and rep_name is not null
+      group by lower(rep_name) having count(distinct email) = 1) s
+where reps.email is null and lower(reps.name) = s.name
+  and s.email not in (select lower(email) from reps where email is not null)
+  and (select count(*) from reps r where r.email is null and lower(r.name) = s.name) = 1;
 
 -- name: stage_resolved
 -- One row per person and day, with ids; failed all-zero readings and exact copies dropped.

@@ -530,6 +530,25 @@ def test_a_new_person_known_only_by_email_is_named_by_it(load, store):
     ]
 
 
+def test_a_person_first_known_by_name_gets_the_email_a_later_file_gives(load, store):
+    load("names.csv", HEAD + "Ann Lee,2026-01-02,40,10,10,10,10\n")
+    load("mails.csv", "Name,Email,Date,SSI\n ann lee , ANN.LEE@Example.com ,2026-01-03,41\n")
+    assert store.df_sql("select name, email from reps").values.tolist() == [
+        ["Ann Lee", "ann.lee@example.com"]
+    ]
+    assert store.df_sql("select count(distinct rep_id) as n from snapshots")["n"][0] == 1
+
+
+def test_a_name_given_two_emails_is_two_new_people_not_the_one_known_by_name(load, store):
+    load("names.csv", HEAD + "Ann Lee,2026-01-02,40,10,10,10,10\n")
+    load("mails.csv", "Name,Email,Date,SSI\nAnn Lee,ann@a.example,2026-01-03,41\n"
+                      "Ann Lee,ann@b.example,2026-01-03,42\n")  # fmt: skip
+    reps = store.df_sql("select name, coalesce(email, '') as email from reps order by all")
+    assert reps.values.tolist() == [
+        ["Ann Lee", ""], ["Ann Lee", "ann@a.example"], ["Ann Lee", "ann@b.example"]
+    ]  # fmt: skip
+
+
 def test_cells_naming_one_person_differently_make_one_person(load, store):
     """Each distinct way a file writes a person's cells is read once (stage_people) and
     joined back to its rows: spaces, the e-mail's case and an empty team cell on some

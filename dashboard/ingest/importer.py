@@ -321,7 +321,7 @@ def resolve_people(cur: Cursor, plan: ImportPlan) -> None:
     if plan.options.team:
         cur.run("ensure_team", {"name": plan.options.team})
     cur.run("ensure_team", {"name": UNASSIGNED_TEAM})
-    cur.run("add_teams").run("add_reps").run("fill_rep_emails")
+    cur.run("add_teams").run("fill_rep_emails").run("add_reps")
     cur.run("stage_resolved", {"unassigned": UNASSIGNED_TEAM})
     _refuse_one_person_twice(cur, plan)
     if plan.fields & PERIOD_FIELDS:
