@@ -36,6 +36,17 @@ where ssi is not null
   and day <= cast(as_of as date) and day >= cast(as_of as date) - listed_days
 group by rep_id;
 
+-- The weekly activity summary's rows (migration 006) for the days from first_day up to,
+-- not including, past_day, summed from the activity table: what a write's refresh of the
+-- summary puts back for the weeks it touched (queries/summary.sql).
+create or replace macro ssi_weeks_of_range(first_day, past_day) as table
+select rep_id, cast(date_trunc('week', day) as date) as week, metric,
+       arg_max(team_id, day), max(day), sum(value), count(*), arg_max(value, day),
+       max(datediff('day', day, coalesce(period_end, day))) + 1
+from activity
+where day >= first_day and day < past_day
+group by all;
+
 -- Activity per seat, week and metric from the Monday start_week to as_of: whole weeks
 -- before current_week (as_of's Monday) from the weekly summary, kept exact by every import
 -- and undo; as_of's own week, which as_of may cut short, from the activity table. A seat's

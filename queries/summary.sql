@@ -39,15 +39,20 @@ group by a.rep_id, week, a.metric;
 delete from activity_weekly
 where (rep_id, week) in (select (rep_id, week) from touched_weeks);
 insert into activity_weekly
-select g.* from (
-    select rep_id, cast(date_trunc('week', day) as date) as week, metric,
-           arg_max(team_id, day), max(day), sum(value), count(*), arg_max(value, day),
-           max(datediff('day', day, coalesce(period_end, day))) + 1
-    from activity
-    where day >= (select min(week) from touched_weeks)
-      and day < (select max(week) from touched_weeks) + 7
-    group by all
-) g semi join touched_weeks t on t.rep_id = g.rep_id and t.week = g.week;
+select g.* from ssi_weeks_of_range((select min(week) from touched_weeks),
+                                   (select max(week) from touched_weeks) + 7) g
+semi join touched_weeks t on t.rep_id = g.rep_id and t.week = g.week;
+
+-- name: refresh_weeks_of_range
+-- The same, when the range holds the touched keys and nothing else (`touched_range` and
+-- `touched_range_holds_touched_keys`: a first import, a backfill into empty weeks): every
+-- seat-week of the range is then a touched one, and none needs picking out (the semi join
+-- took 60-70 ms of a first import of 1.5 million rows).
+delete from activity_weekly
+where (rep_id, week) in (select (rep_id, week) from touched_weeks);
+insert into activity_weekly
+select * from ssi_weeks_of_range((select min(week) from touched_weeks),
+                                 (select max(week) from touched_weeks) + 7);
 
 -- name: touched_range
 -- The activity rows in the touched weeks' day range and the keys the write touched,

@@ -110,3 +110,52 @@ def test_a_reps_activity_team_from_the_summary_equals_a_scan(store, tmp_path):
                 assert expected == got, (rep_id, as_of, start)
                 checked += got is not None
     assert checked > 50
+
+
+def test_each_way_of_summing_the_touched_weeks_keeps_the_summary_exact(
+    store, tmp_path, monkeypatch
+):
+    """A first import's range holds only its own keys: the range is summed whole, nothing
+    picked out. A second import whose keys are most of a week's rows, not all of them: its
+    weeks are picked out of the summed range. Its undo the same way. (The random test above
+    goes through the third way, picking the weeks out first, as well.)"""
+    from dashboard.store import Cursor
+
+    ran: list[str] = []
+    real_run = Cursor.run
+
+    def spying(self, name, params=None):
+        ran.append(name)
+        return real_run(self, name, params)
+
+    monkeypatch.setattr(Cursor, "run", spying)
+    refreshes = {"refresh_weeks_of_range", "refresh_touched_weeks_in_range",
+                 "refresh_touched_weeks"}  # fmt: skip
+
+    def load(name: str, text: str) -> str:
+        ran.clear()
+        path = tmp_path / name
+        path.write_text(text)
+        result = import_file(store, path)
+        assert summary_matches(store)
+        [way] = [q for q in ran if q in refreshes]
+        return way, result.import_id
+
+    head = "Date,Name,Team,Searches performed,Profile views\n"
+    first = head + "".join(f"{START + timedelta(days=d)},{p},East,{d},{d + 1}\n"
+                           for d in range(10) for p in ("Ann", "Bob"))  # fmt: skip
+    assert load("first.csv", first)[0] == "refresh_weeks_of_range"
+    # Ann's last three days again, other values, and Cy on one of them: 8 keys of the 14
+    # rows of that week's range.
+    second = head + "".join(
+        f"{START + timedelta(days=d)},Ann,East,{50 + d},{60 + d}\n" for d in (7, 8, 9)
+    )
+    second += f"{START + timedelta(days=8)},Cy,West,7,8\n"
+    way, second_id = load("second.csv", second)
+    assert way == "refresh_touched_weeks_in_range"
+    ran.clear()
+    undo_import(store, second_id)
+    assert summary_matches(store)
+    assert [q for q in ran if q in refreshes] == ["refresh_touched_weeks_in_range"]
+    weekly = store.df_sql("select sum(total) as n from activity_weekly where metric = 'searches'")
+    assert weekly["n"][0] == 2 * sum(range(10))  # Ann's first values back; Cy gone
