@@ -549,10 +549,39 @@ def test_a_name_given_two_emails_is_two_new_people_not_the_one_known_by_name(loa
     ]  # fmt: skip
 
 
-def test_cells_naming_one_person_differently_make_one_person(load, store):
-    """Each distinct way a file writes a person's cells is read once (stage_people) and
-    joined back to its rows: spaces, the e-mail's case and an empty team cell on some
-    rows still give one rep, every reading, and the team the file names."""
+@pytest.fixture(params=[0, 10**9], ids=["looked_up", "per_row"])
+def lookups(request, monkeypatch) -> str:
+    """People and dates read once per distinct value and joined back (what a file with many
+    rows per person gets), or read in every row (a file of as many people as rows)."""
+    from dashboard.ingest import staging
+
+    monkeypatch.setattr(staging, "ROWS_PER_LOOKUP_VALUE", request.param)
+    return request.node.callspec.id
+
+
+def test_people_and_dates_are_looked_up_when_the_file_repeats_them(load, monkeypatch):
+    """Many rows per person and date: read once each and joined back. As many people as
+    rows (a seat list, a hostile file): each row's cells read in place, no lookup table of
+    a million people made to learn that they are a million."""
+    from dashboard.ingest import importer, staging
+
+    chosen = []
+    real = staging.lookups_to_join
+
+    def spy(cur, columns, rows):
+        chosen.append(real(cur, columns, rows))
+        return chosen[-1]
+
+    monkeypatch.setattr(importer, "lookups_to_join", spy)
+    days = [f"2026-01-{d:02d}" for d in range(1, 6)]  # 5 people x 5 days: 5 rows each
+    load("five.csv", HEAD + "".join(f"{p},{d},40,10,10,10,10\n" for d in days for p in "ABCDE"))
+    load("many.csv", HEAD + "".join(f"Rep {i},2026-01-11,40,10,10,10,10\n" for i in range(12)))
+    assert chosen == [frozenset({"people", "dates"}), frozenset({"dates"})]
+
+
+def test_cells_naming_one_person_differently_make_one_person(load, store, lookups):
+    """Spaces, the e-mail's case and an empty team cell on some rows still give one rep,
+    every reading, and the team the file names, however the cells are read."""
     result = load("mixed.csv", "Name,Email,Team,Date,SSI\n"
                   "Ann Lee,ann@example.com,East,2026-01-02,40\n"
                   " Ann Lee ,ANN@EXAMPLE.COM, East ,2026-01-03,41\n"
@@ -560,14 +589,39 @@ def test_cells_naming_one_person_differently_make_one_person(load, store):
                   ",,,2026-01-05,43\n", rep="Bo Diaz", team="West")  # fmt: skip
     assert result.rows_loaded == 4
     rows = store.df_sql("select r.name, coalesce(r.email, '') as email, t.name as team, s.ssi "
-                        "from snapshots s "
-                        "join reps r using (rep_id) join teams t using (team_id) order by s.day")  # fmt: skip
+                        "from snapshots s join reps r using (rep_id) join teams t using (team_id) "
+                        "order by s.day")  # fmt: skip
     assert rows.values.tolist() == [
         ["Ann Lee", "ann@example.com", "East", 40.0],
         ["Ann Lee", "ann@example.com", "East", 41.0],
         ["Ann Lee", "ann@example.com", "West", 42.0],  # an empty cell: the team given
         ["Bo Diaz", "", "West", 43.0],  # no one named: the person given
     ]
+
+
+def test_dates_read_alike_looked_up_or_per_row(load, store, lookups):
+    """Times after the date, padding, an empty cell (the day given), a period's two dates,
+    and an impossible date named with its line, however the cells are read."""
+    from datetime import date
+
+    load("times.csv", "Name,Date,SSI\nAnn,2026-03-07 09:15:02,40\nBo, 2026-03-07 ,41\n"
+                      "Cy,,42\nAnn,2026-03-08 23:59,43\n", day=date(2026, 3, 9))  # fmt: skip
+    days = store.df_sql("select r.name, cast(s.day as varchar) as day, s.ssi from snapshots s "
+                        "join reps r using (rep_id) order by s.ssi")  # fmt: skip
+    assert days.values.tolist() == [
+        ["Ann", "2026-03-07", 40.0], ["Bo", "2026-03-07", 41.0], ["Cy", "2026-03-09", 42.0],
+        ["Ann", "2026-03-08", 43.0],
+    ]  # fmt: skip
+    load("week.csv", "Name,Start date,End date,Searches performed\n"
+                     "Ann, 2026-03-02,2026-03-08 ,5\nBo,2026-03-02,2026-03-08,6\n")  # fmt: skip
+    periods = store.df_sql("select cast(day as varchar) as d, cast(period_end as varchar) as e, "
+                           "value from activity order by value")  # fmt: skip
+    assert periods.values.tolist() == [["2026-03-02", "2026-03-08", 5.0],
+                                       ["2026-03-02", "2026-03-08", 6.0]]  # fmt: skip
+    with pytest.raises(ImportRejectedError) as err:
+        load("bad.csv", "Name,Date,SSI\nAnn,2026-03-10,40\nBo,2026-13-02,41\n")
+    [problem] = err.value.problems
+    assert (problem.line, problem.column, problem.value) == (3, "Date", "2026-13-02")
 
 
 def test_a_huge_value_is_named_not_echoed(load, store):

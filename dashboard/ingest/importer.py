@@ -40,6 +40,7 @@ from dashboard.ingest.sources import Source, open_source, read_bounded
 from dashboard.ingest.staging import (
     choose_dates,
     detect_comma_decimal,
+    lookups_to_join,
     numbers_readable_as_numbers,
     stage_file,
     typed_projection,
@@ -282,7 +283,8 @@ def type_rows(cur: Cursor, plan: ImportPlan) -> None:
                 f"no date column and no date given; give the date with {plan.options.hints.day} "
                 "or put it in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
         plan.result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
-    cur.execute(typed_projection(plan.columns, plan.date_format, plan.read_as_numbers), {
+    lookups = lookups_to_join(cur, plan.columns, plan.result.rows_read)
+    cur.execute(typed_projection(plan.columns, plan.date_format, plan.read_as_numbers, lookups), {
         "rep": plan.options.rep, "team": plan.options.team,
         "comma_decimal": plan.comma_decimal, "default_day": default_day,
     })  # fmt: skip

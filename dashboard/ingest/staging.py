@@ -82,31 +82,68 @@ def csv_problem(message: str, name: str, expected_columns: int) -> Problem:
     return Problem(name, int(line.group(1)) if line else None, None, text, what)
 
 
+# A lookup (the distinct people, the distinct date cells) is joined back to the rows when
+# the file has at least this many rows per value: a file of millions of rows names a few
+# thousand people on a few hundred days. A file naming about as many people as it has
+# rows reads each row's cells in place: joining 1 M people to 1 M rows took 0.2-0.35 s and
+# 150-200 MB more than reading them per row.
+ROWS_PER_LOOKUP_VALUE = 4
+
+
+def lookups_to_join(cur: Cursor, columns: list[ColumnMapping], rows: int) -> frozenset[str]:
+    """Which of 'people' and 'dates' typed_projection joins back rather than reads per row.
+    The people are counted by estimate (HyperLogLog: no table of a million of them is made
+    to learn that there are a million); the date cells exactly (choose_dates made their
+    table, stage_date_cells)."""
+    found = set()
+    cells = [f"c{c.index}" for c in columns if c.field in PERSON_FIELDS]
+    people = (cur.execute(f"select approx_count_distinct(hash({', '.join(cells)})) "  # noqa: S608 (column positions only)
+                          "from stage_raw").fetchone()[0] if cells else 1)  # fmt: skip
+    if people * ROWS_PER_LOOKUP_VALUE <= rows:
+        found.add("people")
+    if any(c.field in DATE_FIELDS for c in columns):
+        dates = cur.execute("select count(*) from stage_date_cells").fetchone()[0]
+        if dates * ROWS_PER_LOOKUP_VALUE <= rows:
+            found.add("dates")
+    return frozenset(found)
+
+
 def typed_projection(
-    columns: list[ColumnMapping], date_format: str, read_as_numbers: frozenset[int] = frozenset()
-) -> str:
+    columns: list[ColumnMapping], date_format: str, read_as_numbers: frozenset[int] = frozenset(),
+    lookups: frozenset[str] = frozenset(),
+) -> str:  # fmt: skip
     """SQL turning stage_raw's text cells into typed columns (those at ``read_as_numbers``
     are numbers already: n<position>). Only our own field names and column positions are
     spliced in; every value from the file stays data.
 
-    A file names a few thousand people and a few hundred days in up to millions of rows:
-    the people's cells are trimmed and lower-cased, and the dates parsed, once per distinct
-    value (stage_people, stage_dates) and joined back, not once per row (0.45-0.6 s of a
-    1.5-million-row file's projection, 0.25-0.35 s so)."""
+    ``lookups`` names what is read once per distinct value and joined back to the rows
+    rather than read in every row: 'people' (stage_people_cells: their cells trimmed and
+    lower-cased) and 'dates' (stage_dates: parsed). For the bench's 1.5-million-row file of
+    5,000 people on 300 days, the projection took 0.45-0.6 s per row, 0.25-0.31 s so."""
     col = {c.field: f"n{c.index}" if c.index in read_as_numbers else f"c{c.index}"
            for c in columns if c.field}  # fmt: skip
     typed = {c.field for c in columns if c.field and c.index in read_as_numbers}
-    people, joined = _stage_people(col)
-    statements, joins = [people], [joined]
-    out = ["s.line", "p.rep_name", "p.email", "p.team"]
+    statements, joins = [], []
+    if "people" in lookups:
+        cells, joined = _people_cells(col)
+        statements.append(cells)
+        joins.append(joined)
+        out = ["s.line", "p.rep_name", "p.email", "p.team", "p.rep_key"]
+    else:  # unqualified cells are stage_raw's: no other table of the join has a c<position>
+        out = ["s.line", _person_columns(col)]
     dated = sorted({col[f] for f in DATE_FIELDS if f in col})
-    if dated:  # choose_dates made stage_date_cells, the distinct cells of these columns
+    if "dates" in lookups and dated:  # choose_dates made stage_date_cells
         statements.append(
             "create or replace temp table stage_dates as select cell, cast(try_strptime("  # noqa: S608 (our own formats only)
             f"ssi_date_text(cell), {format_literal(date_format)}) as date) as parsed "
             "from stage_date_cells;"
         )
         joins += [f"left join stage_dates d{c} on d{c}.cell = s.{c}" for c in dated]
+
+    def parsed(c: str) -> str:
+        if "dates" in lookups:
+            return f"d{c}.parsed"
+        return f"cast(try_strptime(ssi_date_text(s.{c}), {format_literal(date_format)}) as date)"
 
     def cell(field_name: str) -> str:
         return f"s.{col[field_name]}"
@@ -115,7 +152,7 @@ def typed_projection(
     if start:
         out.append(f"s.{start} as day_raw")
         out.append(
-            f"coalesce(d{start}.parsed, case when s.{start} is null or trim(s.{start}) = '' "
+            f"coalesce({parsed(start)}, case when s.{start} is null or trim(s.{start}) = '' "
             "then cast($default_day as date) end) as day"
         )
     else:
@@ -123,7 +160,7 @@ def typed_projection(
         out.append("cast($default_day as date) as day")
     if "period_end" in col:
         out.append(f"nullif(trim({cell('period_end')}), '') as period_end_raw")
-        out.append(f"d{col['period_end']}.parsed as period_end")
+        out.append(f"{parsed(col['period_end'])} as period_end")
     elif "week" in col and "day" not in col:
         out.append("cast(null as varchar) as period_end_raw")
         out.append("cast(day + 6 as date) as period_end")
@@ -132,7 +169,6 @@ def typed_projection(
         out.append("cast(null as date) as period_end")
     out.append(f"{cell('seat_id')} as seat_id" if "seat_id" in col
                else "cast(null as varchar) as seat_id")  # fmt: skip
-    out.append("p.rep_key")
     present = tuple(f for f in METRIC_FIELDS if f in col)
     # The metrics the file has no column for are left out: the queries take the metrics as
     # columns('^m_'), and every one more is a column of stage_resolved and a row per line
@@ -158,6 +194,11 @@ def typed_projection(
         f"create or replace temp table stage_present as select {', '.join(out)} "  # noqa: S608 (column positions and field names only)
         f"from stage_raw s {' '.join(joins)};"
     )
+    # stage_people: the file's distinct people as the rows name them, for the checks on
+    # names and the matching of people (a few thousand, where the rows are millions).
+    people = "stage_people_cells" if "people" in lookups else "stage_present"
+    statements.append("create or replace temp view stage_people as select distinct rep_name, "  # noqa: S608 (our own table names only)
+                      f"email, team, rep_key from {people};")  # fmt: skip
     added = "".join(", " + a for a in absent)
     statements.append(
         f"create or replace temp view stage_rows as select *{added} from stage_present;"  # noqa: S608
@@ -171,19 +212,19 @@ PERSON_FIELDS = ("rep_name", "first_name", "last_name", "email", "team")
 DATE_FIELDS = ("day", "week", "period_end")
 
 
-def _stage_people(col: dict[str, str]) -> tuple[str, str]:
-    """-> stage_people: the file's distinct person cells, read once each. Returns its SQL
-    and the join of stage_raw (s) to it (p). A file naming no one has one row: the person
-    and team given with the upload."""
+def _people_cells(col: dict[str, str]) -> tuple[str, str]:
+    """-> stage_people_cells: the file's distinct person cells (name, e-mail, team), each
+    read once; returns its SQL and the join of stage_raw (s) to it (p). A file naming no
+    one has one row: the person and team given with the upload."""
     cells = [col[f] for f in PERSON_FIELDS if f in col]
-    columns = _person_columns(col)
     if not cells:
-        return (f"create or replace temp table stage_people as select {columns};",  # noqa: S608 (field names only)
-                "cross join stage_people p")  # fmt: skip
+        return (f"create or replace temp table stage_people_cells as select {_person_columns(col)};",  # noqa: S608 (field names only)
+                "cross join stage_people_cells p")  # fmt: skip
     keys = ", ".join(cells)
     on = " and ".join(f"s.{c} is not distinct from p.{c}" for c in cells)
-    return (f"create or replace temp table stage_people as select {keys}, {columns} "  # noqa: S608 (column positions and field names only)
-            f"from (select distinct {keys} from stage_raw);", f"join stage_people p on {on}")  # fmt: skip
+    return (f"create or replace temp table stage_people_cells as select {keys}, "  # noqa: S608 (column positions and field names only)
+            f"{_person_columns(col)} from (select distinct {keys} from stage_raw);",
+            f"join stage_people_cells p on {on}")  # fmt: skip
 
 
 def _person_columns(col: dict[str, str]) -> str:
