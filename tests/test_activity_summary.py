@@ -132,7 +132,7 @@ def test_each_way_of_summing_the_touched_weeks_keeps_the_summary_exact(
     refreshes = {"refresh_weeks_of_range", "refresh_touched_weeks_in_range",
                  "refresh_touched_weeks"}  # fmt: skip
 
-    def load(name: str, text: str) -> str:
+    def load(name: str, text: str) -> tuple[str, int | None]:
         ran.clear()
         path = tmp_path / name
         path.write_text(text)

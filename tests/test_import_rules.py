@@ -550,13 +550,12 @@ def test_a_name_given_two_emails_is_two_new_people_not_the_one_known_by_name(loa
 
 
 @pytest.fixture(params=[0, 10**9], ids=["looked_up", "per_row"])
-def lookups(request, monkeypatch) -> str:
+def lookups(request, monkeypatch) -> None:
     """People and dates read once per distinct value and joined back (what a file with many
     rows per person gets), or read in every row (a file of as many people as rows)."""
     from dashboard.ingest import staging
 
     monkeypatch.setattr(staging, "ROWS_PER_LOOKUP_VALUE", request.param)
-    return request.node.callspec.id
 
 
 def test_people_and_dates_are_looked_up_when_the_file_repeats_them(load, monkeypatch):

@@ -82,6 +82,12 @@ def csv_problem(message: str, name: str, expected_columns: int) -> Problem:
     return Problem(name, int(line.group(1)) if line else None, None, text, what)
 
 
+# The cells that name a person and their team, trimmed and matched once per distinct value.
+PERSON_FIELDS = ("rep_name", "first_name", "last_name", "email", "team")
+# The date columns: written alike (one format), their distinct cells parsed once.
+DATE_FIELDS = ("day", "week", "period_end")
+
+
 # A lookup (the distinct people, the distinct date cells) is joined back to the rows when
 # the file has at least this many rows per value: a file of millions of rows names a few
 # thousand people on a few hundred days. A file naming about as many people as it has
@@ -205,12 +211,6 @@ def typed_projection(
         f"create or replace temp view stage_rows as select *{added} from stage_present;"  # noqa: S608
     )
     return "\n".join(statements)
-
-
-# The cells that name a person and their team, trimmed and matched once per distinct value.
-PERSON_FIELDS = ("rep_name", "first_name", "last_name", "email", "team")
-# The date columns: written alike (one format), their distinct cells parsed once.
-DATE_FIELDS = ("day", "week", "period_end")
 
 
 def _people_cells(col: dict[str, str]) -> tuple[str, str]:
