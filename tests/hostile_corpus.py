@@ -68,6 +68,56 @@ def workbook(cells: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def raw_workbook(sheet_xml: str, shared_strings: str | None = None) -> bytes:
+    """A workbook written part by part, to say what openpyxl never would: a cell at the
+    sheet's last position, a false size, a shared-string table of a false length."""
+    import zipfile
+
+    rel = f'<Relationship Id="rId%s" Type="{_OFFICE}/%s" Target="%s"/>'
+    rels = rel % (1, "worksheet", "worksheets/sheet1.xml")
+    if shared_strings is not None:
+        rels += rel % (2, "sharedStrings", "sharedStrings.xml")
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{_PACKAGE}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{_PACKAGE}/relationships">'
+        f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{_OFFICE}"><sheets>'
+        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{_PACKAGE}/relationships">'
+        f"{rels}</Relationships>",
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_MAIN}">{sheet_xml}</worksheet>',
+    }
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = shared_strings
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, text in parts.items():
+            archive.writestr(part, text)
+    return out.getvalue()
+
+
+def _sheet(*rows: str) -> str:
+    return "<sheetData>" + "".join(rows) + "</sheetData>"
+
+
+_HEAD_ROW = (
+    '<row r="1">'
+    + "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for col, text in zip("ABC", ["Name", "Date", "SSI"], strict=True)
+    )
+    + "</row>"
+)
+
+
 def _encodings() -> list[Case]:
     names = "Name,Date,SSI\nZoë Müller,2026-11-20,41\nJosé Álvarez,2026-11-20,40\n"
     return [
@@ -456,6 +506,56 @@ def _workbooks() -> list[Case]:
             "SSI_MAX_XLSX_CELLS",
             env={"SSI_MAX_XLSX_CELLS": "100"},
         ),  # fmt: skip
+        # One cell at the sheet's last position asked the reader for 512 GB (a crash).
+        Case(
+            "book_cell_at_XFD1048576.xlsx",
+            raw_workbook(
+                _sheet(_HEAD_ROW, '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+            ),
+            None,
+            "has a cell at XFD1048576 (1,048,576 rows x 16,384 columns)",
+        ),  # fmt: skip
+        Case(
+            "book_cell_far_right.xlsx",
+            raw_workbook(_sheet(_HEAD_ROW, '<row r="400"><c r="ZZZ400"><v>1</v></c></row>')),
+            None,
+            "has a cell at ZZZ400",
+        ),  # fmt: skip
+        Case(
+            "book_far_row_cells_unplaced.xlsx",
+            raw_workbook(_sheet(_HEAD_ROW, '<row r="900000">' + "<c><v>1</v></c>" * 8 + "</row>")),
+            None,
+            "more than 5,000,000 cells",
+        ),  # fmt: skip
+        Case(
+            "book_declares_whole_sheet.xlsx",
+            raw_workbook('<dimension ref="A1:XFD1048576"/>' + _sheet(_HEAD_ROW)),
+            None,
+            "declares its size as A1:XFD1048576",
+        ),  # fmt: skip
+        Case(
+            "book_shared_strings_4_billion.xlsx",
+            raw_workbook(
+                _sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                f'<sst xmlns="{_MAIN}" count="4000000000" uniqueCount="4000000000">'
+                "<si><t>Name</t></si></sst>",
+            ),
+            None,
+            "declares 4,000,000,000 shared strings",
+        ),  # fmt: skip
+        Case(
+            "book_written_by_hand.xlsx",
+            raw_workbook(
+                '<dimension ref="A1:C2"/>'
+                + _sheet(
+                    _HEAD_ROW,
+                    '<row r="2"><c r="A2" t="inlineStr"><is><t>Ann</t></is></c>'
+                    '<c r="B2" t="inlineStr"><is><t>2026-11-20</t></is></c>'
+                    '<c r="C2"><v>40</v></c></row>',
+                )  # fmt: skip
+            ),
+            1,
+        ),
     ]
 
 

@@ -277,6 +277,135 @@ def _check_workbook_size(path: Path, name: str) -> None:
             f"${MAX_CELLS_ENV})")])  # fmt: skip
 
 
+_SHEET_TAGS = re.compile(
+    rb"<(?:\w+:)?(dimension|row|c)\b([^>]*)>"  # the sheet's declared size, rows and cells
+)
+_REF = re.compile(
+    rb'\b(ref|r)="\$?([A-Za-z]{0,3})\$?([0-9]{0,7})(?::\$?([A-Za-z]{0,3})\$?([0-9]{0,7}))?"'
+)
+_SHEET_REL = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
+SHEET_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet, the one the reader opens."""
+    try:
+        book = archive.read("xl/workbook.xml")[:SHEET_CHUNK]
+        rels = archive.read("xl/_rels/workbook.xml.rels")[:SHEET_CHUNK]
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    first = _SHEET_REL.search(book)
+    if not first:
+        return None
+    for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        tag = rel.group()
+        if f'Id="{first.group(1).decode(errors="replace")}"'.encode() in tag:
+            target = re.search(rb'Target="([^"]+)"', tag)
+            if target:
+                member = target.group(1).decode(errors="replace").lstrip("/")
+                return member if member.startswith("xl/") else f"xl/{member}"
+    return None
+
+
+def _check_sheet_extent(path: Path, name: str) -> None:
+    """Refuse a sheet whose declared size, or whose farthest cell, spans more cells than the
+    limit, before the reader sees it: the reader makes room for every cell from the first
+    to the farthest, so one cell at XFD1048576 in a 1.6 KB file asked for 512 GB and
+    aborted the process. The sheet's XML is scanned a megabyte at a time."""
+    limit = max_xlsx_cells()
+    with zipfile.ZipFile(path) as archive:
+        first = _first_sheet_part(archive)
+        names = archive.namelist()
+        # A workbook whose first sheet cannot be found has each of its sheets checked.
+        sheets = [first] if first in names else [n for n in names if n.startswith("xl/worksheets/")]
+        for sheet in sheets:
+            _scan_sheet(archive, sheet, name, limit)
+        for part in names:
+            if part.lower().endswith("sharedstrings.xml"):
+                _check_string_count(archive, part, name, limit)
+
+
+_SST_COUNTS = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\b(?:uniqueCount|count)="([0-9]+)"')
+
+
+def _check_string_count(archive: zipfile.ZipFile, part: str, name: str, limit: int) -> None:
+    """The reader makes room for as many shared strings as the table declares, before it
+    reads one: a declared 4 billion asked for 96 GB and aborted the process."""
+    with archive.open(part) as stream:
+        head = stream.read(SHEET_CHUNK)
+    for count in _SST_COUNTS.finditer(head):
+        if int(count.group(1)) > limit:
+            raise ImportRejectedError([Problem(name, None, None, None,
+                f"declares {int(count.group(1)):,} shared strings, more than {limit:,} "
+                "cells can hold; expected an Excel workbook as Excel or LinkedIn writes "
+                "it")])  # fmt: skip
+
+
+def _scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str, limit: int) -> None:
+    def refuse(what: str) -> ImportRejectedError:
+        return ImportRejectedError([Problem(name, None, None, None,
+            f"{what}, more than {limit:,} cells; expected a workbook of at most {limit:,} "
+            f"cells (delete the far cells, split it, or raise ${MAX_CELLS_ENV})")])  # fmt: skip
+
+    max_row = max_col = row = col = cells = 0
+    carry = b""
+    with archive.open(sheet) as stream:
+        while True:
+            chunk = stream.read(SHEET_CHUNK)
+            text = carry + chunk
+            cut = len(text) if not chunk else text.rfind(b"<")
+            if cut < 0:
+                cut = 0
+            for tag in _SHEET_TAGS.finditer(text, 0, cut):
+                kind, attributes = tag.group(1), tag.group(2)
+                ref = _REF.search(attributes)
+                if kind == b"dimension":
+                    if ref and ref.group(4) is not None:
+                        rows_ = int(ref.group(5) or 1) - int(ref.group(3) or 1) + 1
+                        cols_ = _column_number(ref.group(4)) - _column_number(ref.group(2)) + 1
+                        if rows_ * cols_ > limit:
+                            raise refuse(f"declares its size as {ref.group(2).decode()}"
+                                         f"{ref.group(3).decode()}:{ref.group(4).decode()}"
+                                         f"{ref.group(5).decode()} ({rows_:,} rows x "
+                                         f"{cols_:,} columns)")  # fmt: skip
+                    continue
+                if kind == b"row":
+                    given = ref and ref.group(1) == b"r" and ref.group(3)
+                    row, col = (int(ref.group(3)) if given else row + 1), 0
+                else:
+                    cells += 1
+                    if ref and ref.group(1) == b"r" and ref.group(2) and ref.group(3):
+                        col, row = _column_number(ref.group(2)), max(row, int(ref.group(3)))
+                    else:
+                        col += 1
+                max_row, max_col = max(max_row, row), max(max_col, col)
+                if cells > limit or max_row * max_col > limit:
+                    raise refuse(f"has a cell at {_column_letters(col)}{row} "
+                                 f"({max_row:,} rows x {max_col:,} columns)")  # fmt: skip
+            if not chunk:
+                return
+            carry = text[cut:]
+            if len(carry) > SHEET_CHUNK:  # no sheet writes a tag of a megabyte
+                raise ImportRejectedError([Problem(name, None, None, None,
+                    "has a tag longer than a megabyte in its sheet; expected an Excel "
+                    "workbook as Excel or LinkedIn writes it")])  # fmt: skip
+
+
 def read_xlsx(path: Path, name: str) -> Source:
     """The first sheet, read by python-calamine (Rust): 100,000 rows x 11 cells in 1.1 s
     where openpyxl's read-only mode takes 14.6 s (bench/xlsx_readers.py). Its memory is
@@ -286,6 +415,7 @@ def read_xlsx(path: Path, name: str) -> Source:
     _check_workbook_size(path, name)
     limit = max_xlsx_cells()
     try:
+        _check_sheet_extent(path, name)
         book = CalamineWorkbook.from_path(str(path))
         try:
             sheet = book.get_sheet_by_index(0)
