@@ -23,7 +23,8 @@ class NotFoundError(DashboardError):
 
 
 MAX_SHOWN_VALUE = 80
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the marks that turn text around (U+200E/F, U+202A-E, U+2066-9).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -43,16 +44,21 @@ class Problem:
             self.value = f"{self.value[:MAX_SHOWN_VALUE]}... ({len(self.value):,} characters)"
         if self.value is not None:
             # A control character is shown as its code, so the person can see what to fix.
-            self.value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", self.value)
+            self.value = _CONTROL.sub(_code_of, self.value)
 
     def __str__(self) -> str:
-        where = self.file
+        where = _CONTROL.sub(_code_of, self.file)
         if self.line is not None:
             where += f", line {self.line}"
         if self.column:
-            where += f", column '{self.column}'"
+            where += f", column '{_CONTROL.sub(_code_of, self.column[:MAX_SHOWN_VALUE])}'"
         shown = "" if self.value is None else f": value '{self.value}'"
         return f"{where}{shown}: {self.message}"
+
+
+def _code_of(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 MAX_LISTED_ERRORS = 50

@@ -95,16 +95,31 @@ select line, column_name, value, expected, count(*) over (partition by column_na
                 else 'a date in this file''s format, ' || $date_format_label end
     from stage_rows where day is null
     union all
-    -- A control character in a name breaks exports and displays; it is never part of one.
-    -- Looked for among the file's few distinct names (stage_people), then their rows
-    -- listed: two regular expressions over every row took 0.15-0.25 s of 1.5 million.
-    select line, $name_column, rep_name, 'a name without control characters'
+    -- A name is shown on every page and export: a control character breaks them, a
+    -- direction override (U+202A-E, U+2066-9) shows it reversed, and a megabyte of it is
+    -- no name. Looked for among the file's few distinct people (stage_people), then their
+    -- rows listed: regular expressions over every row took 0.15-0.25 s of 1.5 million.
+    select line, $name_column, rep_name, case
+               when regexp_matches(rep_name, $unshown_characters)
+                   then 'a name without control characters or text-direction overrides'
+               else 'a name of at most ' || $longest_name || ' characters' end
     from stage_rows where rep_name in (select rep_name from stage_people
-                                       where regexp_matches(rep_name, '[\x00-\x1f\x7f]'))
+                                       where regexp_matches(rep_name, $unshown_characters)
+                                          or length(rep_name) > $longest_name)
     union all
-    select line, 'team', team, 'a team name without control characters'
+    select line, 'team', team, case
+               when regexp_matches(team, $unshown_characters)
+                   then 'a team name without control characters or text-direction overrides'
+               else 'a team name of at most ' || $longest_team || ' characters' end
     from stage_rows where team in (select team from stage_people
-                                   where regexp_matches(team, '[\x00-\x1f\x7f]'))
+                                   where regexp_matches(team, $unshown_characters)
+                                      or length(team) > $longest_team)
+    union all
+    select line, $email_column, email,
+           'an e-mail address such as name@example.com (at most 254 characters)'
+    from stage_rows where email in (select email from stage_people
+                                    where not regexp_full_match(email, $email_pattern)
+                                       or length(email) > 254)
     union all
     -- 0001-01-01 or 1900 is a placeholder or a broken export, never an SSI reading.
     select line, $day_column, day_raw, 'a date from ' || $first_day || ' on (LinkedIn''s SSI '

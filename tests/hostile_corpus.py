@@ -285,7 +285,46 @@ def _values() -> list[Case]:
         ),  # fmt: skip
         Case("val_emoji_name.csv", rows("Ann 🚀 Lee,East,2026-11-20,40,10,10,10,10"), 1),
         Case("val_rtl_name.csv", rows("سارة,East,2026-11-20,40,10,10,10,10"), 1),
-        Case("val_long_name.csv", rows("A" * 5000 + ",East,2026-11-20,40,10,10,10,10"), 1),
+        Case("val_long_name.csv", rows("A" * 200 + ",East,2026-11-20,40,10,10,10,10"), 1),
+        Case(
+            "val_name_a_megabyte.csv",
+            rows("A" * 1_000_000 + ",East,2026-11-20,40,10,10,10,10"),
+            None,
+            "(1,000,000 characters)': expected a name of at most 200 characters",
+        ),  # fmt: skip
+        Case(
+            "val_team_a_megabyte.csv",
+            rows(
+                "Ann,," + "T" * 1_000_000 + ",2026-11-20,40,10,10,10,10",
+                head="Name,Email,Team,Date,SSI,Brand,People,Insights,Relationships\n",
+            ),
+            None,
+            "expected a team name of at most 100 characters",
+        ),  # fmt: skip
+        Case(
+            "val_email_a_megabyte.csv",
+            b"Email,Date,SSI\n" + b"a" * 1_000_000 + b"@example.com,2026-11-20,40\n",
+            None,
+            "expected an e-mail address such as name@example.com",
+        ),  # fmt: skip
+        Case(
+            "val_email_not_an_address.csv",
+            b"Name,Email,Date,SSI\nAnn,ann at example,2026-11-20,40\nBob,bob@example.com,2026-11-20,41\n",
+            None,
+            "line 2, column 'Email': value 'ann at example': expected an e-mail address",
+        ),  # fmt: skip
+        Case(
+            "val_name_right_to_left_override.csv",
+            rows("Ann \u202eeeL,East,2026-11-20,40,10,10,10,10"),
+            None,
+            "value 'Ann \\u202eeeL': expected a name without control characters or text-direction",
+        ),  # fmt: skip
+        Case(
+            "val_team_isolate.csv",
+            rows("Ann,East\u2067x,2026-11-20,40,10,10,10,10"),
+            None,
+            "expected a team name without control characters",
+        ),  # fmt: skip
         Case(
             "val_whitespace_name.csv",
             rows("   ,East,2026-11-20,40,10,10,10,10"),

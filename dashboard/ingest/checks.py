@@ -21,6 +21,15 @@ FIRST_READING_DAY = "2014-01-01"  # the SSI did not exist before; earlier dates 
 FUTURE_DAYS_ENV = "SSI_FUTURE_DAYS"
 LONGEST_PERIOD_DAYS = 366  # usage reporting goes back two years; a row covers a year at most
 LISTED_PER_KIND = 50  # a million bad rows are described by 50 of them and a count
+# A person's name and team are shown on every page, export and message: bounded, and free
+# of what a screen would not show as written (control characters, text-direction overrides
+# that show a name reversed). RE2 syntax, for DuckDB.
+LONGEST_NAME = 200
+LONGEST_TEAM = 100
+UNSHOWN_CHARACTERS = r"[\x00-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+# One @, something on each side, a dot in the domain, no spaces: what a mail server accepts
+# in practice, not RFC 5322's every corner.
+EMAIL_PATTERN = r"[^@\s<>\x00-\x1f\x7f]+@[^@\s<>\x00-\x1f\x7f]+\.[^@\s<>\x00-\x1f\x7f.]+"
 
 
 def last_reading_day(today: date | None = None) -> date:
@@ -91,7 +100,9 @@ def find_errors(
         "date_format_label": date_label, "person_hint": hints.person, "day_hint": hints.day,
         "first_day": FIRST_READING_DAY, "last_day": last_reading_day().isoformat(),
         "listed": LISTED_PER_KIND, "end_column": header_of.get("period_end", "end date"),
-        "longest_period": LONGEST_PERIOD_DAYS,
+        "longest_period": LONGEST_PERIOD_DAYS, "email_column": header_of.get("email", "e-mail"),
+        "unshown_characters": UNSHOWN_CHARACTERS, "email_pattern": EMAIL_PATTERN,
+        "longest_name": LONGEST_NAME, "longest_team": LONGEST_TEAM,
     }).fetchall()  # fmt: skip
     sql, params = number_checks(columns, read_as_numbers)
     if sql:
