@@ -32,7 +32,8 @@ def test_each_odd_file_gets_its_outcome(case, store, tmp_path, monkeypatch):
         message = str(err.value)
         assert message.startswith(case.name), message[:300]
         assert case.says in message, message[:300]
-        assert len(message) < 20_000  # bounded, however big the bad values are
+        assert len(message) < 10_000  # bounded, however big the bad values are
+        assert max(map(len, message.splitlines())) < 2_000  # no line a screen cannot hold
         assert table_state(store) == before
     else:
         result = import_file(store, path, options)

@@ -84,7 +84,9 @@ EXPORT = HEAD + "".join(
      ["stage_csv_typed", "stage_csv"]),
     ("2026-01-02,41.2,", "2026-01-02,41.20,", ["stage_csv_typed"]),
     (",EMEA,6\n", ",EMEA, 6 \n", ["stage_csv_typed"]),
-    (",EMEA,30\n", ',EMEA,"30"\n', ["stage_csv_typed"]),
+    # A quote may hold a line break: the rows cannot be counted from the bytes, so the
+    # file is read as text (no reader that sets rows aside: unbounded memory).
+    (",EMEA,30\n", ',EMEA,"30"\n', ["stage_csv"]),
     (",EMEA,30\n", ",EMEA,3e1\n", ["stage_csv_typed"]),
 ])  # fmt: skip
 def test_a_file_read_as_text_stores_what_the_same_file_read_as_numbers_stores(

@@ -179,6 +179,17 @@ def same_header(a: str, b: str) -> bool:
     return normalise_header(a) == normalise_header(b)
 
 
+LISTED_HEADERS = 20
+
+
+def listed_headers(headers: list[str]) -> str:
+    """A file's headers in a message: the first 20, each cut at 40 characters, and a count
+    (a header of 100,000 names once made a 164 KB line)."""
+    shown = [f"'{h[:40]}...'" if len(h) > 40 else f"'{h}'" for h in headers[:LISTED_HEADERS]]
+    more = len(headers) - LISTED_HEADERS
+    return (", ".join(shown) or "none") + (f" and {more:,} more" if more > 0 else "")
+
+
 def _check_required(
     name: str, fields: set[str], options: ImportOptions, result: ImportResult
 ) -> None:
@@ -189,7 +200,7 @@ def _check_required(
             "connections and holds no SSI reading; upload an SSI export, a tracker history, "
             "the SSI page JSON or the template instead")])  # fmt: skip
     if not fields & {"ssi", *PILLARS, *METRIC_FIELDS, "seat_id"}:
-        known = ", ".join(f"'{c.header}'" for c in result.columns) or "none"
+        known = listed_headers([c.header for c in result.columns])
         problems.append(Problem(name, None, None, None,
             f"no SSI, pillar or activity column was recognised (headers: {known}); "
             f"choose what a column holds with {options.hints.mapping} (fields: ssi, brand, "

@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import re
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -32,6 +33,14 @@ MAX_JSON_BYTES = 1024 * 1024
 XML_BYTES_PER_CELL = 100  # a cell is ~30 bytes of sheet XML; 100 leaves room for styles
 _GLOB_CHARS = re.compile(r"[*?\[\]{}]")
 HEADER_SCAN_LINES = 40
+# What a delimited file's row may hold. An export's row is a few hundred bytes of at most
+# a few dozen columns; the CSV reader's cost grows with the square of a row's cells where
+# it sets bad rows aside (100,000 cells in one 200 KB row took 57 s and 3.2 GB).
+LONGEST_LINE_BYTES = 64 * 1024
+MOST_COLUMNS = 1_000
+# Lines longer than twice this are looked at one by one; any shorter line holds fewer cells
+# than MOST_COLUMNS allows. One look per this many bytes: 60,000 for a 125 MB file, 20 ms.
+LINE_SCAN_STEP = 1_000
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -48,6 +57,9 @@ class Source:
     # Whether the file has a double quote anywhere: without one, no cell can hold a line
     # break, and staging need not look for any (0.2 s of a 1.5-million-row file).
     has_quotes: bool = True
+    # The rows the CSV reader gives, where the bytes alone tell (delimited only): UTF-8 text
+    # without quotes (no cell holds a line break) or blank lines. None where they do not.
+    rows: int | None = None
     frame: pd.DataFrame | None = None  # text cells (xlsx and json)
     notes: list[str] = field(default_factory=list)
     cleanup: list[Path] = field(default_factory=list)
@@ -74,6 +86,13 @@ def detect_encoding(head: bytes, whole: bytes, name: str = "the file") -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if head[:4096].count(0) > len(head[:4096]) // 4:  # UTF-16 text is a third NULs or more
+        sample = head[: len(head[:4096]) // 4 * 4]
+        nuls = [sample[i::4].count(0) for i in range(4)]
+        quarter = len(sample) // 4
+        if quarter and nuls[1] == nuls[2] == quarter and nuls[3] >= quarter * 0.9:
+            return "utf-32-le"  # Latin text in UTF-32: three NULs after every character
+        if quarter and nuls[0] == nuls[1] == quarter and nuls[2] >= quarter * 0.9:
+            return "utf-32-be"
         even_nuls = head[0:4096:2].count(0)
         return "utf-16-be" if even_nuls > head[1:4096:2].count(0) else "utf-16-le"
     exc = utf8_error(whole)
@@ -202,11 +221,14 @@ def read_delimited(path: Path, name: str, data: bytes) -> Source:
     if not any(ln.strip() for ln in lines):
         raise ImportRejectedError([Problem(name, None, None, None, "the file is empty")])
     delimiter = detect_delimiter(lines)
+    _check_rows_bounded(data, name, delimiter, encoding)
     rows = [_split(ln, delimiter) for ln in lines[:HEADER_SCAN_LINES]]
     header_index = find_header(rows)
     headers = [h.strip() for h in rows[header_index]]
     source = Source("delimited", headers, header_index + 1, encoding, delimiter, path)
     source.has_quotes = b'"' in data  # in UTF-16 too, a quote holds the byte 0x22
+    if encoding in ("utf-8", "utf-8-sig") and not source.has_quotes:
+        source.rows = _rows_after(data, header_index + 1)
     if encoding == "utf-8" and _GLOB_CHARS.search(str(path)):
         # DuckDB reads a path with * ? [ ] { } as a pattern (other files' content!): give it
         # a plain name that points at this one file.
@@ -214,14 +236,17 @@ def read_delimited(path: Path, name: str, data: bytes) -> Source:
         link.symlink_to(Path(path).resolve())
         source.csv_path = link
         source.cleanup += [link, link.parent]
-    if encoding != "utf-8":
-        # DuckDB reads UTF-8; anything else is re-encoded to a temporary file once.
+    mixed_endings = b"\r\n" in data and data.count(b"\n") != data.count(b"\r\n")
+    if encoding != "utf-8" or mixed_endings:
+        # DuckDB reads UTF-8 with one kind of line ending (lines ending in CRLF and LF both
+        # stopped its parser): anything else is written again to a temporary file once,
+        # in UTF-8 with LF endings.
         tmp = Path(tempfile.mkstemp(suffix=".csv", prefix="ssi-import-")[1])
         source.csv_path = tmp
         source.cleanup.append(tmp)
         try:
             with (
-                open(path, encoding=encoding, newline="") as src,
+                open(path, encoding=encoding, newline=None if mixed_endings else "") as src,
                 open(tmp, "w", encoding="utf-8", newline="") as dst,
             ):
                 while chunk := src.read(1 << 20):
@@ -239,6 +264,49 @@ def read_delimited(path: Path, name: str, data: bytes) -> Source:
     return source
 
 
+def _check_rows_bounded(data: bytes, name: str, delimiter: str, encoding: str) -> None:
+    """Refuse a line longer than LONGEST_LINE_BYTES or of more than MOST_COLUMNS cells
+    before the CSV reader sees the file. Any line of 2 x LINE_SCAN_STEP bytes or more holds
+    a whole step without a line break: only those lines are measured (C-speed finds and
+    counts over the bytes, no split of the file into lines)."""
+    unit = 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
+    mark = (
+        delimiter.encode(encoding.replace("-sig", ""))[-unit:] if unit > 1 else delimiter.encode()
+    )
+    step, size, start = LINE_SCAN_STEP * unit, len(data), 0
+    while start < size:
+        end = min(start + step, size)
+        if data.find(b"\n", start, end) >= 0 or data.find(b"\r", start, end) >= 0:
+            start = end
+            continue
+        first = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
+        breaks = [i for i in (data.find(b"\n", end), data.find(b"\r", end)) if i >= 0]
+        last = min(breaks, default=size)
+        cells = data.count(mark, first, last) + 1
+        if last - first > LONGEST_LINE_BYTES * unit or cells > MOST_COLUMNS:
+            line = data.count(b"\n", 0, first) + 1
+            raise ImportRejectedError([Problem(name, line, None, None,
+                f"holds {(last - first) // unit:,} characters in {cells:,} cell(s); "
+                f"expected a row of at most {MOST_COLUMNS:,} cells and "
+                f"{LONGEST_LINE_BYTES // 1024} KB, as an export writes it")])  # fmt: skip
+        start = last + 1
+
+
+def _rows_after(data: bytes, header_line: int) -> int | None:
+    """The lines after the first ``header_line``, or None where a blank line or a lone
+    carriage return makes the count differ from the rows the CSV reader gives."""
+    start = 0
+    for _ in range(header_line):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    if data.find(b"\n\n", start) >= 0 or data.find(b"\n\r\n", start) >= 0:
+        return None
+    if b"\r" in data and data.count(b"\r", start) != data.count(b"\r\n", start):
+        return None
+    return data.count(b"\n", start) + (0 if data.endswith(b"\n") or start == len(data) else 1)
+
+
 def describe_encoding(encoding: str) -> str:
     return {
         "utf-8": "UTF-8",
@@ -247,6 +315,8 @@ def describe_encoding(encoding: str) -> str:
         "utf-16-le": "UTF-16 LE",
         "utf-16-be": "UTF-16 BE",
         "utf-32": "UTF-32",
+        "utf-32-le": "UTF-32 LE",
+        "utf-32-be": "UTF-32 BE",
         "cp1252": "Windows-1252",
     }.get(encoding, encoding)
 
@@ -531,6 +601,11 @@ def read_bounded(path: Path, name: str) -> bytes:
     """The file's bytes, refused past ``max_file_bytes()`` (read no further than that)."""
     limit = max_file_bytes()
     try:
+        # A named pipe or a device would block the read or never end: only files are read.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ImportRejectedError([Problem(name, None, None, None,
+                "is not a file (a folder, a named pipe or a device); expected an export "
+                "file")])  # fmt: skip
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:

@@ -6,13 +6,14 @@ from the file stays data.
 
 from __future__ import annotations
 
+import csv
 import re
 
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import COACH_LEVELS, FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
 from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
 from dashboard.ingest.mapping import ColumnMapping
-from dashboard.ingest.sources import Source
+from dashboard.ingest.sources import LONGEST_LINE_BYTES, Source
 from dashboard.store import Cursor
 
 
@@ -27,25 +28,22 @@ def stage_file(
         cur.run("stage_frame")
         return frozenset()
     params = {"path": str(source.csv_path), "delim": source.delimiter,
-              "header_line": source.header_line}  # fmt: skip
-    typed = numeric if source.delimiter != ";" else frozenset()  # ";" files write 20,5
+              "header_line": source.header_line, "longest_line": LONGEST_LINE_BYTES}  # fmt: skip
+    # ";" files write 20,5; rows are counted from the bytes only in plain UTF-8 text.
+    typed = numeric if source.delimiter != ";" and source.rows is not None else frozenset()
     if typed:
         columns = {(f"n{i}" if i in typed else f"c{i}"): ("DOUBLE" if i in typed else "VARCHAR")
                    for i in range(len(source.headers))}  # fmt: skip
-        # A failed read aborts the transaction: no second read could follow it. The reader
-        # puts what it cannot take in stage_rejects instead; this fails only as stage_csv
-        # would (the file cannot be read at all).
         failure = cur.reading_file("stage_csv_typed", params | {"columns": columns})
-        if failure:
-            raise ImportRejectedError([csv_problem(failure, name, len(columns))])
-        if cur.run("count_rejected_cells").fetchone()[0] == 0:
-            text_columns = len(columns) > len(typed)
-            number_lines(cur, source.header_line, source.has_quotes and text_columns)
+        if failure:  # not a row it skips: the file cannot be read at all
+            raise ImportRejectedError([csv_problem(failure, name, len(columns), source.delimiter)])
+        if cur.run("count_staged_rows").fetchone()[0] == source.rows:
+            number_lines(cur, source.header_line, has_quotes=False)
             return typed
     columns = {f"c{i}": "VARCHAR" for i in range(len(source.headers))}
     failure = cur.reading_file("stage_csv", params | {"columns": columns})
     if failure:
-        raise ImportRejectedError([csv_problem(failure, name, len(columns))])
+        raise ImportRejectedError([csv_problem(failure, name, len(columns), source.delimiter)])
     number_lines(cur, source.header_line, source.has_quotes)
     return frozenset()
 
@@ -68,13 +66,17 @@ def number_lines(cur: Cursor, header_line: int, has_quotes: bool = True) -> None
     cur.execute(cur.sql_of("stage_lines").replace("{line_offset}", str(offset)))
 
 
-def csv_problem(message: str, name: str, expected_columns: int) -> Problem:
+def csv_problem(message: str, name: str, expected_columns: int, delimiter: str = ",") -> Problem:
     line = re.search(r"on Line: (\d+)", message)
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
-    original = re.search(r"Original Line:\s*\n(.*)\n", message)
+    original = re.search(r"Original Line:[ \t]*\n?(.*)\n", message)
     text = original.group(1)[:120] if original else None
     if found:
-        what = f"expected {found.group(1)} cells like the header, found {found.group(2)}"
+        # The reader stops counting one cell past the header's; the line itself says how many.
+        cells = (
+            len(next(csv.reader([original.group(1)], delimiter=delimiter), [])) if original else 0
+        )
+        what = f"expected {found.group(1)} cells like the header, found {max(cells, int(found.group(2))):,}"
     elif "unterminated quote" in message:
         what = 'a quoted cell is not closed: expected a second " before the end of the file'
     else:
