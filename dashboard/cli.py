@@ -260,12 +260,14 @@ def cmd_leaderboard(args) -> int:
     viewer.require("team_review")
     viewer.require("people")
     if args.team:
-        known = set(team_names(store))
+        # Only the teams the viewer may see are known to them: another team is named as one
+        # that does not exist, and never listed.
+        known = set(viewer.visible_teams(team_names(store)))
         unknown = [t for t in args.team if t not in known]
         if unknown:
             listed = ", ".join(sorted(known)) or "none yet"
-            raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)}; "
-                                f"teams with readings: {listed}")  # fmt: skip
+            raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)} that you "
+                                f"may see; teams with readings you may see: {listed}")  # fmt: skip
     teams = viewer.team_scope(args.team or [], team_names(store))
     board = viewer.people_in_scope(leaderboard(store, args.date, teams=teams))[LEADERBOARD_KEYS]
     if args.format == "json":
@@ -294,7 +296,7 @@ def cmd_rep(args) -> int:
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     viewer = _viewer(store, args)
     viewer.require("self_check")
-    rep_id, _ = find_rep(store, args.name)
+    rep_id, _ = find_rep(store, args.name, viewer)
     summary = summary_for(store, viewer, rep_id, args.date)
     if args.format == "json":
         _print_json(summary)

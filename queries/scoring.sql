@@ -425,10 +425,24 @@ where rep_id = $rep_id and ssi is not null and day <= current_date + 1
   and day > coalesce(cast($after as date), date '0001-01-01');
 
 -- name: find_rep
--- Reps whose name or e-mail matches $name, exact matches first.
-select rep_id, name, email from reps
-where lower(name) = lower($name) or lower(email) = lower($name)
-   or lower(name) like '%' || lower($name) || '%'
+-- Reps whose name or e-mail matches $name (exactly, or a part of the name, taken literally:
+-- % and _ are letters here), exact matches first, kept to the asker's scope before anything
+-- leaves the query: everyone ($everyone), the reps whose current team is in $teams, or the
+-- one person $own_rep_id. A name outside the scope is answered as one that does not exist.
+with matched as (
+    select rep_id, name, email from reps
+    where lower(name) = lower($name) or lower(email) = lower($name)
+       or contains(lower(name), lower($name))
+), scoped as (
+    select m.* from matched m
+    where $everyone or m.rep_id = $own_rep_id
+       or list_contains($teams, coalesce(
+              (select t.name from rep_latest l join teams t using (team_id)
+               where l.rep_id = m.rep_id),
+              (select t.name from activity a join teams t using (team_id)
+               where a.rep_id = m.rep_id order by a.day desc limit 1)))
+)
+select rep_id, name, email from scoped
 order by lower(name) = lower($name) desc, name
 limit 10;
 

@@ -205,7 +205,7 @@ def test_the_command_line_as_a_user_is_scoped_like_the_pages(org):
     teams = {line.split(",")[3] for line in out.stdout.splitlines()[1:]}
     assert teams == {org["managed"]}
     out = cli("rep", org["colleague"]["rep"], "--as", "rep@example.com", db=db)
-    assert out.returncode == 1 and "not yours" in out.stderr
+    assert out.returncode == 1 and "no rep you may open is called" in out.stderr
     out = cli("rep", org["rep"]["rep"], "--as", "rep@example.com", db=db)
     assert out.returncode == 0 and org["rep"]["rep"] in out.stdout
     out = cli("leaderboard", "--as", "viewer@example.com", db=db)
@@ -461,3 +461,47 @@ def test_the_first_user_must_be_an_admin(store):
     assert (
         users.add_user(store, "v@example.com", "viewer", actor="boss@example.com").role == "viewer"
     )
+
+
+def test_a_name_search_answers_only_within_scope_and_alike_for_the_unknown(org):
+    from dashboard.errors import NotFoundError
+    from dashboard.scoring.summary import find_rep
+
+    store, board = org["store"], org["board"]
+    rep, manager = (
+        users.viewer_for(store, "rep@example.com"),
+        users.viewer_for(store, "manager@example.com"),
+    )
+    team_of = dict(zip(board["rep_id"], board["team"], strict=True))
+    names = set(board["rep"]) | set(board["email"])
+    for letters in ["a", "e", "i", "o", "n", "r", "%", "_", "@"]:
+        for viewer, allowed in ((rep, lambda r: r == rep.rep_id),
+                                (manager, lambda r: team_of[r] == org["managed"])):  # fmt: skip
+            try:
+                found, _ = find_rep(store, letters, viewer)
+                assert allowed(found), (viewer.role, letters)
+            except NotFoundError as err:
+                said = str(err)
+                # Whoever is named in the answer is in scope.
+                shown = {n for n in names if n in said}
+                in_scope = set(board[board["rep_id"].map(allowed)][["rep", "email"]].stack())
+                assert shown <= in_scope, (viewer.role, letters, shown - in_scope)
+    # A real person outside the scope and a made-up name get the same words.
+    outsider = org["outsider"]["rep"] if org["outsider"]["team"] != org["managed"] else None
+    for viewer, person in ((rep, org["colleague"]["rep"]), (manager, org["rep"]["rep"])):
+        with pytest.raises(NotFoundError) as real:
+            find_rep(store, person, viewer)
+        with pytest.raises(NotFoundError) as made_up:
+            find_rep(store, "Nobody Atall", viewer)
+        assert str(real.value).replace(person, "X") == str(made_up.value).replace(
+            "Nobody Atall", "X"
+        )
+    assert outsider is None  # the fixture's outsider is the manager's own
+    # The command line answers the same: a rep's one-letter search lists nobody else.
+    own = org["rep"]["email"]
+    store.close()  # the command line waits for a store another process holds
+    for letter in "aeo":
+        run = cli("rep", letter, "--as", "rep@example.com", db=store.path)
+        emails = {e for e in board["email"] if e in run.stdout + run.stderr}
+        assert emails <= {own}, emails
+        assert "Traceback" not in run.stderr

@@ -92,7 +92,7 @@ def test_unknown_team_is_an_error_that_lists_the_teams(db):
     assert cli("demo", "--reps", "12", "--days", "20", db=db).returncode == 0
     run = cli("leaderboard", "--team", "Nope", db=db)
     assert run.returncode == 1 and "no team called 'Nope'" in run.stderr
-    assert "teams with readings:" in run.stderr and "Traceback" not in run.stderr
+    assert "teams with readings you may see:" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_json_is_strict_json_even_with_missing_values(db, tmp_path):

@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.access import Viewer
 from dashboard.errors import NotFoundError
 from dashboard.fields import PILLARS
 from dashboard.memo import per_store_version
@@ -22,10 +23,14 @@ from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
 
 
-def find_rep(store: Store, name: str) -> tuple[int, str]:
-    """The rep named (exactly, by e-mail, or by a unique part of the name)."""
+def find_rep(store: Store, name: str, viewer: Viewer) -> tuple[int, str]:
+    """The rep named (exactly, by e-mail, or by a unique part of the name) among those the
+    viewer may open. Whoever is outside that scope is never named, listed or told apart
+    from nobody: the same words answer both."""
     wanted = name.strip().lower()
-    rows = store.rows("find_rep", {"name": name.strip()})
+    rows = store.rows("find_rep", {"name": name.strip(), "everyone": viewer.role == "admin",
+                                   "teams": list(viewer.teams) if viewer.role == "manager" else [],
+                                   "own_rep_id": viewer.rep_id if viewer.role == "rep" else None})  # fmt: skip
     exact = [r for r in rows if r.name.lower() == wanted or (r.email or "").lower() == wanted]
     if len(exact) > 1:
         people = "; ".join(f"{r.name} <{r.email or 'no e-mail'}>" for r in exact)
@@ -35,7 +40,7 @@ def find_rep(store: Store, name: str) -> tuple[int, str]:
     if len(rows) == 1:
         return rows[0].rep_id, rows[0].name
     if not rows:
-        raise NotFoundError(f"no rep is called '{name}'")
+        raise NotFoundError(f"no rep you may open is called '{name}'")
     names = ", ".join(f"{r.name} <{r.email or 'no e-mail'}>" for r in rows)
     raise NotFoundError(f"'{name}' matches several reps ({names}); give the full name or e-mail")
 
