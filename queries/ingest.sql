@@ -472,6 +472,24 @@ from stage_resolved s join teams t using (team_id)
 where not list_contains($allowed, t.name)
 order by s.line limit $listed;
 
+-- name: people_of_other_teams
+-- Rows naming a person already in the store whose current team (their newest reading's,
+-- else their newest activity's, as before this import) is not one of $allowed: a manager's
+-- upload may add people to their teams and change their own people, never move someone
+-- from another team or overwrite their readings.
+with current_team as (
+    select k.rep_id, coalesce(
+               (select t.name from rep_latest l join teams t using (team_id)
+                where l.rep_id = k.rep_id),
+               (select t.name from activity a join teams t using (team_id)
+                where a.rep_id = k.rep_id order by a.day desc limit 1)) as team
+    from (select distinct rep_id from stage_resolved) k
+)
+select s.line, count(*) over () as total
+from stage_resolved s join current_team c using (rep_id)
+where c.team is not null and not list_contains($allowed, c.team)
+order by s.line limit $listed;
+
 -- name: period_overlaps
 -- A staged period that overlaps a stored one of another span for the same person and
 -- metric: storing both would count the overlap twice.

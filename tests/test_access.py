@@ -505,3 +505,29 @@ def test_a_name_search_answers_only_within_scope_and_alike_for_the_unknown(org):
         emails = {e for e in board["email"] if e in run.stdout + run.stderr}
         assert emails <= {own}, emails
         assert "Traceback" not in run.stderr
+
+
+def test_a_manager_upload_cannot_take_or_overwrite_another_teams_person(org, tmp_path):
+    store, managed = org["store"], org["managed"]
+    theirs = org["rep"]  # a person of another team
+    users.set_setting(store, "managers_upload", "yes", actor="admin@example.com")
+    before = store.df_sql("select rep_id, day, ssi, team_id from snapshots order by all")
+    day = (DEMO_END).isoformat()
+    by_email = tmp_path / "by_email.csv"
+    by_email.write_text(f"Name,Email,Team,Date,SSI\nX,{theirs['email']},{managed},{day},99\n")
+    by_name = tmp_path / "by_name.csv"
+    by_name.write_text(f"Name,Team,Date,SSI\nNew Person,{managed},{day},40\n"
+                       f"{theirs['rep']},{managed},{day},99\n")  # fmt: skip
+    db = store.path
+    store.close()
+    for path, line in ((by_email, 2), (by_name, 3)):
+        out = cli("import", str(path), "--as", "manager@example.com", db=db)
+        assert out.returncode == 2, out.stderr
+        assert (
+            f"{path.name}, line {line}: expected a person of your teams ({managed}) or someone new"
+        ) in out.stderr
+        assert org["other"] not in out.stderr  # the other team is not named
+    with Store(db) as s:
+        after = s.df_sql("select rep_id, day, ssi, team_id from snapshots order by all")
+        assert after.equals(before)
+        assert s.df_sql("select count(*) as n from reps where name = 'New Person'")["n"][0] == 0

@@ -490,18 +490,29 @@ def _map_seats(cur: Cursor, plan: ImportPlan, import_id: int) -> tuple[int, int]
 
 
 def _refuse_rows_outside_teams(cur: Cursor, plan: ImportPlan) -> None:
-    """A manager uploads for the teams they manage only; a row of another team rejects the
-    file (nothing written), naming the row and the team."""
+    """A manager uploads for the teams they manage only: a row of another team, or naming a
+    person of another team, rejects the file (nothing written), naming the row."""
     allowed = plan.options.only_teams
     if allowed is None:
         return
     rows = cur.run("rows_outside_teams", {"allowed": list(allowed), "listed": LISTED_PER_KIND}
                    ).fetchall()  # fmt: skip
-    if not rows:
-        return
     expected = "one of your teams: " + ", ".join(allowed) if allowed else "a team you manage"
-    problems = [Problem(plan.name, r.line, "team", r.team, f"expected {expected}") for r in rows]
-    _refuse_listed(plan, rows, problems, "team", f"expected {expected}")
+    if rows:
+        problems = [
+            Problem(plan.name, r.line, "team", r.team, f"expected {expected}") for r in rows
+        ]
+        _refuse_listed(plan, rows, problems, "team", f"expected {expected}")
+    # The person's other team is not named: it is outside the manager's scope.
+    rows = cur.run("people_of_other_teams", {"allowed": list(allowed), "listed": LISTED_PER_KIND}
+                   ).fetchall()  # fmt: skip
+    if rows:
+        what = (
+            f"expected a person of your teams ({', '.join(allowed)}) or someone new: this "
+            "row names a person of another team (only an admin moves people between teams)"
+        )
+        problems = [Problem(plan.name, r.line, None, None, what) for r in rows]
+        _refuse_listed(plan, rows, problems, None, what)
 
 
 def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:
