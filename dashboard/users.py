@@ -72,10 +72,11 @@ def _rep_for(store: Store, role: str, email: str, rep_email: str | None) -> int 
 
 def add_user(
     store: Store, email: str, role: str, *, actor: str, teams: list[str] | None = None,
-    password: str | None = None, rep_email: str | None = None,
+    password: str | None = None, rep_email: str | None = None, first_only: bool = False,
 ) -> Account:  # fmt: skip
     """A new user. A rep is tied to the person with their e-mail (or ``rep_email``); a
-    manager to the teams named."""
+    manager to the teams named. ``first_only``: only while the store has no user (the
+    first-admin form), decided in the transaction that writes it."""
     email = _check_email(email)
     if role not in ROLES:
         raise DashboardError(f"unknown role '{role}'; expected one of {', '.join(ROLES)}")
@@ -90,6 +91,10 @@ def add_user(
     if unknown:
         raise NotFoundError(f"unknown team(s): {', '.join(unknown)}")
     with store.transaction() as cur:
+        # Checked again where it is written: two visitors of a new store could both have
+        # seen "no users yet" on the first-admin form, and both become admins.
+        if first_only and cur.run("count_users").fetchone()[0]:
+            raise DashboardError("an admin exists already; sign in instead")
         cur.run("add_user", {"email": email, "role": role, "rep_id": rep_id,
                              "password_hash": hashed})  # fmt: skip
         cur.run("set_user_teams", {"email": email, "teams": list(teams or [])})

@@ -75,4 +75,10 @@ select coalesce(
 select rep_id from reps where lower(email) = lower(trim($email)) order by rep_id limit 1;
 
 -- name: is_demo_store
-select count(*) > 0 from imports where format = 'demo organisation';
+-- The demo of `make run`: a store holding the demo's import and nothing else, that never
+-- had a user. It ends for good with the first other import (undone or not: an import's row
+-- stays) or the first user ever added (the audit keeps that line), so a store that once
+-- held real data never again opens to anyone without a sign-in.
+select exists (select 1 from imports where format = 'demo organisation')
+   and not exists (select 1 from imports where format <> 'demo organisation')
+   and not exists (select 1 from audit where action = 'user added');

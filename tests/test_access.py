@@ -531,3 +531,58 @@ def test_a_manager_upload_cannot_take_or_overwrite_another_teams_person(org, tmp
         after = s.df_sql("select rep_id, day, ssi, team_id from snapshots order by all")
         assert after.equals(before)
         assert s.df_sql("select count(*) as n from reps where name = 'New Person'")["n"][0] == 0
+
+
+def test_demo_mode_ends_for_good_at_the_first_real_import_or_user(demo_store, tmp_path):
+    from dashboard.ingest import ImportOptions, import_file
+    from dashboard.ingest.importer import undo_import
+
+    store = demo_store
+    assert store.scalar("is_demo_store")
+    demo_id = int(store.df_sql("select max(import_id) as i from imports")["i"][0])
+    real = tmp_path / "ssi_2026-11-20.csv"
+    real.write_text("Name,Team,SSI\nReal Person,Real Team,50\n")
+    undo_import(store, demo_id)
+    assert store.scalar("is_demo_store")  # still nothing but the demo's import
+    result = import_file(store, real, ImportOptions())
+    assert not store.scalar("is_demo_store")
+    undo_import(store, result.import_id)  # undone, the real import still ended the demo
+    assert not store.scalar("is_demo_store")
+
+
+def test_a_demo_that_once_had_a_user_stays_signed_in_only(demo_store, monkeypatch):
+    users.add_user(demo_store, "boss@example.com", "admin", actor="t", password=PASSWORD)
+    users.add_user(demo_store, "two@example.com", "admin", actor="t", password=PASSWORD)
+    users.remove_user(demo_store, "two@example.com", actor="t")
+    assert not demo_store.scalar("is_demo_store")
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
+    at = as_user(None)
+    assert not at.metric and not any("Demo" in i.value for i in at.info)
+    assert at.text_input(key="sign_in_email") is not None
+
+
+def test_racing_first_admin_forms_make_one_admin(tmp_path):
+    import threading
+
+    path = tmp_path / "new.duckdb"
+    with Store(path) as store:
+        outcomes: list[str] = []
+        start = threading.Barrier(6)
+
+        def race(i: int) -> None:
+            start.wait()
+            try:
+                users.add_user(store, f"admin{i}@example.com", "admin", actor="first run",
+                               password=PASSWORD, first_only=True)  # fmt: skip
+                outcomes.append("admin")
+            except Exception as exc:  # noqa: BLE001 - the words are the assertion
+                outcomes.append(str(exc))
+
+        threads = [threading.Thread(target=race, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert outcomes.count("admin") == 1, outcomes
+        assert set(outcomes) - {"admin"} <= {"an admin exists already; sign in instead"}
+        assert users.user_count(store) == 1

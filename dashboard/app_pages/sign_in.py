@@ -31,10 +31,8 @@ if state is not None and state.first_run:
             try:
                 if password != again:
                     raise DashboardError("the two passwords differ")
-                if users.user_count(store):  # someone else was quicker
-                    raise DashboardError("an admin exists already; sign in instead")
                 account = users.add_user(store, email, "admin", actor=email or "first run",
-                                         password=password)  # fmt: skip
+                                         password=password, first_only=True)  # fmt: skip
             except DashboardError as exc:
                 st.error(ui.md_text(str(exc)))
             else:
