@@ -7,6 +7,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pandas as pd
 from dashboard.display import EXPORT_DECIMALS
 from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError, unlisted_count
 from dashboard.fields import public_name
-from dashboard.store import Store
+from dashboard.store import Store, resolve_db_path
 
 EXIT_INVALID = 2
 EXIT_ERROR = 1
@@ -79,21 +80,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("users", parents=[db], help="dashboard users and their roles")
     users_sub = p.add_subparsers(dest="users_command", required=True, parser_class=_CommandParser)
-    u = users_sub.add_parser("add", help="add a user")
+    # --db after the subcommand too (`users add EMAIL --db PATH`); SUPPRESS keeps a --db
+    # given before it from being overwritten by this one's default.
+    db_after = argparse.ArgumentParser(add_help=False)
+    db_after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    u = users_sub.add_parser("add", parents=[db_after], help="add a user")
     u.add_argument("email")
     u.add_argument("--role", choices=["admin", "manager", "rep", "viewer"], required=True)
     u.add_argument("--team", action="append", default=[], help="a team a manager manages")
-    u.add_argument("--rep-email", help="a rep's e-mail in the exports, if not the same")
+    u.add_argument("--rep-email", "--rep", dest="rep_email", metavar="PERSON",
+                   help="a rep's person in the exports, by e-mail or exact name, if not the "
+                        "user's e-mail")  # fmt: skip
     u.add_argument("--password-stdin", action="store_true",
                    help="read a built-in password from standard input (else: OIDC only)")  # fmt: skip
-    users_sub.add_parser("list", help="list users")
-    u = users_sub.add_parser("remove", help="remove a user")
+    users_sub.add_parser("list", parents=[db_after], help="list users")
+    u = users_sub.add_parser("remove", parents=[db_after], help="remove a user")
     u.add_argument("email")
-    u = users_sub.add_parser("role", help="change a user's role")
+    u = users_sub.add_parser("role", parents=[db_after], help="change a user's role")
     u.add_argument("email")
     u.add_argument("role", choices=["admin", "manager", "rep", "viewer"])
     u.add_argument("--team", action="append", default=None, help="a team a manager manages")
-    u.add_argument("--rep-email")
+    u.add_argument("--rep-email", "--rep", dest="rep_email", metavar="PERSON")
+    u = users_sub.add_parser("unlock", parents=[db_after],
+                             help="lift every sign-in lock of a user")  # fmt: skip
+    u.add_argument("email")
+    u = users_sub.add_parser("password", parents=[db_after],
+                             help="set a user's password (read from standard input); ends "
+                                  "their sessions and lifts their locks")  # fmt: skip
+    u.add_argument("email")
+    u.add_argument("--password-stdin", action="store_true", required=True,
+                   help="read the password from standard input (never the command line)")  # fmt: skip
     return parser
 
 
@@ -153,11 +169,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
+    location = resolve_db_path(args.db)
+    if args.dry_run and isinstance(location, Path) and not location.exists():
+        # A dry run writes nothing, not even a new store: it checks against an empty one.
+        with tempfile.TemporaryDirectory(prefix="ssi-dry-run-") as folder:
+            with Store(Path(folder) / "empty.duckdb") as empty:
+                return _import_files(empty, args)
+    return _import_files(Store(args.db, on_wait=_say_waiting), args)
+
+
+def _import_files(store: Store, args) -> int:
     from dashboard.ingest import ImportOptions, import_file
     from dashboard.scoring.team_days import keep_current
     from dashboard.users import record
 
-    store = Store(args.db, on_wait=_say_waiting)
     viewer = _viewer(store, args)
     viewer.require("upload")
     failed = 0
@@ -191,9 +216,10 @@ def cmd_import(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from dashboard.demo import generate, generate_stream, load_demo
+    from dashboard.demo import check_size, generate, generate_stream, load_demo
     from dashboard.samples import write_samples
 
+    check_size(args.reps, args.days)  # before a store is made for a demo that cannot be
     store = Store(args.db, on_wait=_say_waiting)
     size = {"reps": args.reps, "days": args.days, "seed": args.seed, "end": args.end}
     # The sample files need the whole organisation in memory; the store alone does not.
@@ -368,6 +394,12 @@ def cmd_users(args) -> int:
     elif args.users_command == "remove":
         users.remove_user(store, args.email, actor=actor)
         print(f"{args.email} removed")
+    elif args.users_command == "unlock":
+        users.unlock(store, args.email, actor=actor)
+        print(f"{args.email} unlocked")
+    elif args.users_command == "password":
+        users.set_password(store, args.email, sys.stdin.readline().rstrip("\n"), actor=actor)
+        print(f"{args.email} has a new password; their sessions have ended")
     else:
         account = users.set_role(store, args.email, args.role, actor=actor, teams=args.team,
                                  rep_email=args.rep_email)  # fmt: skip

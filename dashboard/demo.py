@@ -91,11 +91,15 @@ def generate(reps: int = 48, days: int = 548, seed: int = 7, end: date | None = 
     return DemoData(stream.teams, stream.reps, snapshots, activity, gaps)
 
 
+def check_size(reps: int, days: int) -> None:
+    if reps < 1 or days < 14:
+        raise DashboardError("the demo needs at least 1 rep and 14 days")
+
+
 def generate_stream(
     reps: int = 48, days: int = 548, seed: int = 7, end: date | None = None
 ) -> DemoStream:
-    if reps < 1 or days < 14:
-        raise DashboardError("the demo needs at least 1 rep and 14 days")
+    check_size(reps, days)
     rng = np.random.default_rng(seed)
     end = end or date.today()
     calendar = pd.date_range(end - timedelta(days=days - 1), end, freq="D")

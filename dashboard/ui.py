@@ -223,6 +223,12 @@ class SignInState:
     unknown_email: str | None = None  # signed in through OIDC but not a user here
 
 
+def client_source() -> str:
+    """Where this browser's requests come from, as failed sign-ins are counted: its address
+    (behind a proxy, the proxy's: see SECURITY.md)."""
+    return str(st.context.ip_address or "unknown")
+
+
 def resolve_viewer(store: Store) -> SignInState:
     """Who this rerun is for: the demo visitor, the signed-in user, or nobody yet."""
     if os.environ.get(AUTH_ENV, "").lower() == "none":

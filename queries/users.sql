@@ -4,7 +4,7 @@
 select count(*) from users;
 
 -- name: user_by_email
-select u.email, u.role, u.rep_id, u.password_hash, u.failed_logins, u.locked_until,
+select u.email, u.role, u.rep_id, u.password_hash, u.sessions_from,
        list(t.name order by t.name) filter (where t.name is not null) as teams
 from users u
 left join user_teams ut using (email)
@@ -14,7 +14,9 @@ group by all;
 
 -- name: list_users
 select u.email, u.role, r.name as rep, u.password_hash is not null as has_password,
-       string_agg(t.name, ', ' order by t.name) as teams, u.locked_until, u.created_at
+       string_agg(t.name, ', ' order by t.name) as teams,
+       (select max(f.locked_until) from sign_in_failures f
+        where f.email = u.email and f.locked_until > now()) as locked_until, u.created_at
 from users u
 left join reps r on r.rep_id = u.rep_id
 left join user_teams ut on ut.email = u.email
@@ -38,18 +40,38 @@ delete from users where email = lower(trim($email));
 update users set role = $role, rep_id = $rep_id where email = lower(trim($email));
 
 -- name: set_password
-update users set password_hash = $password_hash, failed_logins = 0, locked_until = null
+-- A new password ends every session started before it, and lifts every lock of the account.
+update users set password_hash = $password_hash, sessions_from = now()
 where email = lower(trim($email));
+delete from sign_in_failures where email = lower(trim($email));
 
--- name: failed_login
--- One more failure; at $limit in a row the account is locked until $until.
-update users set failed_logins = failed_logins + 1,
-                 locked_until = case when failed_logins + 1 >= $limit then $until
-                                     else locked_until end
-where email = lower(trim($email));
+-- name: sign_in_lock
+-- Until when sign-ins of $email from $source are refused (NULL: they are not).
+select locked_until from sign_in_failures
+where email = lower(trim($email)) and source = $source and locked_until > $now;
 
--- name: good_login
-update users set failed_logins = 0, locked_until = null where email = lower(trim($email));
+-- name: failed_sign_in
+-- One more failure of $email from $source; failures further apart than $window start the
+-- count again, and the $limit-th in a row locks that source until $until. Old rows go.
+delete from sign_in_failures where last_failed < $now - interval 1 day
+                               and (locked_until is null or locked_until < $now);
+insert into sign_in_failures values (lower(trim($email)), $source, 1, $now, null)
+on conflict (email, source) do update set
+    failures = case when last_failed < $now - $window then 1 else failures + 1 end,
+    last_failed = $now,
+    locked_until = case when (case when last_failed < $now - $window then 1
+                                   else failures + 1 end) >= $limit then $until end;
+
+-- name: good_sign_in
+delete from sign_in_failures where email = lower(trim($email)) and source = $source;
+
+-- name: unlock_user
+-- An admin lifts every lock of an account, from every source.
+delete from sign_in_failures where email = lower(trim($email));
+
+-- name: end_sessions
+-- Every session of the account started before now has ended (sign-out everywhere).
+update users set sessions_from = now() where email = lower(trim($email));
 
 -- name: settings
 select key, value from settings;
@@ -73,6 +95,10 @@ select coalesce(
 
 -- name: rep_by_email
 select rep_id from reps where lower(email) = lower(trim($email)) order by rep_id limit 1;
+
+-- name: reps_named
+-- The people of exactly this name (case aside): a rep user for someone known by name only.
+select rep_id from reps where lower(name) = lower(trim($name)) order by rep_id;
 
 -- name: is_demo_store
 -- The demo of `make run`: a store holding the demo's import and nothing else, that never

@@ -214,19 +214,76 @@ def test_the_command_line_as_a_user_is_scoped_like_the_pages(org):
     assert out.returncode == 1 and "is not a user" in out.stderr
 
 
-def test_ten_wrong_passwords_lock_the_account(org):
+def test_five_wrong_passwords_lock_the_account_from_that_source_only(org):
     store, now = org["store"], datetime(2026, 11, 23, 9, 0)
     messages = []
     for _ in range(10):
         with pytest.raises(users.SignInError) as caught:
-            users.sign_in(store, "manager@example.com", "wrong password", now=now)
+            users.sign_in(store, "manager@example.com", "wrong password", "10.0.0.9", now=now)
         messages.append(str(caught.value))
     assert messages[:5] == ["wrong e-mail or password"] * 5
     assert all("locked" in m for m in messages[5:])
     with pytest.raises(users.SignInError, match="locked"):  # even the right one, for now
-        users.sign_in(store, "manager@example.com", PASSWORD, now=now)
+        users.sign_in(store, "manager@example.com", PASSWORD, "10.0.0.9", now=now)
+    # The owner, signing in from elsewhere, is not locked out by a stranger's guesses.
+    assert (
+        users.sign_in(store, "manager@example.com", PASSWORD, "10.0.0.1", now=now).role == "manager"
+    )
     later = now + timedelta(minutes=users.LOCK_MINUTES + 1)
-    assert users.sign_in(store, "manager@example.com", PASSWORD, now=later).role == "manager"
+    assert (
+        users.sign_in(store, "manager@example.com", PASSWORD, "10.0.0.9", now=later).role
+        == "manager"
+    )
+
+
+def test_sign_in_says_and_takes_the_same_for_unknown_and_known_accounts(org):
+    import time
+
+    store, now = org["store"], datetime(2026, 11, 23, 9, 0)
+
+    def attempt(email: str) -> tuple[str, float]:
+        start = time.perf_counter()
+        with pytest.raises(users.SignInError) as caught:
+            users.sign_in(store, email, "wrong password", "10.0.0.7", now=now)
+        return str(caught.value), time.perf_counter() - start
+
+    said = {}
+    for email in ("admin@example.com", "nobody-here@example.com"):
+        runs = [attempt(email) for _ in range(7)]
+        said[email] = [m for m, _ in runs]
+        said[email + " time"] = sorted(t for _, t in runs[:5])[2]
+    assert said["admin@example.com"] == said["nobody-here@example.com"]  # "locked" for both
+    known, unknown = said["admin@example.com time"], said["nobody-here@example.com time"]
+    assert 0.5 < unknown / known < 2, (known, unknown)  # 14 ms against 900 ms told them apart
+
+
+def test_an_admin_unlocks_an_account_and_sets_a_new_password(org):
+    store, now = org["store"], datetime.now()
+    for _ in range(users.LOCK_AFTER):
+        with pytest.raises(users.SignInError):
+            users.sign_in(store, "rep@example.com", "wrong password", "10.0.0.5", now=now)
+    assert users.list_users(store).set_index("email").loc["rep@example.com", "locked_until"] > now
+    with pytest.raises(users.SignInError, match="locked"):
+        users.sign_in(store, "rep@example.com", PASSWORD, "10.0.0.5", now=now)
+    users.unlock(store, "rep@example.com", actor="admin@example.com")
+    assert users.sign_in(store, "rep@example.com", PASSWORD, "10.0.0.5", now=now).role == "rep"
+    users.set_password(store, "rep@example.com", "a brand new password", actor="admin@example.com")
+    with pytest.raises(users.SignInError, match="wrong e-mail or password"):
+        users.sign_in(store, "rep@example.com", PASSWORD, "10.0.0.5", now=now)
+    assert users.sign_in(store, "rep@example.com", "a brand new password", "10.0.0.5").role == "rep"
+    log = users.audit_log(store)
+    assert log["action"].tolist()[:2] == ["password reset", "account unlocked"]
+    assert "a brand new password" not in log.to_string()
+    # The same from the command line.
+    db = store.path
+    store.close()
+    out = subprocess.run([sys.executable, "-m", "dashboard", "users", "password", "rep@example.com",
+                          "--password-stdin", "--db", str(db)], input="another new password\n",
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 0 and "another new password" not in out.stdout + out.stderr, out.stderr
+    assert cli("users", "unlock", "rep@example.com", db=db).returncode == 0
+    with Store(db) as s:
+        assert users.sign_in(s, "rep@example.com", "another new password", "x").role == "rep"
 
 
 def test_the_sign_in_form_signs_in_and_sign_out_ends_the_session(org):

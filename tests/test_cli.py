@@ -138,3 +138,28 @@ def test_names_cannot_drive_the_terminal_and_long_ones_are_cut(db, tmp_path):
     assert "B" * 39 + "…" in out.stdout and "B" * 41 not in out.stdout
     rep = cli("rep", "Ann", db=db)
     assert rep.returncode == 0 and "\x1b" not in rep.stdout
+
+
+def test_users_take_db_after_the_subcommand_and_a_rep_known_by_name(db, tmp_path):
+    f = tmp_path / "tracker.csv"
+    f.write_text("Date,SSI\n2026-11-20,40\n")
+    assert cli("import", str(f), "--rep", "Ann Lee", db=db).returncode == 0
+    # cli() puts --db last: `users add EMAIL --role R --db PATH`, as the README writes it.
+    out = cli("users", "add", "boss@example.com", "--role", "admin", db=db)
+    assert out.returncode == 0, out.stderr
+    out = cli("users", "add", "ann@example.com", "--role", "rep", "--rep", "ann lee", db=db)
+    assert out.returncode == 0, out.stderr
+    listed = cli("users", "list", db=db).stdout
+    assert "ann@example.com" in listed and "Ann Lee" in listed
+    out = cli("users", "add", "zed@example.com", "--role", "rep", "--rep", "Zed", db=db)
+    assert out.returncode == 1 and "no person in the store has the e-mail or name Zed" in out.stderr
+
+
+def test_a_dry_run_or_an_impossible_demo_creates_no_store(tmp_path):
+    missing = tmp_path / "new.duckdb"
+    out = cli("import", str(ROOT / "data/samples/template_example.csv"), "--dry-run", db=missing)
+    assert out.returncode == 0 and "would load 2 new" in out.stdout, out.stderr
+    out = cli("demo", "--days", "10", db=missing)
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr == "error: the demo needs at least 1 rep and 14 days\n"
+    assert not missing.exists() and list(tmp_path.iterdir()) == []

@@ -49,7 +49,7 @@ with st.form("sign_in"):
     password = st.text_input("Password", type="password", key="sign_in_password")
     if st.form_submit_button("Sign in"):
         try:
-            found = users.sign_in(store, email, password)
+            found = users.sign_in(store, email, password, source=ui.client_source())
         except DashboardError as exc:
             st.error(ui.md_text(str(exc)))
         else:

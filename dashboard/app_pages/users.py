@@ -67,7 +67,16 @@ with ui.friendly_errors():
             lambda: users.set_role(store, who, new_role, actor=viewer.email, teams=new_teams),
             f"{who} is now {new_role}",
         )
-    if st.button("Remove this user", disabled=who is None, key="remove_go"):
+    d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    new_password = d[0].text_input(f"New password (at least {users.MIN_PASSWORD} characters)",
+                                   type="password", key="edit_password")  # fmt: skip
+    if d[1].button("Set password", disabled=who is None or not new_password, key="password_go"):
+        change(lambda: users.set_password(store, who, new_password, actor=viewer.email),
+               f"{who} has a new password; their sessions have ended")  # fmt: skip
+    if d[2].button("Unlock", disabled=who is None, key="unlock_go",
+                   help="Lift every sign-in lock of this user, from every address"):  # fmt: skip
+        change(lambda: users.unlock(store, who, actor=viewer.email), f"{who} unlocked")
+    if d[3].button("Remove this user", disabled=who is None, key="remove_go"):
         change(lambda: users.remove_user(store, who, actor=viewer.email), f"{who} removed")
 
     st.subheader("Settings")
