@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DB ?= data/ssi.duckdb
+DB ?= $(or $(SSI_DASHBOARD_DB),data/ssi.duckdb)
 PORT ?= 8501
 
 .PHONY: run test check lint format bench fuzz demo clean
@@ -17,16 +17,21 @@ $(BIN)/.dev: requirements-dev.txt requirements.txt $(BIN)/.runtime
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# DB may be a PostgreSQL address: it reaches the commands through the environment, not
+# their arguments (which the process list shows), and these lines are not echoed. Keep the
+# password out of the address itself: docs/DEPLOY.md.
+run: export SSI_DASHBOARD_DB = $(DB)
 run: $(BIN)/.runtime
-	case "$(DB)" in \
-	  postgres*://*) $(BIN)/python -m dashboard init --db "$(DB)" ;; \
-	  *) if test -f "$(DB)"; then $(BIN)/python -m dashboard init --db "$(DB)"; \
-	     else $(BIN)/python -m dashboard demo --db "$(DB)"; fi ;; \
+	@case "$$SSI_DASHBOARD_DB" in \
+	  postgres*://*) $(BIN)/python -m dashboard init ;; \
+	  *) if test -f "$$SSI_DASHBOARD_DB"; then $(BIN)/python -m dashboard init; \
+	     else $(BIN)/python -m dashboard demo; fi ;; \
 	esac
-	$(BIN)/python -m dashboard.serve --db "$(DB)" --port $(PORT)
+	@$(BIN)/python -m dashboard.serve --port $(PORT)
 
+demo: export SSI_DASHBOARD_DB = $(DB)
 demo: $(BIN)/.runtime
-	$(BIN)/python -m dashboard demo --db $(DB)
+	@$(BIN)/python -m dashboard demo
 
 test: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench

@@ -30,6 +30,7 @@ import io
 import itertools
 import json
 import os
+import re
 import tempfile
 import threading
 import uuid
@@ -80,13 +81,42 @@ def is_postgres(location: object) -> bool:
     return isinstance(location, str) and location.startswith(PREFIXES)
 
 
+# Query parameters of a libpq address that hold a secret (masked wherever it is shown).
+_SECRET_PARAMS = re.compile(r"(?i)pass|secret|token|key")
+
+
 def safe_url(url: str) -> str:
-    """The address without its password, for messages and file names."""
+    """The address with every secret masked, for messages, logs and file names: the
+    password of ``user:password@`` and the value of ``?password=`` (and of any parameter
+    named like a secret: sslpassword, a key)."""
     head, sep, rest = url.partition("://")
+    rest, qmark, query = rest.partition("?")
     if "@" in rest:
         creds, _, host = rest.rpartition("@")
-        rest = f"{creds.split(':', 1)[0]}@{host}"
-    return f"{head}{sep}{rest}"
+        user, colon, _ = creds.partition(":")
+        rest = f"{user}{':***' if colon else ''}@{host}"
+    if qmark:
+        pairs = [pair.partition("=") for pair in query.split("&")]
+        query = "&".join(f"{k}{eq}{'***' if eq and _SECRET_PARAMS.search(k) else v}"
+                         for k, eq, v in pairs)  # fmt: skip
+    return f"{head}{sep}{rest}{qmark}{query}"
+
+
+def mask_secrets(text: str, url: str) -> str:
+    """``text`` with the address's secrets masked wherever they appear in it (a driver's
+    message may quote its connection string)."""
+    secrets = [url] if url else []
+    head, _, rest = url.partition("://")
+    creds = rest.partition("?")[0].rpartition("@")[0]
+    if ":" in creds:
+        secrets.append(creds.partition(":")[2])
+    for pair in rest.partition("?")[2].split("&"):
+        key, eq, value = pair.partition("=")
+        if eq and value and _SECRET_PARAMS.search(key):
+            secrets.append(value)
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, safe_url(url) if secret == url else "***")
+    return text
 
 
 def _psycopg():
@@ -484,8 +514,8 @@ class Link:
         try:
             conn = self._psycopg.connect(self.url, connect_timeout=10)
         except self._psycopg.Error as exc:
-            raise StoreError(f"Could not reach the PostgreSQL store {self.label}: "
-                             f"{str(exc).strip().splitlines()[0]}") from exc  # fmt: skip
+            said = mask_secrets(str(exc).strip().splitlines()[0], self.url)
+            raise StoreError(f"Could not reach the PostgreSQL store {self.label}: {said}") from exc
         with conn.cursor() as cur:
             cur.execute("set timezone = 'UTC'; set datestyle = 'ISO'; set extra_float_digits = 1")
         conn.commit()
