@@ -348,6 +348,7 @@ def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
                                                "activity": files["activity"]})  # fmt: skip
             cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
             cur.run("rebuild_latest_readings")  # the summaries of migration 008
+            cur.run("start_demo")
             resum_everything(cur)
     return import_id
 

@@ -101,10 +101,15 @@ select rep_id from reps where lower(email) = lower(trim($email)) order by rep_id
 select rep_id from reps where lower(name) = lower(trim($name)) order by rep_id;
 
 -- name: is_demo_store
--- The demo of `make run`: a store holding the demo's import and nothing else, that never
--- had a user. It ends for good with the first other import (undone or not: an import's row
--- stays) or the first user ever added (the audit keeps that line), so a store that once
--- held real data never again opens to anyone without a sign-in.
-select exists (select 1 from imports where format = 'demo organisation')
-   and not exists (select 1 from imports where format <> 'demo organisation')
+-- The demo of `make run` (settings: demo = on), until it ends for good: at the first import
+-- made by anyone but the demo's visitor (the command line, a signed-in user), undone or
+-- not, or at the first user ever added (the audit keeps that line). A store that once held
+-- real data never again opens to anyone without a sign-in.
+select coalesce((select value = 'on' from settings where key = 'demo'), false)
    and not exists (select 1 from audit where action = 'user added');
+
+-- name: start_demo
+insert into settings values ('demo', 'on') on conflict (key) do update set value = 'on';
+
+-- name: end_demo
+update settings set value = 'ended' where key = 'demo';

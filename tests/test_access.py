@@ -488,26 +488,40 @@ def test_names_stay_text_in_every_chart(org):
         assert "&lt;a href" in spec
 
 
-def test_uploaded_files_are_private_and_deleted_when_done(tmp_path):
+def test_uploaded_files_are_private_and_deleted_when_read(tmp_path, store):
     import stat
     import time
 
-    from dashboard.views.uploads import keep_upload, sweep_uploads, upload_folder
+    from dashboard.views.uploads import (
+        check_upload,
+        held_upload,
+        import_upload,
+        sweep_uploads,
+        upload_folder,
+    )
 
-    store_path = tmp_path / "ssi.duckdb"
-    mine = upload_folder(store_path, "session1")
-    old = upload_folder(store_path, "session0")
+    mine = upload_folder(store.path, "session1")
+    old = upload_folder(store.path, "session0")
     assert stat.S_IMODE(mine.stat().st_mode) == 0o700
     assert stat.S_IMODE(mine.parent.stat().st_mode) == 0o700
-    kept = keep_upload(mine, "team.csv", b"Name,SSI\nAnn,50\n")
-    gone = keep_upload(mine, "rejected.csv", b"garbage")
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
-    stale = keep_upload(old, "x.csv", b"x")
-    sweep_uploads(mine, {kept}, now=time.time() + 2 * 24 * 3600)
-    assert kept.exists() and not gone.exists()  # only what is still in the chooser stays
-    assert not stale.exists() and not old.exists()  # a session left for a day is swept
-    sweep_uploads(mine, set())
+    with held_upload(mine, "team.csv", b"Name,SSI\nAnn,50\n") as path:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes().startswith(b"Name")
     assert list(mine.iterdir()) == []
+    with pytest.raises(RuntimeError), held_upload(mine, "x.csv", b"x"):
+        raise RuntimeError("a failure while it is read")
+    assert list(mine.iterdir()) == []  # deleted on an error too
+    connections = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   b"Ann,Lee,https://x,ann@example.com,Acme,AE,20 Nov 2026\n")  # fmt: skip
+    refused = check_upload(store, mine, "Connections.csv", connections, None, None, None, ())
+    assert not refused.check.ok and list(mine.iterdir()) == []  # a refusal
+    good = b"Name,Team,Date,SSI\nAnn Lee,East,2026-11-20,50\n"
+    checked = check_upload(store, mine, "team.csv", good, None, None, None, ())
+    assert checked.check.ok and len(checked.preview) == 1 and list(mine.iterdir()) == []
+    assert import_upload(store, mine, "team.csv", good, None, None, None, {}).rows_loaded == 1
+    assert list(mine.iterdir()) == []  # an import
+    (old / "left.csv").write_bytes(b"x")  # a process killed while reading
+    sweep_uploads(mine, now=time.time() + 2 * 24 * 3600)
+    assert not old.exists() and mine.exists()  # a session left for a day is swept
 
 
 def test_the_first_user_must_be_an_admin(store):
@@ -601,7 +615,10 @@ def test_demo_mode_ends_for_good_at_the_first_real_import_or_user(demo_store, tm
     real.write_text("Name,Team,SSI\nReal Person,Real Team,50\n")
     undo_import(store, demo_id)
     assert store.scalar("is_demo_store")  # still nothing but the demo's import
-    result = import_file(store, real, ImportOptions())
+    visitor = import_file(store, real, ImportOptions(in_demo=True))  # the demo's own visitor
+    assert store.scalar("is_demo_store")
+    undo_import(store, visitor.import_id)
+    result = import_file(store, real, ImportOptions())  # the command line, a signed-in user
     assert not store.scalar("is_demo_store")
     undo_import(store, result.import_id)  # undone, the real import still ended the demo
     assert not store.scalar("is_demo_store")

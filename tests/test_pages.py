@@ -144,6 +144,19 @@ def test_self_check_form_refuses_an_ssi_that_is_not_the_pillar_sum(demo_app):
     assert snapshot_count(demo_app) == before
 
 
+def test_self_check_form_saves_nothing_when_nothing_is_typed(demo_app):
+    at = open_page(PAGES[1])
+    before = demo_app.df_sql("select count(*) as n from imports")["n"][0]
+    at.text_input(key="rec_name").set_value("Ava Adams")
+    at.run()
+    at.button(key="rec_save").click().run()
+    assert at.error and "not saved" in at.error[0].value
+    assert any(
+        "is empty; expected the SSI, the four pillars or both" in m.value for m in at.markdown
+    )
+    assert demo_app.df_sql("select count(*) as n from imports")["n"][0] == before
+
+
 def test_self_check_form_saves_a_new_person_in_a_team(demo_app):
     at = open_page(PAGES[1])
     at.text_input(key="rec_name").set_value("New Person")

@@ -175,7 +175,8 @@ with ui.friendly_errors():
     st.caption(ui.md_text(sc.pillar_sum_text(ssi, values)))
     if st.button("Save reading", type="primary", disabled=not (name or "").strip(), key="rec_save"):
         try:
-            result = record_reading(ui.get_store(), name, team, day, ssi, values, email)
+            result = record_reading(ui.get_store(), name, team, day, ssi, values, email,
+                                    in_demo=viewer.demo)  # fmt: skip
         except ImportRejectedError as exc:
             st.error("The reading was not saved:")
             st.markdown("\n".join(f"- {ui.md_text(line)}" for line in problem_lines(exc.problems)))

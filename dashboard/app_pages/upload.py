@@ -55,14 +55,22 @@ with ui.friendly_errors():
     session = st.session_state.setdefault("upload_session", secrets.token_hex(8))
     folder = uploads.upload_folder(ui.get_store().path, session)
     mappings = st.session_state.setdefault("mappings", {})
+    # Checks are kept in the session, keyed by what they depend on, the store's version
+    # included; the file itself is on disk only while a check or an import reads it.
+    done = st.session_state.setdefault("upload_checks", {})
+    generation = ui.get_store().generation
     checked = []
     for upload in files or []:
-        path = uploads.keep_upload(folder, upload.name, upload.getvalue())
         key = upload.file_id  # two uploads with the same name keep their own mappings
         overrides = mappings.get(key, {})
-        check = ui.cached(uploads.check_file, str(path), upload.name, rep, team, day,
-                          tuple(sorted(overrides.items())), only_teams)  # fmt: skip
-        checked.append((upload.name, path, check, overrides))
+        asked = (key, tuple(sorted(overrides.items())), rep, team, day, only_teams, generation)
+        if asked not in done:
+            done[asked] = uploads.check_upload(ui.get_store(), folder, upload.name,
+                                               upload.getvalue(), rep, team, day, asked[1],
+                                               only_teams, viewer.demo)  # fmt: skip
+        held = done[asked]
+        check = held.check
+        checked.append((upload, check, overrides))
         with st.container(border=True):
             st.markdown(f"#### {ui.md_text(upload.name)}")
             if check.ok:
@@ -87,7 +95,7 @@ with ui.friendly_errors():
                 if len(res.warnings) > SHOWN_WARNINGS:
                     with st.expander(f"All {res.warning_count:,} warnings"):
                         show_problems(res.warnings, res.warning_count, "warning")
-            original = uploads.columns_of(check, path)
+            original = held.columns
             st.markdown("**How each column is read** (change *Read as* to fix a column)")
             edited = st.data_editor(
                 original, hide_index=True, key=f"map_{key}", disabled=["column", "header", "how"],
@@ -104,10 +112,13 @@ with ui.friendly_errors():
                 mappings[key] = {**overrides, **changed}
                 st.rerun()
             with st.expander("Preview"):
-                st.dataframe(uploads.preview(path, upload.name), hide_index=True)
+                st.dataframe(held.preview, hide_index=True)
 
-    uploads.sweep_uploads(folder, {c[1] for c in checked})
-    ready = [c for c in checked if c[2].ok and c[2].result.imported_before is None]
+    pending = {c[0].file_id for c in checked}
+    for asked in [a for a in done if a[0] not in pending or a[-1] != generation]:
+        del done[asked]  # files taken out of the chooser, and checks of an older store
+    uploads.sweep_uploads(folder)
+    ready = [c for c in checked if c[1].ok and c[1].result.imported_before is None]
     if checked:
         go = st.button(
             f"Import {len(ready)} file(s)", type="primary", disabled=not ready, key="import"
@@ -115,11 +126,12 @@ with ui.friendly_errors():
         if go:
             bar = st.progress(0.0, text="Importing")
             results = []
-            for i, (name, path, _, overrides) in enumerate(ready, start=1):
+            for i, (upload, _, overrides) in enumerate(ready, start=1):
+                name = upload.name
                 try:
-                    result = uploads.run_import(
-                        ui.get_store(), str(path), name, rep, team, day, overrides, only_teams
-                    )
+                    result = uploads.import_upload(ui.get_store(), folder, name, upload.getvalue(),
+                                                   rep, team, day, overrides, only_teams,
+                                                   viewer.demo)  # fmt: skip
                     results.append((result.summary(), True))
                     users.record(ui.get_store(), viewer.email, "import", result.summary())
                 except DashboardError as exc:

@@ -63,6 +63,9 @@ class ImportOptions:
     # A manager's upload: every row must belong to one of these teams (None: any team).
     only_teams: tuple[str, ...] | None = None
     hints: Hints = CLI_HINTS
+    # Made by the demo's visitor (no sign-in): the store stays the demo. Any other import
+    # ends the demo for good, so real data is never open to anyone without a sign-in.
+    in_demo: bool = False
 
 
 def options_key(options: ImportOptions, user_mapping: dict[str, str]) -> str:
@@ -379,6 +382,8 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     """New and changed readings written; what they replace kept for undo; the log entry."""
     result, warnings = plan.result, plan.warnings
     _refuse_rows_outside_teams(cur, plan)
+    if not plan.options.in_demo:
+        cur.run("end_demo")
     import_id = cur.run("next_import_id").fetchone()[0]
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)

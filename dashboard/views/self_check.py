@@ -141,7 +141,7 @@ def pillar_sum(pillars: dict[str, float | None]) -> float | None:
 
 def record_reading(
     store: Store, rep: str, team: str | None, day: date, ssi: float | None,
-    pillars: dict[str, float | None], email: str | None = None,
+    pillars: dict[str, float | None], email: str | None = None, in_demo: bool = False,
 ) -> ImportResult:  # fmt: skip
     """Store one reading typed by hand, validated exactly as an uploaded file is.
 
@@ -150,6 +150,9 @@ def record_reading(
     pillars is stored with a warning, since the file is LinkedIn's word; a typed SSI that
     disagrees is a typo, and is refused. ``email`` pins the reading to a known person.
     """
+    if ssi is None and all(pillars.get(p) is None for p in PILLARS):
+        raise ImportRejectedError([Problem("the typed reading", None, None, None,
+            "is empty; expected the SSI, the four pillars or both")])  # fmt: skip
     total = pillar_sum(pillars)
     if ssi is not None and total is not None and abs(ssi - total) > PILLAR_SUM_TOLERANCE:
         raise ImportRejectedError([Problem(
@@ -166,7 +169,8 @@ def record_reading(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"entered_{day.isoformat()}.csv"
         path.write_text(",".join(TEMPLATE_HEADERS) + "\n" + row + "\n", encoding="utf-8")
-        result = import_file(store, path, ImportOptions(file_name=f"typed in for {rep} on {day}"))
+        result = import_file(store, path, ImportOptions(file_name=f"typed in for {rep} on {day}",
+                                                        in_demo=in_demo))  # fmt: skip
     keep_current(store)  # team averages per day, under the scoring rules in force
     return result
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -133,10 +135,10 @@ class FileCheck:
 
 def check_file(store: Store, path: str, name: str, rep: str | None, team: str | None,
                day: date | None, mapping: tuple[tuple[str, str], ...],
-               only_teams: tuple[str, ...] | None = None) -> FileCheck:  # fmt: skip
+               only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> FileCheck:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
                             dry_run=True, file_name=name, hints=PAGE_HINTS,
-                            only_teams=only_teams)  # fmt: skip
+                            only_teams=only_teams, in_demo=in_demo)  # fmt: skip
     try:
         return FileCheck(name, import_file(store, Path(path), options), [], 0)
     except ImportRejectedError as exc:
@@ -145,9 +147,10 @@ def check_file(store: Store, path: str, name: str, rep: str | None, team: str | 
 
 def run_import(store: Store, path: str, name: str, rep: str | None, team: str | None,
                day: date | None, mapping: dict[str, str],
-               only_teams: tuple[str, ...] | None = None) -> ImportResult:  # fmt: skip
+               only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> ImportResult:  # fmt: skip
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
-                            file_name=name, hints=PAGE_HINTS, only_teams=only_teams)  # fmt: skip
+                            file_name=name, hints=PAGE_HINTS, only_teams=only_teams,
+                            in_demo=in_demo)  # fmt: skip
     result = import_file(store, Path(path), options)
     keep_current(store)  # team averages per day, under the scoring rules in force
     return result
@@ -190,22 +193,52 @@ def upload_folder(store_path: Path, session: str) -> Path:
     return folder
 
 
-def keep_upload(folder: Path, name: str, data: bytes) -> Path:
-    """The uploaded bytes in this session's folder (owner read/write only)."""
-    path = folder / (hashlib.sha256(data).hexdigest()[:24] + Path(name).suffix.lower())
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+@contextmanager
+def held_upload(folder: Path, name: str, data: bytes) -> Iterator[Path]:
+    """The uploaded bytes as a file in this session's folder (owner read/write only) for
+    as long as they are read, then deleted, whatever happened: a check that passed, a
+    refusal, an error. Between reruns no upload is on disk (a refused Connections.csv of
+    other people's e-mails stayed there once)."""
+    path = folder / (secrets.token_hex(12) + Path(name).suffix.lower()[:10])
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-    return path
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
-def sweep_uploads(folder: Path, pending: set[Path], now: float | None = None) -> None:
-    """Delete this session's files no longer in the chooser, and other sessions' folders
-    left for a day (a closed browser tab)."""
-    for path in folder.iterdir():
-        if path not in pending:
-            path.unlink(missing_ok=True)
+@dataclass
+class CheckedUpload:
+    """What the Upload page shows of one file: its dry run, how each column is read, and
+    its first rows."""
+
+    check: FileCheck
+    columns: pd.DataFrame
+    preview: pd.DataFrame
+
+
+def check_upload(store: Store, folder: Path, name: str, data: bytes, rep: str | None,
+                 team: str | None, day: date | None, mapping: tuple[tuple[str, str], ...],
+                 only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> CheckedUpload:  # fmt: skip
+    """One file checked (nothing written), with its columns and preview, read while the
+    file is held on disk and deleted at once."""
+    with held_upload(folder, name, data) as path:
+        check = check_file(store, str(path), name, rep, team, day, mapping, only_teams, in_demo)
+        return CheckedUpload(check, columns_of(check, path), preview(path, name))
+
+
+def import_upload(store: Store, folder: Path, name: str, data: bytes, rep: str | None,
+                  team: str | None, day: date | None, mapping: dict[str, str],
+                  only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> ImportResult:  # fmt: skip
+    with held_upload(folder, name, data) as path:
+        return run_import(store, str(path), name, rep, team, day, mapping, only_teams, in_demo)
+
+
+def sweep_uploads(folder: Path, now: float | None = None) -> None:
+    """Delete other sessions' folders left for a day, and anything in them: a file is
+    deleted when its read ends, so only a process killed while reading leaves one."""
     now = now or time.time()
     for other in folder.parent.iterdir():
         if (

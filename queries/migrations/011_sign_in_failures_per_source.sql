@@ -12,6 +12,12 @@ create table sign_in_failures (
     locked_until timestamp,
     primary key (email, source)
 );
+-- The demo is a setting of the store from now on (it was: any store with the demo's
+-- import). A store that is the demo and nothing else stays the demo.
+insert into settings select 'demo', 'on'
+where exists (select 1 from imports where format = 'demo organisation')
+  and not exists (select 1 from imports where format <> 'demo organisation')
+  and not exists (select 1 from users);
 alter table users drop column failed_logins;
 alter table users drop column locked_until;
 alter table users add column sessions_from timestamp;

@@ -250,11 +250,16 @@ def upload_one(page, server, tmp_path, path, person, new, updated) -> None:
     assert path.name in history
 
 
-def test_files_from_the_wild_upload_without_a_crash(server, page, tmp_path):
+def test_files_from_the_wild_upload_without_a_crash(server, page, tmp_path, tmp_path_factory):
     """The files build on each other in one store, so they go in order in one test (xdist
-    does not keep the order of a parametrised test's cases)."""
+    does not keep the order of a parametrised test's cases). No uploaded file stays on the
+    server's disk once it was checked, imported or refused."""
+    uploads = tmp_path_factory.getbasetemp()
     for path, person, new, updated in WILD:
         upload_one(page, server, tmp_path, path, person, new, updated)
+        held = [p for p in uploads.glob("**/.served.duckdb.uploads/*/*") if p.is_file()]
+        assert held == [], (path.name, held)
+    assert list(uploads.glob("**/.served.duckdb.uploads/*"))  # the folders were there
 
 
 @pytest.mark.parametrize("width", [1440, 390])
