@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard import display
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.scoring.config import BAND_NAMES, ScoringConfig, load_config
 
@@ -98,6 +99,14 @@ def ssi_gauge(
     return fig
 
 
+def _shown(values: object, decimals: int = display.SCORE_DECIMALS) -> np.ndarray:
+    """Values as the page shows them (display.rounded): a chart's points, hovers and labels
+    carry the same number as the tables beside them, and no full-precision floats."""
+    column = pd.to_numeric(pd.Series(list(values) if not isinstance(values, pd.Series) else values),
+                           errors="coerce")  # fmt: skip
+    return display.rounded_columns(pd.DataFrame({"v": column}), ["v"], decimals)["v"].to_numpy()
+
+
 def pillar_comparison(
     rows: dict[str, dict[str, float | None]], config: ScoringConfig | None = None
 ) -> go.Figure:
@@ -109,7 +118,7 @@ def pillar_comparison(
     for i, (who, values) in enumerate(rows.items()):
         color = [PILLAR_COLORS[p] for p in PILLARS] if i == 0 else shades[(i - 1) % len(shades)]
         fig.add_bar(name=text(who), x=[PILLAR_SHORT[p] for p in PILLARS],
-                    y=[values.get(p) for p in PILLARS], marker_color=color,
+                    y=_shown([values.get(p) for p in PILLARS]), marker_color=color,
                     marker_line={"color": "#111", "width": 1 if i == 0 else 0},
                     hovertemplate="%{x}: %{y:.1f}<extra>" + text(who) + "</extra>")  # fmt: skip
     # The label sits over the last group's bars: on a white ground it stays readable where
@@ -125,8 +134,8 @@ def pillar_comparison(
 def ssi_comparison(values: dict[str, float | None]) -> go.Figure:
     shown = {k: v for k, v in values.items() if v is not None and not pd.isna(v)}
     colors = [PERSON_COLOR] + ["#9ca3af"] * (len(shown) - 1)
-    fig = go.Figure(go.Bar(x=[text(k) for k in shown], y=list(shown.values()), marker_color=colors,
-                           text=[f"{v:.1f}" for v in shown.values()], textposition="outside"))  # fmt: skip
+    fig = go.Figure(go.Bar(x=[text(k) for k in shown], y=_shown(shown.values()), marker_color=colors,
+                           text=[display.score(v) for v in shown.values()], textposition="outside"))  # fmt: skip
     fig.update_yaxes(range=SSI_RANGE, title="SSI (0-100)")
     return _layout(fig, "SSI against your groups", 300)
 
@@ -185,7 +194,7 @@ def _stacked_rows(
     names = [text(n) for n in frame[name_col]]
     fig = go.Figure()
     for p in PILLARS:
-        fig.add_bar(name=PILLAR_SHORT[p], y=names, x=frame[p], orientation="h",
+        fig.add_bar(name=PILLAR_SHORT[p], y=names, x=_shown(frame[p]), orientation="h",
                     marker_color=PILLAR_COLORS[p],
                     hovertemplate="%{y}<br>" + PILLAR_SHORT[p] + ": %{x:.1f}<extra></extra>")  # fmt: skip
     fig.add_vline(x=4 * balanced, line_dash="dot", line_color="#111",
@@ -210,15 +219,18 @@ def pillar_heatmap(board: pd.DataFrame, config: ScoringConfig | None = None) -> 
     config = config or load_config()
     floor = config.coaching.pillar_floor
     balanced = config.groups.balanced_pillar_min
-    z = board[list(PILLARS)].to_numpy()
+    z = board[list(PILLARS)].to_numpy(dtype=float)
     names = [text(n) for n in board["rep"]]
+    # Steps, not a gradient: a cell is red under the floor, yellow up to balanced, green from
+    # there, as the legend says (a gradient drew 9.8 yellow beside "red under 10"). The colour
+    # follows the stored value; the text is the value as shown everywhere.
     fig = go.Figure(go.Heatmap(
         z=z, x=[PILLAR_SHORT[p] for p in PILLARS], y=names, zmin=0, zmax=25,
-        colorscale=[[0, "#D55E00"], [floor / 25, "#F0E442"], [balanced / 25, "#b7e4c7"],
-                    [1, "#009E73"]],
-        text=[["" if pd.isna(v) else f"{v:.1f}" for v in row] for row in z],
+        colorscale=[[0, "#D55E00"], [floor / 25, "#D55E00"], [floor / 25, "#F0E442"],
+                    [balanced / 25, "#F0E442"], [balanced / 25, "#b7e4c7"], [1, "#009E73"]],
+        text=[["" if pd.isna(v) else display.score(v) for v in row] for row in z],
         texttemplate="%{text}", colorbar={"title": "0-25"}, xgap=1, ygap=1,
-        hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>",
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
     ))  # fmt: skip
     fig.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names,
                      ticktext=names)  # fmt: skip
@@ -329,11 +341,11 @@ def activity_trend(trend: pd.DataFrame, groups: list[str], label: str, partial: 
     fig = go.Figure()
     for i, group in enumerate(g for g in groups if g != "Company"):
         part = trend[trend["group"] == group]
-        fig.add_scatter(x=part["bucket"], y=part["average"], name=text(group), mode="lines+markers",
+        fig.add_scatter(x=part["bucket"], y=_shown(part["average"]), name=text(group), mode="lines+markers",
                         line=group_line(i), customdata=part[["seats"]],
                         hovertemplate="%{y:.1f} per seat (%{customdata[0]} seats)")  # fmt: skip
     company = trend[trend["group"] == "Company"]
-    fig.add_scatter(x=company["bucket"], y=company["average"], name="Company", mode="lines",
+    fig.add_scatter(x=company["bucket"], y=_shown(company["average"]), name="Company", mode="lines",
                     line={"color": COMPANY_COLOR, "dash": "dash"}, customdata=company[["seats"]],
                     hovertemplate="%{y:.1f} per seat (%{customdata[0]} seats)")  # fmt: skip
     fig.update_yaxes(rangemode="tozero", title=f"{label} per seat")
@@ -375,7 +387,7 @@ def activity_scatter(
     # an array 15 ms).
     for i, team in enumerate(sorted(both["team"].unique())):
         part = both[both["team"] == team]
-        fig.add_scatter(x=part[metric], y=part[measure], mode="markers", name=text(team),
+        fig.add_scatter(x=part[metric], y=_shown(part[measure]), mode="markers", name=text(team),
                         marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
                         text=np.array([text(n) for n in part["name"]], dtype=object),
                         hovertemplate="%{text}<br>" + f"{text(label)}: " + "%{x:,.0f}<br>"
@@ -402,11 +414,11 @@ def activity_against_team(frame: pd.DataFrame, labels: dict[str, str]) -> go.Fig
     for i, metric in enumerate(metrics):
         part = frame[frame["metric"] == metric]
         where = {"row": i // 2 + 1, "col": i % 2 + 1}
-        fig.add_scatter(x=part["bucket"], y=part["team_median"], name="Team median",
+        fig.add_scatter(x=part["bucket"], y=_shown(part["team_median"]), name="Team median",
                         mode="lines", line={"color": COMPANY_COLOR, "dash": "dash"},
                         showlegend=i == 0, legendgroup="team", customdata=part[["seats"]],
                         hovertemplate="team median %{y:.1f} (%{customdata[0]} seats)", **where)  # fmt: skip
-        fig.add_scatter(x=part["bucket"], y=part["you"], name="You", mode="lines+markers",
+        fig.add_scatter(x=part["bucket"], y=_shown(part["you"]), name="You", mode="lines+markers",
                         line={"color": PERSON_COLOR}, showlegend=i == 0, legendgroup="you",
                         hovertemplate="you %{y:.1f}", **where)  # fmt: skip
         fig.update_yaxes(rangemode="tozero", **where)

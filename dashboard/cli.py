@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.display import EXPORT_DECIMALS
+from dashboard.display import EXPORT_DECIMALS, rounded
 from dashboard.errors import DashboardError, ImportRejectedError, NotFoundError, unlisted_count
 from dashboard.fields import public_name
 from dashboard.store import Store, resolve_db_path
@@ -256,7 +256,7 @@ def _json_safe(value):
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float):
-        return round(value, EXPORT_DECIMALS) if math.isfinite(value) else None
+        return rounded(value, EXPORT_DECIMALS) if math.isfinite(value) else None
     return value
 
 
@@ -303,14 +303,12 @@ def cmd_leaderboard(args) -> int:
 
         safe_frame(board).to_csv(sys.stdout, index=False)
     else:
-        from dashboard.display import shortened
+        from dashboard.display import rounded_columns, shortened
 
-        shown = board.copy()
+        shown = rounded_columns(board, ["ssi", "brand", "people", "insights", "relationships",
+                                         "ssi_change_7d", "ssi_change_30d"])  # fmt: skip
         shown["rep"] = shown["rep"].map(shortened)
         shown["team"] = shown["team"].map(shortened)
-        for col in ("ssi", "brand", "people", "insights", "relationships", "ssi_change_7d",
-                    "ssi_change_30d"):  # fmt: skip
-            shown[col] = shown[col].round(1)
         print(shown.to_string(index=False) if len(shown) else "no readings in the store yet")
     return 0
 
@@ -348,7 +346,11 @@ def cmd_rep(args) -> int:
               "(estimated)")  # fmt: skip
     print("  what to do next:")
     for rec in summary["recommendations"]:
-        gain = "" if rec["expected_gain"] is None else f" (+{rec['expected_gain']:.1f} est.)"
+        gain = (
+            ""
+            if rec["expected_gain"] is None
+            else f" (+{display.score(rec['expected_gain'])} est.)"
+        )
         print(f"   - [{rec['pillar']}] {rec['action']}{gain}")
     for sig in summary["signals"]:
         print(f"  signal: {sig['signal']}: {sig['detail']}")

@@ -1,8 +1,12 @@
-"""How numbers are shown, in one place, so a value reads the same on every page and export.
+"""How numbers are shown, in one place, so a value reads the same on every page, export,
+PDF and command-line answer.
 
-Scores are cut (not rounded) to one decimal: 9.95 shows as 9.9 everywhere, so a pillar
-"under 10" never shows as 10.0 in one place and 9.9 in another. Rules compare the stored
-value; what is shown never crosses a threshold the stored value has not crossed.
+One rule: the stored value rounded half up (away from zero) to the shown precision, one
+decimal on pages and two in exports. 40.675 shows as 40.7 and exports as 40.68; 8.750002
+as 8.8; LinkedIn's 0.29999998 as 0.3. A tiny epsilon absorbs binary noise, so a value
+stored as 40.67499999999999 (what 40.675 is in binary) rounds as the 40.675 it stands for.
+Rules (bands, "under 10", balanced) compare the stored value, never the shown one: a pillar
+of 9.96 shows as 10.0 and still counts as under 10.
 """
 
 from __future__ import annotations
@@ -37,44 +41,53 @@ def is_missing(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def cut(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
-    """``value`` cut towards zero to ``decimals`` (a tiny epsilon absorbs binary noise)."""
+def rounded(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
+    """``value`` rounded half up (away from zero) to ``decimals``; None when missing."""
     if is_missing(value):
         return None
     scale = 10**decimals
-    eps = 1e-9 if value >= 0 else -1e-9
-    return math.trunc(float(value) * scale + eps) / scale + 0.0  # + 0.0: no "-0.0"
+    magnitude = math.floor(abs(float(value)) * scale + 0.5 + 1e-9) / scale
+    return math.copysign(magnitude, float(value)) + 0.0 if magnitude else 0.0  # no "-0.0"
 
 
-def cut_columns(frame: pd.DataFrame, columns: list[str], decimals: int = SCORE_DECIMALS):
-    """A copy with ``columns`` cut to ``decimals``, as :func:`cut` cuts one value, a whole
-    column at a time (a 10,000-rep board); missing values stay missing."""
+def rounded_columns(frame: pd.DataFrame, columns: list[str], decimals: int = SCORE_DECIMALS):
+    """A copy with ``columns`` rounded as :func:`rounded` rounds one value, a whole column
+    at a time (a 10,000-rep board); missing values stay missing."""
     out = frame.copy()
     scale = 10**decimals
     for col in columns:
         if col in out:
             values = pd.to_numeric(out[col], errors="coerce").astype("float64").to_numpy()
-            eps = np.where(values >= 0, 1e-9, -1e-9)
-            out[col] = np.trunc(values * scale + eps) / scale + 0.0
+            magnitude = np.floor(np.abs(values) * scale + 0.5 + 1e-9) / scale
+            out[col] = np.where(magnitude == 0, 0.0, np.copysign(magnitude, values)) + 0.0
     return out
 
 
 def score(value: object, missing: str = "n/a") -> str:
-    """'9.9' for 9.95; ``missing`` for None/NaN."""
-    shown = cut(value)  # type: ignore[arg-type]
+    """'10.0' for 9.95, '40.7' for 40.675; ``missing`` for None/NaN."""
+    shown = rounded(value)  # type: ignore[arg-type]
     return missing if shown is None else f"{shown:.1f}"
 
 
-def scores(values: pd.Series, missing: str = "n/a") -> list[str]:
+def scores(values: pd.Series, missing: str = "n/a", under: float | None = None) -> list[str]:
     """:func:`score` of every value of a column at once, for a sentence per flagged rep
-    (value by value, formatting was most of the coaching signals' Python time)."""
-    cut_values = cut_columns(pd.DataFrame({"v": values}), ["v"])["v"].to_numpy()
-    return [missing if math.isnan(v) else f"{v:.1f}" for v in cut_values.tolist()]
+    (value by value, formatting was most of the coaching signals' Python time).
+
+    ``under``: the values are named for being under this limit ("under 10: insights 9.96");
+    one that would read as the limit itself (10.0) reads with two decimals, cut (9.96), so
+    the sentence never contradicts itself."""
+    stored = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    shown = rounded_columns(pd.DataFrame({"v": stored}), ["v"])["v"].to_numpy()
+    out = [missing if math.isnan(v) else f"{v:.1f}" for v in shown.tolist()]
+    if under is not None:
+        for i in np.flatnonzero((shown >= under) & (stored < under)):
+            out[i] = f"{math.floor(stored[i] * 100 + 1e-9) / 100:.2f}"
+    return out
 
 
 def change(value: object, missing: str = "n/a") -> str:
     """'+1.2', '-0.4', and '0.0' (no sign) for a change that shows as nothing."""
-    shown = cut(value)  # type: ignore[arg-type]
+    shown = rounded(value)  # type: ignore[arg-type]
     if shown is None:
         return missing
     return "0.0" if shown == 0 else f"{shown:+.1f}"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 
-from dashboard.display import CONTROL_CHARACTERS, EXPORT_DECIMALS, printable
+from dashboard.display import CONTROL_CHARACTERS, EXPORT_DECIMALS, printable, rounded_columns
 
 # A cell starting with one of these is a formula in Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -25,11 +25,12 @@ def neutralise(value: object) -> object:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``frame`` with every text cell (and header) made formula-safe, and numbers
-    rounded to two decimals (a change of 0.6000000000000014 is 0.6 in a spreadsheet)."""
+    rounded to two decimals as everywhere (display.rounded: 40.675 is 40.68, a change of
+    0.6000000000000014 is 0.6 in a spreadsheet)."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(EXPORT_DECIMALS)
+            out[col] = rounded_columns(out[[col]], [col], EXPORT_DECIMALS)[col]
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = _safe_texts(out[col])
     out.columns = [neutralise(str(c)) for c in out.columns]

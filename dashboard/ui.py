@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import users
+from dashboard import display, users
 from dashboard.access import AccessDeniedError, Viewer
 from dashboard.errors import DashboardError, StoreLockedError
 from dashboard.scoring import default_as_of
@@ -162,9 +163,14 @@ def md_text(text: object) -> str:
 
 
 def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
+    """``value`` in ``pattern``, rounded first as every number shown is (display.rounded) to
+    the pattern's decimals (a percentage's two more)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return missing
-    return pattern.format(value)
+    decimals = re.search(r"\.(\d)", pattern)
+    places = int(decimals.group(1)) if decimals else 0
+    places += 2 if "%" in pattern.split("}")[0] else 0
+    return pattern.format(display.rounded(float(value), places))  # type: ignore[arg-type]
 
 
 def empty_store_message() -> None:

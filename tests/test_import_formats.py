@@ -416,12 +416,17 @@ def test_windows_1252_is_read_whatever_latin_code_page_the_detector_guesses(stor
     assert readings(store)["name"].tolist() == sorted(names)
 
 
-def test_a_file_past_the_size_limit_is_refused_without_reading_it_all(store, monkeypatch):
+def test_a_file_past_the_size_limit_is_refused_without_reading_it_all(store, monkeypatch, tmp_path):
     from dashboard.errors import ImportRejectedError
 
     monkeypatch.setenv("SSI_MAX_FILE_MB", "1")
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as out:
+        out.truncate(50 * 1024**3)  # 50 GB, sparse: only 1 MB + 1 byte is read
     with pytest.raises(ImportRejectedError, match="larger than 1 MB"):
-        import_file(store, "/dev/zero")  # endless: only 1 MB + 1 byte is read
+        import_file(store, big)
+    with pytest.raises(ImportRejectedError, match="is not a file"):
+        import_file(store, "/dev/zero")  # endless: not read at all
 
 
 def test_a_quoted_cell_with_a_line_break_is_read(load, store):

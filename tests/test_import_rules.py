@@ -438,14 +438,15 @@ def test_queries_know_their_parameters_and_name_a_missing_one(store):
 
 
 def test_two_people_with_one_name_are_told_apart_by_email(load, store):
+    from dashboard.access import OWNER
     from dashboard.errors import NotFoundError
     from dashboard.scoring.summary import find_rep
 
     load("t.csv", "Name,Email,Team,Date,SSI\nAnn Lee,ann@a.example,East,2026-01-02,40\n"
                   "Ann Lee,ann@b.example,West,2026-01-02,50\n")  # fmt: skip
     with pytest.raises(NotFoundError, match="ann@a.example.*ann@b.example"):
-        find_rep(store, "Ann Lee")
-    rep_id, _ = find_rep(store, "ann@b.example")
+        find_rep(store, "Ann Lee", OWNER)
+    rep_id, _ = find_rep(store, "ann@b.example", OWNER)
     assert (
         store.df_sql("select ssi from snapshots where rep_id = $r", {"r": rep_id})["ssi"][0] == 50
     )

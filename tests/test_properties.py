@@ -157,31 +157,35 @@ def test_advice_never_promises_a_pillar_more_than_it_has_left(pillars, gains):
 
 @FAST
 @given(st.lists(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False)), max_size=40))
-def test_a_cut_column_shows_what_each_value_shows_alone(values):
-    """The leaderboard cuts whole columns at once; each cell must read exactly as the same
-    score cut alone reads on every other page (9.95 -> 9.9, -0.04 -> 0.0, missing stays)."""
+def test_a_rounded_column_shows_what_each_value_shows_alone(values):
+    """The leaderboard rounds whole columns at once; each cell must read exactly as the
+    same score rounded alone reads on every other page (9.95 -> 10.0, -0.04 -> 0.0)."""
     frame = pd.DataFrame({"ssi": pd.array(values, dtype="Float64").astype("float64")})
-    got = display.cut_columns(frame, ["ssi"])["ssi"].tolist()
+    got = display.rounded_columns(frame, ["ssi"])["ssi"].tolist()
     for given_value, shown in zip(values, got, strict=True):
-        alone = display.cut(given_value)
+        alone = display.rounded(given_value)
         if alone is None:
             assert pd.isna(shown)
         else:
             assert shown == alone and str(shown) == str(alone)  # "0.0", never "-0.0"
+            assert abs(shown - given_value) <= 0.05 + 1e-9  # the nearest tenth
 
 
-def test_cut_columns_known_values():
-    frame = pd.DataFrame({"c": [9.95, -0.04, 0.06, None, -2.57, 25.0]})
-    assert display.cut_columns(frame, ["c"])["c"].fillna(-1).tolist() == [
-        9.9, 0.0, 0.0, -1, -2.5, 25.0]  # fmt: skip
-    assert str(display.cut_columns(frame, ["c"])["c"][1]) == "0.0"
+def test_rounding_is_half_up_on_the_value_as_stored():
+    frame = pd.DataFrame({"c": [9.95, -0.04, 0.06, None, -2.57, 25.0, 40.675, 8.750002,
+                                0.29999998, 0.25, -0.25, 9.9499]})  # fmt: skip
+    assert display.rounded_columns(frame, ["c"])["c"].fillna(-1).tolist() == [
+        10.0, 0.0, 0.1, -1, -2.6, 25.0, 40.7, 8.8, 0.3, 0.3, -0.3, 9.9]  # fmt: skip
+    assert str(display.rounded_columns(frame, ["c"])["c"][1]) == "0.0"
+    assert display.rounded_columns(frame, ["c"], 2)["c"][6] == 40.68  # 40.67499999... stored
+    assert [display.score(v) for v in (40.675, 8.750002, 0.29999998)] == ["40.7", "8.8", "0.3"]
 
 
 @FAST
 @given(st.lists(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False)), max_size=40))
 def test_scores_of_a_column_read_as_each_score_alone(values):
     """Signal sentences format a whole column of scores at once; each must read as the
-    same value's score does on its own ('9.9' for 9.95, '0.0' for -0.04, 'n/a' missing)."""
+    same value's score does on its own ('10.0' for 9.95, '0.0' for -0.04, 'n/a' missing)."""
     column = pd.Series(pd.array(values, dtype="Float64").astype("float64"))
     assert display.scores(column) == [display.score(v) for v in values]
-    assert display.scores(pd.Series([9.95, -0.04, None, -2.57])) == ["9.9", "0.0", "n/a", "-2.5"]
+    assert display.scores(pd.Series([9.95, -0.04, None, -2.57])) == ["10.0", "0.0", "n/a", "-2.6"]

@@ -168,7 +168,8 @@ with ui.friendly_errors():
                 )
         st.markdown(f"**Coaching signals** ({len(view.signals)})")
         if view.signals.empty:
-            st.caption("No rep is falling, silent, dropping sharply or has a pillar under 10.")
+            st.caption("No rep is falling, silent, dropping sharply or has a pillar under "
+                       f"{load_config().coaching.pillar_floor:g}.")  # fmt: skip
         else:
             st.dataframe(view.signals[["rep", "signal", "detail", "team"]], hide_index=True,
                          height=min(38 * (len(view.signals) + 1), 400),

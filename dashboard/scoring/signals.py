@@ -127,7 +127,7 @@ def coaching_signals(
         named = []
         for p, low in zip(PILLARS, lows, strict=True):
             names = np.full(len(f), "", dtype=object)
-            names[low] = [f"{p} {v}" for v in display.scores(f[p][low])]
+            names[low] = [f"{p} {v}" for v in display.scores(f[p][low], under=c.pillar_floor)]
             named.append(names)
         pattern = sum(low.astype(np.int64) << i for i, low in enumerate(lows))
         out = np.empty(len(f), dtype=object)

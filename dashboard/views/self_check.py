@@ -125,9 +125,9 @@ def pillar_sum_text(ssi: float | None, pillars: dict[str, float | None]) -> str:
     total = pillar_sum(pillars)
     if total is None:
         return "Type all four pillars to see their sum; the SSI is that sum."
-    text = f"The four pillars add up to {total:.1f}."
+    text = f"The four pillars add up to {display.score(total)}."
     if ssi is None:
-        return text + f" Saved with SSI {total:.1f}."
+        return text + f" Saved with SSI {display.score(total)}."
     if abs(ssi - total) > PILLAR_SUM_TOLERANCE:
         return text + f" The SSI you typed ({ssi:g}) differs by more than 1: check a number."
     return text + " It matches the SSI."
@@ -157,8 +157,9 @@ def record_reading(
     if ssi is not None and total is not None and abs(ssi - total) > PILLAR_SUM_TOLERANCE:
         raise ImportRejectedError([Problem(
             "the typed reading", None, "SSI", f"{ssi:g}",
-            f"the four pillars add up to {total:.1f}; the SSI is their sum, so expected a "
-            f"value within {PILLAR_SUM_TOLERANCE:g} of {total:.1f} (or leave SSI empty)",
+            f"the four pillars add up to {display.score(total)}; the SSI is their sum, so "
+            f"expected a value within {PILLAR_SUM_TOLERANCE:g} of {display.score(total)} (or "
+            "leave SSI empty)",
         )])  # fmt: skip
     values = {"date": day.isoformat(), "name": rep, "email": email or "", "team": team or "",
               "ssi": "" if ssi is None else repr(float(ssi)), "industry_rank": "",

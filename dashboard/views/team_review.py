@@ -270,7 +270,7 @@ def kpi_labels(config: ScoringConfig | None = None) -> dict[str, Label]:
 def leaderboard_table(board: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard as the page shows it: scores and changes cut to one decimal (as
     every other page shows them), columns in reading order."""
-    out = display.cut_columns(board, SCORE_COLUMNS + CHANGE_COLUMNS)
+    out = display.rounded_columns(board, SCORE_COLUMNS + CHANGE_COLUMNS)
     return out[[c for c in LEADERBOARD_COLUMNS if c in out]]
 
 
@@ -295,7 +295,7 @@ def movers_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Rises or falls with the dates compared, changes cut like everywhere else."""
     if frame.empty:
         return frame
-    out = display.cut_columns(frame, ["ssi_before", "ssi_now", "change"])
+    out = display.rounded_columns(frame, ["ssi_before", "ssi_now", "change"])
     out["day_before"] = python_dates(out["day_before"])
     return out[["rep", "change", "ssi_now", "ssi_before", "day_before", "team"]]
 
@@ -304,6 +304,6 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     """Teams side by side; the balanced share as a whole percent, like the KPI."""
     if comparison.empty or "share_balanced" not in comparison:
         return comparison
-    out = display.cut_columns(comparison, ["ssi", *PILLARS, "ssi_change_7d"])
+    out = display.rounded_columns(comparison, ["ssi", *PILLARS, "ssi_change_7d"])
     out["share_balanced"] = (100 * out["share_balanced"].astype(float)).round()
     return out
