@@ -2,6 +2,13 @@
 -- (Store.apply_macros), not by a migration: change a macro here and every store picks it up
 -- at its next start.
 
+-- Whether a reading counts as balanced in a share of balanced reps: every pillar known and
+-- at least balanced_min. A missing pillar is not balanced (least() skips a NULL, which once
+-- counted such a rep as balanced in the trend and not in the KPI beside it).
+create or replace macro ssi_counts_as_balanced(brand, people, insights, relationships, balanced_min) as
+    coalesce(brand >= balanced_min and people >= balanced_min and insights >= balanced_min
+             and relationships >= balanced_min, false);
+
 -- Parses numbers as people type them: 45%, 1,234 and, in decimal-comma files, 20,5.
 create or replace macro ssi_clean_number(raw) as regexp_replace(trim(raw), '[%\s]', '', 'g');
 create or replace macro ssi_number_slow(raw, comma_decimal) as case

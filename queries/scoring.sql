@@ -272,8 +272,8 @@ select c.d as day, t.name as team, grouping(t.name) = 1 as company,
        count(*) filter (where ssi >= $above_average_from and ssi < $top_from) as band_above_average,
        count(*) filter (where ssi >= $low_from and ssi < $above_average_from) as band_low,
        count(*) filter (where ssi < $low_from) as band_very_poor,
-       avg(case when least(brand, people, insights, relationships) >= $balanced_min then 1.0
-                else 0.0 end) as share_balanced
+       avg(case when ssi_counts_as_balanced(brand, people, insights, relationships, $balanced_min)
+                then 1.0 else 0.0 end) as share_balanced
 from carried c join teams t on t.team_id = c.team_id
 where c.age <= $carry_days
 group by grouping sets ((c.d, t.name), (c.d))

@@ -70,8 +70,8 @@ select day, team_id, count(*), cast(sum(try_cast(ssi as decimal(38, 10))) as dou
        count(*) filter (where ssi >= $above_average_from and ssi < $top_from),
        count(*) filter (where ssi >= $low_from and ssi < $above_average_from),
        count(*) filter (where ssi < $low_from),
-       -- least() skips a missing pillar, as the averages computed from readings do.
-       count(*) filter (where least(brand, people, insights, relationships) >= $balanced_min)
+       count(*) filter (where ssi_counts_as_balanced(brand, people, insights, relationships,
+                                                     $balanced_min))
 from spread
 group by day, team_id
 order by day, team_id;

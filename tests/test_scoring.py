@@ -592,3 +592,22 @@ def test_dates_from_a_query_become_python_dates_and_days_before_year_one_go_miss
     # Strings and Python dates (an object column) give the same days.
     assert python_dates(pd.Series(["2026-11-20", None, date(2025, 1, 2)])).tolist()[::2] == [
         date(2026, 11, 20), date(2025, 1, 2)]  # fmt: skip
+
+
+def test_a_rep_missing_a_pillar_is_balanced_nowhere(load, store):
+    """The KPI and the trend of the share of balanced reps count alike: a missing pillar
+    is not balanced (least() skipped it in the trend, both from readings and from the
+    team_days summary)."""
+    from dashboard.scoring.team_days import keep_current
+    from dashboard.scoring.trends import averages_over_time
+    from dashboard.views.team_review import kpis
+
+    load("a.csv", template([("Full", "E", 0, 80, 20), ("Gap", "E", 0, 60, ("", 20, 20, 20)),
+                            ("Low", "E", 0, 40, (10, 10, 10, 10)), ("Two", "E", 0, 76, 19)]))  # fmt: skip
+    assert kpis(leaderboard(store, D0), None).share_balanced == 0.5
+    for summed in (False, True):
+        if summed:
+            keep_current(store)
+        trend = averages_over_time(store, D0, D0)
+        company = trend[trend["team"] == "Company"]
+        assert company["share_balanced"].tolist() == [0.5], summed

@@ -305,5 +305,6 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     if comparison.empty or "share_balanced" not in comparison:
         return comparison
     out = display.rounded_columns(comparison, ["ssi", *PILLARS, "ssi_change_7d"])
-    out["share_balanced"] = (100 * out["share_balanced"].astype(float)).round()
+    out["share_balanced"] = 100 * out["share_balanced"].astype(float)
+    out = display.rounded_columns(out, ["share_balanced"], 0)
     return out

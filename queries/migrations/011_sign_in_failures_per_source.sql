@@ -18,6 +18,9 @@ insert into settings select 'demo', 'on'
 where exists (select 1 from imports where format = 'demo organisation')
   and not exists (select 1 from imports where format <> 'demo organisation')
   and not exists (select 1 from users);
+-- team_days counted a rep with a missing pillar as balanced: forgetting the rules it was
+-- summed with makes the next `init` or upload sum it again (scoring/team_days.py).
+delete from team_days_rules;
 alter table users drop column failed_logins;
 alter table users drop column locked_until;
 alter table users add column sessions_from timestamp;
