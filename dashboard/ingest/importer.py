@@ -7,6 +7,7 @@ writes nothing. The same content imported twice is recognised by its hash.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -134,6 +135,14 @@ def import_file(
         fields = {c.field for c in columns if c.field}
         result = ImportResult(name, detect_format(source.kind, source.headers, fields),
                               list(source.notes), columns, dry_run=options.dry_run)  # fmt: skip
+        named_by = [c.header for c in columns if c.field in NAMING_FIELDS]
+        if options.rep and named_by:
+            # The person given for one-person files is not every row's person in a file
+            # that names its own: two people by e-mail both became that name.
+            result.notes.append(f"this file names its people (column '{named_by[0][:40]}'): "
+                                f"the person given with {options.hints.person} is not used "
+                                "for it")  # fmt: skip
+            options = dataclasses.replace(options, rep=None)
         stages = STAGES
         if result.format == ACTIVITY_EVENTS:
             result.columns = columns = event_columns(source.headers)
@@ -182,6 +191,8 @@ def same_header(a: str, b: str) -> bool:
     return normalise_header(a) == normalise_header(b)
 
 
+# The columns that name a row's person.
+NAMING_FIELDS = frozenset({"rep_name", "email", "first_name", "last_name"})
 LISTED_HEADERS = 20
 
 
@@ -216,7 +227,7 @@ def _check_required(
                 f"column {first.index + 1} '{first.header}'; expected one column per field: "
                 + ("rename one of them in the file" if same_header(first.header, col.header)
                    else f"set one of them to ignore with {options.hints.mapping}")))  # fmt: skip
-    if not fields & {"rep_name", "email", "first_name", "last_name"} and not options.rep:
+    if not fields & NAMING_FIELDS and not options.rep:
         problems.append(Problem(name, None, None, None,
             f"this file names no person; give the person it belongs to with {options.hints.person}"))  # fmt: skip
     if problems:
