@@ -7,7 +7,6 @@ writes nothing. The same content imported twice is recognised by its hash.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
@@ -135,14 +134,6 @@ def import_file(
         fields = {c.field for c in columns if c.field}
         result = ImportResult(name, detect_format(source.kind, source.headers, fields),
                               list(source.notes), columns, dry_run=options.dry_run)  # fmt: skip
-        named_by = [c.header for c in columns if c.field in NAMING_FIELDS]
-        if options.rep and named_by:
-            # The person given for one-person files is not every row's person in a file
-            # that names its own: two people by e-mail both became that name.
-            result.notes.append(f"this file names its people (column '{named_by[0][:40]}'): "
-                                f"the person given with {options.hints.person} is not used "
-                                "for it")  # fmt: skip
-            options = dataclasses.replace(options, rep=None)
         stages = STAGES
         if result.format == ACTIVITY_EVENTS:
             result.columns = columns = event_columns(source.headers)

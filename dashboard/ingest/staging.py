@@ -243,8 +243,11 @@ def _person_columns(col: dict[str, str]) -> str:
     email = (f"nullif(lower(trim({col['email']})), '')" if "email" in col
              else "cast(null as varchar)")  # fmt: skip
     team = f"coalesce(nullif(trim({col['team']}), ''), $team)" if "team" in col else "$team"
-    return (f"coalesce({name}, $rep) as rep_name, {email} as email, {team} as team, "
-            "coalesce(email, lower(rep_name)) as rep_key")  # fmt: skip
+    # The person given (--rep, the page's Person field) is the person of the rows that name
+    # no one: a row named by its e-mail alone is that e-mail's person (two people of an
+    # e-mail-only file both became the person given).
+    return (f"{email} as email, coalesce({name}, if(email is null, $rep, null)) as rep_name, "
+            f"{team} as team, coalesce(email, lower(rep_name)) as rep_key")  # fmt: skip
 
 
 def numbers_readable_as_numbers(columns: list[ColumnMapping]) -> frozenset[int]:
