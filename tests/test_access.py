@@ -660,3 +660,56 @@ def test_racing_first_admin_forms_make_one_admin(tmp_path):
         assert outcomes.count("admin") == 1, outcomes
         assert set(outcomes) - {"admin"} <= {"an admin exists already; sign in instead"}
         assert users.user_count(store) == 1
+
+
+SMALL_ORG = (
+    "Name,Email,Team,Date,SSI,Brand,People,Insights,Relationships\n"
+    "Solo Person,solo@example.com,Solo,2026-11-20,61.5,15,15.5,16,15\n"
+    "Pair One,p1@example.com,Pair,2026-11-20,50,12.5,12.5,12.5,12.5\n"
+    "Pair Two,p2@example.com,Pair,2026-11-20,70,17.5,17.5,17.5,17.5\n"
+    + "".join(f"Big {i},b{i}@example.com,Big,2026-11-20,{40 + i},10,10,10,{10 + i}\n"
+              for i in range(4))
+)  # fmt: skip
+
+
+def test_small_groups_figures_are_withheld_from_viewers_and_reps(load, store):
+    from datetime import date
+
+    load("small_org.csv", SMALL_ORG)
+    day = date(2026, 11, 20)
+    users.add_user(store, "admin@example.com", "admin", actor="t", password=PASSWORD)
+    users.add_user(store, "viewer@example.com", "viewer", actor="t", password=PASSWORD)
+    users.add_user(store, "p1@example.com", "rep", actor="t", password=PASSWORD)
+    viewer = users.viewer_for(store, "viewer@example.com")
+    solo = team_review(store, ["Solo"], day, 90, viewer)
+    assert solo.kpis.withheld and solo.kpis.average_ssi is None and solo.kpis.reps == 1
+    assert solo.averages[solo.averages["team"] == "Solo"]["ssi"].isna().all()
+    everyone = team_review(store, [], day, 90, viewer)
+    rows = everyone.comparison.set_index("team")
+    assert rows["ssi"].isna().to_dict() == {"Big": False, "Pair": True, "Solo": True}
+    assert not everyone.kpis.withheld and everyone.kpis.average_ssi is not None
+    last = everyone.averages[everyone.averages["day"] == everyone.averages["day"].max()]
+    assert last.set_index("team")[["ssi", "brand"]].isna().all(axis=1).to_dict() == {
+        "Company": False, "Big": False, "Pair": True, "Solo": True}  # fmt: skip
+    assert set(everyone.radar_series()) == {"Big", "Company"}
+    # An admin sees every figure; a rep of the team of two sees no team average.
+    admin = users.viewer_for(store, "admin@example.com")
+    assert team_review(store, ["Solo"], day, 90, admin).kpis.average_ssi == 61.5
+    rep = users.viewer_for(store, "p1@example.com")
+    mine = summary_for(store, rep, rep.rep_id, day)
+    assert set(mine["team_average"].values()) == {None} and mine["team_size"] == 2
+    assert mine["company_average"]["ssi"] is not None  # seven reps: shown
+
+
+def test_a_manager_compares_only_their_own_teams(load, store):
+    from datetime import date
+
+    load("small_org.csv", SMALL_ORG)
+    day = date(2026, 11, 20)
+    users.add_user(store, "admin@example.com", "admin", actor="t", password=PASSWORD)
+    users.add_user(store, "m@example.com", "manager", actor="t", teams=["Big"], password=PASSWORD)
+    manager = users.viewer_for(store, "m@example.com")
+    view = team_review(store, ["Big"], day, 90, manager)
+    assert view.comparison["team"].tolist() == ["Big"]
+    assert set(view.averages["team"]) == {"Big", "Company"}
+    assert set(view.radar_series()) == {"Big", "Company"}

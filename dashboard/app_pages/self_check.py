@@ -97,6 +97,9 @@ with ui.friendly_errors():
             "You": r["ssi"], "Team": summary["team_average"]["ssi"],
             "Company": summary["company_average"]["ssi"], "Industry": r["industry_ssi"],
             "Network": r["network_ssi"]}), key="groups")  # fmt: skip
+        withheld = sc.withheld_groups(summary, config)
+        if withheld:
+            st.caption(ui.md_text(withheld))
 
         history = ui.cached(rep_history, rep_id, as_of, 365)
         st.plotly_chart(charts.rep_trend(history, summary["forecast"]["target"]), key="trend")

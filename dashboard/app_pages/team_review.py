@@ -28,15 +28,18 @@ with ui.friendly_errors():
     c[0].metric(labels["average"].text, display.score(k.average_ssi), delta=delta or None,
                 delta_color="off" if delta == "0.0" else "normal",
                 help=labels["average"].help)  # fmt: skip
-    c[1].metric(labels["leaders"].text, k.leaders, help=labels["leaders"].help)
-    c[2].metric(labels["laggards"].text, k.laggards, help=labels["laggards"].help)
+    c[1].metric(labels["leaders"].text, ui.fmt(k.leaders, "{:d}"), help=labels["leaders"].help)
+    c[2].metric(labels["laggards"].text, ui.fmt(k.laggards, "{:d}"), help=labels["laggards"].help)
     c[3].metric(labels["balanced"].text, ui.fmt(k.share_balanced, "{:.0%}"),
                 help=labels["balanced"].help)  # fmt: skip
-    c[4].metric(labels["stale"].text, k.stale, help=labels["stale"].help)
+    c[4].metric(labels["stale"].text, ui.fmt(k.stale, "{:d}"), help=labels["stale"].help)
 
     if k.reps == 0:
-        st.info("No rep in this selection has a reading in the 90 days up to this date.")
+        st.info(f"No rep in this selection has a reading in the "
+                f"{load_config().freshness.listed_for_days} days up to this date.")  # fmt: skip
         st.stop()
+    if k.withheld:
+        st.info(ui.md_text(tr.withheld_note(k.reps)))
     if not viewer.sees_people:
         st.caption("Company figures only: this role sees no person's detail.")
 

@@ -66,6 +66,11 @@ class Coaching:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    min_group_reps: int
+
+
+@dataclass(frozen=True)
 class Estimate:
     window_days: int
     curve_k: float
@@ -91,6 +96,7 @@ class ScoringConfig:
     freshness: Freshness
     trend: Trend
     coaching: Coaching
+    privacy: Privacy
     estimate: Estimate
     activity: Activity
     advice: dict[str, list[str]]
@@ -100,7 +106,7 @@ class ScoringConfig:
         return cls(
             bands=Bands(**raw["bands"]), groups=Groups(**raw["groups"]),
             freshness=Freshness(**raw["freshness"]), trend=Trend(**raw["trend"]),
-            coaching=Coaching(**raw["coaching"]),
+            coaching=Coaching(**raw["coaching"]), privacy=Privacy(**raw["privacy"]),
             estimate=Estimate(**{**raw["estimate"],
                                  "inputs": tuple(raw["estimate"]["inputs"])}),
             activity=Activity(**{**raw["activity"], "metrics": tuple(raw["activity"]["metrics"])}),

@@ -181,7 +181,8 @@ def team_comparison(board: pd.DataFrame) -> pd.DataFrame:
         **{p: grouped[p].mean() for p in PILLARS},
         "leaders": grouped["leader"].sum(),
         "laggards": grouped["laggard"].sum(),
-        "share_balanced": grouped["balanced"].mean(),
+        # A missing pillar is not balanced, as in the KPI (ssi_counts_as_balanced).
+        "share_balanced": board["balanced"].fillna(False).astype(bool).groupby(board["team"]).mean(),
         "ssi_change_7d": grouped["ssi_change_7d"].mean(),
     })  # fmt: skip
     return out.reset_index().sort_values("ssi", ascending=False, ignore_index=True)

@@ -125,6 +125,7 @@ def rep_summary(
         "viewed_as_of": str(as_of),
         "reading": row,
         "company_size": int(groups["n_company"] or 0),
+        "team_size": int(groups["n_team"] or 0),
         "team_average": {p: groups[f"team_avg_{p}"] for p in (*PILLARS, "ssi")},
         "company_average": {p: groups[f"company_avg_{p}"] for p in (*PILLARS, "ssi")},
         "estimate": None if estimate.empty else {

@@ -195,7 +195,29 @@ def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -
     team = store.scalar("rep_team", {"rep_id": rep_id})
     if not viewer.may_see_person(rep_id, team):
         raise AccessDeniedError("that self-check is not yours to open")
-    return rep_summary(store, rep_id, as_of)
+    summary = rep_summary(store, rep_id, as_of)
+    if not viewer.sees_people:
+        # A rep sees a group's averages only when the group is large enough to hide each of
+        # its people: in a team of two, the team's average and one's own give the other's.
+        small = load_config().privacy.min_group_reps
+        for group in ("team", "company"):
+            if summary[f"{group}_size"] < small:
+                summary[f"{group}_average"] = dict.fromkeys(summary[f"{group}_average"])
+    return summary
+
+
+def withheld_groups(summary: dict, config: ScoringConfig | None = None) -> str:
+    """Why a group's averages are missing from a rep's comparisons, if they are."""
+    small = (config or load_config()).privacy.min_group_reps
+    gone = [g for g in ("team", "company") if summary[f"{g}_size"] < small
+            and all(v is None for v in summary[f"{g}_average"].values())]  # fmt: skip
+    if not gone:
+        return ""
+    return (
+        f"Your {' and the '.join(gone)} {'have' if len(gone) > 1 else 'has'} fewer than "
+        f"{small} ranked reps: {'their' if len(gone) > 1 else 'its'} averages are not "
+        "shown, since they would give a colleague's own score."
+    )
 
 
 def team_ranking(store: Store, viewer: Viewer, as_of: date | None) -> tuple[str, pd.DataFrame]:

@@ -47,11 +47,31 @@ PAGE_SIZE = 40  # reps per page in per-rep charts
 class Kpis:
     average_ssi: float | None
     average_change_7d: float | None
-    leaders: int
-    laggards: int
+    leaders: int | None
+    laggards: int | None
     share_balanced: float | None
-    stale: int
+    stale: int | None
     reps: int
+    # Too few reps for this role to see their figures (privacy.min_group_reps): every
+    # figure is None; ``reps`` still says how many there are.
+    withheld: bool = False
+
+
+# The figures of a group that a role may see only when the group is large enough.
+GROUP_FIGURES = ["ssi", *PILLARS, "leaders", "laggards", "share_balanced", "ssi_change_7d",
+                 "band_top", "band_above_average", "band_low", "band_very_poor", "balanced"]  # fmt: skip
+
+
+def withhold_small_groups(frame: pd.DataFrame, min_reps: int) -> pd.DataFrame:
+    """``frame`` (one row per group, with its ``reps``) with the figures of each group of
+    fewer than ``min_reps`` reps emptied: a team of one's average is that rep's score."""
+    if frame.empty or "reps" not in frame:
+        return frame
+    out = frame.copy()
+    small = out["reps"].astype(float) < min_reps
+    for col in [c for c in GROUP_FIGURES if c in out]:
+        out[col] = out[col].astype(float).mask(small)
+    return out
 
 
 def kpis(board: pd.DataFrame, previous_average: float | None) -> Kpis:
@@ -109,7 +129,7 @@ class TeamReview:
         series = {}
         for group in dict.fromkeys([*self.groups, "Company"]):
             row = last[last["team"] == group]
-            if not row.empty:
+            if not row.empty and row[list(PILLARS)].notna().any(axis=None):
                 series[group] = {p: float(row[p].iloc[0]) for p in PILLARS}
         return series
 
@@ -143,9 +163,20 @@ def team_review(
     signals = _company_signals(store, as_of, config)
     if teams:
         signals = signals[signals["rep_id"].isin(board["rep_id"])].reset_index(drop=True)
-    compared = team_comparison(board if len(teams) != 1 else all_board)
+    # One chosen team is compared with the other teams the viewer may see: a manager's own
+    # teams only (every team's pillar averages once showed in a manager's stacked chart).
+    visible = viewer.visible_teams(sorted(listed(all_board)["team"].unique().tolist()))
+    compared = team_comparison(board if len(teams) != 1 else of_teams(all_board, visible))
+    averages = averages[averages["team"].isin([*groups, "Company"])].reset_index(drop=True)
+    headline = kpis(board, previous)
+    if not viewer.sees_people:  # figures of groups too small to hide a person are withheld
+        small = config.privacy.min_group_reps
+        compared = withhold_small_groups(compared, small)
+        averages = withhold_small_groups(averages, small)
+        if headline.reps < small:
+            headline = Kpis(None, None, None, None, None, None, headline.reps, withheld=True)
     people = viewer.people_in_scope  # the rows a page may show by name
-    return TeamReview(as_of, teams, kpis(board, previous), people(board), averages, groups,
+    return TeamReview(as_of, teams, headline, people(board), averages, groups,
                       people(rises), people(falls), people(signals), compared)  # fmt: skip
 
 
@@ -240,6 +271,15 @@ CHANGE_COLUMNS = ["ssi_change_7d", "ssi_change_30d"]
 class Label:
     text: str
     help: str
+
+
+def withheld_note(reps: int, config: ScoringConfig | None = None) -> str:
+    small = (config or load_config()).privacy.min_group_reps
+    return (
+        f"This selection has {reps} ranked rep{'s' if reps != 1 else ''}: figures of fewer "
+        f"than {small} reps are not shown to your role, since they would be a person's own. "
+        "Choose more teams, or all."
+    )
 
 
 def kpi_labels(config: ScoringConfig | None = None) -> dict[str, Label]:
