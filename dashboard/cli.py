@@ -279,7 +279,7 @@ def _viewer(store: Store, args):
 
 def cmd_leaderboard(args) -> int:
     from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
-    from dashboard.scoring.leaderboard import team_names
+    from dashboard.scoring.leaderboard import default_as_of, team_names
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     viewer = _viewer(store, args)
@@ -296,6 +296,14 @@ def cmd_leaderboard(args) -> int:
                                 f"may see; teams with readings you may see: {listed}")  # fmt: skip
     teams = viewer.team_scope(args.team or [], team_names(store))
     board = viewer.people_in_scope(leaderboard(store, args.date, teams=teams))[LEADERBOARD_KEYS]
+    if args.date is None and len(board):
+        from dashboard.views.team_review import newer_readings_note
+
+        shown = max(board["as_of"].dropna(), default=None)
+        as_of = default_as_of(store)
+        note = newer_readings_note(as_of, store.rows("date_range")[0].last_day)
+        if note and shown is not None:  # on stderr: stdout stays the table scripts read
+            print(note.replace("Set As of to", "Give --date"), file=sys.stderr)
     if args.format == "json":
         _print_json(_records(board))
     elif args.format == "csv":
@@ -309,6 +317,8 @@ def cmd_leaderboard(args) -> int:
                                          "ssi_change_7d", "ssi_change_30d"])  # fmt: skip
         shown["rep"] = shown["rep"].map(shortened)
         shown["team"] = shown["team"].map(shortened)
+        # A missing value is a dash, as on the pages: never NaN, <NA>, NaT or None.
+        shown = shown.astype(object).where(shown.notna(), "-")
         print(shown.to_string(index=False) if len(shown) else "no readings in the store yet")
     return 0
 

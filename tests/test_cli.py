@@ -163,3 +163,17 @@ def test_a_dry_run_or_an_impossible_demo_creates_no_store(tmp_path):
     assert out.returncode == 1 and out.stdout == ""
     assert out.stderr == "error: the demo needs at least 1 rep and 14 days\n"
     assert not missing.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_default_date_says_what_newer_readings_it_leaves_out(db, tmp_path):
+    f = tmp_path / "team.csv"
+    f.write_text("Name,Date,SSI\nAnn,2026-11-20,40\nBob,2026-11-20,41\nCy,2026-11-20,42\n"
+                 "Ann,2026-11-21,44\n")  # fmt: skip
+    assert cli("import", str(f), db=db).returncode == 0
+    out = cli("leaderboard", "--format", "json", db=db)
+    assert {r["as_of"] for r in json.loads(out.stdout)} == {"2026-11-20"}
+    assert "Readings of after 2026-11-20 (the newest of 2026-11-21) are not in" in out.stderr
+    assert "Give --date 2026-11-21" in out.stderr
+    out = cli("leaderboard", "--format", "json", "--date", "2026-11-21", db=db)
+    assert out.stderr == "", out.stderr
+    assert "2026-11-21" in {r["as_of"] for r in json.loads(out.stdout)}, out.stdout

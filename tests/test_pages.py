@@ -189,6 +189,10 @@ def test_self_check_form_records_for_the_chosen_rep(demo_app):
     )
     assert rows["rep_id"].tolist() == [int(rep["rep_id"])]
     assert rows["ssi"].tolist() == [80.0]
+    # The page is drawn again as of the saved day: it shows the reading just saved.
+    assert at.query_params["as_of"] == (DEMO_END + timedelta(days=1)).isoformat()
+    assert metric(at, "SSI").value == "80.0"
+    assert "loaded 1 new" in at.success[0].value
 
 
 def test_upload_imports_a_file_and_the_leaderboard_changes(demo_app):

@@ -29,12 +29,8 @@ with ui.friendly_errors():
     labels = sc.rep_labels(reps)
     ids = list(labels)
     wanted = ui.param_int("rep")
-    if (
-        wanted is not None
-        and wanted not in ids
-        and ui.cached(ui.rep_names)["rep_id"].eq(wanted).any()
-    ):
-        st.warning("That self-check is not yours to open; showing the ones you may open.")
+    if wanted is not None and wanted not in ids:  # the same words whether anyone has that id
+        st.warning("That self-check is not one you may open; showing the ones you may open.")
     s1, s2 = st.columns([3, 1])
     if viewer.role == "rep":
         rep_id = viewer.rep_id if viewer.rep_id in ids else None
@@ -48,12 +44,20 @@ with ui.friendly_errors():
     if rep_id is not None and rep_id not in ids:  # a forged widget value
         rep_id = None
     as_of = None
+    if "saved_day" in st.session_state:  # a reading just saved: show the day it is of
+        saved = st.session_state.pop("saved_day")
+        if last is not None and saved <= last:
+            st.session_state.pop("me_as_of", None)  # the picker starts again from the URL
+            st.query_params["as_of"] = saved.isoformat()
     if last is not None:
         default = ui.cached(rep_as_of, rep_id) if rep_id is not None else None
         as_of = s2.date_input("As of", value=ui.param_date("as_of", first, last, default),
                               min_value=first, max_value=last, key="me_as_of")  # fmt: skip
     if rep_id is not None:
         st.query_params.from_dict({"rep": str(rep_id), "as_of": as_of.isoformat() if as_of else ""})
+
+    for i, message in enumerate(st.session_state.pop("saved_flash", [])):
+        (st.success if i == 0 else st.warning)(ui.md_text(message))
 
     summary = None
     if rep_id is not None:
@@ -184,6 +188,10 @@ with ui.friendly_errors():
             st.error("The reading was not saved:")
             st.markdown("\n".join(f"- {ui.md_text(line)}" for line in problem_lines(exc.problems)))
         else:
-            st.success(ui.md_text(result.summary()))
-            for w in result.warnings:
-                st.warning(ui.md_text(w.message))
+            # Drawn again from the top, as of the saved day: the page above shows the reading.
+            st.session_state["saved_day"] = day
+            st.session_state["saved_flash"] = [
+                result.summary(),
+                *(w.message for w in result.warnings),
+            ]
+            st.rerun()

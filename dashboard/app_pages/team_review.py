@@ -38,6 +38,9 @@ with ui.friendly_errors():
         st.info(f"No rep in this selection has a reading in the "
                 f"{load_config().freshness.listed_for_days} days up to this date.")  # fmt: skip
         st.stop()
+    newer = tr.newer_readings_note(as_of, ui.cached(ui.date_range)[1])
+    if newer:
+        st.caption(ui.md_text(newer))
     if k.withheld:
         st.info(ui.md_text(tr.withheld_note(k.reps)))
     if not viewer.sees_people:
