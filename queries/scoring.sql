@@ -161,12 +161,14 @@ select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
            as top_pct_team,
        case when s.listed then cast(ceil(100.0 * s.rank / s.n_company) as integer) end
            as top_pct_company,
-       case when s.day_7d_before >= s.day - 7 - $stale_days then s.ssi - s.ssi_7d_before end
-           as ssi_change_7d,
-       s.day_7d_before as ssi_change_7d_since,
-       case when s.day_30d_before >= s.day - 30 - $stale_days then s.ssi - s.ssi_30d_before end
-           as ssi_change_30d,
-       s.day_30d_before as ssi_change_30d_since,
+       -- A rep with no reading in the listing window has no change now: theirs would be
+       -- from months ago.
+       case when s.listed and s.day_7d_before >= s.day - 7 - $stale_days
+            then s.ssi - s.ssi_7d_before end as ssi_change_7d,
+       case when s.listed then s.day_7d_before end as ssi_change_7d_since,
+       case when s.listed and s.day_30d_before >= s.day - 30 - $stale_days
+            then s.ssi - s.ssi_30d_before end as ssi_change_30d,
+       case when s.listed then s.day_30d_before end as ssi_change_30d_since,
        -- The readings compared with, for the movers (scoring.signals.movers).
        s.ssi_7d_before, s.ssi_30d_before,
        case when s.ssi >= $top_from then 'top'

@@ -14,7 +14,7 @@ def test_every_threshold_in_the_config_is_stated_in_the_method_page():
         c.bands.top_from, c.bands.above_average_from, c.bands.low_from,
         c.groups.leader_above, c.groups.laggard_below,
         c.groups.balanced_pillar_min, c.groups.well_rounded_ssi_min,
-        c.freshness.stale_after_days, c.freshness.listed_for_days,
+        c.freshness.stale_after_days, c.freshness.listed_for_days, c.privacy.min_group_reps,
         c.trend.target_ssi, c.trend.slope_weeks, c.coaching.falling_weeks,
         c.coaching.pillar_floor, c.coaching.silent_days, c.coaching.weekly_drop,
         c.estimate.window_days, c.estimate.curve_k,

@@ -611,3 +611,14 @@ def test_a_rep_missing_a_pillar_is_balanced_nowhere(load, store):
         trend = averages_over_time(store, D0, D0)
         company = trend[trend["team"] == "Company"]
         assert company["share_balanced"].tolist() == [0.5], summed
+
+
+def test_a_rep_without_a_recent_reading_shows_no_change(load, store):
+    load("a.csv", template([("Old", "E", 0, 40, 10), ("Old", "E", 7, 44, 11),
+                            ("New", "E", 0, 50, 12.5), ("New", "E", 200, 52, 13)]))  # fmt: skip
+    board = leaderboard(store, D0 + timedelta(days=200))
+    old, new = board_row(board, "Old"), board_row(board, "New")
+    assert not old["listed"] and pd.isna(old["ssi_change_7d"]) and pd.isna(old["ssi_change_30d"])
+    assert pd.isna(old["ssi_change_7d_since"])
+    assert new["listed"] and pd.isna(new["ssi_change_7d"])  # its reading before is 200 days old
+    assert board_row(leaderboard(store, D0 + timedelta(days=7)), "Old")["ssi_change_7d"] == 4
