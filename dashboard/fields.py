@@ -95,6 +95,8 @@ FIELDS: tuple[Field, ...] = (
             "reading date",
             "data",
             "data coleta",
+            "data referencia",
+            "data de referencia",
             # The first day of a usage export's period (its counts cover start .. end).
             "start date",
             "period start",
@@ -137,6 +139,7 @@ FIELDS: tuple[Field, ...] = (
             "pontuacao geral",
             "pontuacao",
             "indice de social selling",
+            "social selling index ssi",
         ),
     ),
     _f(
@@ -157,6 +160,10 @@ FIELDS: tuple[Field, ...] = (
             "pontuacao marca",
             "marca profissional",
             "marca",
+            # LinkedIn's own names of the pillars in Portuguese (Brazil and Portugal).
+            "estabelecer sua marca profissional",
+            "estabeleca sua marca profissional",
+            "estabelecer a sua marca profissional",
         ),
     ),
     _f(
@@ -173,6 +180,9 @@ FIELDS: tuple[Field, ...] = (
             "finding the right people",
             "pontuacao pessoas",
             "pessoas",
+            "localizar as pessoas certas",
+            "encontrar as pessoas certas",
+            "encontre as pessoas certas",
         ),  # fmt: skip
     ),
     _f(
@@ -188,6 +198,9 @@ FIELDS: tuple[Field, ...] = (
             "engage insights",
             "engaging with insights",
             "pontuacao insights",
+            "interagir oferecendo insights",
+            "interaja oferecendo insights",
+            "interagir com insights",
         ),  # fmt: skip
     ),
     _f(
@@ -207,6 +220,9 @@ FIELDS: tuple[Field, ...] = (
             "build strong relationships",
             "pontuacao relacionamentos",
             "relacionamentos",
+            "cultivar relacionamentos",
+            "cultive relacionamentos",
+            "construir relacionamentos",
         ),
     ),
     _f(
@@ -215,7 +231,14 @@ FIELDS: tuple[Field, ...] = (
         0,
         100,
         "a 'Top N%' rank from 0 to 100",
-        ("industry rank", "industry ssi rank", "rank in industry", "industry top"),
+        (
+            "industry rank",
+            "industry ssi rank",
+            "rank in industry",
+            "industry top",
+            "classificacao no setor",
+            "classificacao do setor",
+        ),
     ),
     _f(
         "network_rank",
@@ -223,7 +246,14 @@ FIELDS: tuple[Field, ...] = (
         0,
         100,
         "a 'Top N%' rank from 0 to 100",
-        ("network rank", "network ssi rank", "rank in network", "network top"),
+        (
+            "network rank",
+            "network ssi rank",
+            "rank in network",
+            "network top",
+            "classificacao na rede",
+            "classificacao da rede",
+        ),
     ),
     _f(
         "industry_ssi",
@@ -368,7 +398,7 @@ TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "text")
 # Columns a tracker writes that carry no reading of ours: matched so they are not reported
 # as unknown, and ignored.
 IGNORED_HEADERS = ("ssi increase", "ssi change", "notes", "comment", "id", "url", "time",
-                   "hora", "hora coleta", "seat status", "member identity key",
+                   "hora", "hora coleta", "hora referencia", "seat status", "member identity key",
                    "license type", "contract", "contract name")  # fmt: skip
 # Coach levels as Sales Navigator names them, stored as 1..4 so they can be averaged.
 COACH_LEVELS = {"beginner": 1, "intermediate": 2, "advanced": 3, "expert": 4}

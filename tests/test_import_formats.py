@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from dashboard.errors import ImportRejectedError
 from dashboard.fields import PILLARS
-from dashboard.ingest import import_file
+from dashboard.ingest import ImportOptions, import_file
 
 LONG_HEADER = (
     "Name,Email,Team,SSI,Establish your professional brand,Find the right people,"
@@ -500,3 +501,19 @@ def test_line_numbers_count_the_line_breaks_inside_quoted_cells(load, store):
     with pytest.raises(ImportRejectedError) as err:
         load("notes_2026-11-20.csv", text)
     assert [p.line for p in err.value.problems] == [6, 8]  # the lines an editor shows
+
+
+def test_a_portuguese_tracker_of_one_metric_per_row_with_descriptive_columns(store):
+    """data_referencia;hora_referencia;secao;campo;valor_original;unidade;valor_numerico;
+    escala;observacao;fonte: LinkedIn's Portuguese pillar names, the number in
+    valor_numerico written with a decimal point although the file is separated by ';'."""
+    path = Path(__file__).parent / "files" / "rastreador_ssi_metricas.csv"
+    result = import_file(store, path, ImportOptions(rep="Ana Souza"))
+    assert result.rows_loaded == 3
+    assert any("'campo' names it, 'valor_numerico' holds it" in n for n in result.notes)
+    assert any("left out: 'secao', 'valor_original'" in n for n in result.notes)
+    rows = store.df_sql("select cast(day as varchar) as day, ssi, brand, people, insights, "
+                        "relationships, industry_rank, network_rank from snapshots order by day")  # fmt: skip
+    assert rows.iloc[0].tolist()[1:] == [38.12, 9.52, 8.75, 7.2, 12.65, 12.0, 9.0]
+    assert rows.iloc[2].tolist()[1:6] == [21.048, 5.262, 5.262, 5.262, 5.262]
+    assert rows["day"].tolist() == ["2026-11-18", "2026-11-19", "2026-11-20"]

@@ -15,13 +15,24 @@ import pandas as pd
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import FIELD_BY_NAME, match_header, normalise_header
 
-MAX_LONG_COLUMNS = 5  # a long file is narrow: key columns, a metric name and a value
+# A long file is narrow: key columns, a metric name and a value, and at most a few columns
+# that describe each value (its section, unit, scale, source, a note, the value as shown).
+MAX_LONG_COLUMNS = 12
 MIN_KNOWN_SHARE = 0.8  # of the distinct metric names, this share must be ours
-VALUE_HEADERS = {normalise_header(h) for h in ("value", "valor", "valeur", "wert", "amount",
-                                                "score", "points", "metric value")}  # fmt: skip
+# The value columns, the number first: a tracker may keep the value as shown ("9,52 de 25")
+# beside the number it read from it (9.52).
+VALUE_HEADERS = [normalise_header(h) for h in ("numeric value", "value numeric", "valor numerico",
+                                               "value", "valor", "valeur", "wert", "amount",
+                                               "score", "points", "metric value")]  # fmt: skip
 METRIC_HEADERS = {normalise_header(h) for h in ("metric", "metrica", "métrica", "measure",
                                                  "indicator", "indicador", "kpi", "name of metric",
-                                                 "metric name", "type", "tipo")}  # fmt: skip
+                                                 "metric name", "type", "tipo", "campo", "field")}  # fmt: skip
+# Columns that describe a value rather than say whose reading of which day it is: left out
+# of the widened file (each metric row has its own, so they cannot key a reading).
+DESCRIPTOR_HEADERS = {normalise_header(h) for h in (
+    "section", "secao", "seção", "category", "categoria", "unit", "unidade", "scale", "escala",
+    "note", "notes", "observacao", "observação", "comment", "comentario", "source", "fonte",
+    "original value", "value as shown", "valor original", "raw value", "url", "link")}  # fmt: skip
 
 
 def _cells(source, name: str) -> pd.DataFrame | None:
@@ -68,16 +79,21 @@ def widen_long(source, name: str):
     if metric is None:
         return source
     others = [i for i in range(len(source.headers)) if i != metric]
-    value_candidates = [i for i in others if normalise_header(source.headers[i]) in VALUE_HEADERS]
-    unmatched = [i for i in others if not match_header(source.headers[i])]
+    normalised = {i: normalise_header(source.headers[i]) for i in others}
+    value_candidates = sorted((i for i in others if normalised[i] in VALUE_HEADERS),
+                              key=lambda i: VALUE_HEADERS.index(normalised[i]))  # fmt: skip
+    unmatched = [i for i in others if not match_header(source.headers[i])
+                 and normalised[i] not in DESCRIPTOR_HEADERS]  # fmt: skip
     value = (value_candidates or unmatched or [None])[0]
     if value is None:
         return source
-    keys = [i for i in others if i != value]
-    return _pivot(source, name, body, metric, value, keys)
+    described = [i for i in others if i != value and normalised[i] in DESCRIPTOR_HEADERS]
+    keys = [i for i in others if i != value and i not in described]
+    return _pivot(source, name, body, metric, value, keys, described)
 
 
-def _pivot(source, name: str, body: pd.DataFrame, metric: int, value: int, keys: list[int]):
+def _pivot(source, name: str, body: pd.DataFrame, metric: int, value: int, keys: list[int],
+           described: list[int] | None = None):  # fmt: skip
     from dashboard.ingest.sources import Source
 
     m, v = f"c{metric}", f"c{value}"
@@ -117,4 +133,7 @@ def _pivot(source, name: str, body: pd.DataFrame, metric: int, value: int, keys:
     if not unknown.empty:
         names = ", ".join(sorted({str(x) for x in unknown[m]})[:10])
         widened.notes.append(f"metrics not recognised and left out: {names}")
+    if described:
+        widened.notes.append("columns that describe each value, left out: "
+                             + ", ".join(f"'{source.headers[i]}'" for i in described))  # fmt: skip
     return widened

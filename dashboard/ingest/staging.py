@@ -270,23 +270,30 @@ def detect_comma_decimal(
     read_as_numbers: frozenset[int] = frozenset(),
 ) -> bool:  # fmt: skip
     """Whether the numbers are written with a decimal comma. A column read as numbers holds
-    plain numbers only, so only the others are looked at."""
-    if source.kind in ("delimited", "long") and source.delimiter == ";":
-        return True
+    plain numbers only, so only the others are looked at. A ";" file writes a decimal comma
+    (Excel in most of Europe and Brazil) unless its numbers show a decimal point and no
+    decimal comma (a tracker writing 9.52 in a ";" file)."""
     numeric = [f"c{c.index}" for c in columns if c.field and FIELD_BY_NAME[c.field].numeric
                and c.index not in read_as_numbers]  # fmt: skip
+    semicolon = source.kind in ("delimited", "long") and source.delimiter == ";"
     if source.kind == "json" or not numeric:
-        return False
-    # A comma followed by other than three digits can only be a decimal comma.
-    tests = " or ".join(
-        f"(regexp_full_match(trim({c}), '[+-]?\\d+,\\d+%?') and not regexp_full_match(trim({c}), '[+-]?\\d{{1,3}}(,\\d{{3}})+'))"
-        for c in numeric
-    )
-    return bool(
-        cur.execute(
-            f"select count(*) from (select * from stage_raw limit 10000) where {tests}"  # noqa: S608 (column positions and field names only)
-        ).fetchone()[0]
-    )
+        return semicolon
+
+    # A comma (or a point) followed by other than three digits can only be a decimal mark.
+    def only_decimal(mark: str) -> str:
+        return " or ".join(
+            f"(regexp_full_match(trim({c}), '[+-]?\\d+\\{mark}\\d+%?') and not "
+            f"regexp_full_match(trim({c}), '[+-]?\\d{{1,3}}(\\{mark}\\d{{3}})+'))"
+            for c in numeric
+        )
+
+    def any_row(where: str) -> bool:
+        return bool(cur.execute(f"select count(*) from (select * from stage_raw limit 10000) "  # noqa: S608 (column positions and field names only)
+                                f"where {where}").fetchone()[0])  # fmt: skip
+
+    if any_row(only_decimal(",")):
+        return True
+    return semicolon and not any_row(only_decimal("."))
 
 
 def choose_dates(

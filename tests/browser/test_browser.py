@@ -212,6 +212,7 @@ WILD = [
     (FILES / "sales_nav_team_2026-11-20.csv", None, 2, 0),
     (FILES / "dados_ssi.csv", "Ana Souza", 2, 0),
     (FILES / "ssi_longo.csv", "Ana Longo", 2, 0),
+    (FILES / "rastreador_ssi_metricas.csv", "Ana Rastreio", 3, 0),
     (SAMPLES / "seats.csv", None, 4, 0),
     (SAMPLES / "usage_weekly.csv", None, 8, 0),
     (SAMPLES / "usage_date_range.csv", None, 2, 0),
