@@ -8,6 +8,7 @@ text, and a rep's name is text.
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -356,8 +357,10 @@ def activity_trend(trend: pd.DataFrame, groups: list[str], label: str, partial: 
     return _layout(fig, title)
 
 
-def days_active_histogram(days_active: pd.Series, period_days: int) -> go.Figure:
-    """How many days each seat was active in the period."""
+def days_active_histogram(days_active: pd.Series, start: date, end: date) -> go.Figure:
+    """How many days each seat was active from ``start`` to ``end``: the chosen period
+    widened to whole weeks or months, so the axis names its dates, not the period's name."""
+    period_days = (end - start).days + 1
     title = "How many days each seat was active"
     if days_active.empty:
         return empty_figure(title, "No seat has days-active figures in this period")
@@ -365,7 +368,8 @@ def days_active_histogram(days_active: pd.Series, period_days: int) -> go.Figure
     fig.add_histogram(x=days_active, xbins={"start": 0, "size": max(1, period_days // 15)},
                       marker_color=GROUP_PALETTE[0],
                       hovertemplate="%{x} days: %{y} seats<extra></extra>")  # fmt: skip
-    fig.update_xaxes(title=f"days active in the {period_days} days", range=[0, period_days])
+    fig.update_xaxes(title=f"days active of the {period_days} from {start:%d %b} to {end:%d %b %Y}",
+                     range=[0, period_days])  # fmt: skip
     fig.update_yaxes(title="seats")
     fig.update_layout(bargap=0.05)
     return _layout(fig, title, 300)

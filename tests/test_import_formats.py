@@ -517,3 +517,17 @@ def test_a_portuguese_tracker_of_one_metric_per_row_with_descriptive_columns(sto
     assert rows.iloc[0].tolist()[1:] == [38.12, 9.52, 8.75, 7.2, 12.65, 12.0, 9.0]
     assert rows.iloc[2].tolist()[1:6] == [21.048, 5.262, 5.262, 5.262, 5.262]
     assert rows["day"].tolist() == ["2026-11-18", "2026-11-19", "2026-11-20"]
+
+
+def test_a_file_lacking_its_person_and_its_date_asks_for_both_at_once(store, tmp_path):
+    from dashboard.errors import ImportRejectedError
+
+    page = tmp_path / "ssi_page.json"
+    page.write_bytes((Path(__file__).parents[1] / "data/samples/ssi_page.json").read_bytes())
+    with pytest.raises(ImportRejectedError) as err:
+        import_file(store, page)
+    said = str(err.value)
+    assert "names no person" in said and "no date column and no date given" in said
+    assert err.value.total == 2
+    result = import_file(store, page, ImportOptions(rep="Ann Lee", day=date(2026, 11, 20)))
+    assert result.rows_loaded == 1 and "1 row read" in result.summary()

@@ -64,8 +64,9 @@ with ui.friendly_errors():
     partial = av.last_bucket_partial(view, grain)
     h1, h2 = st.columns([3, 2])
     h1.plotly_chart(charts.active_seats(view.active_seats, grain, partial), key="active_seats")
-    h2.plotly_chart(charts.days_active_histogram(a.days_active, (as_of - view.start).days + 1),
-                    key="days_active")  # fmt: skip
+    h2.plotly_chart(
+        charts.days_active_histogram(a.days_active, view.start, as_of), key="days_active"
+    )
 
     label = labels.get(metric, metric)
     st.subheader(label)

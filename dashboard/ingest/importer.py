@@ -99,7 +99,8 @@ class ImportResult:
                     "nothing changed")  # fmt: skip
         verb = "would load" if self.dry_run else "loaded"
         return (
-            f"{self.file_name}: {self.rows_read} rows read, {verb} {self.rows_loaded} new, "
+            f"{self.file_name}: {self.rows_read} row{'' if self.rows_read == 1 else 's'} read, "
+            f"{verb} {self.rows_loaded} new, "
             f"{self.rows_updated} updated, {self.rows_skipped} skipped, "
             f"{self.warning_count} warning(s)"
             + ("" if self.import_id is None else f" (import #{self.import_id})")
@@ -221,6 +222,10 @@ def _check_required(
     if not fields & NAMING_FIELDS and not options.rep:
         problems.append(Problem(name, None, None, None,
             f"this file names no person; give the person it belongs to with {options.hints.person}"))  # fmt: skip
+    # Said together with the person: the SSI page's JSON lacks both, and asking for one,
+    # then the other, took a person two tries.
+    if not fields & {"day", "week"} and _default_day(name, options, fields) is None:
+        problems.append(_no_date(name, options))
     if problems:
         raise ImportRejectedError(problems)
 
@@ -228,6 +233,12 @@ def _check_required(
 def is_seat_list(fields: set[str]) -> bool:
     """A list of seats and their holders, without readings: it only maps seats to people."""
     return "seat_id" in fields and not fields & {"ssi", *PILLARS, *METRIC_FIELDS}
+
+
+def _no_date(name: str, options: ImportOptions) -> Problem:
+    return Problem(name, None, None, None,
+        f"no date column and no date given; give the date with {options.hints.day} or put it "
+        "in the file name, e.g. ssi_2026-11-20.csv")  # fmt: skip
 
 
 def _default_day(name: str, options: ImportOptions, fields: set[str]) -> date | None:
@@ -295,9 +306,7 @@ def type_rows(cur: Cursor, plan: ImportPlan) -> None:
     default_day = _default_day(plan.name, plan.options, plan.fields)
     if not plan.fields & {"day", "week"} and not is_seat_list(plan.fields):
         if default_day is None:
-            raise ImportRejectedError([Problem(plan.name, None, None, None,
-                f"no date column and no date given; give the date with {plan.options.hints.day} "
-                "or put it in the file name, e.g. ssi_2026-11-20.csv")])  # fmt: skip
+            raise ImportRejectedError([_no_date(plan.name, plan.options)])
         plan.result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
     lookups = lookups_to_join(cur, plan.columns, plan.result.rows_read)
     cur.execute(typed_projection(plan.columns, plan.date_format, plan.read_as_numbers, lookups), {

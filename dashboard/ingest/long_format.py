@@ -128,7 +128,8 @@ def _pivot(source, name: str, body: pd.DataFrame, metric: int, value: int, keys:
                      cleanup=list(source.cleanup))  # fmt: skip
     widened.notes.append(
         f"one metric per row ('{source.headers[metric]}' names it, '{source.headers[value]}' "
-        f"holds it): {len(rows)} rows read as {len(frame)} readings"
+        f"holds it): {len(rows)} row{'' if len(rows) == 1 else 's'} read as {len(frame)} "
+        f"reading{'' if len(frame) == 1 else 's'}"
     )
     if not unknown.empty:
         names = ", ".join(sorted({str(x) for x in unknown[m]})[:10])
