@@ -306,6 +306,19 @@ def band_areas(bands: pd.DataFrame, group: str, config: ScoringConfig | None = N
     return _layout(fig, title)
 
 
+def _days_axis(fig: go.Figure, days: pd.Series) -> None:
+    """A time axis in days whatever the data spans: one reading (or a few days of them) made
+    plotly count in milliseconds. A short span is widened to a week around it."""
+    days = pd.to_datetime(pd.Series(days)).dropna()
+    if days.empty:
+        return
+    first, last = days.min(), days.max()
+    if last - first < pd.Timedelta(days=7):
+        middle = first + (last - first) / 2
+        fig.update_xaxes(range=[middle - pd.Timedelta(days=4), middle + pd.Timedelta(days=4)])
+    fig.update_xaxes(tickformat="%d %b %Y", hoverformat="%d %b %Y")
+
+
 def rep_trend(history: pd.DataFrame, target: float, title: str = "Your SSI over time") -> go.Figure:
     if history.empty:
         return empty_figure(title, "No readings yet: record one below or upload a file")
@@ -318,6 +331,7 @@ def rep_trend(history: pd.DataFrame, target: float, title: str = "Your SSI over 
         y=target, line_dash="dash", line_color="#009E73", annotation_text=f"target {target:g}"
     )
     fig.update_yaxes(range=SSI_RANGE, title="SSI (0-100)")
+    _days_axis(fig, history["day"])
     return _layout(fig, title)
 
 
@@ -330,6 +344,7 @@ def reps_trend(histories: dict[str, pd.DataFrame]) -> go.Figure:
             x=hist["day"], y=hist["rolling_avg"], mode="lines", name=text(name), line=group_line(i)
         )
     fig.update_yaxes(range=SSI_RANGE, title="SSI, 7-day average (0-100)")
+    _days_axis(fig, pd.concat([h["day"] for h in histories.values()]))
     return _layout(fig, "Chosen reps over time")
 
 
