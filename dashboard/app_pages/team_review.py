@@ -57,7 +57,10 @@ with ui.friendly_errors():
             table, hide_index=True, key="leaderboard", on_select="rerun", placeholder="–",
             selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
             column_config={
-                "rank": st.column_config.NumberColumn("Rank", format="%d", width=50),
+                "rank": st.column_config.NumberColumn(
+                    "Company rank", format="%d", width=70,
+                    help="Rank among every ranked rep of the company, whatever teams are shown; "
+                    "Top % of team gives the place in the team."),
                 "rep": "Rep",
                 "ssi": st.column_config.NumberColumn("SSI", format="%.1f", width=60),
                 **{p: st.column_config.NumberColumn(p.title(), format="%.1f") for p in PILLARS},
