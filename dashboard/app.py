@@ -45,7 +45,11 @@ with ui.store_session():  # the store is open for this rerun only: the CLI can w
         ui.set_viewer(state.viewer)
         st.session_state["sign_in_state"] = state
         if state.viewer is None:
-            st.navigation([page(SIGN_IN, default=True)], position="hidden").run()
+            # Every page's address answers with the sign-in page, so a link to /upload or
+            # /activity?team=... is not "Page not found" and is where signing in leads.
+            stand_ins = [st.Page(SIGN_IN[0], title=title, url_path=url)
+                         for _, title, _, url in PAGES.values()]  # fmt: skip
+            st.navigation([page(SIGN_IN, default=True), *stand_ins], position="hidden").run()
         else:
             ui.sidebar_identity(state.viewer)
             st.navigation(pages_for(state.viewer)).run()

@@ -27,6 +27,8 @@ from dashboard import PACKAGE_DIR
 from dashboard.store import DB_ENV_VAR
 
 APP = PACKAGE_DIR / "app.py"
+# What Streamlit runs: the app (APP) with the web server's own routes (sign-in) beside it.
+SERVED = PACKAGE_DIR / "web.py"
 PAGES_DIR = PACKAGE_DIR / "app_pages"
 
 
@@ -105,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def streamlit_argv(args: argparse.Namespace) -> list[str]:
     """The arguments of Streamlit's ``run`` for these options."""
-    argv = ["run", str(APP), "--server.port", str(args.port), "--server.headless", "true",
+    argv = ["run", str(SERVED), "--server.port", str(args.port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false"]  # fmt: skip
     if args.address:
         argv += ["--server.address", args.address]
@@ -116,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.db:
         os.environ[DB_ENV_VAR] = args.db  # the app resolves its store from here
+    from dashboard.sign_in_form import ROUTE_ENV, SIGN_IN_PATH
+
+    os.environ[ROUTE_ENV] = SIGN_IN_PATH  # the app sends a visitor to the cookie-setting form
     if args.preload:
         preload()
     from streamlit.web import cli as streamlit_cli

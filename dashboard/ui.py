@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import display, users
+from dashboard import display, sessions, users
 from dashboard.access import AccessDeniedError, Viewer
 from dashboard.errors import DashboardError, StoreLockedError
 from dashboard.scoring import default_as_of
@@ -250,6 +250,15 @@ def resolve_viewer(store: Store) -> SignInState:
         found = users.viewer_for(store, email)
         return SignInState(found, unknown_email=None if found else email)
     email = st.session_state.get("signed_in")
+    started = st.session_state.get("signed_in_at")
+    if email and started and not sessions.still_valid(store, email, started):
+        email = None  # signed out everywhere, removed, or given a new password since
+        st.session_state.pop("signed_in", None)
+    if not email:  # a new tab or a reload: the session cookie the sign-in form set
+        held = sessions.signed_in(store, st.context.cookies.get(sessions.SESSION_COOKIE))
+        if held:
+            email, started = held
+            st.session_state["signed_in"], st.session_state["signed_in_at"] = held
     found = users.viewer_for(store, email) if email else None
     if email and found is None:  # removed while signed in
         st.session_state.pop("signed_in", None)
@@ -267,7 +276,9 @@ def sidebar_identity(found: Viewer) -> None:
     st.sidebar.text(f"Signed in as {found.email} ({found.role})")  # plain: no mail link
     if os.environ.get(AUTH_ENV, "").lower() == "none":
         return
-    if st.sidebar.button("Sign out", key="sign_out"):
+    if st.sidebar.button("Sign out", key="sign_out",
+                         help="Signs you out in every tab and browser"):  # fmt: skip
+        sessions.end_sessions(get_store(), found.email)
         st.session_state.pop("signed_in", None)
         if oidc_configured() and st.user.get("is_logged_in"):
             st.logout()

@@ -262,7 +262,8 @@ def set_password(store: Store, email: str, password: str, *, actor: str) -> None
     if hashed is None:
         raise DashboardError(f"a password needs at least {MIN_PASSWORD} characters")
     with store.transaction() as cur:
-        cur.run("set_password", {"email": account.email, "password_hash": hashed})
+        cur.run("set_password", {"email": account.email, "password_hash": hashed,
+                                 "now": datetime.now()})  # fmt: skip
         cur.run("record_audit", {"actor": actor, "action": "password reset",
                                  "detail": account.email})  # fmt: skip
 

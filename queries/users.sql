@@ -41,7 +41,7 @@ update users set role = $role, rep_id = $rep_id where email = lower(trim($email)
 
 -- name: set_password
 -- A new password ends every session started before it, and lifts every lock of the account.
-update users set password_hash = $password_hash, sessions_from = now()
+update users set password_hash = $password_hash, sessions_from = $now
 where email = lower(trim($email));
 delete from sign_in_failures where email = lower(trim($email));
 
@@ -69,9 +69,16 @@ delete from sign_in_failures where email = lower(trim($email)) and source = $sou
 -- An admin lifts every lock of an account, from every source.
 delete from sign_in_failures where email = lower(trim($email));
 
+-- name: session_key
+select value from settings where key = 'session_key';
+
+-- name: make_session_key
+insert into settings values ('session_key', $key) on conflict (key) do nothing;
+
 -- name: end_sessions
 -- Every session of the account started before now has ended (sign-out everywhere).
-update users set sessions_from = now() where email = lower(trim($email));
+-- $now from the process that issues sessions: the same clock as their issue times.
+update users set sessions_from = $now where email = lower(trim($email));
 
 -- name: settings
 select key, value from settings;

@@ -1,10 +1,15 @@
 """Sign in: the first admin on a new store, built-in accounts, or the company's identity
 provider (Streamlit's OIDC sign-in, when .streamlit/secrets.toml has an [auth] section)."""
 
+import os
+from datetime import datetime
+from urllib.parse import urlparse
+
 import streamlit as st
 
 from dashboard import ui, users
 from dashboard.errors import DashboardError
+from dashboard.sign_in_form import ROUTE_ENV, back_to, form_html
 
 state = st.session_state.get("sign_in_state")
 store = ui.get_store()
@@ -37,6 +42,7 @@ if state is not None and state.first_run:
                 st.error(ui.md_text(str(exc)))
             else:
                 st.session_state["signed_in"] = account.email
+                st.session_state["signed_in_at"] = datetime.now()
                 st.rerun()
     st.stop()
 
@@ -44,6 +50,13 @@ if ui.oidc_configured():
     st.button("Sign in with your company account", type="primary", on_click=st.login,
               key="oidc_in")  # fmt: skip
     st.caption("Or with an account made for you on this dashboard:")
+if os.environ.get(ROUTE_ENV):
+    # Served by `python -m dashboard.serve`: a plain form posted to the server, which sets a
+    # session cookie (a reload or a new tab stays signed in) and comes back to this very
+    # page with its filters.
+    here = urlparse(st.context.url or "").path or "/"
+    st.html(form_html(back_to(here, {k: st.query_params.get_all(k) for k in st.query_params})))
+    st.stop()
 with st.form("sign_in"):
     email = st.text_input("E-mail", key="sign_in_email")
     password = st.text_input("Password", type="password", key="sign_in_password")
@@ -54,4 +67,5 @@ with st.form("sign_in"):
             st.error(ui.md_text(str(exc)))
         else:
             st.session_state["signed_in"] = found.email
+            st.session_state["signed_in_at"] = datetime.now()
             st.rerun()
