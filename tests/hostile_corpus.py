@@ -186,6 +186,11 @@ def _structure() -> list[Case]:
         Case("struct_header_only.csv", HEAD.encode(), None, "header but no rows"),
         Case("struct_preamble.csv", b"Team report\nExported 2026-11-20\n\n" + rows(ROW.strip()), 1),
         Case("struct_trailing_blank_lines.csv", rows(ROW.strip()) + b"\n\n\n", 1),
+        Case(
+            "struct_blank_line_between_rows.csv",
+            rows(ROW.strip(), "", ROW.strip().replace("Ann Lee", "Bob Ray")),
+            2,
+        ),  # fmt: skip
         Case("struct_short_row.csv", rows(ROW.strip(), "Bob,East,2026-11-20,40"), None, "line 3"),
         Case(
             "struct_long_row.csv",

@@ -57,8 +57,8 @@ class Source:
     # Whether the file has a double quote anywhere: without one, no cell can hold a line
     # break, and staging need not look for any (0.2 s of a 1.5-million-row file).
     has_quotes: bool = True
-    # The rows the CSV reader gives, where the bytes alone tell (delimited only): UTF-8 text
-    # without quotes (no cell holds a line break) or blank lines. None where they do not.
+    # The rows the CSV reader gives when it drops none, where the bytes alone tell
+    # (delimited only): UTF-8 text without quotes (no cell holds a line break).
     rows: int | None = None
     frame: pd.DataFrame | None = None  # text cells (xlsx and json)
     notes: list[str] = field(default_factory=list)
@@ -293,15 +293,15 @@ def _check_rows_bounded(data: bytes, name: str, delimiter: str, encoding: str) -
 
 
 def _rows_after(data: bytes, header_line: int) -> int | None:
-    """The lines after the first ``header_line``, or None where a blank line or a lone
-    carriage return makes the count differ from the rows the CSV reader gives."""
+    """The lines after the first ``header_line``: the rows the CSV reader gives when it
+    drops none (a blank line it skips only makes the counts differ, and the file is read
+    as text). None where a lone carriage return, which the reader may take for a line's
+    end, makes the count unreliable. One count over the bytes: 70 ms for 130 MB."""
     start = 0
     for _ in range(header_line):
         start = data.find(b"\n", start) + 1
         if start == 0:
             return None
-    if data.find(b"\n\n", start) >= 0 or data.find(b"\n\r\n", start) >= 0:
-        return None
     if b"\r" in data and data.count(b"\r", start) != data.count(b"\r\n", start):
         return None
     return data.count(b"\n", start) + (0 if data.endswith(b"\n") or start == len(data) else 1)
