@@ -114,7 +114,7 @@ def test_rep_sees_only_their_own_self_check_whatever_the_url_says(org):
     rep, colleague = org["rep"], org["colleague"]
     at = as_user("rep@example.com", query={"rep": str(colleague["rep_id"])})
     assert not at.exception, at.exception
-    assert any("not yours" in w.value for w in at.warning)
+    assert any("not one you may open" in w.value for w in at.warning)
     assert rep["rep"] in " ".join(m.value for m in at.markdown)
     assert at.metric[0].label == "SSI" and at.metric[0].value == f"{rep['ssi']:.1f}"
     assert not at.selectbox  # no picker: the self-check is the signed-in person's
@@ -143,7 +143,7 @@ def test_a_forged_widget_value_or_url_opens_nothing_outside_scope(org):
     at.query_params["rep"] = str(outsider["rep_id"])
     at.run()
     assert not at.exception, at.exception
-    assert any("not yours" in w.value for w in at.warning)
+    assert any("not one you may open" in w.value for w in at.warning)
     assert not [m for m in at.metric if m.label == "SSI"]
     manager = users.viewer_for(org["store"], "manager@example.com")
     with pytest.raises(AccessDeniedError):

@@ -149,9 +149,14 @@ def by_rep(frame: pd.DataFrame) -> pd.DataFrame:
 def assert_changes_against_readings_as_of(store: Store, board: pd.DataFrame) -> None:
     """Each row's 7- and 30-day changes compare its reading with the rep's reading as of 7
     and 30 days before it, found in pandas: that reading's date always, the change when it
-    is at most the stale limit older than the window's start."""
+    is at most the stale limit older than the window's start. A rep not listed (no reading
+    in the listing window) has neither: theirs would be from months ago."""
     stale = load_config().freshness.stale_after_days
     for row in board.itertuples():
+        if not row.listed:
+            assert all(pd.isna(v) for v in (row.ssi_change_7d, row.ssi_change_7d_since,
+                                             row.ssi_change_30d, row.ssi_change_30d_since)), row  # fmt: skip
+            continue
         for days, since, change in ((7, row.ssi_change_7d_since, row.ssi_change_7d),
                                     (30, row.ssi_change_30d_since, row.ssi_change_30d)):  # fmt: skip
             before = latest_up_to(store, row.as_of - timedelta(days=days)).get(row.rep_id)
@@ -229,7 +234,12 @@ def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store
     assert latest_shown(board) == latest_up_to(store, day)
     assert_changes_against_readings_as_of(store, board)
     fay = board[board["rep"] == "Fay Ng"].iloc[0]
-    # 13 days back: 6 days before the week's start, a change; 100 days back: a date only.
+    assert not fay["listed"] and pd.isna(fay["ssi_change_7d"])  # 200 days old: no change now
+    # As of her last reading: 13 days back, 6 days before the week's start, a change; 100
+    # days back: a date only.
+    then = leaderboard(store, day - timedelta(days=200), config=config)
+    assert_changes_against_readings_as_of(store, then)
+    fay = then[then["rep"] == "Fay Ng"].iloc[0]
     assert fay["ssi_change_7d_since"] == day - timedelta(days=213)
     assert fay["ssi_change_7d"] == 3.0
     assert fay["ssi_change_30d_since"] == day - timedelta(days=300)

@@ -67,7 +67,7 @@ def test_streamlit_is_asked_to_run_the_app_with_the_options_given():
         ["--port", "8600", "--address", "127.0.0.1", "--", "--server.baseUrlPath", "ssi"]
     )
     argv = streamlit_argv(args)
-    assert argv[:2] == ["run", str(ROOT / "dashboard" / "app.py")]
+    assert argv[:2] == ["run", str(ROOT / "dashboard" / "web.py")]  # the app and its routes
     options = dict(zip(argv[2::2], argv[3::2], strict=True))
     assert options == {"--server.port": "8600", "--server.headless": "true",
                        "--browser.gatherUsageStats": "false", "--server.address": "127.0.0.1",

@@ -37,8 +37,10 @@ def test_a_teams_review_after_the_companys_equals_one_computed_for_that_team(dem
         assert len(expected) > 0
         pd.testing.assert_frame_equal(view.signals, expected)
         start = DEMO_END - timedelta(days=29)
-        pd.testing.assert_frame_equal(
-            view.averages, averages_over_time(demo_store, start, DEMO_END, config)
+        every = averages_over_time(demo_store, start, DEMO_END, config)
+        groups = [*(chosen or sorted(listed(board)["team"].unique())), "Company"]
+        pd.testing.assert_frame_equal(  # the chosen teams' lines and the company's only
+            view.averages, every[every["team"].isin(groups)].reset_index(drop=True)
         )
         shown = set(listed(board)["rep_id"])
         estimated = pandas_estimate(estimate_inputs(demo_store, DEMO_END, config), config)
