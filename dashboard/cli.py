@@ -247,6 +247,12 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return clean.to_dict("records")
 
 
+def _table(frame: pd.DataFrame) -> str:
+    """A table for the terminal: a missing value is a dash, as on the pages (never NaN,
+    <NA>, NaT or None)."""
+    return frame.astype(object).where(frame.notna(), "-").to_string(index=False)
+
+
 def _json_safe(value):
     """NaN and infinities are not JSON: they become null, at any depth."""
     if isinstance(value, dict):
@@ -317,9 +323,7 @@ def cmd_leaderboard(args) -> int:
                                          "ssi_change_7d", "ssi_change_30d"])  # fmt: skip
         shown["rep"] = shown["rep"].map(shortened)
         shown["team"] = shown["team"].map(shortened)
-        # A missing value is a dash, as on the pages: never NaN, <NA>, NaT or None.
-        shown = shown.astype(object).where(shown.notna(), "-")
-        print(shown.to_string(index=False) if len(shown) else "no readings in the store yet")
+        print(_table(shown) if len(shown) else "no readings in the store yet")
     return 0
 
 
@@ -371,7 +375,7 @@ def cmd_imports(args) -> int:
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     _viewer(store, args).require("upload")
     log = store.df("import_log")
-    print(log.to_string(index=False) if len(log) else "no imports yet")
+    print(_table(log) if len(log) else "no imports yet")
     return 0
 
 
@@ -396,7 +400,7 @@ def cmd_users(args) -> int:
     actor = OWNER.email
     if args.users_command == "list":
         table = users.list_users(store)
-        print(table.to_string(index=False) if len(table) else "no users yet: the dashboard "
+        print(_table(table) if len(table) else "no users yet: the dashboard "
               "asks for the first admin (or add one: users add EMAIL --role admin)")  # fmt: skip
     elif args.users_command == "add":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None

@@ -177,3 +177,14 @@ def test_the_default_date_says_what_newer_readings_it_leaves_out(db, tmp_path):
     out = cli("leaderboard", "--format", "json", "--date", "2026-11-21", db=db)
     assert out.stderr == "", out.stderr
     assert "2026-11-21" in {r["as_of"] for r in json.loads(out.stdout)}, out.stdout
+
+
+def test_tables_show_a_dash_for_what_is_missing(db, tmp_path):
+    f = tmp_path / "ssi_2026-11-20.csv"
+    f.write_text("Name,SSI\nAnn,40\n")  # no pillars, no e-mail, no team
+    assert cli("import", str(f), db=db).returncode == 0
+    assert cli("users", "add", "boss@example.com", "--role", "admin", db=db).returncode == 0
+    for args in (["leaderboard"], ["users", "list"], ["imports"], ["rep", "Ann"]):
+        out = cli(*args, db=db).stdout
+        for word in ("NaN", "<NA>", "NaT", "None"):
+            assert word not in out, (args, out)

@@ -75,11 +75,13 @@ def standing_text(summary: dict, config: ScoringConfig | None = None) -> Standin
             f"ranked and not in any average until a newer reading arrives."
         )
     balanced = g.balanced_pillar_min
-    balance = (
-        f"balanced: every pillar is {balanced:g} or more" if r["balanced"] else
-        f"not balanced: {r['weakest_pillar']} is {display.score(r['weakest_gap'])} points "
-        f"under {balanced:g}"
-    )  # fmt: skip
+    if r["weakest_pillar"] is None:  # a pillar missing from the reading: balance unknown
+        balance = "balance unknown: this reading does not give all four pillars"
+    elif r["balanced"]:
+        balance = f"balanced: every pillar is {balanced:g} or more"
+    else:
+        balance = (f"not balanced: {r['weakest_pillar']} is "
+                   f"{display.score(r['weakest_gap'])} points under {balanced:g}")  # fmt: skip
     team_rank = display.top_percent(r["top_pct_team"], r["rank_team"], r["n_team"])
     company_rank = display.top_percent(r["top_pct_company"], r["rank"], summary["company_size"])
     return Standing(
