@@ -257,14 +257,20 @@ def _shapes() -> list[Case]:
             "shape_header_100000_cells.csv",
             (",".join(f"h{i}" for i in range(100_000)) + "\n" + wide + "\n").encode(),
             None,
-            "line 1: holds 688,889 characters in 100,000 cell(s); expected a row of at most 1,000",
+            "line 1: holds 688,889 characters in 100,000 cell(s); expected a row of at most 64 KB",
         ),  # fmt: skip
         Case(
             "shape_row_1001_cells.csv",
             rows(ROW.strip(), ",".join(["1"] * 1001)),
             None,
-            "1,001 cell(s)",
+            "line 3: value '1,1,1",  # the row's first cells, and how many it has
         ),
+        Case(
+            "shape_header_1001_names.csv",
+            (",".join(f"h{i}" for i in range(1001)) + "\n1\n").encode(),
+            None,
+            "line 1: is a header of 1,001 cells; expected at most 1,000",
+        ),  # fmt: skip
         Case("shape_row_1000_cells.csv", rows(",".join(["1"] * 1000)), None, "header, found 1,000"),
         Case(
             "shape_900_unknown_headers.csv",
