@@ -648,6 +648,34 @@ def _workbooks() -> list[Case]:
             None,
             "declares 4,000,000,000 shared strings",
         ),  # fmt: skip
+        Case(  # a one-letter column far down: the first row's last cell is not the widest
+            "book_cell_at_Z300000.xlsx",
+            raw_workbook(_sheet(_HEAD_ROW, '<row r="300000"><c r="Z300000"><v>1</v></c></row>')),
+            None,
+            "has a cell at Z300000 (300,000 rows x 26 columns)",
+        ),  # fmt: skip
+        Case(
+            "book_inline_cell_of_a_megabyte.xlsx",
+            raw_workbook(
+                _sheet(
+                    _HEAD_ROW,
+                    '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+                    + "A" * 1_000_000
+                    + "</t></is></c></row>",
+                )
+            ),
+            None,
+            "holds a cell of more than 8 KB of text",
+        ),  # fmt: skip
+        Case(
+            "book_shared_string_of_a_megabyte.xlsx",
+            raw_workbook(
+                _sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                f'<sst xmlns="{_MAIN}" count="1" uniqueCount="1"><si><t>{"B" * 1_000_000}</t></si></sst>',
+            ),
+            None,
+            "holds a cell of more than 8 KB of text",
+        ),  # fmt: skip
         Case(
             "book_written_by_hand.xlsx",
             raw_workbook(

@@ -531,3 +531,29 @@ def test_a_file_lacking_its_person_and_its_date_asks_for_both_at_once(store, tmp
     assert err.value.total == 2
     result = import_file(store, page, ImportOptions(rep="Ann Lee", day=date(2026, 11, 20)))
     assert result.rows_loaded == 1 and "1 row read" in result.summary()
+
+
+def test_a_sheet_as_excel_writes_it_is_measured_at_c_speed_and_agrees_with_the_exact_scan(tmp_path):
+    """The fast measure (row numbers and the widest reference) and the exact scan of every
+    tag agree on a workbook openpyxl writes, and the fast one leaves a far cell to the
+    exact one."""
+    import zipfile
+
+    import openpyxl
+
+    from dashboard.ingest.sources import _scan_sheet, _sheet_within
+
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Date", "SSI"])
+    for i in range(200):
+        book.active.append([f"Rep {i}", "2026-11-20", 40 + i % 50])
+    book.active["K7"] = "a note"  # the widest cell is not on the first row
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = next(n for n in archive.namelist() if n.startswith("xl/worksheets/"))
+        assert _sheet_within(archive, sheet, "book.xlsx", 201 * 11)
+        assert not _sheet_within(archive, sheet, "book.xlsx", 201 * 11 - 1)  # K is 11 wide
+        with pytest.raises(ImportRejectedError, match="more than 2,210 cells"):
+            _scan_sheet(archive, sheet, "book.xlsx", 201 * 11 - 1)
+        _scan_sheet(archive, sheet, "book.xlsx", 201 * 11)

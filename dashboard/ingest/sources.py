@@ -416,7 +416,8 @@ def _check_sheet_extent(path: Path, name: str) -> None:
         # A workbook whose first sheet cannot be found has each of its sheets checked.
         sheets = [first] if first in names else [n for n in names if n.startswith("xl/worksheets/")]
         for sheet in sheets:
-            _scan_sheet(archive, sheet, name, limit)
+            if not _sheet_within(archive, sheet, name, limit):
+                _scan_sheet(archive, sheet, name, limit)
         for part in names:
             if part.lower().endswith("sharedstrings.xml"):
                 _check_string_count(archive, part, name, limit)
@@ -425,17 +426,88 @@ def _check_sheet_extent(path: Path, name: str) -> None:
 _SST_COUNTS = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\b(?:uniqueCount|count)="([0-9]+)"')
 
 
+# A cell's text in a workbook: an export's is a name or a number. A run of the sheet's XML
+# this long without a tag is one cell's text (or padding no writer makes).
+LONGEST_CELL_TEXT = 32 * 1024
+
+
+def _check_text_runs(chunk: bytes, name: str) -> None:
+    """Refuse a workbook holding a text of LONGEST_CELL_TEXT bytes or more, before the
+    reader builds it: one look for a '<' per quarter of that length (a text cut between two
+    chunks keeps half its length in one of them, and so a whole quarter-window). A cell of
+    a quarter of it or more may be refused too, never a shorter one."""
+    step = LONGEST_CELL_TEXT // 4
+    for start in range(0, len(chunk) - step + 1, step):
+        if chunk.find(b"<", start, start + step) < 0:
+            raise ImportRejectedError([Problem(name, None, None, None,
+                f"holds a cell of more than {step // 1024} KB of text; expected cells of "
+                "names, dates and numbers, as an export writes them")])  # fmt: skip
+
+
 def _check_string_count(archive: zipfile.ZipFile, part: str, name: str, limit: int) -> None:
     """The reader makes room for as many shared strings as the table declares, before it
     reads one: a declared 4 billion asked for 96 GB and aborted the process."""
     with archive.open(part) as stream:
         head = stream.read(SHEET_CHUNK)
+        _check_text_runs(head, name)
+        while chunk := stream.read(SHEET_CHUNK):
+            _check_text_runs(chunk, name)
     for count in _SST_COUNTS.finditer(head):
         if int(count.group(1)) > limit:
             raise ImportRejectedError([Problem(name, None, None, None,
                 f"declares {int(count.group(1)):,} shared strings, more than {limit:,} "
                 "cells can hold; expected an Excel workbook as Excel or LinkedIn writes "
                 "it")])  # fmt: skip
+
+
+_ROW_NUMBERS = re.compile(rb'<row r="([0-9]+)"')
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+
+
+def _declared_cells(found: re.Match[bytes]) -> int:
+    if found.group(3) is None:
+        return 1
+    rows = int(found.group(4)) - int(found.group(2)) + 1
+    return rows * (_column_number(found.group(3)) - _column_number(found.group(1)) + 1)
+
+
+_WIDE_REFS = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+_ONE_LETTER_REFS = re.compile(rb'<c r="([A-Z])[0-9]')
+FAST_SHEET_BYTES = 256 * 1024 * 1024  # past this (unpacked), the sheet is scanned in chunks
+
+
+def _sheet_within(archive: zipfile.ZipFile, sheet: str, name: str, limit: int) -> bool:
+    """The sheet's size from its row numbers and its widest cell reference, found at C
+    speed, as Excel, LibreOffice, openpyxl and LinkedIn write a sheet (``<row r="N"`` and
+    ``<c r="A1"``, every cell placed): True when that size is within the limit. False for a
+    sheet written otherwise, or over the limit: the exact scan then decides, and says
+    where (``_scan_sheet``, 3.8 s for 100,000 rows x 11 cells, where the reader takes 1.8).
+    """
+    if archive.getinfo(sheet).file_size > FAST_SHEET_BYTES:
+        return False
+    with archive.open(sheet) as stream:
+        data = stream.read()
+    _check_text_runs(data, name)
+    rows = data.count(b"<row ") + data.count(b"<row>")
+    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+    if rows != data.count(b'<row r="') or cells != data.count(b'<c r="') or b":c " in data:
+        return False  # written another way (attributes in another order, a prefix): exact
+    declared = _DIMENSION.search(data, 0, 4096)  # the sheet's own size, near its start
+    if declared and _declared_cells(declared) > limit:
+        return False
+    last_row = max(map(int, _ROW_NUMBERS.findall(data)), default=0)
+    wide = _WIDE_REFS.findall(data)
+    if wide:
+        width = max(_column_number(letters) for letters in set(wide))
+    else:  # one letter each: the first row's last cell, then one look for any beyond it
+        first_row = data[data.find(b"<row") : data.find(b"</row>") + 1]
+        letters = _ONE_LETTER_REFS.findall(first_row)
+        widest = max(letters, default=b"A")
+        beyond = bytes(range(widest[0] + 1, ord("Z") + 1))
+        if beyond and re.search(b'<c r="[' + beyond + b"][0-9]", data):
+            widest = max(set(_ONE_LETTER_REFS.findall(data)))
+        width = _column_number(widest)
+    return last_row * width <= limit and cells <= limit
 
 
 def _scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str, limit: int) -> None:
@@ -449,6 +521,7 @@ def _scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str, limit: int) -> 
     with archive.open(sheet) as stream:
         while True:
             chunk = stream.read(SHEET_CHUNK)
+            _check_text_runs(chunk, name)
             text = carry + chunk
             cut = len(text) if not chunk else text.rfind(b"<")
             if cut < 0:
