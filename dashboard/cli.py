@@ -305,11 +305,10 @@ def cmd_leaderboard(args) -> int:
     if args.date is None and len(board):
         from dashboard.views.team_review import newer_readings_note
 
-        shown = max(board["as_of"].dropna(), default=None)
-        as_of = default_as_of(store)
-        note = newer_readings_note(as_of, store.rows("date_range")[0].last_day)
-        if note and shown is not None:  # on stderr: stdout stays the table scripts read
-            print(note.replace("Set As of to", "Give --date"), file=sys.stderr)
+        newest = store.rows("date_range")[0].last_day
+        note = newer_readings_note(default_as_of(store), newest, choose="Give --date")
+        if note:  # on stderr: stdout stays the table scripts read
+            print(note, file=sys.stderr)
     if args.format == "json":
         _print_json(_records(board))
     elif args.format == "csv":

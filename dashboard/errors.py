@@ -23,8 +23,12 @@ class NotFoundError(DashboardError):
 
 
 MAX_SHOWN_VALUE = 80
-# Control characters, and the marks that turn text around (U+200E/F, U+202A-E, U+2066-9).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters a screen does not show as written: control characters, and the marks that
+# turn text around (U+200E/F, U+202A-E, U+2066-9). Names holding them are refused
+# (ingest/checks.py, in RE2 for DuckDB); messages show them as their codes.
+UNSHOWN_RANGES = ((0x00, 0x1F), (0x7F, 0x7F), (0x200E, 0x200F), (0x202A, 0x202E),
+                  (0x2066, 0x2069))  # fmt: skip
+_CONTROL = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in UNSHOWN_RANGES) + "]")
 
 
 @dataclass

@@ -167,7 +167,7 @@ def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
     the pattern's decimals (a percentage's two more)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return missing
-    if pattern.endswith(":d}") or pattern == "{:d}":
+    if pattern.endswith(":d}"):
         return pattern.format(int(value))  # type: ignore[call-overload]
     decimals = re.search(r"\.(\d)", pattern)
     places = int(decimals.group(1)) if decimals else 0

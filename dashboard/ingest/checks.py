@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from dashboard.errors import Problem
+from dashboard.errors import UNSHOWN_RANGES, Problem
 from dashboard.fields import FIELD_BY_NAME
 from dashboard.ingest.hints import Hints
 from dashboard.ingest.mapping import ColumnMapping
@@ -26,7 +26,7 @@ LISTED_PER_KIND = 50  # a million bad rows are described by 50 of them and a cou
 # that show a name reversed). RE2 syntax, for DuckDB.
 LONGEST_NAME = 200
 LONGEST_TEAM = 100
-UNSHOWN_CHARACTERS = r"[\x00-\x1f\x7f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+UNSHOWN_CHARACTERS = "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in UNSHOWN_RANGES) + "]"
 # One @, something on each side, a dot in the domain, no spaces: what a mail server accepts
 # in practice, not RFC 5322's every corner.
 EMAIL_PATTERN = r"[^@\s<>\x00-\x1f\x7f]+@[^@\s<>\x00-\x1f\x7f]+\.[^@\s<>\x00-\x1f\x7f.]+"

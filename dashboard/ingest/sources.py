@@ -294,9 +294,8 @@ def _check_rows_bounded(data: bytes, name: str, delimiter: str, encoding: str) -
         first = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
         breaks = [i for i in (data.find(b"\n", end), data.find(b"\r", end)) if i >= 0]
         last = min(breaks, default=size)
-        cells = data.count(mark, first, last) + 1
         if last - first > LONGEST_LINE_BYTES * unit:
-            line = data.count(b"\n", 0, first) + 1
+            line, cells = data.count(b"\n", 0, first) + 1, data.count(mark, first, last) + 1
             raise ImportRejectedError([Problem(name, line, None, None,
                 f"holds {(last - first) // unit:,} characters in {cells:,} cell(s); "
                 f"expected a row of at most {LONGEST_LINE_BYTES // 1024} KB, as an export "
@@ -464,11 +463,17 @@ _ROW_NUMBERS = re.compile(rb'<row r="([0-9]+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 
 
+def _span(first_col: bytes, first_row: bytes, last_col: bytes, last_row: bytes) -> tuple[int, int]:
+    """Rows and columns from a range's corners (``A1:XFD1048576``); a missing row is 1."""
+    rows = int(last_row or 1) - int(first_row or 1) + 1
+    return rows, _column_number(last_col) - _column_number(first_col) + 1
+
+
 def _declared_cells(found: re.Match[bytes]) -> int:
     if found.group(3) is None:
         return 1
-    rows = int(found.group(4)) - int(found.group(2)) + 1
-    return rows * (_column_number(found.group(3)) - _column_number(found.group(1)) + 1)
+    rows, cols = _span(found.group(1), found.group(2), found.group(3), found.group(4))
+    return rows * cols
 
 
 _WIDE_REFS = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
@@ -531,8 +536,7 @@ def _scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str, limit: int) -> 
                 ref = _REF.search(attributes)
                 if kind == b"dimension":
                     if ref and ref.group(4) is not None:
-                        rows_ = int(ref.group(5) or 1) - int(ref.group(3) or 1) + 1
-                        cols_ = _column_number(ref.group(4)) - _column_number(ref.group(2)) + 1
+                        rows_, cols_ = _span(ref.group(2), ref.group(3), ref.group(4), ref.group(5))
                         if rows_ * cols_ > limit:
                             raise refuse(f"declares its size as {ref.group(2).decode()}"
                                          f"{ref.group(3).decode()}:{ref.group(4).decode()}"

@@ -273,15 +273,18 @@ class Label:
     help: str
 
 
-def newer_readings_note(as_of: date | None, newest: date | None) -> str:
+def newer_readings_note(
+    as_of: date | None, newest: date | None, choose: str = "Set As of to"
+) -> str:
     """What a view as of ``as_of`` leaves out when the store has later readings: said, never
-    silent (by default "as of" is the newest day most reps have a reading on)."""
+    silent (by default "as of" is the newest day most reps have a reading on). ``choose``:
+    how the door it is shown at picks a date ("Give --date" on the command line)."""
     if as_of is None or newest is None or newest <= as_of:
         return ""
     return (
         f"Readings of after {as_of:%Y-%m-%d} (the newest of {newest:%Y-%m-%d}) are not in "
         f"this view: it shows each rep's latest reading up to {as_of:%Y-%m-%d}, the newest "
-        "day most reps have a reading on unless you choose another. Set As of to "
+        f"day most reps have a reading on unless you choose another. {choose} "
         f"{newest:%Y-%m-%d} to include them."
     )
 

@@ -133,29 +133,6 @@ class FileCheck:
         return self.result is not None
 
 
-def check_file(store: Store, path: str, name: str, rep: str | None, team: str | None,
-               day: date | None, mapping: tuple[tuple[str, str], ...],
-               only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> FileCheck:  # fmt: skip
-    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
-                            dry_run=True, file_name=name, hints=PAGE_HINTS,
-                            only_teams=only_teams, in_demo=in_demo)  # fmt: skip
-    try:
-        return FileCheck(name, import_file(store, Path(path), options), [], 0)
-    except ImportRejectedError as exc:
-        return FileCheck(name, None, exc.problems, exc.total)
-
-
-def run_import(store: Store, path: str, name: str, rep: str | None, team: str | None,
-               day: date | None, mapping: dict[str, str],
-               only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> ImportResult:  # fmt: skip
-    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
-                            file_name=name, hints=PAGE_HINTS, only_teams=only_teams,
-                            in_demo=in_demo)  # fmt: skip
-    result = import_file(store, Path(path), options)
-    keep_current(store)  # team averages per day, under the scoring rules in force
-    return result
-
-
 def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:
     """The mapping table for the editor, also for a rejected file (from its headers)."""
     if check.result is not None:
@@ -224,16 +201,27 @@ def check_upload(store: Store, folder: Path, name: str, data: bytes, rep: str | 
                  only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> CheckedUpload:  # fmt: skip
     """One file checked (nothing written), with its columns and preview, read while the
     file is held on disk and deleted at once."""
+    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
+                            dry_run=True, file_name=name, hints=PAGE_HINTS,
+                            only_teams=only_teams, in_demo=in_demo)  # fmt: skip
     with held_upload(folder, name, data) as path:
-        check = check_file(store, str(path), name, rep, team, day, mapping, only_teams, in_demo)
+        try:
+            check = FileCheck(name, import_file(store, path, options), [], 0)
+        except ImportRejectedError as exc:
+            check = FileCheck(name, None, exc.problems, exc.total)
         return CheckedUpload(check, columns_of(check, path), preview(path, name))
 
 
 def import_upload(store: Store, folder: Path, name: str, data: bytes, rep: str | None,
                   team: str | None, day: date | None, mapping: dict[str, str],
                   only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> ImportResult:  # fmt: skip
+    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
+                            file_name=name, hints=PAGE_HINTS, only_teams=only_teams,
+                            in_demo=in_demo)  # fmt: skip
     with held_upload(folder, name, data) as path:
-        return run_import(store, str(path), name, rep, team, day, mapping, only_teams, in_demo)
+        result = import_file(store, path, options)
+    keep_current(store)  # team averages per day, under the scoring rules in force
+    return result
 
 
 def sweep_uploads(folder: Path, now: float | None = None) -> None:
