@@ -58,7 +58,7 @@ with ui.friendly_errors():
             selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
             column_config={
                 "rank": st.column_config.NumberColumn(
-                    "Company rank", format="%d", width=100,
+                    "Co. rank", format="%d", width=75,
                     help="Rank among every ranked rep of the company, whatever teams are shown; "
                     "Top % of team gives the place in the team."),
                 "rep": "Rep",

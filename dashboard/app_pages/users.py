@@ -48,7 +48,8 @@ with ui.friendly_errors():
         password = b[0].text_input(f"Password (at least {users.MIN_PASSWORD} characters; empty: "
                                    "signs in with the company account only)", type="password",
                                    key="new_password")  # fmt: skip
-        rep_email = b[1].text_input("Their person's e-mail in the exports (reps, if different)",
+        rep_email = b[1].text_input("Their person in the exports: e-mail or exact name (reps, if "
+                                    "different)",
                                     key="new_rep_email")  # fmt: skip
         if st.form_submit_button("Add", type="primary"):
             change(lambda: users.add_user(store, email, role, actor=viewer.email, teams=teams,
