@@ -434,7 +434,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from dashboard.backup import backup
+    from dashboard.store.backup import backup
 
     counts = backup(Store(args.db, must_exist=True, on_wait=_say_waiting), args.folder)
     print(f"backed up {sum(counts.values()):,} rows of {len(counts)} tables to {args.folder}")
@@ -442,9 +442,9 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from dashboard.backup import restore
-    from dashboard.postgres import safe_url
     from dashboard.store import resolve_db_path
+    from dashboard.store.backup import restore
+    from dashboard.store.postgres import safe_url
 
     target = resolve_db_path(args.db)
     counts = restore(args.folder, target)

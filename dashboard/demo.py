@@ -18,7 +18,8 @@ import pandas as pd
 
 from dashboard.errors import DashboardError
 from dashboard.fields import PILLARS
-from dashboard.scoring.team_days import resum_everything
+from dashboard.scoring.config import load_config
+from dashboard.scoring.team_days import summary_rules
 from dashboard.store import Store
 
 TEAMS = ["Enterprise East", "Enterprise West", "Mid-Market", "SMB Inbound", "Partnerships"]
@@ -346,10 +347,8 @@ def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
             for metric in metrics:
                 cur.run("load_demo_activity", {"import_id": import_id, "metric": metric,
                                                "activity": files["activity"]})  # fmt: skip
-            cur.run("rebuild_weekly")  # the weekly activity summary, as migration 006 builds it
-            cur.run("rebuild_latest_readings")  # the summaries of migration 008
             cur.run("start_demo")
-            resum_everything(cur)
+            cur.summed_again(summary_rules(load_config()), everything=True)
     return import_id
 
 

@@ -79,7 +79,7 @@ def _cache_key(fn: Callable[..., Any], args: tuple) -> tuple:
     store = get_store()
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     rules = os.environ.get(CONFIG_ENV_VAR, "")
-    return f"{fn.__module__}:{fn.__name__}", str(store.path), store.generation, rules, args
+    return f"{fn.__module__}:{fn.__name__}", str(store.path), store.version, rules, args
 
 
 def _call(qualname: str, args: tuple, kwargs: tuple) -> Any:
@@ -88,17 +88,15 @@ def _call(qualname: str, args: tuple, kwargs: tuple) -> Any:
     return fn(get_store(), *args, **dict(kwargs))
 
 
-# ``path``, ``generation`` and ``rules`` only key the caches: a result computed for another
+# ``path``, ``version`` and ``rules`` only key the caches: a result computed for another
 # store, version or rules is not reused.
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(
-    qualname: str, path: str, generation: int, rules: str, args: tuple, kwargs: tuple
-) -> Any:
+def _cached(qualname: str, path: str, version: int, rules: str, args: tuple, kwargs: tuple) -> Any:
     return _call(qualname, args, kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _kept(qualname: str, path: str, generation: int, rules: str, args: tuple) -> Any:
+def _kept(qualname: str, path: str, version: int, rules: str, args: tuple) -> Any:
     return _call(qualname, args, ())
 
 

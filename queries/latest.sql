@@ -1,18 +1,10 @@
 -- Each rep's latest reading (migration 008), kept exact: after any write to the readings,
 -- the reps it touched get theirs again from the readings themselves.
 
--- name: reps_of_import
+-- name: reps_of_touched_readings
+-- The reps whose readings a write touched (its write-set, dashboard/store/writes.py).
 create or replace temp table touched_reps as
-select distinct rep_id from snapshot_changes where change <> 'same';
-
--- name: reps_of_undo
--- The reps whose readings an undo takes out or puts back (read before it does).
-create or replace temp table touched_reps as
-select distinct rep_id from (
-    select rep_id from snapshots where import_id = $import_id
-    union all
-    select rep_id from snapshot_history where replaced_by = $import_id
-);
+select distinct rep_id from touched_readings;
 
 -- name: refresh_latest_readings
 -- A touched rep's latest reading is on or after their previous one, unless the write took

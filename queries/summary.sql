@@ -1,20 +1,10 @@
 -- The weekly activity summary (migration 006), kept exact: after any write, the weeks it
 -- touched are summed again from the activity table itself.
 
--- name: weeks_of_import
--- The seat-weeks an import changed (new or changed rows).
+-- name: weeks_of_touched_activity
+-- The seat-weeks a write touched (its write-set: the keys it put in or took out).
 create or replace temp table touched_weeks as
-select distinct rep_id, cast(date_trunc('week', day) as date) as week
-from activity_changes where change <> 'same';
-
--- name: weeks_of_undo
--- The seat-weeks an undo changes: the rows it takes out and the rows it puts back.
-create or replace temp table touched_weeks as
-select distinct rep_id, cast(date_trunc('week', day) as date) as week from (
-    select rep_id, day from activity where import_id = $import_id
-    union all
-    select rep_id, day from activity_history where replaced_by = $import_id
-);
+select distinct rep_id, cast(date_trunc('week', day) as date) as week from touched_activity;
 
 -- name: refresh_touched_weeks
 delete from activity_weekly

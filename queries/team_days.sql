@@ -11,21 +11,15 @@ delete from team_days_rules;
 insert into team_days_rules
 values ($carry_days, $top_from, $above_average_from, $low_from, $balanced_min);
 
--- name: days_of_import
--- The first and last day of the readings an import wrote or changed. (Kept in SQL: a store
--- may hold a day Python has no date for, 1 BC from an old import, and days are added to it.)
+-- name: days_of_touched_readings
+-- The first and last day of the readings a write touched, put in or taken out. (Kept in
+-- SQL: a store may hold a day Python has no date for, 1 BC from an old import, and days are
+-- added to it.)
 create or replace temp table touched_days as
-select min(day) as first_day, max(day) as last_day
-from snapshot_changes where change <> 'same';
+select min(day) as first_day, max(day) as last_day from touched_readings;
 
--- name: days_of_undo
--- The first and last day of the readings an undo takes out and puts back (read before it).
-create or replace temp table touched_days as
-select min(day) as first_day, max(day) as last_day from (
-    select day from snapshots where import_id = $import_id
-    union all
-    select day from snapshot_history where replaced_by = $import_id
-);
+-- name: clear_team_days
+delete from team_days;
 
 -- name: days_of_every_reading
 create or replace temp table touched_days as

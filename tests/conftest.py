@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from pg_server import PostgresServer, binaries
 
-from dashboard import postgres
 from dashboard.demo import generate, load_demo
 from dashboard.ingest import ImportOptions, import_file
-from dashboard.store import Store
+from dashboard.store import Store, postgres
 
 DEMO_END = date(2026, 11, 20)
 

@@ -54,11 +54,11 @@ def test_summary_stays_exact_through_random_imports_and_undos(
     store, tmp_path, seed, whole_range_up_to, monkeypatch
 ):
     """Each write sums its touched weeks again, picked out of their day range first or by
-    summing the whole range and keeping them (importer.WHOLE_RANGE_UP_TO chooses: 0 forces
+    summing the whole range and keeping them (writes.WHOLE_RANGE_UP_TO chooses: 0 forces
     the first way, a billion the second, 2 is the rule in force)."""
-    from dashboard.ingest import importer
+    from dashboard.store import writes
 
-    monkeypatch.setattr(importer, "WHOLE_RANGE_UP_TO", whole_range_up_to)
+    monkeypatch.setattr(writes, "WHOLE_RANGE_UP_TO", whole_range_up_to)
     rng = random.Random(seed)
     loaded: list[int] = []
     assert summary_matches(store)

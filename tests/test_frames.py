@@ -91,6 +91,6 @@ def test_the_demo_leaderboard_is_the_frame_df_gives(demo_store):
     through_arrow = demo_store.wide_df("leaderboard", params, order_by=BOARD_ORDER)
     ((sql, needs),) = demo_store.query("leaderboard").statements
     ordered = f"select * from ({sql.rstrip().rstrip(';')}) order by {order_sql(BOARD_ORDER)}"
-    plain = demo_store._con.cursor().execute(ordered, {k: params[k] for k in needs}).df()
+    plain = demo_store._backend.cursor().execute(ordered, {k: params[k] for k in needs}).df()
     assert len(plain) > 40 and plain["rank"].isna().any()  # some unranked: nullable ints
     pd.testing.assert_frame_equal(through_arrow, plain)

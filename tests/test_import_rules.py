@@ -8,7 +8,8 @@ from conftest import after_query, snapshot_count, table_state, write_twice
 
 from dashboard.errors import ImportRejectedError, StoreLockedError
 from dashboard.ingest import import_file, undo_import
-from dashboard.store import Store, migrations
+from dashboard.store import Store
+from dashboard.store.schema import migrations
 
 HEAD = "Name,Date,SSI,Brand,People,Insights,Relationships\n"
 
@@ -378,20 +379,20 @@ def test_another_connection_sees_that_the_store_changed(load, store):
         after = other.execute("select version from store_state").fetchone()[0]
     finally:
         other.close()
-    assert after == before + 1 == store.generation
+    assert after == before + 1 == store.version
 
 
 def test_a_changed_macro_applies_at_the_next_open_not_by_a_migration(tmp_path, monkeypatch):
-    from dashboard import store as store_module
+    from dashboard.store import schema as schema_module
 
     path = tmp_path / "m.duckdb"
     with Store(path) as store:
         assert store.df_sql("select ssi_date_text('2026-03-07 09:15:02') as d")["d"][0] == (
             "2026-03-07")  # fmt: skip
     changed = tmp_path / "macros.sql"
-    changed.write_text(store_module.MACROS_FILE.read_text(encoding="utf-8")
+    changed.write_text(schema_module.MACROS_FILE.read_text(encoding="utf-8")
                        + "\ncreate or replace macro ssi_probe() as 42;\n")  # fmt: skip
-    monkeypatch.setattr(store_module, "MACROS_FILE", changed)
+    monkeypatch.setattr(schema_module, "MACROS_FILE", changed)
     with Store(path) as store:
         assert store.df_sql("select ssi_probe() as p")["p"][0] == 42
 
@@ -399,23 +400,24 @@ def test_a_changed_macro_applies_at_the_next_open_not_by_a_migration(tmp_path, m
 def test_a_new_process_on_an_unchanged_store_leaves_its_macros_alone(tmp_path, monkeypatch):
     """The macros are written once per store and text: a process that finds the store
     holding this text writes nothing; one with another text writes it."""
-    from dashboard import store as store_module
+    from dashboard.store import file as file_module
+    from dashboard.store import schema as schema_module
 
     path = tmp_path / "m.duckdb"
     Store(path).close()
     ran = []
-    real_run = Store._run
-    monkeypatch.setattr(Store, "_run", lambda self, cur, query, *a: (
-        ran.append(query.name), real_run(self, cur, query, *a))[1])  # fmt: skip
-    monkeypatch.setattr(store_module, "_MACROS_APPLIED", {})  # as a new process has it
+    real_run = schema_module.run_query
+    monkeypatch.setattr(schema_module, "run_query", lambda cur, query, *a: (
+        ran.append(query.name), real_run(cur, query, *a))[1])  # fmt: skip
+    monkeypatch.setattr(file_module, "_MACROS_APPLIED", {})  # as a new process has it
     with Store(path) as store:
         assert "macros" not in ran
         assert store.df_sql("select ssi_number(' 45% ', false) as n")["n"][0] == 45
     changed = tmp_path / "macros.sql"
-    changed.write_text(store_module.MACROS_FILE.read_text(encoding="utf-8")
+    changed.write_text(schema_module.MACROS_FILE.read_text(encoding="utf-8")
                        + "\ncreate or replace macro ssi_probe() as 7;\n")  # fmt: skip
-    monkeypatch.setattr(store_module, "MACROS_FILE", changed)
-    monkeypatch.setattr(store_module, "_MACROS_APPLIED", {})
+    monkeypatch.setattr(schema_module, "MACROS_FILE", changed)
+    monkeypatch.setattr(file_module, "_MACROS_APPLIED", {})
     with Store(path) as store:
         assert ran.count("macros") == 1
         assert store.df_sql("select ssi_probe() as p")["p"][0] == 7
@@ -423,7 +425,7 @@ def test_a_new_process_on_an_unchanged_store_leaves_its_macros_alone(tmp_path, m
 
 def test_queries_know_their_parameters_and_name_a_missing_one(store):
     from dashboard.errors import StoreError
-    from dashboard.store import Query, parameters_of
+    from dashboard.store.sql import Query, parameters_of
 
     # A $word in a comment or a string is not a parameter.
     assert parameters_of("-- uses $ghost\nselect '$not_me', $real from t") == {"real"}
@@ -714,7 +716,7 @@ def activity_rows(store: Store) -> list[tuple]:
 
 
 # The touched keys are checked either picked out of their day range first or by counting
-# the whole range (importer.WHOLE_RANGE_UP_TO chooses by the rows in range): 0 forces the
+# the whole range (writes.WHOLE_RANGE_UP_TO chooses by the rows in range): 0 forces the
 # first way for any range with rows, a billion the second.
 BOTH_WAYS = pytest.mark.parametrize("whole_range_up_to", [0, 10**9], ids=["picked", "whole"])
 
@@ -727,9 +729,9 @@ def test_a_write_that_would_hold_two_activity_values_is_refused_whole(
     take 15-20 s and 6 GB); each write checks the keys it touched instead. An importer that
     wrote a metric twice is refused, and nothing of its file is written."""
     from dashboard.errors import StoreError
-    from dashboard.ingest import importer
+    from dashboard.store import writes
 
-    monkeypatch.setattr(importer, "WHOLE_RANGE_UP_TO", whole_range_up_to)
+    monkeypatch.setattr(writes, "WHOLE_RANGE_UP_TO", whole_range_up_to)
     load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")
     state, rows = table_state(store), activity_rows(store)
     write_twice(monkeypatch)
@@ -776,9 +778,9 @@ def test_an_undo_that_would_put_back_two_activity_values_is_refused(
     load, store, monkeypatch, whole_range_up_to
 ):
     from dashboard.errors import StoreError
-    from dashboard.ingest import importer
+    from dashboard.store import writes
 
-    monkeypatch.setattr(importer, "WHOLE_RANGE_UP_TO", whole_range_up_to)
+    monkeypatch.setattr(writes, "WHOLE_RANGE_UP_TO", whole_range_up_to)
     load("a.csv", ACTIVITY + "Ann,2025-01-02,40,12,3\n")
     changed = load("b.csv", ACTIVITY + "Ann,2025-01-02,40,13,3\n")  # replaces profile views
     with store.transaction() as cur:  # a history holding the replaced value twice

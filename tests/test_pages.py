@@ -227,8 +227,8 @@ def test_upload_shows_errors_with_line_numbers_and_imports_nothing(demo_app):
 
 
 def test_estimate_agreement_is_shown_when_its_section_is_opened(demo_app):
-    from dashboard.memo import forget_all
     from dashboard.scoring import load_config
+    from dashboard.store.memo import forget_all
     from dashboard.views import team_review as tr
 
     forget_all()
@@ -325,7 +325,8 @@ def odd_app(tmp_path, monkeypatch):
     BC and far-future dates, 0 and 100, missing pillars, names with any characters."""
     from datetime import date
 
-    from dashboard.scoring.team_days import resum_everything
+    from dashboard.scoring.config import load_config
+    from dashboard.scoring.team_days import summary_rules
 
     path = tmp_path / "odd.duckdb"
     today = date.today()
@@ -348,8 +349,7 @@ def odd_app(tmp_path, monkeypatch):
             cur.execute("insert into snapshots (rep_id, day, team_id, ssi, brand, people, "
                         "insights, relationships, import_id) values ($r, $d::date, 1, $s, $b, $p, $i, $l, 1)",
                         dict(zip("rdsbpil", [rep_id, day, *scores], strict=True)))  # fmt: skip
-        cur.run("rebuild_latest_readings")  # as every write keeps the summaries of readings
-        resum_everything(cur)
+        cur.summed_again(summary_rules(load_config()), everything=True)  # rows written by hand
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(path))
     monkeypatch.setenv("SSI_AUTH", "none")
     return path

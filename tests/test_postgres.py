@@ -16,11 +16,10 @@ from conftest import write_twice
 from streamlit.testing.v1 import AppTest
 from test_activity_summary import daily_file, weekly_file
 
-from dashboard import postgres
-from dashboard.backup import backup, restore
 from dashboard.errors import DashboardError
 from dashboard.ingest import import_file, undo_import
-from dashboard.store import Store
+from dashboard.store import Store, postgres
+from dashboard.store.backup import backup, restore
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.backends("postgresql")
@@ -101,16 +100,16 @@ def test_every_table_matches_across_replicas_and_a_file_store(pg_url, tmp_path, 
             if isinstance(results[0], int):
                 loaded.append(results[0])
         follower.version()  # catches up from the change log, as at a rerun
-        mine = every_table(store._con)
+        mine = every_table(store._backend.cursor())
         assert every_table(follower.replica) == mine, f"step {step}"
         # Same rows as the file store, but for when things happened.
-        assert every_table(store._con, ("TIMESTAMP",)) == every_table(
-            file_store._con, ("TIMESTAMP",)
+        assert every_table(store._backend.cursor(), ("TIMESTAMP",)) == every_table(
+            file_store._backend.cursor(), ("TIMESTAMP",)
         ), f"step {step}"
     assert len(loaded) > 5
     # A process starting with no replica copies the whole store and sees the same.
     newcomer = other_replica(pg_url, tmp_path / "newcomer", monkeypatch)
-    assert every_table(newcomer.replica) == every_table(store._con)
+    assert every_table(newcomer.replica) == every_table(store._backend.cursor())
     for link in (follower, newcomer):
         link.close()
     file_store.close()
@@ -192,16 +191,16 @@ def test_backup_and_restore_between_postgresql_and_files_round_trip(pg_url, pg_s
         "Traceback") == 0  # fmt: skip
     with Store(pg_url) as s:
         backup(s, tmp_path / "b1")
-        original = every_table(s._con, skip=("store_state",))
+        original = every_table(s._backend.cursor(), skip=("store_state",))
     # Into a new PostgreSQL database, and from there into a file: every table the same.
     target = pg_server.create_database("restored_" + tmp_path.name[-8:].lower().replace("-", "_"))
     restore(tmp_path / "b1", target)
     with Store(target) as s:
-        assert every_table(s._con, skip=("store_state",)) == original
+        assert every_table(s._backend.cursor(), skip=("store_state",)) == original
         backup(s, tmp_path / "b2")
     restore(tmp_path / "b2", tmp_path / "r.duckdb")
     with Store(tmp_path / "r.duckdb") as s:
-        assert every_table(s._con, skip=("store_state",)) == original
+        assert every_table(s._backend.cursor(), skip=("store_state",)) == original
     # The restored store hands out the ids that come next, as the original does.
     late = tmp_path / "ssi_2026-11-21.csv"
     late.write_text("Name,Team,SSI\nLate Starter,New Team,33\n")
@@ -210,7 +209,7 @@ def test_backup_and_restore_between_postgresql_and_files_round_trip(pg_url, pg_s
     ids = []
     for db in (pg_url, target):
         with Store(db) as s:
-            ids.append(s._con.execute("select max(import_id), max(rep_id), max(team_id) from "
+            ids.append(s._backend.cursor().execute("select max(import_id), max(rep_id), max(team_id) from "
                                       "imports, reps, teams").fetchone())  # fmt: skip
     assert ids[0] == ids[1]
     # Restore refuses a PostgreSQL store that holds data.
@@ -221,7 +220,7 @@ def test_backup_and_restore_between_postgresql_and_files_round_trip(pg_url, pg_s
 
 HALF_MADE = """
 import os, sys
-from dashboard import postgres
+from dashboard.store import postgres
 from dashboard.store import Store
 made = []
 real = postgres.DuckSide.fill
@@ -241,7 +240,7 @@ def test_a_replica_whose_process_died_while_making_it_is_made_again(pg_url, tmp_
                                   db=pg_url).stderr  # fmt: skip
     with Store(pg_url) as s:
         assert s.scalar("count_imports") > 3
-        original = every_table(s._con, skip=("store_state",))
+        original = every_table(s._backend.cursor(), skip=("store_state",))
     folder = tmp_path / "another_machine"
     env = {postgres.CACHE_ENV: str(folder)}
     import os
@@ -312,13 +311,12 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
     """A PostgreSQL store of schema 6 (unique index on activity) opened by this version:
     the migration runs on a replica, every row comes through, and the rule it moved from the
     index to the writes still refuses a second value."""
-    import dashboard.ingest.importer as importer_module
-    import dashboard.store as store_module
+    import dashboard.store.schema as schema_module
     from dashboard.errors import StoreError
-    from dashboard.store import Query
+    from dashboard.store.sql import Query
 
-    every = store_module.migrations()
-    monkeypatch.setattr(store_module, "migrations", lambda *a: every[:6])
+    every = schema_module.migrations()
+    monkeypatch.setattr(schema_module, "migrations", lambda *a: every[:6])
     monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "before"))
     old = Store(pg_url)
     assert old.schema_version() == 6
@@ -326,14 +324,13 @@ def test_a_store_made_before_migration_7_is_upgraded_and_keeps_the_activity_rule
     path.write_text("Name,Date,SSI,Profile views,Searches performed\n"
                     "Ann,2025-01-02,40,12,3\nBob,2025-01-02,50,7,1\n")  # fmt: skip
     with monkeypatch.context() as m:  # version 6 had no summaries of readings (migration 008)
-        m.setattr(importer_module, "resum_team_days", lambda *a: None)
-        for name in ("reps_of_import", "refresh_latest_readings"):
-            m.setitem(old.queries, name, Query.parse(name, "select 1"))
+        for name in ("reps_of_touched_readings", "refresh_latest_readings", "team_days_rules"):
+            m.setitem(old.queries, name, Query.parse(name, "select 1 where false"))
         import_file(old, path)
     old.close()
     postgres.forget(pg_url)  # as a new process, which opens the store afresh
 
-    monkeypatch.setattr(store_module, "migrations", lambda *a: every)
+    monkeypatch.setattr(schema_module, "migrations", lambda *a: every)
     monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "after"))
     store = Store(pg_url)
     assert store.schema_version() == every[-1][0] >= 7

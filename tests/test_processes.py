@@ -39,7 +39,7 @@ store = Store(location) if postgres else None
 last, reads = -1, 0
 while time.monotonic() < until:
     s = store or Store(location, read_only=True)  # a file is let go between reads
-    s.generation
+    s.catch_up()
     n = int(s.df_sql("select count(*) as n from snapshots")["n"][0])
     if not postgres:
         s.close()

@@ -327,14 +327,14 @@ def test_user_config_overrides_the_defaults(load, store, tmp_path, monkeypatch):
 
 
 def test_reading_estimates_does_not_invalidate_cached_results(load, store):
-    """Pages cache results per store generation; only writes may move it."""
+    """Pages cache results per store version; only writes may move it."""
     load("act.csv", activity_csv({"posts": 4, "connections": 300}))
-    generation = store.generation
+    generation = store.version
     estimate_inputs(store, D0)
     leaderboard(store, D0)
-    assert store.generation == generation
+    assert store.version == generation
     load("more.csv", activity_csv({"posts": 5}, D0 + timedelta(days=1)))
-    assert store.generation == generation + 1
+    assert store.version == generation + 1
 
 
 @pytest.mark.parametrize(
@@ -371,8 +371,8 @@ def test_config_sections_are_typed_and_frozen():
 def test_a_self_checks_reading_is_their_row_of_the_whole_leaderboard(demo_store):
     from conftest import DEMO_END
 
-    from dashboard.memo import forget_all
     from dashboard.scoring.summary import rep_summary
+    from dashboard.store.memo import forget_all
 
     forget_all()  # the first self-check computes its row alone, the next ones the board's
     board = leaderboard(demo_store, DEMO_END)
@@ -392,9 +392,9 @@ def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_r
     one. Estimate inputs and weekly streaks are always the rep's own."""
     from conftest import DEMO_END
 
-    from dashboard.memo import forget_all
     from dashboard.scoring import summary
     from dashboard.scoring.summary import rep_summary
+    from dashboard.store.memo import forget_all
 
     forget_all()
 

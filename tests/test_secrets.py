@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.postgres import mask_secrets, safe_url
+from dashboard.store.postgres import mask_secrets, safe_url
 
 ROOT = Path(__file__).resolve().parents[1]
 # Nothing listens on port 1: the store cannot be reached, and says so.

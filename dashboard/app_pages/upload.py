@@ -58,12 +58,12 @@ with ui.friendly_errors():
     # Checks are kept in the session, keyed by what they depend on, the store's version
     # included; the file itself is on disk only while a check or an import reads it.
     done = st.session_state.setdefault("upload_checks", {})
-    generation = ui.get_store().generation
+    version = ui.get_store().version
     checked = []
     for upload in files or []:
         key = upload.file_id  # two uploads with the same name keep their own mappings
         overrides = mappings.get(key, {})
-        asked = (key, tuple(sorted(overrides.items())), rep, team, day, only_teams, generation)
+        asked = (key, tuple(sorted(overrides.items())), rep, team, day, only_teams, version)
         if asked not in done:
             done[asked] = uploads.check_upload(ui.get_store(), folder, upload.name,
                                                upload.getvalue(), rep, team, day, asked[1],
@@ -115,7 +115,7 @@ with ui.friendly_errors():
                 st.dataframe(held.preview, hide_index=True)
 
     pending = {c[0].file_id for c in checked}
-    for asked in [a for a in done if a[0] not in pending or a[-1] != generation]:
+    for asked in [a for a in done if a[0] not in pending or a[-1] != version]:
         del done[asked]  # files taken out of the chooser, and checks of an older store
     uploads.sweep_uploads(folder)
     ready = [c for c in checked if c[1].ok and c[1].result.imported_before is None]

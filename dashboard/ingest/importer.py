@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from dashboard.errors import ImportRejectedError, NotFoundError, Problem, StoreError
+from dashboard.errors import ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import (
     METRIC_FIELDS,
     PILLARS,
@@ -153,6 +153,7 @@ def import_file(
                                   numbers_on_read=stages is STAGES)  # fmt: skip
                 _run_stages(cur, plan, stages)
                 if options.dry_run:
+                    cur.settle()  # the store's checks too, before the write is rolled back
                     raise _DryRun
         except _DryRun:
             result.import_id = None
@@ -398,15 +399,11 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     import_id = cur.run("next_import_id").fetchone()[0]
     ids = {"import_id": import_id}
     cur.run("snapshot_changes").run("keep_replaced_snapshots", ids).run("update_snapshots", ids)
-    cur.run("insert_snapshots", ids)
-    refuse_readings_held_twice(cur.run("readings_of_import"))
-    cur.run("reps_of_import").run("refresh_latest_readings")  # each rep's latest reading
-    resum_team_days(cur.run("days_of_import"))
+    cur.run("insert_snapshots", ids).touched("touched_readings", "readings_of_import")
     cur.run("activity_changes")
     _refuse_overlapping_periods(cur, plan)
     cur.run("keep_replaced_activity", ids).run("update_activity", ids).run("insert_activity", ids)
-    cur.run("activity_touched_by_import").run("weeks_of_import")
-    check_and_sum_touched_activity(cur)
+    cur.touched("touched_activity", "activity_touched_by_import")
     all_new = cur.run("every_change_is_new").fetchone()[0]
     updated, loaded = cur.run("change_counts_all_new" if all_new else "change_counts").fetchone()
     loaded += _write_gaps(cur, plan, import_id)
@@ -426,59 +423,6 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
         "rows_updated": updated, "rows_skipped": result.rows_skipped,
         "warnings": json.dumps([str(w) for w in warnings]),
     })  # fmt: skip
-
-
-# How the touched activity is checked and summed: picking the touched keys out of their day
-# range first pays when the range holds many other rows (a Monday upload into two years);
-# when it holds few (a first import, a backfill into empty weeks) it is cheaper to count and
-# sum the whole range and keep the touched keys after: 0.5-0.9 s of a first import of 1.5
-# million rows. The rows in range per touched key up to which the whole range is read:
-WHOLE_RANGE_UP_TO = 2
-
-
-def check_and_sum_touched_activity(cur: Cursor) -> None:
-    """After a write to activity (``touched_activity`` and ``touched_weeks`` name what it
-    touched): the store's rule checked, then the weekly summary's touched weeks summed
-    again so it stays exact. When the touched weeks' range holds exactly the touched keys,
-    once each (as many rows as keys, and the same sum of key hashes), the rule holds
-    without counting every key (0.3-0.4 s of a first import of 1.5 million rows), and every
-    seat-week of the range is a touched one."""
-    in_range, touched = cur.run("touched_range").fetchone()
-    whole = in_range <= WHOLE_RANGE_UP_TO * touched
-    once = in_range == touched and cur.run("touched_range_holds_touched_keys").fetchone()[0]
-    if not once:
-        refuse_activity_held_twice(cur, whole)
-    if whole:  # every seat-week of the range is a touched one when it holds only those keys
-        cur.run("refresh_weeks_of_range" if once else "refresh_touched_weeks_in_range")
-    else:
-        cur.run("refresh_touched_weeks")
-
-
-def refuse_readings_held_twice(cur: Cursor) -> None:
-    """After a write to snapshots (``touched_readings`` names the keys it wrote): the
-    store's rule of one reading per person and day, checked on those keys (migration 010).
-    A second reading is a fault of the write, and raising here rolls the whole write back.
-    A range that holds exactly the touched keys, once each, needs no counting."""
-    written_twice, once = cur.run("touched_readings_range").fetchone()
-    if once and not written_twice:
-        return
-    held = cur.run("readings_held_twice").fetchall()
-    if held:
-        keys = "; ".join(f"rep #{r.rep_id} on {r.day}: {r.n} readings" for r in held)
-        raise StoreError(f"The store refused a value that breaks its rules: one reading per "
-                         f"person and day ({keys}). Nothing was written.")  # fmt: skip
-
-
-def refuse_activity_held_twice(cur: Cursor, whole_range: bool) -> None:
-    """The store's rule of one activity value per person, day and metric, checked on the
-    keys this write touched (``touched_activity``): a second value is a fault of the write,
-    and raising here rolls the whole write back."""
-    held = cur.run("activity_keys_held_twice_in_range" if whole_range
-                   else "activity_keys_held_twice").fetchall()  # fmt: skip
-    if held:
-        keys = "; ".join(f"rep #{r.rep_id} on {r.day}, {r.metric}: {r.n} values" for r in held)
-        raise StoreError(f"The store refused a value that breaks its rules: one activity value "
-                         f"per person, day and metric ({keys}). Nothing was written.")  # fmt: skip
 
 
 def _write_gaps(cur: Cursor, plan: ImportPlan, import_id: int) -> int:
@@ -560,16 +504,6 @@ STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, 
 EVENT_STAGES = (stage_rows, stage_events, check_events, count_per_day, write_changes)
 
 
-def resum_team_days(cur: Cursor) -> None:
-    """The team-day summary's days this write touched (``days_of_import`` or ``days_of_undo``
-    named them) summed again, under the rules the summary holds. Choosing rules is the
-    scoring layer's: it sums the whole summary again when they are not the ones in force
-    (``scoring.team_days.keep_current``, after an upload; ``init``)."""
-    held = cur.run("team_days_rules").fetchall()
-    if held:  # never summed (a new store before its first upload): nothing to keep
-        cur.run("sum_team_days", held[0]._asdict())
-
-
 def undo_import(store: Store, import_id: int) -> str:
     """Take an import's rows out and put back what it overwrote."""
     # Every check is made inside the transaction that undoes: an import that overwrites
@@ -589,15 +523,8 @@ def undo_import(store: Store, import_id: int) -> str:
                 f"import #{import_id} ({file_name}) cannot be undone while later imports {ids} "
                 "changed its rows; undo those first"
             )
-        cur.run("weeks_of_undo", {"import_id": import_id})
-        cur.run("activity_touched_by_undo", {"import_id": import_id})
-        cur.run("days_of_undo", {"import_id": import_id})
-        cur.run("reps_of_undo", {"import_id": import_id})
-        cur.run("readings_of_undo", {"import_id": import_id})
-        cur.run("undo_delete_rows", {"import_id": import_id})
-        cur.run("undo_restore_rows", {"import_id": import_id})
-        refuse_readings_held_twice(cur)
-        check_and_sum_touched_activity(cur)
-        cur.run("refresh_latest_readings")
-        resum_team_days(cur)
+        this = {"import_id": import_id}
+        cur.touched("touched_activity", "activity_touched_by_undo", this)
+        cur.touched("touched_readings", "readings_of_undo", this)
+        cur.run("undo_delete_rows", this).run("undo_restore_rows", this)
     return f"import #{import_id} ({file_name}) undone"

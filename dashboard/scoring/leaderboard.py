@@ -8,9 +8,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.memo import per_store_version
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.store import Store
+from dashboard.store.memo import per_store_version
 
 # The leaderboard's public columns, in order: what `leaderboard --format json` emits.
 LEADERBOARD_KEYS = [

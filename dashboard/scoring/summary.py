@@ -9,7 +9,6 @@ import pandas as pd
 from dashboard.access import Viewer
 from dashboard.errors import NotFoundError
 from dashboard.fields import PILLARS
-from dashboard.memo import per_store_version
 from dashboard.scoring.advice import recommendations
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.estimate import best_gains, estimate_inputs, estimate_of_inputs
@@ -21,6 +20,7 @@ from dashboard.scoring.leaderboard import (
 )
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
+from dashboard.store.memo import per_store_version
 
 
 def find_rep(store: Store, name: str, viewer: Viewer) -> tuple[int, str]:

@@ -6,11 +6,12 @@ sums depend on the scoring rules (how long a reading is carried, the band bounds
 balanced pillar), so the summary keeps the rules it was summed with, and a page uses it only
 when they are the rules it scores with.
 
-Every import and undo sums again, in its own transaction, the days it can have changed (a
+Every write to the readings sums again, before it commits, the days it can have changed (a
 reading counts from its day to ``carry_days`` after it), under the rules the summary holds
-(``ingest.importer.resum_team_days``: the import layer does not choose rules). Summing it
-under the rules in force is this module's: ``keep_current`` after each upload, and
-``python -m dashboard init``.
+(the store does this from the write's write-set: ``store/writes.py``). Choosing the rules is
+this module's: a write that declares new ones (``summed_again``) has the whole summary
+summed under them, as ``keep_current`` does after each upload and ``python -m dashboard
+init``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.store import Cursor, Store
+from dashboard.store import Store
 
 RULE_NAMES = ("carry_days", "top_from", "above_average_from", "low_from", "balanced_min")
 
@@ -40,18 +41,10 @@ def summary_is_current(store: Store, config: ScoringConfig | None = None) -> boo
     return _same_rules(store.rows("team_days_rules"), config or load_config())
 
 
-def resum_everything(cur: Cursor, config: ScoringConfig | None = None) -> None:
-    """Inside a write: the whole summary summed again with ``config``'s rules."""
-    rules = summary_rules(config or load_config())
-    cur.execute("delete from team_days")
-    cur.run("days_of_every_reading").run("sum_team_days", rules)
-    cur.run("set_team_days_rules", rules)
-
-
 def resum_store(store: Store, config: ScoringConfig | None = None) -> None:
-    """The whole summary summed again in its own write."""
+    """The whole summary summed again with ``config``'s rules, in its own write."""
     with store.transaction() as cur:
-        resum_everything(cur, config)
+        cur.summed_again(summary_rules(config or load_config()))
 
 
 def keep_current(store: Store, config: ScoringConfig | None = None) -> bool:

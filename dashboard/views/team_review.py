@@ -12,7 +12,6 @@ from dashboard import display
 from dashboard.access import OWNER, Viewer
 from dashboard.export import to_csv_bytes
 from dashboard.fields import PILLARS
-from dashboard.memo import per_store_version
 from dashboard.scoring import (
     LEADERBOARD_KEYS,
     averages_over_time,
@@ -38,6 +37,7 @@ from dashboard.scoring.leaderboard import (
 )
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
+from dashboard.store.memo import per_store_version
 
 PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "18 months": 548}
 PAGE_SIZE = 40  # reps per page in per-rep charts

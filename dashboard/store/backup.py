@@ -16,8 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.errors import DashboardError, NotFoundError
-from dashboard.postgres import forget, is_postgres
-from dashboard.store import Store
+from dashboard.store.door import Store, resolve_db_path
 
 MANIFEST = "manifest.json"
 
@@ -38,7 +37,7 @@ def backup(store: Store, folder: Path) -> dict[str, int]:
         sequences = {
             r.sequence_name: r.last_value for r in cur.run("sequence_positions").fetchall()
         }
-    manifest = {"schema_version": store.schema_version(), "version": store.generation,
+    manifest = {"schema_version": store.schema_version(), "version": store.version,
                 "tables": counts, "sequences": sequences}  # fmt: skip
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return counts
@@ -57,44 +56,20 @@ def restore(folder: Path, target: Path | str) -> dict[str, int]:
     folder = Path(folder)
     if not (folder / MANIFEST).is_file():
         raise NotFoundError(f"{folder} is not a backup (no {MANIFEST}); make one with `backup`")
-    if not is_postgres(target):
-        target = Path(target)
-        if target.exists():
-            raise DashboardError(f"{target} exists already; restore into a new store file")
+    location = resolve_db_path(target)
+    if isinstance(location, Path) and location.exists():
+        raise DashboardError(f"{location} exists already; restore into a new store file")
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     try:
-        return _restore_into(folder, manifest, target)
+        with Store(location) as store:
+            if store.schema_version() != manifest["schema_version"]:
+                raise DashboardError(
+                    f"the backup is of schema version {manifest['schema_version']}, this "
+                    f"version of the dashboard makes {store.schema_version()}; restore with "
+                    "the matching version"
+                )
+            tables = {t: partial(_streamed, folder / f"{t}.parquet") for t in manifest["tables"]}
+            store.restore(tables, manifest["sequences"], manifest.get("version"))
     finally:
-        if is_postgres(target):
-            forget(str(target))  # this process's replica is made again when next opened
-
-
-def _restore_into(folder: Path, manifest: dict, target: Path | str) -> dict[str, int]:
-    with Store(target) as store:
-        if store.link is not None and store.scalar("count_imports"):
-            raise DashboardError(
-                f"the PostgreSQL store {store.location} holds data already; restore into a "
-                "new, empty database"
-            )
-        if store.schema_version() != manifest["schema_version"]:
-            raise DashboardError(
-                f"the backup is of schema version {manifest['schema_version']}, this version "
-                f"of the dashboard makes {store.schema_version()}; restore with the matching "
-                "version"
-            )
-        if store.link is not None:
-            store.link.restore(
-                {t: partial(_streamed, folder / f"{t}.parquet") for t in manifest["tables"]},
-                manifest["sequences"],
-            )
-            return dict(manifest["tables"])
-        with store.transaction() as cur:
-            for table in manifest["tables"]:
-                cur.replace_table_rows(table, _streamed(folder / f"{table}.parquet"))
-            for name, last in manifest["sequences"].items():
-                if last is not None:
-                    cur.run("advance_sequence", {"name": name, "steps": int(last)})
-            version = manifest.get("version")
-            if version is not None:
-                cur.run("restore_version", {"version": version})
+        Store.forget(location)  # a PostgreSQL replica is made again when next opened
     return dict(manifest["tables"])

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from dashboard.store import Store
+from dashboard.store.door import Store
 
 T = TypeVar("T")
 KEPT_PER_FUNCTION = 4  # a few as-of dates; a 10,000-rep board is about 10 MB
@@ -73,7 +73,7 @@ def per_store_version(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 def _key(store: Store, args: tuple) -> tuple | None:
-    version = store.held_version if store.tracks_changes else -1
+    version = store.version
     return None if version < 0 else (str(store.path), version, tuple(_keyed(a) for a in args))
 
 
