@@ -2,12 +2,22 @@
 -- (Store.apply_macros), not by a migration: change a macro here and every store picks it up
 -- at its next start.
 
--- Whether a reading counts as balanced in a share of balanced reps: every pillar known and
--- at least balanced_min. A missing pillar is not balanced (least() skips a NULL, which once
--- counted such a rep as balanced in the trend and not in the KPI beside it).
-create or replace macro ssi_counts_as_balanced(brand, people, insights, relationships, balanced_min) as
-    coalesce(brand >= balanced_min and people >= balanced_min and insights >= balanced_min
-             and relationships >= balanced_min, false);
+-- Whether a reading is balanced: every pillar at least balanced_min. Unknown (NULL) when a
+-- pillar is missing: such a reading is neither balanced nor unbalanced, and a share of
+-- balanced reps counts it in neither part (least() would skip the NULL and call it
+-- balanced). The leaderboard, the KPI, the team comparison and the trend all use this.
+create or replace macro ssi_balanced(brand, people, insights, relationships, balanced_min) as
+    case when brand is null or people is null or insights is null or relationships is null
+         then null
+         else brand >= balanced_min and people >= balanced_min and insights >= balanced_min
+              and relationships >= balanced_min end;
+
+-- An SSI's band, from the bounds of scoring.toml [bands] (NULL for no SSI).
+create or replace macro ssi_band(ssi, top_from, above_average_from, low_from) as
+    case when ssi >= top_from then 'top'
+         when ssi >= above_average_from then 'above average'
+         when ssi >= low_from then 'low'
+         when ssi is not null then 'very poor' end;
 
 -- Parses numbers as people type them: 45%, 1,234 and, in decimal-comma files, 20,5.
 create or replace macro ssi_clean_number(raw) as regexp_replace(trim(raw), '[%\s]', '', 'g');

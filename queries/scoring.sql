@@ -171,13 +171,10 @@ select s.rank, s.rep_id, r.name as rep, r.email, t.name as team, s.day as as_of,
        case when s.listed then s.day_30d_before end as ssi_change_30d_since,
        -- The readings compared with, for the movers (scoring.signals.movers).
        s.ssi_7d_before, s.ssi_30d_before,
-       case when s.ssi >= $top_from then 'top'
-            when s.ssi >= $above_average_from then 'above average'
-            when s.ssi >= $low_from then 'low'
-            else 'very poor' end as band,
+       ssi_band(s.ssi, $top_from, $above_average_from, $low_from) as band,
        s.listed and s.ssi > $leader_above as leader,
        s.listed and s.ssi < $laggard_below as laggard,
-       s.min_pillar >= $balanced_min as balanced,
+       ssi_balanced(s.brand, s.people, s.insights, s.relationships, $balanced_min) as balanced,
        s.ssi >= $well_rounded_min and s.min_pillar >= $balanced_min as well_rounded,
        case when s.min_pillar is null then null
             when s.brand = s.min_pillar then 'brand'
@@ -257,7 +254,9 @@ with days as (
 ), grid as (
     select r.rep_id, d.d from reps r cross join days d
 ), carried as (
-    select g.d, s.* exclude (day), g.d - s.day as age
+    select g.d, s.* exclude (day), g.d - s.day as age,
+           ssi_band(s.ssi, $top_from, $above_average_from, $low_from) as band,
+           ssi_balanced(s.brand, s.people, s.insights, s.relationships, $balanced_min) as balanced
     -- Only readings that can still be carried into the period are sorted for the join: an
     -- older one is more than $carry_days old at every date of it.
     from grid g asof join (
@@ -270,12 +269,12 @@ select c.d as day, t.name as team, grouping(t.name) = 1 as company,
        count(*) as reps,
        avg(ssi) as ssi, avg(brand) as brand, avg(people) as people,
        avg(insights) as insights, avg(relationships) as relationships,
-       count(*) filter (where ssi >= $top_from) as band_top,
-       count(*) filter (where ssi >= $above_average_from and ssi < $top_from) as band_above_average,
-       count(*) filter (where ssi >= $low_from and ssi < $above_average_from) as band_low,
-       count(*) filter (where ssi < $low_from) as band_very_poor,
-       avg(case when ssi_counts_as_balanced(brand, people, insights, relationships, $balanced_min)
-                then 1.0 else 0.0 end) as share_balanced
+       count(*) filter (where band = 'top') as band_top,
+       count(*) filter (where band = 'above average') as band_above_average,
+       count(*) filter (where band = 'low') as band_low,
+       count(*) filter (where band = 'very poor') as band_very_poor,
+       avg(cast(balanced as double)) as share_balanced,
+       count(balanced) as balanced_known
 from carried c join teams t on t.team_id = c.team_id
 where c.age <= $carry_days
 group by grouping sets ((c.d, t.name), (c.d))

@@ -41,6 +41,8 @@ where day between (select first_day from summed_days) and (select last_day from 
 insert into team_days
 with readings as (
     select rep_id, day, team_id, ssi, brand, people, insights, relationships,
+           ssi_band(ssi, $top_from, $above_average_from, $low_from) as band,
+           ssi_balanced(brand, people, insights, relationships, $balanced_min) as balanced,
            lead(day) over (partition by rep_id order by day) as next_day
     from snapshots
     where ssi is not null
@@ -52,7 +54,7 @@ with readings as (
                least(coalesce(next_day - 1, day + cast($carry_days as integer)),
                      day + cast($carry_days as integer), (select last_day from summed_days)),
                interval 1 day)) as date) as day,
-           team_id, ssi, brand, people, insights, relationships
+           team_id, ssi, brand, people, insights, relationships, band, balanced
     from readings
 )
 select day, team_id, count(*), cast(sum(try_cast(ssi as decimal(38, 10))) as double),
@@ -60,12 +62,9 @@ select day, team_id, count(*), cast(sum(try_cast(ssi as decimal(38, 10))) as dou
        count(people), cast(sum(try_cast(people as decimal(38, 10))) as double),
        count(insights), cast(sum(try_cast(insights as decimal(38, 10))) as double),
        count(relationships), cast(sum(try_cast(relationships as decimal(38, 10))) as double),
-       count(*) filter (where ssi >= $top_from),
-       count(*) filter (where ssi >= $above_average_from and ssi < $top_from),
-       count(*) filter (where ssi >= $low_from and ssi < $above_average_from),
-       count(*) filter (where ssi < $low_from),
-       count(*) filter (where ssi_counts_as_balanced(brand, people, insights, relationships,
-                                                     $balanced_min))
+       count(*) filter (where band = 'top'), count(*) filter (where band = 'above average'),
+       count(*) filter (where band = 'low'), count(*) filter (where band = 'very poor'),
+       count(*) filter (where balanced), count(balanced)
 from spread
 group by day, team_id
 order by day, team_id;
@@ -83,7 +82,7 @@ with days as (
            try_cast(people_sum as decimal(38, 10)) as people_sum,
            try_cast(insights_sum as decimal(38, 10)) as insights_sum,
            try_cast(relationships_sum as decimal(38, 10)) as relationships_sum,
-           band_top, band_above_average, band_low, band_very_poor, balanced
+           band_top, band_above_average, band_low, band_very_poor, balanced, pillars_known
     from team_days
     where day between cast($start as date) and cast($end as date)
 )
@@ -99,7 +98,8 @@ select s.day, t.name as team, grouping(t.name) = 1 as company,
        cast(sum(s.band_above_average) as bigint) as band_above_average,
        cast(sum(s.band_low) as bigint) as band_low,
        cast(sum(s.band_very_poor) as bigint) as band_very_poor,
-       cast(sum(s.balanced) as double) / sum(s.reps) as share_balanced
+       cast(sum(s.balanced) as double) / nullif(sum(s.pillars_known), 0) as share_balanced,
+       cast(sum(s.pillars_known) as bigint) as balanced_known
 from s
 join days on days.d = s.day
 join teams t on t.team_id = s.team_id

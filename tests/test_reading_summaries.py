@@ -19,7 +19,8 @@ from dashboard.scoring.leaderboard import latest_is_as_of, rep_standing
 from dashboard.scoring.team_days import keep_current, resum_store, summary_is_current
 from dashboard.store import Store
 
-START = date(2026, 9, 1)
+START = date(2026, 3, 3)  # a Tuesday; readings run up to 150 days from it, carried 90
+PERIOD = (START - timedelta(days=3), START + timedelta(days=250))  # what averages compare
 PEOPLE = ["Ann Lee", "Bob Roy", "Cy Dahl", "Dee Park", "Eve Moss"]
 # A Sales Navigator team export with a date column, and columns the importer does not know.
 HEADER = ("Date,Name,Email,Title,Group,Social Selling Index,Establish your professional brand,"
@@ -42,11 +43,11 @@ def _row(rng: random.Random, day: date, person: str) -> str:
 
 
 def ssi_file(rng: random.Random) -> str:
-    """Some people on some days, spread over 60 days so that readings are both carried over
-    gaps and further apart than a reading is carried."""
+    """Some people on some days, spread over 150 days so that readings are both carried over
+    gaps and further apart than a reading is carried (90 days)."""
     seen, rows = set(), [HEADER]
     for _ in range(rng.randint(1, 10)):
-        day, person = START + timedelta(days=rng.randint(0, 60)), rng.choice(PEOPLE)
+        day, person = START + timedelta(days=rng.randint(0, 150)), rng.choice(PEOPLE)
         if (day, person) not in seen:
             seen.add((day, person))
             rows.append(_row(rng, day, person))
@@ -57,14 +58,13 @@ def from_readings(store: Store, config=None) -> pd.DataFrame:
     """The averages computed from the readings themselves, every day of the period."""
     params = (config or load_config()).rule_params()
     frame = store.df("averages_over_time", {
-        "start": START - timedelta(days=3), "end": START + timedelta(days=75), "step": 1,
-        "carry_days": params["stale_days"], **params})  # fmt: skip
+        "start": PERIOD[0], "end": PERIOD[1], "step": 1, "carry_days": params["listed_days"],
+        **params})  # fmt: skip
     return frame.assign(day=pd.to_datetime(frame["day"]))
 
 
 def from_summary(store: Store) -> pd.DataFrame:
-    frame = store.df("averages_from_team_days", {
-        "start": START - timedelta(days=3), "end": START + timedelta(days=75), "step": 1})  # fmt: skip
+    frame = store.df("averages_from_team_days", {"start": PERIOD[0], "end": PERIOD[1], "step": 1})
     return frame.assign(day=pd.to_datetime(frame["day"]))
 
 
@@ -194,6 +194,7 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
     # On any date, with or without readings after it, the leaderboard shows each rep's
     # latest reading up to it, and its search path gives what rep_latest gives.
     rules, newest = load_config().rule_params(), newest_reading(store)
+    weekly = 0
     for back in (0, 1, 3, 10, 30):
         as_of = newest - timedelta(days=back)
         assert latest_is_as_of(store, as_of) == (back == 0)
@@ -205,8 +206,9 @@ def test_summaries_stay_exact_through_random_imports_and_undos(store, tmp_path, 
         assert shown["ssi_change_7d"].equals(expected["ssi_change_7d"]), as_of
         assert latest_up_to(store, as_of) == latest_shown(shown), as_of
         assert_changes_against_readings_as_of(store, shown)
-        assert assert_weekly_readings_as_of(store, as_of) > 0
+        weekly += assert_weekly_readings_as_of(store, as_of)
         assert_movers_read_from_the_board(store, as_of, shown)
+    assert weekly > 0
 
 
 def test_the_leaderboard_on_a_past_date_finds_every_kind_of_latest_reading(store, tmp_path):
@@ -272,7 +274,7 @@ def test_the_summary_holds_days_only_where_readings_are_carried(store, tmp_path)
     path.write_text(f"{HEADER}\n2026-11-02,Ann Lee,ann@example.com,AE,East,40,10,10,10,10,R1\n"
                     "2015-11-03,Bob Roy,bob@example.com,AE,East,44,11,11,11,11,R1\n")  # fmt: skip
     import_file(store, path)
-    carry = load_config().freshness.stale_after_days
+    carry = load_config().freshness.listed_for_days
     days = store.df_sql("select day, reps from team_days order by day")
     assert len(days) == 2 * (carry + 1)
     assert days["day"].min() == pd.Timestamp("2015-11-03")
@@ -291,17 +293,18 @@ def test_other_rules_leave_the_summary_unused_until_it_is_summed_again(
     assert keep_current(store) and summary_is_current(store)
     # Readings carried 30 days, not the default: the summary's figures would be wrong.
     default = load_config()
-    longer = tmp_path / "scoring.toml"
-    longer.write_text("[freshness]\nstale_after_days = 30\n")
-    monkeypatch.setenv("SSI_SCORING_CONFIG", str(longer))
+    shorter = tmp_path / "scoring.toml"
+    shorter.write_text("[freshness]\nlisted_for_days = 30\n")
+    monkeypatch.setenv("SSI_SCORING_CONFIG", str(shorter))
     config = load_config()
-    assert config.freshness.stale_after_days == 30
+    assert config.freshness.listed_for_days == 30
     assert not summary_is_current(store, config)
-    shown = averages_over_time(store, START, START + timedelta(days=75), config, step=1)
+    shown = averages_over_time(store, *PERIOD, config, step=1)
     expected = from_readings(store, config)
     expected.loc[expected["company"], "team"] = "Company"
     pd.testing.assert_frame_equal(shown, expected)
-    assert shown.loc[shown["company"], "day"].max() > from_summary(store)["day"].max()
+    summed = from_summary(store)
+    assert shown["reps"].sum() < summed["reps"].sum()  # readings counted 30 days, not 90
 
     # An import keeps the summary exact under the rules it holds (the import layer does not
     # choose rules); after it, the upload sums it again under the rules in force.

@@ -594,23 +594,32 @@ def test_dates_from_a_query_become_python_dates_and_days_before_year_one_go_miss
         date(2026, 11, 20), date(2025, 1, 2)]  # fmt: skip
 
 
-def test_a_rep_missing_a_pillar_is_balanced_nowhere(load, store):
-    """The KPI and the trend of the share of balanced reps count alike: a missing pillar
-    is not balanced (least() skipped it in the trend, both from readings and from the
-    team_days summary)."""
+def test_a_rep_missing_a_pillar_is_neither_balanced_nor_unbalanced_anywhere(load, store):
+    """One rule (ssi_balanced): a rep with a missing pillar is left out of the balanced
+    share, in the leaderboard, the KPI, the team comparison and the trend (from readings
+    and from the team_days summary), and the share says how many reps it covers."""
+    from dashboard.scoring.signals import team_comparison
     from dashboard.scoring.team_days import keep_current
     from dashboard.scoring.trends import averages_over_time
-    from dashboard.views.team_review import kpis
+    from dashboard.views.team_review import balanced_coverage, kpis
 
     load("a.csv", template([("Full", "E", 0, 80, 20), ("Gap", "E", 0, 60, ("", 20, 20, 20)),
                             ("Low", "E", 0, 40, (10, 10, 10, 10)), ("Two", "E", 0, 76, 19)]))  # fmt: skip
-    assert kpis(leaderboard(store, D0), None).share_balanced == 0.5
+    board = leaderboard(store, D0)
+    assert pd.isna(board_row(board, "Gap")["balanced"])
+    assert [bool(board_row(board, n)["balanced"]) for n in ("Full", "Low", "Two")] == [
+        True, False, True]  # fmt: skip
+    headline = kpis(board, None)
+    assert (headline.share_balanced, headline.balanced_known, headline.reps) == (2 / 3, 3, 4)
+    assert balanced_coverage(headline) == "of 3 of 4 reps with all four pillars"
+    assert team_comparison(board)["share_balanced"].tolist() == [2 / 3]
     for summed in (False, True):
         if summed:
             keep_current(store)
         trend = averages_over_time(store, D0, D0)
         company = trend[trend["team"] == "Company"]
-        assert company["share_balanced"].tolist() == [0.5], summed
+        assert company["share_balanced"].tolist() == [2 / 3], summed
+        assert company["balanced_known"].tolist() == [3], summed
 
 
 def test_a_rep_without_a_recent_reading_shows_no_change(load, store):

@@ -158,3 +158,34 @@ def test_rep_labels_tell_people_with_one_name_apart_by_email():
         5: "Cy (West) <no e-mail>",
     }
     assert rep_labels(reps.iloc[:0]) == {}
+
+
+@pytest.mark.parametrize("summed", [False, True], ids=["from readings", "from team_days"])
+@pytest.mark.parametrize("days_back", [0, 45])
+def test_each_kpi_is_the_last_point_of_the_chart_beside_it(demo_store, summed, days_back):
+    """One number, one rendering: the average SSI and the balanced share at the top of the
+    team review are the last points of the trend charts under them, for the company and
+    for each team, with readings of every age and reps with a missing pillar."""
+    from dashboard.scoring.team_days import keep_current
+    from dashboard.views.team_review import PERIODS
+
+    with demo_store.transaction() as cur:  # a few reps with a pillar unknown
+        cur.execute("insert into imports (import_id, file_name, content_hash, format, "
+                    "imported_at) values (900, 'gaps', 'g', 'test', now())")  # fmt: skip
+        cur.execute("update snapshots set brand = null, import_id = 900 where rep_id % 7 = 0")
+        cur.touched("touched_readings", "readings_of_every_rep")
+    if summed:
+        keep_current(demo_store)
+    as_of = DEMO_END - timedelta(days=days_back)
+    teams = sorted(leaderboard(demo_store, as_of)["team"].unique())
+    for chosen in [[], *[[t] for t in teams]]:
+        view = team_review(demo_store, chosen, as_of, PERIODS["90 days"])
+        line = "Company" if not chosen else chosen[0]
+        last = view.averages[(view.averages["team"] == line)
+                             & (view.averages["day"] == pd.Timestamp(as_of))]  # fmt: skip
+        assert len(last) == 1, chosen
+        assert last["reps"].iloc[0] == view.kpis.reps, chosen
+        assert last["ssi"].iloc[0] == pytest.approx(view.kpis.average_ssi, abs=1e-9), chosen
+        assert last["balanced_known"].iloc[0] == view.kpis.balanced_known, chosen
+        assert view.kpis.balanced_known < view.kpis.reps or chosen, "no pillar is missing"
+        assert last["share_balanced"].iloc[0] == pytest.approx(view.kpis.share_balanced), chosen

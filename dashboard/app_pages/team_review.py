@@ -31,6 +31,7 @@ with ui.friendly_errors():
     c[1].metric(labels["leaders"].text, ui.fmt(k.leaders, "{:d}"), help=labels["leaders"].help)
     c[2].metric(labels["laggards"].text, ui.fmt(k.laggards, "{:d}"), help=labels["laggards"].help)
     c[3].metric(labels["balanced"].text, ui.fmt(k.share_balanced, "{:.0%}"),
+                delta=tr.balanced_coverage(k), delta_color="off", delta_arrow="off",
                 help=labels["balanced"].help)  # fmt: skip
     c[4].metric(labels["stale"].text, ui.fmt(k.stale, "{:d}"), help=labels["stale"].help)
 

@@ -181,8 +181,9 @@ def team_comparison(board: pd.DataFrame) -> pd.DataFrame:
         **{p: grouped[p].mean() for p in PILLARS},
         "leaders": grouped["leader"].sum(),
         "laggards": grouped["laggard"].sum(),
-        # A missing pillar is not balanced, as in the KPI (ssi_counts_as_balanced).
-        "share_balanced": board["balanced"].fillna(False).astype(bool).groupby(board["team"]).mean(),
+        # Among reps whose four pillars are known, as in the KPI (ssi_balanced).
+        "share_balanced": board["balanced"].astype("boolean").astype("Float64")
+                          .groupby(board["team"]).mean().astype(float),
         "ssi_change_7d": grouped["ssi_change_7d"].mean(),
     })  # fmt: skip
     return out.reset_index().sort_values("ssi", ascending=False, ignore_index=True)

@@ -27,7 +27,7 @@ RULE_NAMES = ("carry_days", "top_from", "above_average_from", "low_from", "balan
 def summary_rules(config: ScoringConfig) -> dict[str, float]:
     """The rules the summary's figures depend on, as the averages bind them."""
     params = config.rule_params()
-    return {"carry_days": params["stale_days"], **config.band_params(),
+    return {"carry_days": params["listed_days"], **config.band_params(),
             "balanced_min": params["balanced_min"]}  # fmt: skip
 
 

@@ -40,7 +40,7 @@ def averages_over_time(
     else:  # every rep's reading carried to every date: 10-20 times the time
         params = config.rule_params()
         frame = store.df(
-            "averages_over_time", {**span, "carry_days": params["stale_days"], **params}
+            "averages_over_time", {**span, "carry_days": params["listed_days"], **params}
         )
     frame["day"] = pd.to_datetime(frame["day"])
     frame.loc[frame["company"], "team"] = "Company"

@@ -49,9 +49,10 @@ class Kpis:
     average_change_7d: float | None
     leaders: int | None
     laggards: int | None
-    share_balanced: float | None
+    share_balanced: float | None  # of the reps whose four pillars are known
     stale: int | None
     reps: int
+    balanced_known: int | None = None  # ranked reps with all four pillars: what the share covers
     # Too few reps for this role to see their figures (privacy.min_group_reps): every
     # figure is None; ``reps`` still says how many there are.
     withheld: bool = False
@@ -79,7 +80,7 @@ def kpis(board: pd.DataFrame, previous_average: float | None) -> Kpis:
     change compares the average now with ``previous_average``, the one a week ago."""
     board = listed(board)
     if board.empty:
-        return Kpis(None, None, 0, 0, None, 0, 0)
+        return Kpis(None, None, 0, 0, None, 0, 0, 0)
     avg = float(board["ssi"].mean())
     change = None if previous_average is None else avg - previous_average
     return Kpis(
@@ -87,10 +88,25 @@ def kpis(board: pd.DataFrame, previous_average: float | None) -> Kpis:
         average_change_7d=change,
         leaders=int(board["leader"].sum()),
         laggards=int(board["laggard"].sum()),
-        share_balanced=float(board["balanced"].fillna(False).astype(bool).mean()),
+        share_balanced=balanced_share(board["balanced"]),
         stale=int(board["stale"].sum()),
         reps=len(board),
+        balanced_known=int(board["balanced"].notna().sum()),
     )
+
+
+def balanced_share(balanced: pd.Series) -> float | None:
+    """The share of balanced reps among those whose four pillars are known (a rep with a
+    missing pillar is neither: ``ssi_balanced`` in queries/macros.sql)."""
+    known = balanced.dropna()
+    return None if known.empty else float(known.astype(bool).mean())
+
+
+def balanced_coverage(k: Kpis) -> str | None:
+    """Which reps the balanced share covers, when it is not all of them."""
+    if k.withheld or k.balanced_known is None or k.balanced_known == k.reps:
+        return None
+    return f"of {k.balanced_known} of {k.reps} reps with all four pillars"
 
 
 @dataclass
@@ -316,7 +332,8 @@ def kpi_labels(config: ScoringConfig | None = None) -> dict[str, Label]:
                           f"usually people who rarely use LinkedIn for selling."),
         "balanced": Label(f"Balanced (every pillar {g.balanced_pillar_min:g}+)",
                           f"Share of ranked reps whose four pillars are all "
-                          f"{g.balanced_pillar_min:g} or more."),
+                          f"{g.balanced_pillar_min:g} or more, among those whose four pillars "
+                          f"are known (a missing pillar is neither balanced nor not)."),
         "stale": Label("Stale readings",
                        f"Ranked reps whose latest reading is more than "
                        f"{f.stale_after_days} days older than the as-of date."),
