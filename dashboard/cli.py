@@ -179,19 +179,18 @@ def cmd_import(args) -> int:
 
 
 def _import_files(store: Store, args) -> int:
-    from dashboard.ingest import ImportOptions, import_file
+    from dashboard.actions.imports import import_upload
+    from dashboard.ingest import ImportOptions
     from dashboard.scoring.team_days import keep_current
-    from dashboard.users import record
 
     viewer = _viewer(store, args)
     viewer.require("upload")
     failed = 0
     for path in args.files:
         options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
-                                dry_run=args.dry_run,
-                                only_teams=viewer.teams if viewer.role == "manager" else None)  # fmt: skip
+                                dry_run=args.dry_run)  # fmt: skip
         try:
-            result = import_file(store, path, options)
+            result = import_upload(store, viewer, path, options)
         except ImportRejectedError as exc:
             failed += 1
             print(f"{path.name}: rejected, nothing written; {exc.total} error(s):", file=sys.stderr)
@@ -208,10 +207,8 @@ def _import_files(store: Store, args) -> int:
         if more := unlisted_count(result.warnings, result.warning_count):
             print(f"  ... and {more:,} more warning(s)")
         print(result.summary())
-        if result.import_id is not None:
-            record(store, viewer.email, "import", result.summary())
     if not args.dry_run:
-        keep_current(store)  # team averages per day, under the scoring rules in force
+        keep_current(store)  # a store whose every file was refused is summed all the same
     return EXIT_INVALID if failed else 0
 
 
@@ -379,15 +376,10 @@ def cmd_imports(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    from dashboard.ingest import undo_import
-    from dashboard.users import record
+    from dashboard.actions.imports import undo
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
-    viewer = _viewer(store, args)
-    viewer.require("undo")
-    message = undo_import(store, args.import_id)
-    record(store, viewer.email, "undo", message)
-    print(message)
+    print(undo(store, _viewer(store, args), args.import_id))
     return 0
 
 

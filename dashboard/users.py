@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from dashboard.access import ROLES, Viewer
 from dashboard.errors import DashboardError, NotFoundError
-from dashboard.store import Store
+from dashboard.store import Cursor, Store
 
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
@@ -182,7 +182,12 @@ def set_setting(store: Store, key: str, value: str, *, actor: str) -> None:
 def record(store: Store, actor: str, action: str, detail: str) -> None:
     """One line of the audit: who did what, when."""
     with store.transaction() as cur:
-        cur.run("record_audit", {"actor": actor, "action": action, "detail": detail})
+        audit(cur, actor, action, detail)
+
+
+def audit(cur: Cursor, actor: str, action: str, detail: str) -> None:
+    """One line of the audit, in the transaction of the write it describes."""
+    cur.run("record_audit", {"actor": actor, "action": action, "detail": detail})
 
 
 def audit_log(store: Store, limit: int = 200) -> pd.DataFrame:

@@ -120,3 +120,6 @@ insert into settings values ('demo', 'on') on conflict (key) do update set value
 
 -- name: end_demo
 update settings set value = 'ended' where key = 'demo';
+
+-- name: rep_identity
+select name, email from reps where rep_id = $rep_id;

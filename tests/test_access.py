@@ -492,10 +492,11 @@ def test_uploaded_files_are_private_and_deleted_when_read(tmp_path, store):
     import stat
     import time
 
+    from dashboard.access import OWNER
     from dashboard.views.uploads import (
         check_upload,
         held_upload,
-        import_upload,
+        import_held_upload,
         sweep_uploads,
         upload_folder,
     )
@@ -512,12 +513,15 @@ def test_uploaded_files_are_private_and_deleted_when_read(tmp_path, store):
     assert list(mine.iterdir()) == []  # deleted on an error too
     connections = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                    b"Ann,Lee,https://x,ann@example.com,Acme,AE,20 Nov 2026\n")  # fmt: skip
-    refused = check_upload(store, mine, "Connections.csv", connections, None, None, None, ())
+    refused = check_upload(store, OWNER, mine, "Connections.csv", connections, None, None, None, ())
     assert not refused.check.ok and list(mine.iterdir()) == []  # a refusal
     good = b"Name,Team,Date,SSI\nAnn Lee,East,2026-11-20,50\n"
-    checked = check_upload(store, mine, "team.csv", good, None, None, None, ())
+    checked = check_upload(store, OWNER, mine, "team.csv", good, None, None, None, ())
     assert checked.check.ok and len(checked.preview) == 1 and list(mine.iterdir()) == []
-    assert import_upload(store, mine, "team.csv", good, None, None, None, {}).rows_loaded == 1
+    assert (
+        import_held_upload(store, OWNER, mine, "team.csv", good, None, None, None, {}).rows_loaded
+        == 1
+    )
     assert list(mine.iterdir()) == []  # an import
     (old / "left.csv").write_bytes(b"x")  # a process killed while reading
     sweep_uploads(mine, now=time.time() + 2 * 24 * 3600)

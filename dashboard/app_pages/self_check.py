@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, display, ui
+from dashboard.actions.readings import record_reading
 from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
 from dashboard.scoring import load_config, rep_history
@@ -13,7 +14,6 @@ from dashboard.scoring.activity import rep_against_team
 from dashboard.scoring.summary import rep_as_of
 from dashboard.views import self_check as sc
 from dashboard.views.activity import metric_labels
-from dashboard.views.self_check import record_reading
 from dashboard.views.uploads import problem_lines
 
 st.title("Rep self-check")
@@ -161,7 +161,7 @@ with ui.friendly_errors():
     teams_known = sorted(reps["team"].dropna().unique().tolist()) if not reps.empty else []
     if rep_id is not None:
         me = reps[reps["rep_id"] == rep_id].iloc[0]
-        name, team, email = me["name"], me["team"], me["email"]
+        name, team = me["name"], me["team"]
         other = "" if viewer.role == "rep" else ' Someone else? Clear "Whose self-check?" above.'
         st.markdown(f"For **{ui.md_text(labels[rep_id])}**.{other}")
     else:
@@ -170,7 +170,6 @@ with ui.friendly_errors():
         name = n1.text_input("Name", key="rec_name")
         team = n2.selectbox("Team", teams_known, index=None, accept_new_options=True,
                             placeholder="Choose or type a team", key="rec_team")  # fmt: skip
-        email = None
     c = st.columns([1, 1, 2])
     day = c[0].date_input("Date", value=date.today(), key="rec_day")
     ssi = c[1].number_input("SSI (0-100)", value=None, min_value=0.0, max_value=100.0, step=0.1,
@@ -182,8 +181,8 @@ with ui.friendly_errors():
     st.caption(ui.md_text(sc.pillar_sum_text(ssi, values)))
     if st.button("Save reading", type="primary", disabled=not (name or "").strip(), key="rec_save"):
         try:
-            result = record_reading(ui.get_store(), name, team, day, ssi, values, email,
-                                    in_demo=viewer.demo)  # fmt: skip
+            result = record_reading(ui.get_store(), viewer, rep_id, day, ssi, values, name,
+                                    team)  # fmt: skip
         except ImportRejectedError as exc:
             st.error("The reading was not saved:")
             st.markdown("\n".join(f"- {ui.md_text(line)}" for line in problem_lines(exc.problems)))

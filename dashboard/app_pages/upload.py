@@ -4,9 +4,9 @@ import secrets
 
 import streamlit as st
 
-from dashboard import DATA_DIR, ui, users
+from dashboard import DATA_DIR, ui
+from dashboard.actions.imports import undo
 from dashboard.errors import DashboardError, unlisted_count
-from dashboard.ingest import undo_import
 from dashboard.views import uploads
 
 SHOWN_WARNINGS = 5  # more than this go into an expander
@@ -51,7 +51,6 @@ with ui.friendly_errors():
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("Files to import", accept_multiple_files=True, key=f"files_{round_}",
                              type=["csv", "tsv", "txt", "xlsx", "json"])  # fmt: skip
-    only_teams = viewer.teams if viewer.role == "manager" else None  # a manager's teams only
     session = st.session_state.setdefault("upload_session", secrets.token_hex(8))
     folder = uploads.upload_folder(ui.get_store().path, session)
     mappings = st.session_state.setdefault("mappings", {})
@@ -63,11 +62,10 @@ with ui.friendly_errors():
     for upload in files or []:
         key = upload.file_id  # two uploads with the same name keep their own mappings
         overrides = mappings.get(key, {})
-        asked = (key, tuple(sorted(overrides.items())), rep, team, day, only_teams, version)
+        asked = (key, tuple(sorted(overrides.items())), rep, team, day, viewer, version)
         if asked not in done:
-            done[asked] = uploads.check_upload(ui.get_store(), folder, upload.name,
-                                               upload.getvalue(), rep, team, day, asked[1],
-                                               only_teams, viewer.demo)  # fmt: skip
+            done[asked] = uploads.check_upload(ui.get_store(), viewer, folder, upload.name,
+                                               upload.getvalue(), rep, team, day, asked[1])  # fmt: skip
         held = done[asked]
         check = held.check
         checked.append((upload, check, overrides))
@@ -129,11 +127,10 @@ with ui.friendly_errors():
             for i, (upload, _, overrides) in enumerate(ready, start=1):
                 name = upload.name
                 try:
-                    result = uploads.import_upload(ui.get_store(), folder, name, upload.getvalue(),
-                                                   rep, team, day, overrides, only_teams,
-                                                   viewer.demo)  # fmt: skip
+                    result = uploads.import_held_upload(ui.get_store(), viewer, folder, name,
+                                                        upload.getvalue(), rep, team, day,
+                                                        overrides)  # fmt: skip
                     results.append((result.summary(), True))
-                    users.record(ui.get_store(), viewer.email, "import", result.summary())
                 except DashboardError as exc:
                     results.append((f"{name}: {exc}", False))
                 bar.progress(i / len(ready), text=f"Imported {i} of {len(ready)}")
@@ -163,6 +160,5 @@ with ui.friendly_errors():
                               format_func=lambda i: f"#{i} {loaded.set_index('import_id').loc[i, 'file_name']}",
                               placeholder="Choose an import", key="undo_id")  # fmt: skip
         if u2.button("Undo", disabled=target is None, key="undo"):
-            st.session_state["flash"] = undo_import(ui.get_store(), int(target))
-            users.record(ui.get_store(), viewer.email, "undo", st.session_state["flash"])
+            st.session_state["flash"] = undo(ui.get_store(), viewer, int(target))
             st.rerun()

@@ -9,8 +9,6 @@ for any other file.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import UNASSIGNED_TEAM, normalise_header
 from dashboard.ingest.checks import (
@@ -20,10 +18,8 @@ from dashboard.ingest.checks import (
     more_like,
 )
 from dashboard.ingest.mapping import ColumnMapping
+from dashboard.ingest.plan import ImportPlan
 from dashboard.store import Cursor
-
-if TYPE_CHECKING:
-    from dashboard.ingest.importer import ImportPlan
 
 # activityType -> the metric it counts. A day with any of them is a day active.
 EVENT_METRICS = {

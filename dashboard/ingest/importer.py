@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -27,16 +26,15 @@ from dashboard.fields import (
 )
 from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
 from dashboard.ingest.events import check_events, count_per_day, event_columns, stage_events
-from dashboard.ingest.hints import CLI_HINTS, Hints
 from dashboard.ingest.mapping import (
     ACTIVITY_EVENTS,
     PERSONAL_CONNECTIONS,
-    ColumnMapping,
     detect_format,
     map_columns,
     parse_user_mapping,
 )
-from dashboard.ingest.sources import Source, open_source, read_bounded
+from dashboard.ingest.plan import ImportOptions, ImportPlan, ImportResult, options_key
+from dashboard.ingest.sources import open_source, read_bounded
 from dashboard.ingest.staging import (
     choose_dates,
     detect_comma_decimal,
@@ -52,75 +50,22 @@ _DATE_IN_NAME = re.compile(r"(\d{4})[-_.](\d{2})[-_.](\d{2})")
 PERIOD_FIELDS = frozenset({"week", "period_end"})
 
 
-@dataclass
-class ImportOptions:
-    rep: str | None = None
-    team: str | None = None
-    day: date | None = None
-    mapping: list[str] | dict[str, str] | None = None
-    dry_run: bool = False
-    file_name: str | None = None  # shown in messages; defaults to the path's name
-    # A manager's upload: every row must belong to one of these teams (None: any team).
-    only_teams: tuple[str, ...] | None = None
-    hints: Hints = CLI_HINTS
-    # Made by the demo's visitor (no sign-in): the store stays the demo. Any other import
-    # ends the demo for good, so real data is never open to anyone without a sign-in.
-    in_demo: bool = False
-
-
-def options_key(options: ImportOptions, user_mapping: dict[str, str]) -> str:
-    """What, besides the bytes, decides how a file is read. The mapping is the parsed one,
-    so None, [] and {} (Python, CLI, page) give the same key and the same content hash."""
-    return json.dumps(
-        [options.rep or None, options.team or None, str(options.day), user_mapping],
-        sort_keys=True,
-    )
-
-
-@dataclass
-class ImportResult:
-    file_name: str
-    format: str
-    notes: list[str]
-    columns: list[ColumnMapping]
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_updated: int = 0
-    rows_skipped: int = 0
-    warnings: list[Problem] = field(default_factory=list)
-    warning_count: int = 0
-    import_id: int | None = None
-    imported_before: int | None = None
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        if self.imported_before is not None:
-            return (f"{self.file_name}: already imported (import #{self.imported_before}); "
-                    "nothing changed")  # fmt: skip
-        verb = "would load" if self.dry_run else "loaded"
-        return (
-            f"{self.file_name}: {self.rows_read} row{'' if self.rows_read == 1 else 's'} read, "
-            f"{verb} {self.rows_loaded} new, "
-            f"{self.rows_updated} updated, {self.rows_skipped} skipped, "
-            f"{self.warning_count} warning(s)"
-            + ("" if self.import_id is None else f" (import #{self.import_id})")
-        )
-
-    def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["columns"] = [c.as_dict() for c in self.columns]
-        data["warnings"] = [str(w) for w in self.warnings]
-        return data
-
-
 class _DryRun(Exception):
     """Raised inside the transaction to roll back a dry run."""
 
 
+# What a use case does inside an import's or an undo's transaction, after the write and
+# before the commit (keep the summaries under the rules in force, audit): all or nothing.
+AfterImport = Callable[[Cursor, "ImportResult"], None]
+AfterUndo = Callable[[Cursor, str], None]
+
+
 def import_file(
-    store: Store, path: str | Path, options: ImportOptions | None = None
-) -> ImportResult:
-    """Import one file. Raises ImportRejectedError (nothing written) when it has errors."""
+    store: Store, path: str | Path, options: ImportOptions | None = None,
+    after: AfterImport | None = None,
+) -> ImportResult:  # fmt: skip
+    """Import one file. Raises ImportRejectedError (nothing written) when it has errors.
+    ``after`` runs in the same transaction once the rows are written (not in a dry run)."""
     options = options or ImportOptions()
     path = Path(path)
     name = options.file_name or path.name
@@ -155,6 +100,8 @@ def import_file(
                 if options.dry_run:
                     cur.settle()  # the store's checks too, before the write is rolled back
                     raise _DryRun
+                if after is not None:
+                    after(cur, result)
         except _DryRun:
             result.import_id = None
         return result
@@ -254,28 +201,6 @@ def _default_day(name: str, options: ImportOptions, fields: set[str]) -> date | 
         except ValueError:
             return None
     return None
-
-
-@dataclass
-class ImportPlan:
-    """Everything an import decides before it touches the store, and what it learns."""
-
-    source: Source
-    columns: list[ColumnMapping]
-    fields: set[str]
-    options: ImportOptions
-    name: str
-    content_hash: str
-    result: ImportResult
-    comma_decimal: bool = False
-    date_format: str = ""
-    date_label: str = ""
-    warnings: list[Problem] = field(default_factory=list)
-    skipped: int | None = None  # rows not counted, when rows are not one per reading
-    # Whether numeric columns are read as numbers (staging.stage_file), and the positions
-    # that were: a file whose every such cell is a plain number skips its text.
-    numbers_on_read: bool = False
-    read_as_numbers: frozenset[int] = frozenset()
 
 
 # The stages, in order, each with the temp tables it makes. Checks only read tables made by
@@ -504,8 +429,9 @@ STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, 
 EVENT_STAGES = (stage_rows, stage_events, check_events, count_per_day, write_changes)
 
 
-def undo_import(store: Store, import_id: int) -> str:
-    """Take an import's rows out and put back what it overwrote."""
+def undo_import(store: Store, import_id: int, after: AfterUndo | None = None) -> str:
+    """Take an import's rows out and put back what it overwrote; ``after`` runs in the same
+    transaction with the sentence that says so."""
     # Every check is made inside the transaction that undoes: an import that overwrites
     # this one's rows cannot slip in between the check and the undo.
     with store.transaction() as cur:
@@ -527,4 +453,7 @@ def undo_import(store: Store, import_id: int) -> str:
         cur.touched("touched_activity", "activity_touched_by_undo", this)
         cur.touched("touched_readings", "readings_of_undo", this)
         cur.run("undo_delete_rows", this).run("undo_restore_rows", this)
-    return f"import #{import_id} ({file_name}) undone"
+        done = f"import #{import_id} ({file_name}) undone"
+        if after is not None:
+            after(cur, done)
+    return done

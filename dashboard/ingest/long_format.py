@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import FIELD_BY_NAME, match_header, normalise_header
+from dashboard.ingest.source import Source
 
 # A long file is narrow: key columns, a metric name and a value, and at most a few columns
 # that describe each value (its section, unit, scale, source, a note, the value as shown).
@@ -94,8 +95,6 @@ def widen_long(source, name: str):
 
 def _pivot(source, name: str, body: pd.DataFrame, metric: int, value: int, keys: list[int],
            described: list[int] | None = None):  # fmt: skip
-    from dashboard.ingest.sources import Source
-
     m, v = f"c{metric}", f"c{value}"
     key_cols = [f"c{i}" for i in keys]
     rows = body.dropna(subset=[m]).copy()

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import json
 import os
 import re
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +22,7 @@ import pandas as pd
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import PILLAR_ENUMS, match_header
 from dashboard.ingest.long_format import widen_long
+from dashboard.ingest.source import Source
 
 SNIFF_BYTES = 64 * 1024
 MAX_FILE_ENV = "SSI_MAX_FILE_MB"
@@ -42,41 +41,6 @@ HEADER_SCAN_LINES = 40
 LONGEST_LINE_BYTES = 64 * 1024
 MOST_COLUMNS = 1_000
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-
-
-@dataclass
-class Source:
-    """A file turned into text cells: headers, and where DuckDB can read the rows."""
-
-    kind: str  # delimited | xlsx | json
-    headers: list[str]
-    header_line: int  # 1-based line (or sheet row) of the header
-    encoding: str = "utf-8"
-    delimiter: str = ","
-    csv_path: Path | None = None  # a UTF-8 file DuckDB reads (delimited only)
-    # Whether the file has a double quote anywhere: without one, no cell can hold a line
-    # break, and staging need not look for any (0.2 s of a 1.5-million-row file).
-    has_quotes: bool = True
-    # The bytes of a plain UTF-8 delimited file without quotes (no cell holds a line
-    # break), whose rows can be counted from them (``rows``); None for any other file.
-    countable: bytes | None = field(default=None, repr=False)
-    frame: pd.DataFrame | None = None  # text cells (xlsx and json)
-    notes: list[str] = field(default_factory=list)
-    cleanup: list[Path] = field(default_factory=list)
-
-    @functools.cached_property
-    def rows(self) -> int | None:
-        """The rows the CSV reader gives when it drops none, where the bytes alone tell.
-        Counted when asked (when the file is staged), not when it is opened: a file
-        imported before is recognised without it."""
-        return None if self.countable is None else _rows_after(self.countable, self.header_line)
-
-    def close(self) -> None:
-        for path in self.cleanup:
-            if path.is_dir() and not path.is_symlink():
-                path.rmdir()
-            else:
-                path.unlink(missing_ok=True)
 
 
 def detect_encoding(head: bytes, whole: bytes, name: str = "the file") -> str:
@@ -301,21 +265,6 @@ def _check_rows_bounded(data: bytes, name: str, delimiter: str, encoding: str) -
                 f"expected a row of at most {LONGEST_LINE_BYTES // 1024} KB, as an export "
                 "writes it")])  # fmt: skip
         start = last + 1
-
-
-def _rows_after(data: bytes, header_line: int) -> int | None:
-    """The lines after the first ``header_line``: the rows the CSV reader gives when it
-    drops none (a blank line it skips only makes the counts differ, and the file is read
-    as text). None where a lone carriage return, which the reader may take for a line's
-    end, makes the count unreliable. One count over the bytes: 70 ms for 130 MB."""
-    start = 0
-    for _ in range(header_line):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return None
-    if b"\r" in data and data.count(b"\r", start) != data.count(b"\r\n", start):
-        return None
-    return data.count(b"\n", start) + (0 if data.endswith(b"\n") or start == len(data) else 1)
 
 
 def describe_encoding(encoding: str) -> str:

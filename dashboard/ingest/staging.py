@@ -13,7 +13,8 @@ from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import COACH_LEVELS, FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
 from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
 from dashboard.ingest.mapping import ColumnMapping
-from dashboard.ingest.sources import LONGEST_LINE_BYTES, Source
+from dashboard.ingest.source import Source
+from dashboard.ingest.sources import LONGEST_LINE_BYTES
 from dashboard.store import Cursor
 
 

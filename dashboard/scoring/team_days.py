@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.store import Store
+from dashboard.store import Cursor, Store
 
 RULE_NAMES = ("carry_days", "top_from", "above_average_from", "low_from", "balanced_min")
 
@@ -45,6 +45,15 @@ def resum_store(store: Store, config: ScoringConfig | None = None) -> None:
     """The whole summary summed again with ``config``'s rules, in its own write."""
     with store.transaction() as cur:
         cur.summed_again(summary_rules(config or load_config()))
+
+
+def keep_current_in(cur: Cursor, config: ScoringConfig | None = None) -> None:
+    """Inside a write: declare the rules in force when the summary was summed with others,
+    so the store sums it whole under them before the write commits (else it sums only the
+    days the write touched, under the rules it holds)."""
+    config = config or load_config()
+    if not _same_rules(cur.run("team_days_rules").fetchall(), config):
+        cur.summed_again(summary_rules(config))
 
 
 def keep_current(store: Store, config: ScoringConfig | None = None) -> bool:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from dashboard import display
 from dashboard.access import AccessDeniedError, Viewer
-from dashboard.errors import ImportRejectedError, Problem
-from dashboard.fields import PILLARS
-from dashboard.ingest import ImportOptions, ImportResult, import_file
+from dashboard.actions.readings import pillar_sum
 from dashboard.ingest.checks import PILLAR_SUM_TOLERANCE
-from dashboard.ingest.mapping import TEMPLATE_HEADERS
 from dashboard.scoring import leaderboard
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.leaderboard import listed
 from dashboard.scoring.summary import forecast_text, rep_summary
-from dashboard.scoring.team_days import keep_current
 from dashboard.store import Store
 
 RANK_CONVENTION = "LinkedIn's convention: Top 1% is the best; Top 100% is last."
@@ -133,53 +127,6 @@ def pillar_sum_text(ssi: float | None, pillars: dict[str, float | None]) -> str:
     if abs(ssi - total) > PILLAR_SUM_TOLERANCE:
         return text + f" The SSI you typed ({ssi:g}) differs by more than 1: check a number."
     return text + " It matches the SSI."
-
-
-def pillar_sum(pillars: dict[str, float | None]) -> float | None:
-    """The four pillars added up, or None while any is missing."""
-    values = [pillars.get(p) for p in PILLARS]
-    return None if any(v is None for v in values) else float(sum(values))  # type: ignore[arg-type]
-
-
-def record_reading(
-    store: Store, rep: str, team: str | None, day: date, ssi: float | None,
-    pillars: dict[str, float | None], email: str | None = None, in_demo: bool = False,
-) -> ImportResult:  # fmt: skip
-    """Store one reading typed by hand, validated exactly as an uploaded file is.
-
-    The reading is written as a one-row file in our template and imported, so every rule
-    (ranges, all-zero readings) applies unchanged. A file's SSI that disagrees with its
-    pillars is stored with a warning, since the file is LinkedIn's word; a typed SSI that
-    disagrees is a typo, and is refused. ``email`` pins the reading to a known person.
-    """
-    if ssi is None and all(pillars.get(p) is None for p in PILLARS):
-        raise ImportRejectedError([Problem("the typed reading", None, None, None,
-            "is empty; expected the SSI, the four pillars or both")])  # fmt: skip
-    total = pillar_sum(pillars)
-    if ssi is not None and total is not None and abs(ssi - total) > PILLAR_SUM_TOLERANCE:
-        raise ImportRejectedError([Problem(
-            "the typed reading", None, "SSI", f"{ssi:g}",
-            f"the four pillars add up to {display.score(total)}; the SSI is their sum, so "
-            f"expected a value within {PILLAR_SUM_TOLERANCE:g} of {display.score(total)} (or "
-            "leave SSI empty)",
-        )])  # fmt: skip
-    values = {"date": day.isoformat(), "name": rep, "email": email or "", "team": team or "",
-              "ssi": "" if ssi is None else repr(float(ssi)), "industry_rank": "",
-              "network_rank": ""}  # fmt: skip
-    for p in PILLARS:
-        values[p] = "" if pillars.get(p) is None else repr(float(pillars[p]))
-    row = ",".join(_cell(values[h]) for h in TEMPLATE_HEADERS)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"entered_{day.isoformat()}.csv"
-        path.write_text(",".join(TEMPLATE_HEADERS) + "\n" + row + "\n", encoding="utf-8")
-        result = import_file(store, path, ImportOptions(file_name=f"typed in for {rep} on {day}",
-                                                        in_demo=in_demo))  # fmt: skip
-    keep_current(store)  # team averages per day, under the scoring rules in force
-    return result
-
-
-def _cell(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def people_for(store: Store, viewer: Viewer) -> pd.DataFrame:

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.access import Viewer
+from dashboard.actions.imports import check_file, import_upload
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import public_names
-from dashboard.ingest import ImportOptions, ImportResult, import_file
+from dashboard.ingest import ImportOptions, ImportResult
 from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
 from dashboard.ingest.sources import open_source
-from dashboard.scoring.team_days import keep_current
 from dashboard.store import Store
 
 FIELD_CHOICES = ["", IGNORE, *public_names()]
@@ -196,32 +197,29 @@ class CheckedUpload:
     preview: pd.DataFrame
 
 
-def check_upload(store: Store, folder: Path, name: str, data: bytes, rep: str | None,
-                 team: str | None, day: date | None, mapping: tuple[tuple[str, str], ...],
-                 only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> CheckedUpload:  # fmt: skip
-    """One file checked (nothing written), with its columns and preview, read while the
-    file is held on disk and deleted at once."""
+def check_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: bytes,
+                 rep: str | None, team: str | None, day: date | None,
+                 mapping: tuple[tuple[str, str], ...]) -> CheckedUpload:  # fmt: skip
+    """One file checked (nothing written) as this viewer would import it, with its columns
+    and preview, read while the file is held on disk and deleted at once."""
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
-                            dry_run=True, file_name=name, hints=PAGE_HINTS,
-                            only_teams=only_teams, in_demo=in_demo)  # fmt: skip
+                            file_name=name, hints=PAGE_HINTS)  # fmt: skip
     with held_upload(folder, name, data) as path:
         try:
-            check = FileCheck(name, import_file(store, path, options), [], 0)
+            check = FileCheck(name, check_file(store, viewer, path, options), [], 0)
         except ImportRejectedError as exc:
             check = FileCheck(name, None, exc.problems, exc.total)
         return CheckedUpload(check, columns_of(check, path), preview(path, name))
 
 
-def import_upload(store: Store, folder: Path, name: str, data: bytes, rep: str | None,
-                  team: str | None, day: date | None, mapping: dict[str, str],
-                  only_teams: tuple[str, ...] | None = None, in_demo: bool = False) -> ImportResult:  # fmt: skip
+def import_held_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: bytes,
+                       rep: str | None, team: str | None, day: date | None,
+                       mapping: dict[str, str]) -> ImportResult:  # fmt: skip
+    """The uploaded bytes imported for this viewer (``actions.imports.import_upload``)."""
     options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
-                            file_name=name, hints=PAGE_HINTS, only_teams=only_teams,
-                            in_demo=in_demo)  # fmt: skip
+                            file_name=name, hints=PAGE_HINTS)  # fmt: skip
     with held_upload(folder, name, data) as path:
-        result = import_file(store, path, options)
-    keep_current(store)  # team averages per day, under the scoring rules in force
-    return result
+        return import_upload(store, viewer, path, options)
 
 
 def sweep_uploads(folder: Path, now: float | None = None) -> None:

@@ -1,0 +1,96 @@
+"""What an import is asked to do (``ImportOptions``), what it decides before it touches the
+store (``ImportPlan``) and what it reports (``ImportResult``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from dashboard.errors import Problem
+from dashboard.ingest.hints import CLI_HINTS, Hints
+from dashboard.ingest.mapping import ColumnMapping
+from dashboard.ingest.source import Source
+
+
+@dataclass
+class ImportOptions:
+    rep: str | None = None
+    team: str | None = None
+    day: date | None = None
+    mapping: list[str] | dict[str, str] | None = None
+    dry_run: bool = False
+    file_name: str | None = None  # shown in messages; defaults to the path's name
+    # A manager's upload: every row must belong to one of these teams (None: any team).
+    only_teams: tuple[str, ...] | None = None
+    hints: Hints = CLI_HINTS
+    # Made by the demo's visitor (no sign-in): the store stays the demo. Any other import
+    # ends the demo for good, so real data is never open to anyone without a sign-in.
+    in_demo: bool = False
+
+
+def options_key(options: ImportOptions, user_mapping: dict[str, str]) -> str:
+    """What, besides the bytes, decides how a file is read. The mapping is the parsed one,
+    so None, [] and {} (Python, CLI, page) give the same key and the same content hash."""
+    return json.dumps(
+        [options.rep or None, options.team or None, str(options.day), user_mapping],
+        sort_keys=True,
+    )
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    format: str
+    notes: list[str]
+    columns: list[ColumnMapping]
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_updated: int = 0
+    rows_skipped: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    warning_count: int = 0
+    import_id: int | None = None
+    imported_before: int | None = None
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        if self.imported_before is not None:
+            return (f"{self.file_name}: already imported (import #{self.imported_before}); "
+                    "nothing changed")  # fmt: skip
+        verb = "would load" if self.dry_run else "loaded"
+        return (
+            f"{self.file_name}: {self.rows_read} row{'' if self.rows_read == 1 else 's'} read, "
+            f"{verb} {self.rows_loaded} new, "
+            f"{self.rows_updated} updated, {self.rows_skipped} skipped, "
+            f"{self.warning_count} warning(s)"
+            + ("" if self.import_id is None else f" (import #{self.import_id})")
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["columns"] = [c.as_dict() for c in self.columns]
+        data["warnings"] = [str(w) for w in self.warnings]
+        return data
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import decides before it touches the store, and what it learns."""
+
+    source: Source
+    columns: list[ColumnMapping]
+    fields: set[str]
+    options: ImportOptions
+    name: str
+    content_hash: str
+    result: ImportResult
+    comma_decimal: bool = False
+    date_format: str = ""
+    date_label: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+    skipped: int | None = None  # rows not counted, when rows are not one per reading
+    # Whether numeric columns are read as numbers (staging.stage_file), and the positions
+    # that were: a file whose every such cell is a plain number skips its text.
+    numbers_on_read: bool = False
+    read_as_numbers: frozenset[int] = frozenset()
