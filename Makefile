@@ -37,14 +37,18 @@ test: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench
 	$(BIN)/ruff format --check dashboard tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
-# The quick loop while coding: lint, layers and every test except the browser ones.
+# The quick loop while coding: lint, layers, types and every test except the browser ones,
+# on the file store only (make test runs PostgreSQL too, and every example).
 check: export SSI_FUZZ_EXAMPLES ?= 10
+check: export SSI_TEST_BACKENDS ?= duckdb
 check: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench
 	$(BIN)/ruff format --check dashboard tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q -m "not browser and not bench"
 
 lint: $(BIN)/.dev

@@ -155,7 +155,9 @@ def test_targets_at_two_years_of_ten_thousand_reps():
     board = leaderboard(store, END)
     rep_id = int(board["rep_id"].iloc[len(board) // 2])
     snapshots = store.df_sql("select count(*) as n from snapshots")["n"][0]
-    lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots", *first]
+    size_mb = path.stat().st_size / 2**20
+    lines = [f"store: {path.name}, {len(board):,} reps, {snapshots:,} snapshots, "
+             f"{size_mb:,.0f} MB on disk", *first]  # fmt: skip
     store.close()  # a file store is one process's at a time; the new processes come first
 
     fresh = [new_process("team_review", path, rep_id) for _ in range(3)]

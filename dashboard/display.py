@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,7 @@ def is_missing(value: object) -> bool:
 
 def rounded(value: float | None, decimals: int = SCORE_DECIMALS) -> float | None:
     """``value`` rounded half up (away from zero) to ``decimals``; None when missing."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return None
     scale = 10**decimals
     magnitude = math.floor(abs(float(value)) * scale + 0.5 + 1e-9) / scale
@@ -93,7 +94,7 @@ def change(value: object, missing: str = "n/a") -> str:
     return "0.0" if shown == 0 else f"{shown:+.1f}"
 
 
-def top_percent(top_pct: object, rank: object, size: object) -> str:
+def top_percent(top_pct: Any, rank: Any, size: Any) -> str:
     """LinkedIn's convention, spelled out: 'Top 12% (4th of 30)'; alone: 'only rep'."""
     if is_missing(top_pct) or is_missing(rank) or is_missing(size):
         return "not ranked"

@@ -56,7 +56,7 @@ def _safe_texts(values: pd.Series) -> pd.Series:
     if pd.api.types.infer_dtype(values, skipna=True) in _NEVER_TEXT:
         return values
     if values.dtype == object:  # text among other things (numbers, dates, nothing)
-        is_text = values.map(type).eq(str).to_numpy(dtype=bool)
+        is_text = values.map(type).eq(str).to_numpy(dtype=bool)  # type: ignore[arg-type]
     else:  # a string dtype: every cell present is text
         is_text = values.notna().to_numpy(dtype=bool)
     texts = values[is_text]
@@ -99,7 +99,7 @@ def _csv_cells(values: pd.Series) -> list[str] | None:
         return values.to_numpy().astype(str).tolist()
     if isinstance(dtype, ExtensionDtype) and dtype.kind in "iub":
         missing = values.isna().to_numpy()
-        cells = values.to_numpy(dtype=object, na_value=None).astype(str).astype(object)
+        cells = values.to_numpy(dtype=object, na_value=None).astype(str).astype(object)  # type: ignore[call-overload]
         cells[missing] = ""
         return cells.tolist()
     if isinstance(dtype, pd.StringDtype):  # text or nothing: no cell to turn into text

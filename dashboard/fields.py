@@ -484,7 +484,7 @@ def public_name(field: str | None) -> str | None:
 
 def public_names() -> list[str]:
     """Every field as a person names it in a mapping, in the order of FIELDS."""
-    return [public_name(f.name) for f in FIELDS]
+    return [public_name(f.name) or f.name for f in FIELDS]
 
 
 def field_for(name: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import cast
 
 import duckdb
 import pandas as pd
@@ -49,9 +50,9 @@ def result_frame(
 ) -> pd.DataFrame:
     """The executed statement's rows, as ``result.df()`` would give them, ordered by
     ``order_by`` (ties keep the result's own order) when given."""
-    if not all(str(column[1]) in _CONVERTED for column in result.description):
+    if not all(str(column[1]) in _CONVERTED for column in result.description or ()):
         return _ordered(result.df(), order_by)
-    table = result.to_arrow_table()
+    table = cast(pa.Table, result.to_arrow_table())
     if order_by and table.num_rows > 1:
         keys = [(name, "descending" if desc else "ascending", "at_end") for name, desc in order_by]
         table = table.take(pc.sort_indices(table, sort_keys=keys))

@@ -113,7 +113,7 @@ def add_user(
         cur.run("set_user_teams", {"email": email, "teams": list(teams or [])})
         cur.run("record_audit", {"actor": actor, "action": "user added",
                                  "detail": f"{email} as {role}"})  # fmt: skip
-    return get_account(store, email)
+    return _existing(store, email)
 
 
 def remove_user(store: Store, email: str, *, actor: str) -> None:
@@ -145,7 +145,7 @@ def set_role(
                                    "teams": list(teams if teams is not None else account.teams)})  # fmt: skip
         cur.run("record_audit", {"actor": actor, "action": "role changed",
                                  "detail": f"{account.email}: {account.role} -> {role}"})  # fmt: skip
-    return get_account(store, account.email)
+    return _existing(store, account.email)
 
 
 def _keep_an_admin(store: Store, account: Account, verb: str) -> None:

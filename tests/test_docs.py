@@ -44,3 +44,24 @@ def test_a_benchmark_replaces_its_own_block_of_the_performance_page(tmp_path):
     assert "team review 900 ms" in text and "1,200" not in text
     assert text.count("<!-- bench:big -->") == 1 and "import 6.1 x" in text
     assert text.index("<!-- bench:big -->") < text.index("<!-- bench:other -->")
+
+
+def test_every_size_and_time_an_operator_reads_comes_from_a_benchmark_block():
+    """DEPLOY.md's sizes are copied from what `make bench` wrote, never typed from memory:
+    each figure of its Sizes section is in a block of PERFORMANCE.md, and the operator is
+    pointed at the blocks for the rest (the store's size, the memory a process needs)."""
+    import re
+
+    deploy = (PROJECT_DIR / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    performance = (PROJECT_DIR / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"<!-- bench:\w+ -->(.*?)<!-- /bench:\w+ -->", performance, re.S))
+    sizes = deploy[deploy.index("## Sizes") :]
+    figures = re.findall(r"\d[\d,.]*(?: / \d[\d,.]*)* ?(?:ms|s|MB|GB)\b", sizes)
+    assert len(figures) >= 5
+    for figure in figures:
+        numbers = figure.rsplit(" ", 1)[0] if " " in figure else figure.rstrip("msGB")
+        assert numbers in blocks, f"{figure} in DEPLOY.md is in no benchmark block"
+    for said in re.findall(r"`(\w+)` block", sizes):
+        assert f"<!-- bench:{said} -->" in performance
+    for text in (deploy, (PROJECT_DIR / "README.md").read_text(encoding="utf-8")):
+        assert not re.search(r"about \d+ GB", text), "a size typed by hand"

@@ -61,7 +61,8 @@ def number_checks(
     """One check per numeric column: readable as a number and within its range. A column
     read as numbers has no text to quote: a check that fails on one is done again on the
     file read as text (importer.check_rows)."""
-    parts, params = [], {}
+    parts: list[str] = []
+    params: dict[str, object] = {}
     for c in columns:
         spec = FIELD_BY_NAME.get(c.field or "")
         if spec is None or not spec.numeric:

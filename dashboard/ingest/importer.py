@@ -80,7 +80,7 @@ def import_file(
         fields = {c.field for c in columns if c.field}
         result = ImportResult(name, detect_format(source.kind, source.headers, fields),
                               list(source.notes), columns, dry_run=options.dry_run)  # fmt: skip
-        stages = STAGES
+        stages: tuple[Callable[[Cursor, ImportPlan], None], ...] = STAGES
         if result.format == ACTIVITY_EVENTS:
             result.columns = columns = event_columns(source.headers)
             stages = EVENT_STAGES

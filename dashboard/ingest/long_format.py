@@ -61,7 +61,7 @@ def _metric_column(body: pd.DataFrame, headers: list[str]) -> int | None:
         values = body[f"c{i}"].dropna().unique()
         if len(values) < 2 and normalise_header(header) not in METRIC_HEADERS:
             continue
-        known = [v for v in values if match_header(v) and FIELD_BY_NAME[match_header(v)].numeric]
+        known = [v for v in values if (f := match_header(v)) and FIELD_BY_NAME[f].numeric]
         if values.size and len(known) / len(values) >= MIN_KNOWN_SHARE:
             return i
     return None
@@ -71,7 +71,7 @@ def widen_long(source, name: str):
     """``source`` unchanged, or widened when it is a one-metric-per-row file."""
     if source.kind not in ("delimited", "xlsx") or not 2 <= len(source.headers) <= MAX_LONG_COLUMNS:
         return source
-    if any(match_header(h) and FIELD_BY_NAME[match_header(h)].numeric for h in source.headers):
+    if any((f := match_header(h)) and FIELD_BY_NAME[f].numeric for h in source.headers):
         return source  # it already has score or metric columns: a wide file
     body = _cells(source, name)
     if body is None or body.empty:
@@ -85,7 +85,7 @@ def widen_long(source, name: str):
                               key=lambda i: VALUE_HEADERS.index(normalised[i]))  # fmt: skip
     unmatched = [i for i in others if not match_header(source.headers[i])
                  and normalised[i] not in DESCRIPTOR_HEADERS]  # fmt: skip
-    value = (value_candidates or unmatched or [None])[0]
+    value = next(iter(value_candidates or unmatched), None)
     if value is None:
         return source
     described = [i for i in others if i != value and normalised[i] in DESCRIPTOR_HEADERS]

@@ -80,6 +80,7 @@ def map_columns(headers: list[str], user_mapping: dict[str, str]) -> list[Column
     columns: list[ColumnMapping] = []
     taken: dict[str, int] = {}
     for index, header in enumerate(headers):
+        field: str | None
         key = normalise_header(header)
         if key in user_mapping:
             field, how = user_mapping[key], "mapped by you"

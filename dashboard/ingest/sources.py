@@ -493,8 +493,8 @@ def _scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str, limit: int) -> 
                                          f"{cols_:,} columns)")  # fmt: skip
                     continue
                 if kind == b"row":
-                    given = ref and ref.group(1) == b"r" and ref.group(3)
-                    row, col = (int(ref.group(3)) if given else row + 1), 0
+                    given = ref is not None and ref.group(1) == b"r" and ref.group(3)
+                    row, col = (int(ref.group(3)) if ref is not None and given else row + 1), 0
                 else:
                     cells += 1
                     if ref and ref.group(1) == b"r" and ref.group(2) and ref.group(3):

@@ -7,6 +7,8 @@ promises more than 25 minus the points the rep already has there.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from dashboard.fields import PILLAR_LABELS, PILLARS
@@ -19,7 +21,7 @@ MIN_GAIN = 0.05  # below this an action is not worth listing as a gain
 def weakest_pillars(reading: dict, config: ScoringConfig, most: int = 2) -> list[str]:
     """Pillars under the balance line, weakest first; else the single weakest."""
     floor = config.groups.balanced_pillar_min
-    scored = [(reading.get(p), p) for p in PILLARS if pd.notna(reading.get(p))]
+    scored = [(float(reading[p]), p) for p in PILLARS if pd.notna(reading.get(p))]
     scored.sort()
     under = [p for value, p in scored if value < floor]
     return (under or [p for _, p in scored[:1]])[:most]
@@ -48,7 +50,7 @@ def recommendations(
     the estimate expects it to add (its input reaching target, capped by the pillar's
     headroom) and they are ordered by it. Inputs without data give no gain."""
     config = config or load_config()
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     for pillar in weakest_pillars(reading, config):
         mine = None
         if inputs is not None and not inputs.empty:

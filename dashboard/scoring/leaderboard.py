@@ -139,8 +139,8 @@ def python_dates(values: pd.Series) -> pd.Series:
         # through pandas; a leaderboard has four such columns).
         days = values.to_numpy(dtype="datetime64[D]")
         kept = days >= np.datetime64("0001-01-01", "D")  # false for a missing day too
-        return pd.Series(np.where(kept, days.astype(object), pd.NaT), index=values.index,
-                         dtype=object, name=values.name)  # fmt: skip
+        shown = np.where(kept, days.astype(object), pd.NaT)  # type: ignore[call-overload]
+        return pd.Series(shown, index=values.index, dtype="object", name=values.name)
     stamps = pd.to_datetime(values, errors="coerce")
     # Object dtype even when every value is missing (.dt.date leaves such a column datetime).
     return stamps.where(stamps.dt.year >= 1).dt.date.astype(object)

@@ -106,14 +106,14 @@ def rep_summary(
     """Everything the self-check shows, as plain data."""
     config = config or load_config()
     as_of = as_of or rep_as_of(store, rep_id, config)
-    mine = pd.DataFrame()
-    if as_of:
-        mine = _standing(store, rep_id, as_of, config)
+    if as_of is None:
+        raise NotFoundError("no SSI reading up to now yet")
+    mine = _standing(store, rep_id, as_of, config)
     if mine.empty:
-        raise NotFoundError(f"no SSI reading up to {as_of or 'now'} yet")
+        raise NotFoundError(f"no SSI reading up to {as_of} yet")
     row = {k: _clean(v) for k, v in mine.iloc[0].to_dict().items()
            if k not in MOVERS_COLUMNS}  # fmt: skip
-    groups = listed_averages(store, as_of, [row["team"]], config)
+    groups = listed_averages(store, as_of, [str(row["team"])], config)
     inputs = estimate_inputs(store, as_of, config, rep_id=rep_id)  # this rep's activity only
     my_inputs = inputs[inputs["rep_id"] == rep_id]
     estimate = estimate_of_inputs(store, my_inputs, config).dropna(subset=["ssi"])

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.errors import DashboardError, NotFoundError
+from dashboard.store.backend import TableRows
 from dashboard.store.door import Store, resolve_db_path
 
 MANIFEST = "manifest.json"
@@ -43,7 +44,7 @@ def backup(store: Store, folder: Path) -> dict[str, int]:
     return counts
 
 
-def _streamed(path: Path):
+def _streamed(path: Path) -> pa.RecordBatchReader:
     """A table's rows batch by batch: a two-year activity table does not fit in memory
     twice (once as Arrow, once in the store)."""
     parquet = pq.ParquetFile(path)
@@ -68,7 +69,9 @@ def restore(folder: Path, target: Path | str) -> dict[str, int]:
                     f"version of the dashboard makes {store.schema_version()}; restore with "
                     "the matching version"
                 )
-            tables = {t: partial(_streamed, folder / f"{t}.parquet") for t in manifest["tables"]}
+            tables: dict[str, TableRows] = {
+                t: partial(_streamed, folder / f"{t}.parquet") for t in manifest["tables"]
+            }
             store.restore(tables, manifest["sequences"], manifest.get("version"))
     finally:
         Store.forget(location)  # a PostgreSQL replica is made again when next opened

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dashboard.store.sql import quoted
+from dashboard.store.sql import first_value, quoted
 from dashboard.store.writes import IMPORT_TABLES, Kept
 
 # Tables whose rows carry the import that wrote them, with the columns that identify a row.
@@ -120,9 +120,9 @@ class DuckSide:
         self.cur.execute(f"delete from {quoted(table)}")
 
     def is_empty(self, table: str) -> bool:
-        return self.cur.execute(
+        return bool(first_value(self.cur.execute(
             f"select count(*) = 0 from (select 1 from {quoted(table)} limit 1)"
-        ).fetchone()[0]
+        )))  # fmt: skip
 
     def fill(self, table: str, rows: pa.RecordBatchReader | None) -> None:
         """Fill an empty table outside any transaction, building its indexes once after the
@@ -306,7 +306,7 @@ def fingerprints(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
         if table == STATE:
             continue
         if table in BIG:
-            found[table] = cur.execute(f"select count(*) from {quoted(table)}").fetchone()[0]
+            found[table] = first_value(cur.execute(f"select count(*) from {quoted(table)}"))
         else:
             found[table] = cur.execute(
                 f"select count(*), coalesce(sum(hash(t)), 0) from {quoted(table)} t"

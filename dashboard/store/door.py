@@ -29,6 +29,9 @@ from dashboard.store.file import FileBackend
 from dashboard.store.postgres import PostgresBackend, is_postgres
 from dashboard.store.sql import Query, current_queries, run_query
 
+# A row of a query: a named tuple of its columns (``row.day`` as well as ``row[0]``), its type
+# made at run time from the query's columns, hence Any to the type checker.
+Row = Any
 DEFAULT_DB = DATA_DIR / "ssi.duckdb"
 DB_ENV_VAR = "SSI_DASHBOARD_DB"
 
@@ -62,8 +65,10 @@ class Store:
         location = resolve_db_path(path)
         self.queries = current_queries()
         self._on_wait = on_wait
-        self._backend: Backend = _backend_kind(location)(
-            location, read_only=read_only, must_exist=must_exist, on_wait=on_wait
+        self._backend: Backend = (
+            PostgresBackend(location, read_only=read_only, must_exist=must_exist, on_wait=on_wait)
+            if isinstance(location, str)
+            else FileBackend(location, read_only=read_only, must_exist=must_exist, on_wait=on_wait)
         )
         self.path = self._backend.path
         self.location = self._backend.location
@@ -109,7 +114,7 @@ class Store:
         cur = self._run(self._backend.cursor(), self.query(name), params)
         return result_frame(cur, order_by)
 
-    def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+    def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Rows as named tuples: ``row.day`` as well as ``row[0]``."""
         return named_rows(self._run(self._backend.cursor(), self.query(name), params))
 
@@ -196,7 +201,7 @@ def _row_type(columns: tuple[str, ...]) -> type:
     return namedtuple("Row", columns, rename=True)  # noqa: PYI024 (column names come at run time)
 
 
-def named_rows(cur: duckdb.DuckDBPyConnection) -> list[tuple]:
+def named_rows(cur: duckdb.DuckDBPyConnection) -> list[Row]:
     """The cursor's remaining rows, each a named tuple of its column names."""
     row = _row_type(tuple(d[0] for d in cur.description or ()))
     return [row(*values) for values in cur.fetchall()]
@@ -233,10 +238,11 @@ class Cursor:
         self._store._run(self._raw, Query.parse("(inline)", sql), params)
         return self
 
-    def fetchall(self) -> list[tuple]:
+    def fetchall(self) -> list[Row]:
         return named_rows(self._raw)
 
-    def fetchone(self) -> tuple | None:
+    def fetchone(self) -> Row:
+        """The next row as a plain tuple (None when there is none)."""
         return self._raw.fetchone()
 
     def df(self) -> pd.DataFrame:

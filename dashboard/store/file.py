@@ -18,7 +18,7 @@ import duckdb
 from dashboard.errors import NotFoundError, StoreError, StoreLockedError
 from dashboard.store import schema
 from dashboard.store.backend import OnWait, TableRows
-from dashboard.store.sql import current_queries, quoted, run_query
+from dashboard.store.sql import current_queries, first_value, quoted, run_query
 
 # One DuckDB instance per file in a process, shared by every Store on it (one per dashboard
 # rerun) and closed when the last one closes. Opening and closing under one lock matters:
@@ -150,7 +150,7 @@ class FileBackend:
     def version(self) -> int:
         if not self._versioned:
             return -1
-        return int(self.cursor().execute("select version from store_state").fetchone()[0])
+        return int(first_value(self.cursor().execute("select version from store_state")))
 
     def catch_up(self) -> int:
         return self.version  # the file is the store: there is nothing to catch up with

@@ -16,13 +16,24 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import pandas as pd
 
 from dashboard.store.door import Store
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Remembered(Protocol[T_co]):
+    """A function of a store remembered per store version, and what it has kept."""
+
+    def __call__(self, store: Store, *args: Any) -> T_co: ...
+
+    def kept(self, store: Store, *args: Any) -> T_co | None: ...
+
+
 KEPT_PER_FUNCTION = 4  # a few as-of dates; a 10,000-rep board is about 10 MB
 _EVERY_MEMO: list[OrderedDict] = []
 
@@ -33,7 +44,7 @@ def forget_all() -> None:
         kept.clear()
 
 
-def per_store_version(fn: Callable[..., T]) -> Callable[..., T]:
+def per_store_version(fn: Callable[..., T]) -> Remembered[T]:
     """``fn(store, *args)`` remembered per (store file, store version, args).
 
     Arguments must be hashable or have a stable ``repr`` (the scoring config). A remembered
@@ -69,7 +80,7 @@ def per_store_version(fn: Callable[..., T]) -> Callable[..., T]:
         return None if found is None else _handed_out(found[0])
 
     remembered.kept = kept  # type: ignore[attr-defined]
-    return remembered
+    return cast(Remembered[T], remembered)
 
 
 def _key(store: Store, args: tuple) -> tuple | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import QUERIES_DIR
-from dashboard.store.sql import Query, run_query
+from dashboard.store.sql import Query, first_value, run_query
 from dashboard.store.writes import check_import_tables
 
 MACROS_FILE = QUERIES_DIR / "macros.sql"
@@ -37,12 +37,12 @@ def latest_migration() -> int:
 
 
 def schema_version_of(cur: duckdb.DuckDBPyConnection) -> int:
-    exists = cur.execute(
+    exists = first_value(cur.execute(
         "select count(*) from information_schema.tables where table_name = 'schema_version'"
-    ).fetchone()[0]
+    ))  # fmt: skip
     if not exists:
         return 0
-    return cur.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    return int(first_value(cur.execute("select coalesce(max(version), 0) from schema_version")))
 
 
 def run_migrations(cur: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
@@ -82,7 +82,7 @@ def held_macros_digest(cur: duckdb.DuckDBPyConnection) -> str | None:
     """The digest of the macros text a store holds (None: a store from before the digest,
     or a new one)."""
     try:
-        return cur.execute("select ssi_macros_digest()").fetchone()[0]
+        return str(first_value(cur.execute("select ssi_macros_digest()")))
     except duckdb.CatalogException:
         return None
 

@@ -91,6 +91,14 @@ def current_queries(folder: Path = QUERIES_DIR) -> dict[str, Query]:
     return _queries_as_of(folder, _newest_change(folder))
 
 
+def first_value(cur: duckdb.DuckDBPyConnection) -> Any:
+    """The first column of the first row of what ``cur`` ran (a count, a version)."""
+    row = cur.fetchone()
+    if row is None:
+        raise StoreError("a query that gives one row gave none")
+    return row[0]
+
+
 def run_query(
     cur: duckdb.DuckDBPyConnection, query: Query, params: Mapping[str, Any] | None
 ) -> duckdb.DuckDBPyConnection:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
@@ -150,8 +151,9 @@ def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -
         # its people: in a team of two, the team's average and one's own give the other's.
         small = load_config().privacy.min_group_reps
         for group in ("team", "company"):
-            if summary[f"{group}_size"] < small:
-                summary[f"{group}_average"] = dict.fromkeys(summary[f"{group}_average"])
+            if cast(int, summary[f"{group}_size"]) < small:
+                averages = cast(dict[str, float], summary[f"{group}_average"])
+                summary[f"{group}_average"] = dict.fromkeys(averages)
     return summary
 
 

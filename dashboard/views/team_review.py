@@ -259,7 +259,8 @@ def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFr
     lines = _company_sparklines(store, as_of, 90)
     out = board.copy()
     none = np.empty(0)  # a rep with no reading in the 90 days: an empty line
-    out["ssi_trend"] = [lines.get(r, none) for r in out["rep_id"].tolist()]
+    out["ssi_trend"] = pd.Series([lines.get(r, none) for r in out["rep_id"].tolist()],
+                                 index=out.index, dtype="object")  # fmt: skip
     return out
 
 

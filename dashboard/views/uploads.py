@@ -40,7 +40,7 @@ def preview(path: Path, name: str, rows: int = 10) -> pd.DataFrame:
         else:
             import csv
 
-            with open(source.csv_path, encoding="utf-8", newline="") as fh:
+            with open(source.csv_path or "", encoding="utf-8", newline="") as fh:
                 reader = csv.reader(fh, delimiter=source.delimiter)
                 lines = [r for _, r in zip(range(source.header_line + rows), reader, strict=False)]
             width = len(source.headers)  # a short or long row is shown cut to the header

@@ -19,6 +19,8 @@ from dashboard.store import Store
 from dashboard.views.team_review import team_review
 from tests.browser.conftest import ROOT, _free_port, screenshot, wait_for_http, wait_idle
 
+pytestmark = pytest.mark.browser  # Chromium, a provider and two dashboards: not make check
+
 COOKIE_SECRET = "a-test-cookie-secret-shared-by-both-replicas"
 
 
