@@ -44,6 +44,7 @@ test: $(BIN)/.dev
 # on the file store only (make test runs PostgreSQL too, and every example).
 check: export SSI_FUZZ_EXAMPLES ?= 10
 check: export SSI_TEST_BACKENDS ?= duckdb
+check: export SSI_PROPERTY_EXAMPLES ?= 10
 check: $(BIN)/.dev
 	$(BIN)/ruff check dashboard tests bench
 	$(BIN)/ruff format --check dashboard tests bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, timedelta
 
@@ -21,7 +22,9 @@ from dashboard.store import Store
 D0 = date(2026, 3, 1)
 INPUT_METRICS = sorted({i["metric"] for i in load_config().estimate.inputs} | {
     i["denominator"] for i in load_config().estimate.inputs if i.get("denominator")})  # fmt: skip
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# make check takes fewer examples ($SSI_PROPERTY_EXAMPLES); make test the full count.
+EXAMPLES = int(os.environ.get("SSI_PROPERTY_EXAMPLES", "25"))
+FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def fresh_store(tmp_path_factory) -> Store:
@@ -121,7 +124,7 @@ def test_imported_scores_are_within_bounds_or_rejected(tmp_path_factory, values)
     store.close()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=8 * EXAMPLES, deadline=None)
 @given(
     pillars=st.fixed_dictionaries(
         {p: st.one_of(st.none(), st.floats(0, 25, allow_nan=False)) for p in PILLARS}
