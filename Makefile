@@ -27,7 +27,7 @@ run: $(BIN)/.runtime
 	  *) if test -f "$$SSI_DASHBOARD_DB"; then $(BIN)/python -m dashboard init; \
 	     else $(BIN)/python -m dashboard demo; fi ;; \
 	esac
-	@$(BIN)/python -m dashboard.serve --port $(PORT)
+	@$(BIN)/python -m dashboard.web.serve --port $(PORT)
 
 demo: export SSI_DASHBOARD_DB = $(DB)
 demo: $(BIN)/.runtime

@@ -1,4 +1,4 @@
-"""A dashboard server for a benchmark: `python -m dashboard.serve` on a free port."""
+"""A dashboard server for a benchmark: `python -m dashboard.web.serve` on a free port."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def served(
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     if script is None:
-        argv = [sys.executable, "-m", "dashboard.serve", "--db", str(store), "--port", str(port),
+        argv = [sys.executable, "-m", "dashboard.web.serve", "--db", str(store), "--port", str(port),
                 "--address", "127.0.0.1", *([] if preload else ["--no-preload"])]  # fmt: skip
     else:
         argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),

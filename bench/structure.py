@@ -90,7 +90,8 @@ def modules_per_layer(graph: grimp.ImportGraph) -> list[tuple[str, int]]:
         members = {m for m in mine for top in layer if m == top or m.startswith(top + ".")}
         placed |= members
         rows.append((" | ".join(layer), len(members)))
-    rows.append(("(outside every layer)", len(mine - placed - {PACKAGE})))
+    packages = {m for m in mine if graph.find_children(m)}  # a package's __init__ only names it
+    rows.append(("(outside every layer)", len(mine - placed - packages)))
     return rows
 
 

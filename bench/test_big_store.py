@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 NEW_PROCESS = """
 import json, sys, time
-if sys.argv[4] == "served":  # as `python -m dashboard.serve` has the process before a visit
-    from dashboard.serve import preload
+if sys.argv[4] == "served":  # as `python -m dashboard.web.serve` has the process before a visit
+    from dashboard.web.serve import preload
     preload()
 start = time.perf_counter()
 from datetime import date
@@ -76,8 +76,8 @@ EVERY_PAGE = """
 import json, sys, time
 from streamlit.testing.v1 import AppTest
 app, rep_id = sys.argv[1], sys.argv[2]
-if sys.argv[3] == "served":  # as `python -m dashboard.serve` has the process before a visit
-    from dashboard.serve import preload
+if sys.argv[3] == "served":  # as `python -m dashboard.web.serve` has the process before a visit
+    from dashboard.web.serve import preload
     preload()
 times = {}
 start = time.perf_counter()
@@ -119,7 +119,7 @@ print(json.dumps({"times": times, "peak_mb": peak}))
 
 def new_process(what: str, path: Path, rep_id: int, how: str = "bare") -> dict:
     """``what`` timed in a new process; ``how`` "served" imports what the pages import
-    first, untimed, as `python -m dashboard.serve` does before its first visitor."""
+    first, untimed, as `python -m dashboard.web.serve` does before its first visitor."""
     done = subprocess.run([sys.executable, "-c", NEW_PROCESS, what, str(path), str(rep_id), how],
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
@@ -128,7 +128,7 @@ def new_process(what: str, path: Path, rep_id: int, how: str = "bare") -> dict:
 
 
 def server_start(path: Path, preload: bool) -> float:
-    """Seconds from starting `python -m dashboard.serve` to its health check answering."""
+    """Seconds from starting `python -m dashboard.web.serve` to its health check answering."""
     with served(path, preload) as (_, seconds):
         return seconds
 
@@ -172,7 +172,7 @@ def test_targets_at_two_years_of_ten_thousand_reps():
                  f"opening the store, no query (ms): {spread(floor)}")  # fmt: skip
     for what, label in (("team_review", "team review + sparklines"), ("self_check", "self-check")):
         served = [new_process(what, path, rep_id, "served")["seconds"] for _ in range(3)]
-        lines.append(f"{label}, new process after dashboard.serve's preload (ms): "
+        lines.append(f"{label}, new process after dashboard.web.serve's preload (ms): "
                      f"{spread(served)}")  # fmt: skip
 
     store = Store(path)
@@ -239,7 +239,7 @@ def test_every_page_through_apptest_at_two_years_of_ten_thousand_reps():
     for _ in range(3):
         for how, runs_of in found.items():  # in turn, so both meet the same machine
             done = subprocess.run(
-                [sys.executable, "-c", EVERY_PAGE, str(ROOT / "dashboard" / "app.py"),
+                [sys.executable, "-c", EVERY_PAGE, str(ROOT / "dashboard" / "web" / "app.py"),
                  str(rep_id), how],
                 cwd=ROOT, capture_output=True, text=True, timeout=900,
                 env={**os.environ, "PYTHONPATH": str(ROOT), "SSI_DASHBOARD_DB": str(path)},
@@ -248,7 +248,7 @@ def test_every_page_through_apptest_at_two_years_of_ten_thousand_reps():
             runs_of.append(json.loads(done.stdout.strip().splitlines()[-1]))
     bare, served = found["bare"], found["served"]
     lines = ["AppTest, one fresh process per run, each page's first render (ms); bare, then "
-             "after dashboard.serve's preload (the pages' imports made before the visit):"]  # fmt: skip
+             "after dashboard.web.serve's preload (the pages' imports made before the visit):"]  # fmt: skip
     for page in bare[0]["times"]:
         lines.append(f"  {page:<26}{spread([f['times'][page] for f in bare])}"
                      f"  | {spread([f['times'][page] for f in served])}")  # fmt: skip

@@ -1,7 +1,7 @@
 """The team review as a manager's browser meets it, at 10,000 reps over two years.
 
 The other benchmarks time what the server computes. This one times what a person waits
-for: headless Chromium opens the page on `python -m dashboard.serve` and waits until the
+for: headless Chromium opens the page on `python -m dashboard.web.serve` and waits until the
 leaderboard is on screen, then until every chart is drawn and the run has finished. It
 counts the bytes the server sent over the page's websocket.
 

@@ -388,27 +388,26 @@ def cmd_users(args) -> int:
     from dashboard.access import OWNER
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
-    actor = OWNER.email
     if args.users_command == "list":
         table = users.list_users(store)
         print(_table(table) if len(table) else "no users yet: the dashboard "
               "asks for the first admin (or add one: users add EMAIL --role admin)")  # fmt: skip
     elif args.users_command == "add":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-        account = users.add_user(store, args.email, args.role, actor=actor, teams=args.team,
+        account = users.add_user(store, args.email, args.role, by=OWNER, teams=args.team,
                                  password=password, rep_email=args.rep_email)  # fmt: skip
         print(f"{account.email} added as {account.role}")
     elif args.users_command == "remove":
-        users.remove_user(store, args.email, actor=actor)
+        users.remove_user(store, args.email, by=OWNER)
         print(f"{args.email} removed")
     elif args.users_command == "unlock":
-        users.unlock(store, args.email, actor=actor)
+        users.unlock(store, args.email, by=OWNER)
         print(f"{args.email} unlocked")
     elif args.users_command == "password":
-        users.set_password(store, args.email, sys.stdin.readline().rstrip("\n"), actor=actor)
+        users.set_password(store, args.email, sys.stdin.readline().rstrip("\n"), by=OWNER)
         print(f"{args.email} has a new password; their sessions have ended")
     else:
-        account = users.set_role(store, args.email, args.role, actor=actor, teams=args.team,
+        account = users.set_role(store, args.email, args.role, by=OWNER, teams=args.team,
                                  rep_email=args.rep_email)  # fmt: skip
         print(f"{account.email} is now {account.role}")
     return 0

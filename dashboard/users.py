@@ -84,12 +84,25 @@ def _rep_for(store: Store, role: str, email: str, person: str | None) -> int | N
 
 
 def add_user(
-    store: Store, email: str, role: str, *, actor: str, teams: list[str] | None = None,
-    password: str | None = None, rep_email: str | None = None, first_only: bool = False,
+    store: Store, email: str, role: str, *, by: Viewer, teams: list[str] | None = None,
+    password: str | None = None, rep_email: str | None = None,
 ) -> Account:  # fmt: skip
-    """A new user. A rep is tied to the person with their e-mail (or ``rep_email``); a
-    manager to the teams named. ``first_only``: only while the store has no user (the
-    first-admin form), decided in the transaction that writes it."""
+    """A new user, added by an admin (``by``). A rep is tied to the person with their e-mail
+    (or ``rep_email``); a manager to the teams named."""
+    by.require("users")
+    return _add(store, email, role, by.email, teams, password, rep_email, first_only=False)
+
+
+def add_first_admin(store: Store, email: str, password: str | None) -> Account:
+    """The store's first user, an admin, from the first-run form: only while the store has
+    no user, decided in the transaction that writes it (nobody signed in can ask yet)."""
+    return _add(store, email, "admin", email or "first run", None, password, None, first_only=True)
+
+
+def _add(
+    store: Store, email: str, role: str, actor: str, teams: list[str] | None,
+    password: str | None, rep_email: str | None, first_only: bool,
+) -> Account:  # fmt: skip
     email = _check_email(email)
     if role not in ROLES:
         raise DashboardError(f"unknown role '{role}'; expected one of {', '.join(ROLES)}")
@@ -116,7 +129,9 @@ def add_user(
     return _existing(store, email)
 
 
-def remove_user(store: Store, email: str, *, actor: str) -> None:
+def remove_user(store: Store, email: str, *, by: Viewer) -> None:
+    by.require("users")
+    actor = by.email
     account = get_account(store, email)
     if account is None:
         raise NotFoundError(f"{email} is not a user")
@@ -128,9 +143,11 @@ def remove_user(store: Store, email: str, *, actor: str) -> None:
 
 
 def set_role(
-    store: Store, email: str, role: str, *, actor: str, teams: list[str] | None = None,
+    store: Store, email: str, role: str, *, by: Viewer, teams: list[str] | None = None,
     rep_email: str | None = None,
 ) -> Account:  # fmt: skip
+    by.require("users")
+    actor = by.email
     account = get_account(store, email)
     if account is None:
         raise NotFoundError(f"{email} is not a user")
@@ -170,7 +187,9 @@ def settings(store: Store) -> dict[str, str]:
     return {r.key: r.value for r in store.rows("settings")}
 
 
-def set_setting(store: Store, key: str, value: str, *, actor: str) -> None:
+def set_setting(store: Store, key: str, value: str, *, by: Viewer) -> None:
+    by.require("users")
+    actor = by.email
     if value not in SETTINGS.get(key, ()):
         raise DashboardError(f"unknown setting {key}={value}")
     with store.transaction() as cur:
@@ -250,8 +269,10 @@ def sign_in(
     return found
 
 
-def unlock(store: Store, email: str, *, actor: str) -> None:
+def unlock(store: Store, email: str, *, by: Viewer) -> None:
     """An admin lifts every lock of an account, from every source."""
+    by.require("users")
+    actor = by.email
     account = _existing(store, email)
     with store.transaction() as cur:
         cur.run("unlock_user", {"email": account.email})
@@ -259,9 +280,11 @@ def unlock(store: Store, email: str, *, actor: str) -> None:
                                  "detail": account.email})  # fmt: skip
 
 
-def set_password(store: Store, email: str, password: str, *, actor: str) -> None:
+def set_password(store: Store, email: str, password: str, *, by: Viewer) -> None:
     """An admin gives an account a new password: its locks are lifted and every session
     started before it ends. The password is never logged."""
+    by.require("users")
+    actor = by.email
     account = _existing(store, email)
     hashed = _check_password(password)
     if hashed is None:

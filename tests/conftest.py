@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pg_server import PostgresServer, binaries
 
+from dashboard.access import Viewer
 from dashboard.demo import generate, load_demo
 from dashboard.ingest import ImportOptions, import_file
 from dashboard.store import Store, postgres
@@ -163,3 +164,8 @@ def after_query(monkeypatch, query: str, sql: str | None = None) -> None:
 def write_twice(monkeypatch, query: str = "insert_activity") -> None:
     """A faulty importer: every import runs one of its writes (``query``) twice."""
     after_query(monkeypatch, query)
+
+
+def as_admin(email: str) -> Viewer:
+    """An admin signed in as ``email``: who the audit names for a change made in a test."""
+    return Viewer(email, "admin")

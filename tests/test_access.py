@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_END
+from conftest import DEMO_END, as_admin
 from streamlit.testing.v1 import AppTest
 
 from dashboard import users
-from dashboard.access import AccessDeniedError
+from dashboard.access import OWNER, AccessDeniedError
 from dashboard.export import to_csv_bytes
 from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
 from dashboard.store import Store
@@ -22,7 +22,7 @@ from dashboard.views.activity import activity_view
 from dashboard.views.self_check import summary_for
 from dashboard.views.team_review import leaderboard_csv, team_review
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "web" / "app.py")
 PASSWORD = "correct horse battery"
 
 
@@ -48,7 +48,7 @@ def org(demo_store, monkeypatch):
         ("rep@example.com", "rep", {"rep_email": rep["email"]}),
         ("viewer@example.com", "viewer", {}),
     ):
-        users.add_user(demo_store, email, role, actor="test", password=PASSWORD, **kw)
+        users.add_user(demo_store, email, role, by=OWNER, password=PASSWORD, **kw)
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
     return {"store": demo_store, "board": board, "managed": managed, "other": other,
             "rep": rep, "colleague": colleague, "outsider": outsider}  # fmt: skip
@@ -265,9 +265,11 @@ def test_an_admin_unlocks_an_account_and_sets_a_new_password(org):
     assert users.list_users(store).set_index("email").loc["rep@example.com", "locked_until"] > now
     with pytest.raises(users.SignInError, match="locked"):
         users.sign_in(store, "rep@example.com", PASSWORD, "10.0.0.5", now=now)
-    users.unlock(store, "rep@example.com", actor="admin@example.com")
+    users.unlock(store, "rep@example.com", by=as_admin("admin@example.com"))
     assert users.sign_in(store, "rep@example.com", PASSWORD, "10.0.0.5", now=now).role == "rep"
-    users.set_password(store, "rep@example.com", "a brand new password", actor="admin@example.com")
+    users.set_password(
+        store, "rep@example.com", "a brand new password", by=as_admin("admin@example.com")
+    )
     with pytest.raises(users.SignInError, match="wrong e-mail or password"):
         users.sign_in(store, "rep@example.com", PASSWORD, "10.0.0.5", now=now)
     assert users.sign_in(store, "rep@example.com", "a brand new password", "10.0.0.5").role == "rep"
@@ -302,7 +304,7 @@ def test_the_sign_in_form_signs_in_and_sign_out_ends_the_session(org):
 def test_a_removed_user_is_signed_out_at_the_next_rerun(org):
     at = as_user("manager@example.com")
     assert grid(at, "rank") is not None
-    users.remove_user(org["store"], "manager@example.com", actor="admin@example.com")
+    users.remove_user(org["store"], "manager@example.com", by=as_admin("admin@example.com"))
     at.run()
     assert grid(at, "rank") is None and at.title[0].value == "Social Selling Index"
 
@@ -352,14 +354,14 @@ def test_demo_mode_says_so_and_switches_roles(demo_store, monkeypatch):
 
 def test_role_changes_and_uploads_are_audited(org, tmp_path):
     store = org["store"]
-    users.set_role(store, "viewer@example.com", "manager", actor="admin@example.com",
+    users.set_role(store, "viewer@example.com", "manager", by=as_admin("admin@example.com"),
                    teams=[org["other"]])  # fmt: skip
     log = users.audit_log(store)
     assert log.iloc[0]["action"] == "role changed"
     assert log.iloc[0]["detail"] == "viewer@example.com: viewer -> manager"
     assert log.iloc[0]["actor"] == "admin@example.com"
     with pytest.raises(Exception, match="last admin"):
-        users.remove_user(store, "admin@example.com", actor="admin@example.com")
+        users.remove_user(store, "admin@example.com", by=as_admin("admin@example.com"))
 
 
 def test_a_rep_sees_the_team_ranking_anonymised_or_named_as_the_admin_set(org):
@@ -373,7 +375,7 @@ def test_a_rep_sees_the_team_ranking_anonymised_or_named_as_the_admin_set(org):
     )
     assert set(ranking["rep"]) == {"You", "a colleague"}  # the default: anonymised
     assert (ranking["rep"] == "You").sum() == 1
-    users.set_setting(store, "rep_leaderboard", "names", actor="admin@example.com")
+    users.set_setting(store, "rep_leaderboard", "names", by=as_admin("admin@example.com"))
     _, named = team_ranking(store, users.viewer_for(store, "rep@example.com"), DEMO_END)
     assert rep["rep"] in set(named["rep"]) and org["colleague"]["rep"] in set(named["rep"])
     at = as_user("rep@example.com")
@@ -392,7 +394,7 @@ def test_a_manager_uploads_only_when_allowed_and_only_for_their_teams(org, tmp_p
     refused = cli("import", str(own), "--as", "manager@example.com", db=db)
     assert refused.returncode == 1 and "may not upload files" in refused.stderr
     with Store(db) as s:
-        users.set_setting(s, "managers_upload", "yes", actor="admin@example.com")
+        users.set_setting(s, "managers_upload", "yes", by=as_admin("admin@example.com"))
     out = cli("import", str(mixed), "--as", "manager@example.com", db=db)
     assert out.returncode == 2
     assert (f"ssi_2026-11-20.csv, line 3, column 'team': value '{other}': expected one of your "
@@ -471,7 +473,7 @@ def test_every_role_on_every_page_sees_only_its_people(org, role):
 
 
 def test_names_stay_text_in_every_chart(org):
-    from dashboard import charts
+    from dashboard.web import charts
 
     link = '<a href="http://evil.invalid">Eve</a> <b>Bold</b>'
     board = org["board"].head(3).copy()
@@ -530,11 +532,12 @@ def test_uploaded_files_are_private_and_deleted_when_read(tmp_path, store):
 
 def test_the_first_user_must_be_an_admin(store):
     with pytest.raises(Exception, match="the first user must be an admin"):
-        users.add_user(store, "rep@example.com", "viewer", actor="owner")
+        users.add_user(store, "rep@example.com", "viewer", by=OWNER)
     assert users.user_count(store) == 0
-    users.add_user(store, "boss@example.com", "admin", actor="owner")
+    users.add_user(store, "boss@example.com", "admin", by=OWNER)
     assert (
-        users.add_user(store, "v@example.com", "viewer", actor="boss@example.com").role == "viewer"
+        users.add_user(store, "v@example.com", "viewer", by=as_admin("boss@example.com")).role
+        == "viewer"
     )
 
 
@@ -585,7 +588,7 @@ def test_a_name_search_answers_only_within_scope_and_alike_for_the_unknown(org):
 def test_a_manager_upload_cannot_take_or_overwrite_another_teams_person(org, tmp_path):
     store, managed = org["store"], org["managed"]
     theirs = org["rep"]  # a person of another team
-    users.set_setting(store, "managers_upload", "yes", actor="admin@example.com")
+    users.set_setting(store, "managers_upload", "yes", by=as_admin("admin@example.com"))
     before = store.df_sql("select rep_id, day, ssi, team_id from snapshots order by all")
     day = (DEMO_END).isoformat()
     by_email = tmp_path / "by_email.csv"
@@ -629,9 +632,9 @@ def test_demo_mode_ends_for_good_at_the_first_real_import_or_user(demo_store, tm
 
 
 def test_a_demo_that_once_had_a_user_stays_signed_in_only(demo_store, monkeypatch):
-    users.add_user(demo_store, "boss@example.com", "admin", actor="t", password=PASSWORD)
-    users.add_user(demo_store, "two@example.com", "admin", actor="t", password=PASSWORD)
-    users.remove_user(demo_store, "two@example.com", actor="t")
+    users.add_user(demo_store, "boss@example.com", "admin", by=OWNER, password=PASSWORD)
+    users.add_user(demo_store, "two@example.com", "admin", by=OWNER, password=PASSWORD)
+    users.remove_user(demo_store, "two@example.com", by=OWNER)
     assert not demo_store.scalar("is_demo_store")
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
     at = as_user(None)
@@ -650,8 +653,7 @@ def test_racing_first_admin_forms_make_one_admin(tmp_path):
         def race(i: int) -> None:
             start.wait()
             try:
-                users.add_user(store, f"admin{i}@example.com", "admin", actor="first run",
-                               password=PASSWORD, first_only=True)  # fmt: skip
+                users.add_first_admin(store, f"admin{i}@example.com", PASSWORD)  # fmt: skip
                 outcomes.append("admin")
             except Exception as exc:  # noqa: BLE001 - the words are the assertion
                 outcomes.append(str(exc))
@@ -681,9 +683,9 @@ def test_small_groups_figures_are_withheld_from_viewers_and_reps(load, store):
 
     load("small_org.csv", SMALL_ORG)
     day = date(2026, 11, 20)
-    users.add_user(store, "admin@example.com", "admin", actor="t", password=PASSWORD)
-    users.add_user(store, "viewer@example.com", "viewer", actor="t", password=PASSWORD)
-    users.add_user(store, "p1@example.com", "rep", actor="t", password=PASSWORD)
+    users.add_user(store, "admin@example.com", "admin", by=OWNER, password=PASSWORD)
+    users.add_user(store, "viewer@example.com", "viewer", by=OWNER, password=PASSWORD)
+    users.add_user(store, "p1@example.com", "rep", by=OWNER, password=PASSWORD)
     viewer = users.viewer_for(store, "viewer@example.com")
     solo = team_review(store, ["Solo"], day, 90, viewer)
     assert solo.kpis.withheld and solo.kpis.average_ssi is None and solo.kpis.reps == 1
@@ -710,8 +712,8 @@ def test_a_manager_compares_only_their_own_teams(load, store):
 
     load("small_org.csv", SMALL_ORG)
     day = date(2026, 11, 20)
-    users.add_user(store, "admin@example.com", "admin", actor="t", password=PASSWORD)
-    users.add_user(store, "m@example.com", "manager", actor="t", teams=["Big"], password=PASSWORD)
+    users.add_user(store, "admin@example.com", "admin", by=OWNER, password=PASSWORD)
+    users.add_user(store, "m@example.com", "manager", by=OWNER, teams=["Big"], password=PASSWORD)
     manager = users.viewer_for(store, "m@example.com")
     view = team_review(store, ["Big"], day, 90, manager)
     assert view.comparison["team"].tolist() == ["Big"]

@@ -113,3 +113,26 @@ def test_a_reading_for_someone_unknown_says_no_more_than_for_someone_out_of_scop
     )
     with pytest.raises(NotFoundError, match="not in the store"):  # an admin may know
         record_reading(store, OWNER, 999, DAY, None, PILLARS)
+
+
+def test_user_changes_need_the_admins_right_whoever_calls_them(store, people):
+    """The right is checked by the change itself, not by the page or the command line."""
+    from dashboard import users
+
+    users.add_user(store, "boss@x.com", "admin", by=OWNER, password="a long enough password")
+    manager = Viewer("m@x.com", "manager", teams=("East",), managers_upload=True)
+    changes = [
+        lambda: users.add_user(store, "new@x.com", "viewer", by=manager),
+        lambda: users.set_role(store, "boss@x.com", "viewer", by=manager),
+        lambda: users.remove_user(store, "boss@x.com", by=manager),
+        lambda: users.set_password(store, "boss@x.com", "another long password", by=manager),
+        lambda: users.unlock(store, "boss@x.com", by=manager),
+        lambda: users.set_setting(store, "managers_upload", "yes", by=manager),
+    ]
+    for change in changes:
+        with pytest.raises(AccessDeniedError, match="may not manage users"):
+            change()
+    assert users.list_users(store)["email"].tolist() == ["boss@x.com"]
+    assert users.settings(store).get("managers_upload") != "yes"
+    with pytest.raises(Exception, match="admin exists already"):
+        users.add_first_admin(store, "late@x.com", "a long enough password")

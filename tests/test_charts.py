@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard.web import charts
 
 
 def test_one_reading_draws_a_time_axis_in_days():

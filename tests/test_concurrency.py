@@ -174,7 +174,7 @@ def test_the_dashboard_lets_go_between_reruns_and_shows_an_import_made_elsewhere
     assert cli("import", str(f), db=db).returncode == 0
     monkeypatch.setenv("SSI_DASHBOARD_DB", str(db))
     monkeypatch.setenv("SSI_AUTH", "none")  # one machine, no users: no sign-in
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "web" / "app.py"), default_timeout=90).run()
     assert not at.exception
     board = next(d for d in at.dataframe if "rank" in d.value.columns).value
     assert board["rep"].tolist() == ["Ann"]

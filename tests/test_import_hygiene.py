@@ -11,7 +11,7 @@ def test_data_layers_do_not_import_streamlit():
         "import sys\n"
         "import dashboard.store, dashboard.ingest, dashboard.scoring, dashboard.views.team_review,"
         " dashboard.views.self_check, dashboard.views.uploads, dashboard.cli, dashboard.demo,"
-        " dashboard.export, dashboard.charts\n"
+        " dashboard.export, dashboard.web.charts\n"
         "print('streamlit' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -21,7 +21,7 @@ def test_data_layers_do_not_import_streamlit():
 def test_page_scripts_hold_no_sql():
     from dashboard import PACKAGE_DIR
 
-    for page in (PACKAGE_DIR / "app_pages").glob("*.py"):
+    for page in (PACKAGE_DIR / "web" / "app_pages").glob("*.py"):
         text = page.read_text(encoding="utf-8").lower()
         for word in ("select ", "insert ", "duckdb", "df_sql", ".rows("):
             assert word not in text, f"{page.name} contains {word!r}: queries belong in queries/"

@@ -14,7 +14,7 @@ from dashboard.scoring import leaderboard
 from dashboard.scoring.summary import rep_summary
 from dashboard.store import Store
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "web" / "app.py")
 PAGES = [
     "app_pages/team_review.py",
     "app_pages/self_check.py",
@@ -422,7 +422,7 @@ def test_activity_page_shows_the_view_models_numbers_and_keeps_filters_in_the_ur
     expected = rep_table(view)
     assert set(shown["team"]) == {team} and len(shown) == len(expected)
     assert shown["searches"].tolist() == expected["searches"].tolist()
-    from dashboard.ui import md_text
+    from dashboard.web.ui import md_text
 
     assert md_text(view.correlation.reading) in [m.value for m in at.markdown]
     for key, wanted in query.items():
@@ -439,9 +439,9 @@ def test_self_check_shows_the_reps_activity_against_the_team(demo_app):
 def test_a_kept_page_result_is_each_callers_own_and_goes_with_a_write(demo_app):
     """The team review's view is kept unpickled (ui.kept): a caller that writes into its
     frames changes no other caller's, and a write to the store gives a new view."""
-    from dashboard import ui
     from dashboard.access import OWNER
     from dashboard.views.team_review import team_review
+    from dashboard.web import ui
 
     first = ui.kept(team_review, [], DEMO_END, 90, OWNER)
     expected = first.board.copy()

@@ -138,7 +138,7 @@ def test_an_import_in_another_process_shows_at_the_next_rerun(pg_url, tmp_path, 
     monkeypatch.setenv("SSI_DASHBOARD_DB", pg_url)
     monkeypatch.setenv("SSI_AUTH", "none")
     monkeypatch.setenv(postgres.CACHE_ENV, str(tmp_path / "dashboard-replica"))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "web" / "app.py"), default_timeout=90).run()
     assert not at.exception
     board = next(d for d in at.dataframe if "rank" in d.value.columns).value
     assert board["rep"].tolist() == ["Ann"]

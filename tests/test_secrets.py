@@ -51,7 +51,7 @@ def test_the_command_line_never_prints_the_password(tmp_path):
 def test_a_visitor_sees_no_password_when_the_store_is_down(tmp_path, monkeypatch):
     monkeypatch.setenv("SSI_DASHBOARD_DB", UNREACHABLE)
     monkeypatch.setenv("SSI_REPLICA_DIR", str(tmp_path))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "web" / "app.py"), default_timeout=60).run()
     shown = " ".join(str(e.value) for e in [*at.error, *at.markdown, *at.warning, *at.info])
     assert "could not reach" in shown.lower(), shown
     assert not any(s in shown for s in SECRETS), shown

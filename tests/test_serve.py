@@ -1,4 +1,4 @@
-"""`python -m dashboard.serve`: what it imports before the first visitor, and what it asks
+"""`python -m dashboard.web.serve`: what it imports before the first visitor, and what it asks
 Streamlit to run. The browser tests start every dashboard they drive with it."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.serve import build_parser, page_imports, streamlit_argv
+from dashboard.web.serve import build_parser, page_imports, streamlit_argv
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_pages_imports_are_read_from_the_page_scripts():
     names = page_imports()
-    for module in ("streamlit", "pandas", "dashboard.ui", "dashboard.charts",
+    for module in ("streamlit", "pandas", "dashboard.web.ui", "dashboard.web.charts",
                    "dashboard.views.team_review", "dashboard.views.self_check",
                    "dashboard.scoring.activity", "dashboard.actions.imports"):  # fmt: skip
         assert module in names
@@ -42,7 +42,7 @@ def test_only_top_level_absolute_imports_count(tmp_path):
 def test_a_fresh_process_has_the_pages_modules_after_preload_and_not_before():
     program = (
         "import json, sys\n"
-        "from dashboard.serve import page_imports, preload\n"
+        "from dashboard.web.serve import page_imports, preload\n"
         "loaded = set(sys.modules)\n"
         "wanted = page_imports()  # finding what is a module imports its package\n"
         "before = [m for m in wanted if m in loaded]\n"
@@ -55,7 +55,7 @@ def test_a_fresh_process_has_the_pages_modules_after_preload_and_not_before():
     assert out.returncode == 0, out.stderr
     found = json.loads(out.stdout.strip().splitlines()[-1])
     assert "dashboard.views.team_review" not in found["before"]
-    assert "dashboard.ui" not in found["before"]
+    assert "dashboard.web.ui" not in found["before"]
     assert found["missing_after"] == []
     assert found["done"] == page_imports()
     # The warning about caches decorated before Streamlit's runtime is expected here.
@@ -67,7 +67,10 @@ def test_streamlit_is_asked_to_run_the_app_with_the_options_given():
         ["--port", "8600", "--address", "127.0.0.1", "--", "--server.baseUrlPath", "ssi"]
     )
     argv = streamlit_argv(args)
-    assert argv[:2] == ["run", str(ROOT / "dashboard" / "web.py")]  # the app and its routes
+    assert argv[:2] == [
+        "run",
+        str(ROOT / "dashboard" / "web" / "served.py"),
+    ]  # the app and its routes
     options = dict(zip(argv[2::2], argv[3::2], strict=True))
     assert options == {"--server.port": "8600", "--server.headless": "true",
                        "--browser.gatherUsageStats": "false", "--server.address": "127.0.0.1",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dashboard import sessions, users
-from dashboard.sign_in_form import back_to, form_html, safe_next
+from dashboard.access import OWNER
+from dashboard.views.sign_in_form import back_to, form_html, safe_next
 
 PASSWORD = "correct horse battery"
 
 
 def test_a_session_opens_until_it_expires_is_ended_or_its_user_goes(store, monkeypatch):
-    users.add_user(store, "boss@example.com", "admin", actor="t", password=PASSWORD)
+    users.add_user(store, "boss@example.com", "admin", by=OWNER, password=PASSWORD)
     now = datetime(2026, 11, 23, 9, 0)
     token, seconds = sessions.issue(store, "boss@example.com", now)
     assert seconds == 12 * 3600
@@ -25,18 +26,18 @@ def test_a_session_opens_until_it_expires_is_ended_or_its_user_goes(store, monke
     assert sessions.signed_in(store, token, now + timedelta(minutes=6)) is None
     later, _ = sessions.issue(store, "boss@example.com", now + timedelta(minutes=7))
     assert sessions.signed_in(store, later, now + timedelta(minutes=8)) is not None
-    users.add_user(store, "two@example.com", "admin", actor="t", password=PASSWORD)
-    users.remove_user(store, "boss@example.com", actor="t")
+    users.add_user(store, "two@example.com", "admin", by=OWNER, password=PASSWORD)
+    users.remove_user(store, "boss@example.com", by=OWNER)
     assert sessions.signed_in(store, later, now + timedelta(minutes=8)) is None  # removed
     monkeypatch.setenv(sessions.HOURS_ENV, "1")
     assert sessions.issue(store, "two@example.com", now)[1] == 3600
 
 
 def test_a_new_password_ends_the_sessions_before_it(store):
-    users.add_user(store, "boss@example.com", "admin", actor="t", password=PASSWORD)
+    users.add_user(store, "boss@example.com", "admin", by=OWNER, password=PASSWORD)
     token, _ = sessions.issue(store, "boss@example.com", datetime.now() - timedelta(minutes=1))
     assert sessions.signed_in(store, token) is not None
-    users.set_password(store, "boss@example.com", "a brand new password", actor="t")
+    users.set_password(store, "boss@example.com", "a brand new password", by=OWNER)
     assert sessions.signed_in(store, token) is None
 
 

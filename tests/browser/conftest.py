@@ -73,7 +73,7 @@ def streamlit_server(store: str | Path, log_path: Path) -> Iterator[str]:
     env = {**os.environ, "SSI_DASHBOARD_DB": str(store)}
     log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--port", str(port), "--address", "127.0.0.1"],
+        [sys.executable, "-m", "dashboard.web.serve", "--port", str(port), "--address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

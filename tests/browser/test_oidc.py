@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import users
+from dashboard.access import OWNER
 from dashboard.display import score
 from dashboard.scoring import leaderboard
 from dashboard.store import Store
@@ -61,7 +62,7 @@ class Replica:
         self.log = folder / f"{name}.log"
         self._out = open(self.log, "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.serve", "--port", str(port), "--address", "127.0.0.1"],
+            [sys.executable, "-m", "dashboard.web.serve", "--port", str(port), "--address", "127.0.0.1"],
             cwd=cwd, env={**os.environ, "SSI_DASHBOARD_DB": str(store)},
             stdout=self._out, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -83,9 +84,9 @@ def deployment(demo_db, provider, tmp_path_factory):
     shutil.copy(demo_db, store_path)
     with Store(store_path) as store:
         team = sorted(leaderboard(store)["team"].unique())[0]
-        users.add_user(store, "admin@example.com", "admin", actor="test", password="x" * 12)
-        users.add_user(store, "manager@example.com", "manager", actor="test", teams=[team])
-        users.add_user(store, "viewer@example.com", "viewer", actor="test")
+        users.add_user(store, "admin@example.com", "admin", by=OWNER, password="x" * 12)
+        users.add_user(store, "manager@example.com", "manager", by=OWNER, teams=[team])
+        users.add_user(store, "viewer@example.com", "viewer", by=OWNER)
         manager = users.viewer_for(store, "manager@example.com")
         everyone = team_review(store, [], None, 90).kpis.average_ssi
         theirs = team_review(store, [team], None, 90, manager).kpis.average_ssi

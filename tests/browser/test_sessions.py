@@ -9,6 +9,7 @@ import time
 import pytest
 
 from dashboard import users
+from dashboard.access import OWNER
 from dashboard.store import Store
 from tests.browser.conftest import screenshot, streamlit_server, wait_idle
 
@@ -22,7 +23,7 @@ def signed_server(demo_db, tmp_path_factory):
     store = tmp_path_factory.mktemp("signed") / "signed.duckdb"
     shutil.copy(demo_db, store)
     with Store(store) as s:
-        users.add_user(s, "admin@example.com", "admin", actor="test", password=PASSWORD)
+        users.add_user(s, "admin@example.com", "admin", by=OWNER, password=PASSWORD)
     with streamlit_server(store, tmp_path_factory.mktemp("log") / "signed.log") as url:
         yield url
 

@@ -7,9 +7,18 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from dashboard import ui, users
+from dashboard import users
 from dashboard.errors import DashboardError
-from dashboard.sign_in_form import ROUTE_ENV, back_to, form_html
+from dashboard.views.sign_in_form import ROUTE_ENV, back_to, form_html
+from dashboard.web import ui
+
+
+def signed_in(email: str) -> None:
+    """This session is now signed in as ``email``: drawn again as that user."""
+    st.session_state["signed_in"] = email
+    st.session_state["signed_in_at"] = datetime.now()
+    st.rerun()
+
 
 state = st.session_state.get("sign_in_state")
 store = ui.get_store()
@@ -36,14 +45,11 @@ if state is not None and state.first_run:
             try:
                 if password != again:
                     raise DashboardError("the two passwords differ")
-                account = users.add_user(store, email, "admin", actor=email or "first run",
-                                         password=password, first_only=True)  # fmt: skip
+                account = users.add_first_admin(store, email, password)
             except DashboardError as exc:
                 st.error(ui.md_text(str(exc)))
             else:
-                st.session_state["signed_in"] = account.email
-                st.session_state["signed_in_at"] = datetime.now()
-                st.rerun()
+                signed_in(account.email)
     st.stop()
 
 if ui.oidc_configured():
@@ -51,7 +57,7 @@ if ui.oidc_configured():
               key="oidc_in")  # fmt: skip
     st.caption("Or with an account made for you on this dashboard:")
 if os.environ.get(ROUTE_ENV):
-    # Served by `python -m dashboard.serve`: a plain form posted to the server, which sets a
+    # Served by `python -m dashboard.web.serve`: a plain form posted to the server, which sets a
     # session cookie (a reload or a new tab stays signed in) and comes back to this very
     # page with its filters.
     here = urlparse(st.context.url or "").path or "/"
@@ -66,6 +72,4 @@ with st.form("sign_in"):
         except DashboardError as exc:
             st.error(ui.md_text(str(exc)))
         else:
-            st.session_state["signed_in"] = found.email
-            st.session_state["signed_in_at"] = datetime.now()
-            st.rerun()
+            signed_in(found.email)

@@ -3,9 +3,10 @@ settings, and who uploaded, undid or changed what."""
 
 import streamlit as st
 
-from dashboard import ui, users
+from dashboard import users
 from dashboard.access import ROLE_HELP, ROLES
 from dashboard.errors import DashboardError
+from dashboard.web import ui
 
 
 def change(action, done: str) -> None:
@@ -52,7 +53,7 @@ with ui.friendly_errors():
                                     "different)",
                                     key="new_rep_email")  # fmt: skip
         if st.form_submit_button("Add", type="primary"):
-            change(lambda: users.add_user(store, email, role, actor=viewer.email, teams=teams,
+            change(lambda: users.add_user(store, email, role, by=viewer, teams=teams,
                                           password=password or None,
                                           rep_email=rep_email or None),
                    f"{email} added as {role}")  # fmt: skip
@@ -65,20 +66,20 @@ with ui.friendly_errors():
     new_teams = c[2].multiselect("Teams (managers)", teams_all, key="edit_teams")
     if c[3].button("Change role", disabled=who is None, key="edit_go"):
         change(
-            lambda: users.set_role(store, who, new_role, actor=viewer.email, teams=new_teams),
+            lambda: users.set_role(store, who, new_role, by=viewer, teams=new_teams),
             f"{who} is now {new_role}",
         )
     d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     new_password = d[0].text_input(f"New password (at least {users.MIN_PASSWORD} characters)",
                                    type="password", key="edit_password")  # fmt: skip
     if d[1].button("Set password", disabled=who is None or not new_password, key="password_go"):
-        change(lambda: users.set_password(store, who, new_password, actor=viewer.email),
+        change(lambda: users.set_password(store, who, new_password, by=viewer),
                f"{who} has a new password; their sessions have ended")  # fmt: skip
     if d[2].button("Unlock", disabled=who is None, key="unlock_go",
                    help="Lift every sign-in lock of this user, from every address"):  # fmt: skip
-        change(lambda: users.unlock(store, who, actor=viewer.email), f"{who} unlocked")
+        change(lambda: users.unlock(store, who, by=viewer), f"{who} unlocked")
     if d[3].button("Remove this user", disabled=who is None, key="remove_go"):
-        change(lambda: users.remove_user(store, who, actor=viewer.email), f"{who} removed")
+        change(lambda: users.remove_user(store, who, by=viewer), f"{who} removed")
 
     st.subheader("Settings")
     current = ui.cached(users.settings)
@@ -91,7 +92,7 @@ with ui.friendly_errors():
                         key="set_upload")  # fmt: skip
     for key, value in (("rep_leaderboard", board), ("managers_upload", upload)):
         if current.get(key) != value:
-            users.set_setting(store, key, value, actor=viewer.email)
+            users.set_setting(store, key, value, by=viewer)
             st.rerun()
 
     st.subheader("Audit")

@@ -3,10 +3,10 @@ activity against SSI. Filters live in the URL, like the team review."""
 
 import streamlit as st
 
-from dashboard import charts, ui
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.scoring.config import load_config
 from dashboard.views import activity as av
+from dashboard.web import charts, ui
 
 st.title("Activity")
 st.caption("Who uses their Sales Navigator seat, how much, and whether it goes with a better "

@@ -1,7 +1,7 @@
-"""``python -m dashboard.serve``: the dashboard's web server, with the pages' imports made
+"""``python -m dashboard.web.serve``: the dashboard's web server, with the pages' imports made
 before it takes its first visitor.
 
-``streamlit run dashboard/app.py`` imports the pages' modules in the first visitor's rerun:
+``streamlit run dashboard/web/app.py`` imports the pages' modules in the first visitor's rerun:
 pandas, DuckDB, plotly and this package: 0.7-0.8 s of the first page after every restart
 (see docs/PERFORMANCE.md). This command imports them first, then hands the process to
 Streamlit's own ``run``: the modules are then already in ``sys.modules`` when the app script
@@ -23,13 +23,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from dashboard import PACKAGE_DIR
 from dashboard.store import DB_ENV_VAR
 
-APP = PACKAGE_DIR / "app.py"
+WEB_DIR = Path(__file__).resolve().parent
+APP = WEB_DIR / "app.py"
 # What Streamlit runs: the app (APP) with the web server's own routes (sign-in) beside it.
-SERVED = PACKAGE_DIR / "web.py"
-PAGES_DIR = PACKAGE_DIR / "app_pages"
+SERVED = WEB_DIR / "served.py"
+PAGES_DIR = WEB_DIR / "app_pages"
 
 
 def page_imports(scripts: list[Path] | None = None) -> list[str]:
@@ -92,7 +92,7 @@ def _warm_plotly() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.serve", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m dashboard.web.serve", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--db", help=f"the store to serve (default ${DB_ENV_VAR} or "
                         "data/ssi.duckdb)")  # fmt: skip
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.db:
         os.environ[DB_ENV_VAR] = args.db  # the app resolves its store from here
-    from dashboard.sign_in_form import ROUTE_ENV, SIGN_IN_PATH
+    from dashboard.views.sign_in_form import ROUTE_ENV, SIGN_IN_PATH
 
     os.environ[ROUTE_ENV] = SIGN_IN_PATH  # the app sends a visitor to the cookie-setting form
     if args.preload:

@@ -4,10 +4,11 @@ import secrets
 
 import streamlit as st
 
-from dashboard import DATA_DIR, ui
+from dashboard import DATA_DIR
 from dashboard.actions.imports import undo
 from dashboard.errors import DashboardError, unlisted_count
 from dashboard.views import uploads
+from dashboard.web import ui
 
 SHOWN_WARNINGS = 5  # more than this go into an expander
 

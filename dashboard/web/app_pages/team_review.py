@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from dashboard import charts, display, ui
+from dashboard import display
 from dashboard.export import to_xlsx_bytes
 from dashboard.fields import PILLARS
 from dashboard.scoring import LEADERBOARD_KEYS, rep_history
 from dashboard.scoring.config import load_config
 from dashboard.views import team_review as tr
 from dashboard.views.self_check import rep_labels
+from dashboard.web import charts, ui
 
 st.title("Team review")
 with ui.friendly_errors():

@@ -8,7 +8,7 @@ pages/ folder beside this script as old-style pages, bypassing this navigation.
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.web import ui
 
 st.set_page_config(
     page_title="Social Selling Index", page_icon=":material/insights:", layout="wide"

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, display, ui
+from dashboard import display
 from dashboard.actions.readings import record_reading
 from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
@@ -15,6 +15,7 @@ from dashboard.scoring.summary import rep_as_of
 from dashboard.views import self_check as sc
 from dashboard.views.activity import metric_labels
 from dashboard.views.uploads import problem_lines
+from dashboard.web import charts, ui
 
 st.title("Rep self-check")
 with ui.friendly_errors():
