@@ -290,8 +290,8 @@ def _in_day_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows day by day, as a store filled by daily or weekly exports holds them. The demo's
     values are drawn rep by rep (so a seed gives the same organisation); stored in that
     order, every day range would span the whole table, and DuckDB could skip no part of it
-    for a 90-day window (measured at 10,000 x 730: the estimate check 550 ms rep by rep,
-    305 ms day by day)."""
+    for a 90-day window (the estimate check took nearly twice as long rep by rep at
+    10,000 x 730; bench/test_big_store.py)."""
     order = np.lexsort((frame["rep_id"].to_numpy(), pd.to_datetime(frame["day"]).to_numpy()))
     return frame.iloc[order].reset_index(drop=True)
 

@@ -52,7 +52,7 @@ _NEVER_TEXT = {
 
 def _safe_texts(values: pd.Series) -> pd.Series:
     """The column with :func:`neutralise` applied to the cells that need it, found
-    column-wise: a call per cell took 55 ms of a 10,000-rep leaderboard's export."""
+    column-wise: a call per cell was most of a 10,000-rep leaderboard's export."""
     if pd.api.types.infer_dtype(values, skipna=True) in _NEVER_TEXT:
         return values
     if values.dtype == object:  # text among other things (numbers, dates, nothing)
@@ -75,9 +75,9 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def csv_text(frame: pd.DataFrame) -> str:
     """``frame.to_csv(index=False)``, character for character, made a column at a time:
-    pandas' writer took 140-150 ms for a 10,000-rep leaderboard (22 columns), at every
-    change of filter on the team review; this takes 60-75. A column of a kind not
-    handled here (datetimes, categories) leaves the whole frame to pandas."""
+    pandas' writer took about twice as long for a 10,000-rep leaderboard, at every change
+    of filter on the team review. A column of a kind not handled here (datetimes,
+    categories) leaves the whole frame to pandas."""
     columns = [_csv_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
     if any(c is None for c in columns):
         return frame.to_csv(index=False)

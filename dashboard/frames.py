@@ -1,14 +1,14 @@
 """A query's result as the DataFrame DuckDB's ``.df()`` gives, built through Arrow.
 
-``.df()`` spent about 15 ms turning the leaderboard's 52 columns of 10,000 rows into
-pandas; the Arrow table and its conversion take about 10 (``Store.wide_df``). Only results
+``.df()`` is slower than Arrow at turning the leaderboard's 52 columns of 10,000 rows into
+pandas (``Store.wide_df``; bench/test_big_store.py). Only results
 whose every column has a type converted here exactly as ``.df()`` converts it go this way
 (a test compares the two); anything else (decimals, intervals, lists, time zones) goes
 through ``.df()``.
 
 A result can be ordered here rather than in its SQL (``order_by``): DuckDB's sort carries
 every column of a wide result through it, where Arrow sorts the key columns and then takes
-the rows (the leaderboard: 4-6 ms less of 38-41).
+the rows, which is cheaper for the leaderboard.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def sparkline(buckets: pd.DataFrame, metric: str, all_buckets: list[date]) -> pd
     wide = rows.pivot_table(index="rep_id", columns="bucket", values="value", aggfunc="sum")
     wide = wide.reindex(columns=all_buckets)
     # Plain floats and None, made for the whole frame at once (a comprehension per value
-    # took 0.24 s at 10,000 seats x 13 weeks, this 20 ms).
+    # was ten times slower at 10,000 seats x 13 weeks).
     lines = wide.astype(object).where(wide.notna(), None).to_numpy().tolist()
     return pd.Series(dict(zip(wide.index, lines, strict=True)))
 

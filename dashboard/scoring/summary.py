@@ -82,9 +82,8 @@ def forecast_text(forecast: dict[str, object], config: ScoringConfig | None = No
 
 def _standing(store: Store, rep_id: int, as_of: date, config: ScoringConfig) -> pd.DataFrame:
     """The rep's row of the company's leaderboard on ``as_of``. The first self-check of a
-    store version on that date computes this rep's row alone (40-60 ms at 10,000 reps and
-    0.1-0.3 s at 100,000, against 0.15 and 1.2 s for the whole board): a process that
-    answers one rep answers sooner. From the second on, the whole board is computed once
+    store version on that date computes this rep's row alone, a fraction of the whole
+    board's cost (bench/test_big_store.py): a process that answers one rep answers sooner. From the second on, the whole board is computed once
     and kept, as the team review keeps it, and each self-check reads its row."""
     board = company_leaderboard.kept(store, as_of, config)
     if board is None and _self_check_answered.kept(store, as_of, config) is None:

@@ -76,10 +76,9 @@ def sparklines(store: Store, as_of: date, days: int = 90) -> dict[int, np.ndarra
     found = store.columns("sparklines", {"as_of": as_of, "days": days})
     reps, ssi = found["rep_id"], found["ssi"]
     # One sorted pair of arrays cut where the rep changes, each rep's line a piece of the
-    # array. At 10,000 reps x 90 daily points the pieces took 12 ms to cut, 30 ms to
-    # unpickle (the page caches this board) and 15 ms to hand to Arrow; Python lists took
-    # 75-110, 130 and 40 ms, and 0.8-1.2 s to build at 100,000 reps. Float64, never numpy
-    # scalars one by one: pickling 900,000 of those took 3.5 s.
+    # array: several times cheaper to cut, unpickle and hand to Arrow than Python lists at
+    # 10,000 reps x 90 daily points, and the lists did not scale to 100,000. Float64, never
+    # numpy scalars one by one: pickling those was seconds.
     if not len(reps):
         return {}
     starts = np.flatnonzero(np.r_[True, reps[1:] != reps[:-1]])

@@ -247,8 +247,8 @@ def leaderboard_csv(
     config: ScoringConfig | None = None,
 ) -> bytes:  # fmt: skip
     """The leaderboard's CSV download: the rows :func:`team_review` shows this viewer, its
-    public columns. A page caches it per filter: made at every rerun, it took 115-130 ms
-    of each click at 10,000 reps."""
+    public columns. A page caches it per filter: made at every rerun, it was a large share
+    of each click at 10,000 reps (bench/test_big_store.py)."""
     viewer.require("team_review")
     config = config or load_config()
     board = of_teams(company_leaderboard(store, as_of, config), teams)

@@ -20,8 +20,8 @@ from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.scoring.config import BAND_NAMES, ScoringConfig, load_config
 
 # Every chart is drawn on plotly_white. As the default it is applied as the figure is drawn;
-# set on each figure (update_layout(template=...)) plotly validated the whole template again,
-# 37 ms a chart: a third of a second of the team review's first render.
+# set on each figure (update_layout(template=...)) plotly validated the whole template again
+# for every chart of the team review's first render.
 pio.templates.default = "plotly_white"
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -402,8 +402,7 @@ def activity_scatter(
                    "No rep has an SSI at both the start and the end of this period")  # fmt: skip
         return empty_figure(title, missing)
     fig = go.Figure()
-    # Names as an array: plotly checks a list's texts one by one (0.38 s for 10,000 names,
-    # an array 15 ms).
+    # Names as an array: plotly checks a list's texts one by one, an array at once.
     for i, team in enumerate(sorted(both["team"].unique())):
         part = both[both["team"] == team]
         fig.add_scatter(x=part[metric], y=_shown(part[measure]), mode="markers", name=text(team),

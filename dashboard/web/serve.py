@@ -84,7 +84,7 @@ def preload() -> list[str]:
 
 def _warm_plotly() -> None:
     # plotly meets its first pandas column through narwhals, which imports its pandas
-    # support then (18 ms); the template is set when dashboard.charts is imported.
+    # support then; the template is set when dashboard.web.charts is imported.
     import pandas as pd
     import plotly.graph_objects as go
 

@@ -67,7 +67,8 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def kept(fn: Callable[..., Any], *args: Any) -> Any:
     """:func:`cached` for a large page result, kept as it is in this process instead of
     pickled: ``st.cache_data`` pickles a result when it stores it and unpickles it at every
-    rerun, which cost the team review's view (5.4 MB at 10,000 reps) 70-80 ms each way.
+    rerun, which for the team review's view at 10,000 reps cost more than computing the
+    filter change it serves (bench/test_big_store.py).
     Each caller gets the result with every DataFrame a copy of its own (pandas' copy on
     write: nothing is copied until somebody writes), as ``st.cache_data`` guarantees."""
     return _copied(_kept(*_cache_key(fn, args)))

@@ -21,7 +21,8 @@ with ui.friendly_errors():
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period})
 
     # A manager with no team chosen sees their own teams; a team outside scope is dropped.
-    # Kept unpickled: at 10,000 reps pickling the view cost 70-80 ms at every rerun.
+    # Kept unpickled: pickling the view at every rerun was a large share of a rerun at
+    # 10,000 reps (ui.kept).
     view = ui.kept(tr.team_review, filters.scope, as_of, tr.PERIODS[period], viewer)
     k, labels = view.kpis, tr.kpi_labels()
     c = st.columns(5)
@@ -50,9 +51,9 @@ with ui.friendly_errors():
 
     if viewer.sees_people:
         st.subheader("Leaderboard")
-        # Not through ui.cached: the lines are kept per store version already (attaching them
-        # takes 9 ms at 10,000 reps), and a cached copy of 10,000 lines cost 150 ms to
-        # pickle once and 126 ms to unpickle at every rerun.
+        # Not through ui.cached: the lines are kept per store version already and attaching
+        # them is cheap, where a cached copy of 10,000 lines is pickled once and unpickled
+        # at every rerun (bench/test_big_store.py).
         board = tr.with_sparklines(ui.get_store(), view.board, as_of)
         table = tr.leaderboard_table(board)
         picked = st.dataframe(
