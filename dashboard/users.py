@@ -135,8 +135,8 @@ def remove_user(store: Store, email: str, *, by: Viewer) -> None:
     account = get_account(store, email)
     if account is None:
         raise NotFoundError(f"{email} is not a user")
-    _keep_an_admin(store, account, "remove")
     with store.transaction() as cur:
+        _keep_an_admin(cur, account.email, "remove")
         cur.run("remove_user", {"email": account.email})
         cur.run("record_audit", {"actor": actor, "action": "user removed",
                                  "detail": account.email})  # fmt: skip
@@ -153,10 +153,10 @@ def set_role(
         raise NotFoundError(f"{email} is not a user")
     if role not in ROLES:
         raise DashboardError(f"unknown role '{role}'; expected one of {', '.join(ROLES)}")
-    if role != "admin":
-        _keep_an_admin(store, account, "demote")
     rep_id = _rep_for(store, role, account.email, rep_email)
     with store.transaction() as cur:
+        if role != "admin":
+            _keep_an_admin(cur, account.email, "demote")
         cur.run("set_role", {"email": account.email, "role": role, "rep_id": rep_id})
         cur.run("set_user_teams", {"email": account.email,
                                    "teams": list(teams if teams is not None else account.teams)})  # fmt: skip
@@ -165,9 +165,11 @@ def set_role(
     return _existing(store, account.email)
 
 
-def _keep_an_admin(store: Store, account: Account, verb: str) -> None:
-    admins = store.df("list_users").query("role == 'admin'")
-    if account.role == "admin" and len(admins) <= 1:
+def _keep_an_admin(cur: Cursor, email: str, verb: str) -> None:
+    """Inside the write: two admins demoting each other at once cannot both pass the check
+    and leave the store with no admin (writes take turns)."""
+    is_admin, other_admins = cur.run("admins_besides", {"email": email}).fetchone()
+    if is_admin and not other_admins:
         raise DashboardError(f"cannot {verb} the last admin; make another user admin first")
 
 

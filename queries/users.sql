@@ -3,6 +3,12 @@
 -- name: count_users
 select count(*) from users;
 
+-- name: admins_besides
+-- Whether this account is an admin, and how many other admins there are.
+select coalesce(bool_or(lower(email) = lower($email)), false) as is_admin,
+       count(*) filter (where lower(email) <> lower($email)) as other_admins
+from users where role = 'admin';
+
 -- name: user_by_email
 select u.email, u.role, u.rep_id, u.password_hash, u.sessions_from,
        list(t.name order by t.name) filter (where t.name is not null) as teams

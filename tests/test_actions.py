@@ -136,3 +136,32 @@ def test_user_changes_need_the_admins_right_whoever_calls_them(store, people):
     assert users.settings(store).get("managers_upload") != "yes"
     with pytest.raises(Exception, match="admin exists already"):
         users.add_first_admin(store, "late@x.com", "a long enough password")
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(store, people):
+    """The last-admin check runs inside the write: whichever demotion comes second is
+    refused, however the two interleave."""
+    import threading
+
+    from dashboard import users
+
+    for email in ("a@x.com", "b@x.com"):
+        users.add_user(store, email, "admin", by=OWNER, password="a long enough password")
+    outcomes: list[str] = []
+
+    def demote(who: str, by: str) -> None:
+        try:
+            users.set_role(store, who, "viewer", by=Viewer(by, "admin"))
+            outcomes.append("demoted")
+        except Exception as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=demote, args=pair)
+               for pair in (("a@x.com", "b@x.com"), ("b@x.com", "a@x.com"))]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["cannot demote the last admin; make another user admin first",
+                                "demoted"]  # fmt: skip
+    assert (users.list_users(store)["role"] == "admin").sum() == 1
