@@ -6,7 +6,6 @@ from pathlib import Path
 
 from dashboard.access import Viewer
 from dashboard.ingest import ImportOptions, ImportResult, import_file, undo_import
-from dashboard.ingest.importer import AfterImport, AfterUndo
 from dashboard.scoring.team_days import keep_current_in
 from dashboard.store import Cursor, Store
 from dashboard.users import audit
@@ -28,12 +27,11 @@ def check_file(store: Store, viewer: Viewer, path: Path, options: ImportOptions)
     return import_file(store, path, options)
 
 
-def _kept_and_audited(viewer: Viewer, action: str) -> AfterImport:
-    def after(cur: Cursor, result: ImportResult) -> None:
-        keep_current_in(cur)  # team averages per day, under the scoring rules in force
-        audit(cur, viewer.email, action, result.summary())
-
-    return after
+def _kept_and_audited(cur: Cursor, viewer: Viewer, action: str, detail: str) -> None:
+    """What every write of a use case ends with, in its transaction: the team averages per
+    day under the scoring rules in force, and the audit."""
+    keep_current_in(cur)
+    audit(cur, viewer.email, action, detail)
 
 
 def import_upload(store: Store, viewer: Viewer, path: Path, options: ImportOptions) -> ImportResult:
@@ -50,16 +48,15 @@ def import_in_scope(
     options = upload_options(viewer, options)
     if options.dry_run:
         return import_file(store, path, options)
-    return import_file(store, path, options, after=_kept_and_audited(viewer, action))
+
+    def after(cur: Cursor, result: ImportResult) -> None:
+        _kept_and_audited(cur, viewer, action, result.summary())
+
+    return import_file(store, path, options, after=after)
 
 
 def undo(store: Store, viewer: Viewer, import_id: int) -> str:
     """Undo an import for this viewer (an admin's right), audited in the same transaction."""
     viewer.require("undo")
-
-    def after(cur: Cursor, done: str) -> None:
-        keep_current_in(cur)
-        audit(cur, viewer.email, "undo", done)
-
-    kept: AfterUndo = after
-    return undo_import(store, import_id, after=kept)
+    return undo_import(store, import_id,
+                       after=lambda cur, done: _kept_and_audited(cur, viewer, "undo", done))  # fmt: skip

@@ -11,8 +11,6 @@ from typing import Protocol
 import duckdb
 import pyarrow as pa
 
-from dashboard.errors import StoreError
-
 OnWait = Callable[[str], None] | None
 # A backup's table, as a function that opens its rows batch by batch.
 TableRows = Callable[[], pa.RecordBatchReader]
@@ -24,10 +22,6 @@ class Backend(Protocol):
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor for reads."""
-        ...
-
-    def friendly(self, exc: duckdb.Error) -> StoreError:
-        """DuckDB's error as the app's own."""
         ...
 
     @property

@@ -140,7 +140,7 @@ class Store:
         except duckdb.Error as exc:
             if not translate:
                 raise
-            raise self._backend.friendly(exc) from exc
+            raise schema.friendly_error(exc, self.location) from exc
 
     # -- writing and reading -------------------------------------------------
     @contextmanager
@@ -257,9 +257,10 @@ class Cursor:
         """Check the store's rules on what this write declared and refresh every summary
         from it; the transaction does this before it commits (a dry run calls it before it
         rolls back, so it sees the same checks)."""
-        moved = self.run("imports_fingerprint").fetchone() != self._imports_before
-        writes.settle(self, self.writes, moved)
-        self.begin_write_set()
+        now = self.run("imports_fingerprint").fetchone()
+        writes.settle(self, self.writes, now != self._imports_before)
+        # Summaries move no import row: what was read is where the next write-set starts.
+        self.writes, self._imports_before = writes.WriteSet(), now
 
     def touched(self, keys: str, query: str, params: Mapping[str, Any] | None = None) -> Cursor:
         """Declare what this write touched: ``query`` fills ``keys`` (``touched_readings``:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.errors import NotFoundError, StoreError, StoreLockedError
+from dashboard.errors import NotFoundError, StoreError
 from dashboard.store import schema
 from dashboard.store.backend import OnWait, TableRows
 from dashboard.store.sql import current_queries, first_value, quoted, run_query
@@ -50,22 +50,6 @@ def connect_waiting(
                 on_wait = None  # said once
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
-
-
-def friendly(exc: duckdb.Error, location: str) -> StoreError:
-    """DuckDB's error as the app's own, with a message a person can act on."""
-    text = str(exc)
-    if schema.is_lock_conflict(exc):
-        return StoreLockedError(
-            f"The store {location} stayed busy in another program (an import, or a command) "
-            f"for {schema.lock_wait_seconds():g} s. Try again when it has finished; "
-            f"${schema.LOCK_WAIT_ENV} sets how long to wait."
-        )
-    if isinstance(exc, duckdb.IOException):
-        return StoreError(f"Could not open the store {location}: {text.splitlines()[0]}")
-    if isinstance(exc, duckdb.ConstraintException):
-        return StoreError(f"The store refused a value that breaks its rules: {text}")
-    return StoreError(f"The store could not run a query: {text.splitlines()[0]}")
 
 
 def _open_shared(key: tuple[str, bool], on_wait: OnWait) -> duckdb.DuckDBPyConnection:
@@ -113,7 +97,7 @@ class FileBackend:
             self._shared_key = (str(path.resolve()), read_only)
             self._con: duckdb.DuckDBPyConnection | None = _open_shared(self._shared_key, on_wait)
         except duckdb.Error as exc:
-            raise friendly(exc, self.location) from exc
+            raise schema.friendly_error(exc, self.location) from exc
         if not read_only:
             self._migrate()
             self._apply_macros()
@@ -143,9 +127,6 @@ class FileBackend:
             raise StoreError(f"the store {self.location} is closed")
         return self._con.cursor()
 
-    def friendly(self, exc: duckdb.Error) -> StoreError:
-        return friendly(exc, self.location)
-
     @property
     def version(self) -> int:
         if not self._versioned:
@@ -170,7 +151,7 @@ class FileBackend:
                     cur.execute("update store_state set version = version + 1")
                 cur.execute("commit")
             except duckdb.Error as exc:
-                raise friendly(exc, self.location) from exc
+                raise schema.friendly_error(exc, self.location) from exc
 
     def restore(self, tables: dict[str, TableRows], sequences: dict[str, int | None],
                 version: int | None) -> None:  # fmt: skip

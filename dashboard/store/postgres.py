@@ -583,9 +583,6 @@ class PostgresBackend:
             raise StoreError(f"the store {self.location} is closed")
         return self._con.cursor()
 
-    def friendly(self, exc: duckdb.Error) -> StoreError:
-        return StoreError(f"The store could not run a query: {str(exc).splitlines()[0]}")
-
     @property
     def version(self) -> int:
         return self.link.replica_version()

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import QUERIES_DIR
+from dashboard.errors import StoreError, StoreLockedError
 from dashboard.store.sql import Query, first_value, run_query
 from dashboard.store.writes import check_import_tables
 
@@ -107,3 +108,19 @@ def is_lock_conflict(exc: duckdb.Error) -> bool:
     """DuckDB's refusal to open a file another process holds."""
     text = str(exc).lower()
     return "lock" in text and "conflicting" in text
+
+
+def friendly_error(exc: duckdb.Error, location: str) -> StoreError:
+    """DuckDB's error as the app's own, with a message a person can act on."""
+    text = str(exc)
+    if is_lock_conflict(exc):
+        return StoreLockedError(
+            f"The store {location} stayed busy in another program (an import, or a command) "
+            f"for {lock_wait_seconds():g} s. Try again when it has finished; "
+            f"${LOCK_WAIT_ENV} sets how long to wait."
+        )
+    if isinstance(exc, duckdb.IOException):
+        return StoreError(f"Could not open the store {location}: {text.splitlines()[0]}")
+    if isinstance(exc, duckdb.ConstraintException):
+        return StoreError(f"The store refused a value that breaks its rules: {text}")
+    return StoreError(f"The store could not run a query: {text.splitlines()[0]}")
