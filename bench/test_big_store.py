@@ -31,9 +31,9 @@ from bench.served import served
 from bench.stores import END, big_store, summed
 from bench.timing import alternating, runs, spread
 from dashboard.scoring import averages_over_time, leaderboard, load_config
+from dashboard.scoring.memo import forget_all
 from dashboard.scoring.team_days import summary_is_current
 from dashboard.store import Store
-from dashboard.store.memo import forget_all
 from dashboard.views.team_review import team_review
 
 pytestmark = pytest.mark.bench

@@ -228,7 +228,7 @@ def test_upload_shows_errors_with_line_numbers_and_imports_nothing(demo_app):
 
 def test_estimate_agreement_is_shown_when_its_section_is_opened(demo_app):
     from dashboard.scoring import load_config
-    from dashboard.store.memo import forget_all
+    from dashboard.scoring.memo import forget_all
     from dashboard.views import team_review as tr
 
     forget_all()
@@ -437,21 +437,20 @@ def test_self_check_shows_the_reps_activity_against_the_team(demo_app):
 
 
 def test_a_kept_page_result_is_each_callers_own_and_goes_with_a_write(demo_app):
-    """The team review's view is kept unpickled (ui.kept): a caller that writes into its
-    frames changes no other caller's, and a write to the store gives a new view."""
+    """The team review's view is remembered as it is (scoring/memo.py): a caller that writes
+    into its frames changes no other caller's, and a write to the store gives a new view."""
     from dashboard.access import OWNER
     from dashboard.views.team_review import team_review
-    from dashboard.web import ui
 
-    first = ui.kept(team_review, [], DEMO_END, 90, OWNER)
+    first = team_review(demo_app, [], DEMO_END, 90, OWNER)
     expected = first.board.copy()
     first.board.loc[first.board.index[0], "ssi"] = -1.0
     first.board["scribbled"] = 1
-    second = ui.kept(team_review, [], DEMO_END, 90, OWNER)
+    second = team_review(demo_app, [], DEMO_END, 90, OWNER)
     assert second.board.equals(expected)
     assert second.board is not first.board
     demo_app.df_sql("select 1")  # a read changes nothing
-    assert ui.kept(team_review, [], DEMO_END, 90, OWNER).board.equals(expected)
+    assert team_review(demo_app, [], DEMO_END, 90, OWNER).board.equals(expected)
     leader = expected.iloc[0]
     with demo_app.transaction() as cur:
         cur.execute("update snapshots set ssi = ssi - 50 where rep_id = $r and day = $d",
@@ -459,5 +458,5 @@ def test_a_kept_page_result_is_each_callers_own_and_goes_with_a_write(demo_app):
         cur.execute(
             "update rep_latest set ssi = ssi - 50 where rep_id = $r", {"r": int(leader["rep_id"])}
         )
-    after = ui.kept(team_review, [], DEMO_END, 90, OWNER).board
+    after = team_review(demo_app, [], DEMO_END, 90, OWNER).board
     assert after.iloc[0]["rep_id"] != leader["rep_id"]

@@ -371,8 +371,8 @@ def test_config_sections_are_typed_and_frozen():
 def test_a_self_checks_reading_is_their_row_of_the_whole_leaderboard(demo_store):
     from conftest import DEMO_END
 
+    from dashboard.scoring.memo import forget_all
     from dashboard.scoring.summary import rep_summary
-    from dashboard.store.memo import forget_all
 
     forget_all()  # the first self-check computes its row alone, the next ones the board's
     board = leaderboard(demo_store, DEMO_END)
@@ -393,8 +393,8 @@ def test_self_checks_on_one_date_share_one_leaderboard_and_ask_per_rep_for_the_r
     from conftest import DEMO_END
 
     from dashboard.scoring import summary
+    from dashboard.scoring.memo import forget_all
     from dashboard.scoring.summary import rep_summary
-    from dashboard.store.memo import forget_all
 
     forget_all()
 

@@ -3,6 +3,7 @@ exactly that team's, and a write must show at once."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pandas as pd
@@ -18,7 +19,7 @@ from dashboard.scoring.estimate import (
     reported_on,
 )
 from dashboard.scoring.leaderboard import listed, of_teams
-from dashboard.store.memo import KEPT_PER_FUNCTION, per_store_version
+from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.views.team_review import estimate_check, team_review, with_sparklines
 
 D0 = date(2026, 1, 1)
@@ -104,7 +105,7 @@ def test_the_estimate_check_compares_only_the_days_someone_reported(load, store,
 def test_a_kept_result_is_computed_once_per_version_and_handed_out_as_a_copy(load, store):
     calls = []
 
-    @per_store_version
+    @remembered(keep=KEEP_COMPANY_WIDE)
     def board_of(s, as_of):
         calls.append(as_of)
         return leaderboard(s, as_of)
@@ -117,11 +118,25 @@ def test_a_kept_result_is_computed_once_per_version_and_handed_out_as_a_copy(loa
     load("b.csv", "name,date,ssi\nAnn,2026-01-01,61\n")
     assert board_of(store, D0)["ssi"].tolist() == [61.0]
     assert calls == [D0, D0]
-    later = [D0 + timedelta(days=n) for n in range(1, KEPT_PER_FUNCTION + 1)]
+    later = [D0 + timedelta(days=n) for n in range(1, KEEP_COMPANY_WIDE + 1)]
     for day in later:
         board_of(store, day)
     board_of(store, D0)  # the oldest was let go: computed again
     assert calls == [D0, D0, *later, D0]
+
+
+def test_a_kept_result_goes_with_a_change_of_rules(load, store, tmp_path, monkeypatch):
+    """The rules in force are part of the key: results computed under one scoring file are
+    not served under another, nor after that file is edited."""
+    load("a.csv", "name,date,ssi\nAnn,2026-01-01,60\n")
+    assert team_review(store, [], D0, 30).kpis.leaders == 0  # leaders are above 70
+    rules = tmp_path / "scoring.toml"
+    rules.write_text("[groups]\nleader_above = 55\n")
+    monkeypatch.setenv("SSI_SCORING_CONFIG", str(rules))
+    assert team_review(store, [], D0, 30).kpis.leaders == 1
+    rules.write_text("[groups]\nleader_above = 65\n")
+    os.utime(rules, (1, 1))  # a new modification time, even within the clock's resolution
+    assert team_review(store, [], D0, 30).kpis.leaders == 0
 
 
 def test_kept_results_are_keyed_by_the_data_read_and_ask_postgresql_nothing(load, store):

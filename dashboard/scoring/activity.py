@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.scoring.config import ScoringConfig
+from dashboard.scoring.memo import remembered
 from dashboard.store import Store
 
 GRAINS = {"week": 7, "month": 31}  # a period longer than its bucket is left out of a chart
@@ -190,6 +191,7 @@ def activity_vs_ssi(
     return Correlation(n, level, change, text)
 
 
+@remembered
 def rep_against_team(
     store: Store, rep_id: int, as_of: date, weeks: int, config: ScoringConfig
 ) -> pd.DataFrame:

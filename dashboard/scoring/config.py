@@ -205,7 +205,7 @@ def validate(raw: dict[str, Any]) -> None:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str | None) -> ScoringConfig:
+def _load(path: str | None, changed: float) -> ScoringConfig:
     raw = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     if path:
         try:
@@ -219,5 +219,19 @@ def _load(path: str | None) -> ScoringConfig:
 
 def load_config(path: str | os.PathLike | None = None) -> ScoringConfig:
     """The defaults, overridden by ``path`` or ``$SSI_SCORING_CONFIG`` when given."""
-    chosen = path or os.environ.get(CONFIG_ENV_VAR)
-    return _load(str(chosen) if chosen else None)
+    chosen = str(path or os.environ.get(CONFIG_ENV_VAR) or "") or None
+    return _load(chosen, _last_change(chosen))
+
+
+def rules_in_force() -> str:
+    """Which rules :func:`load_config` gives now: the user's file and when it last changed
+    (an edited file is read again, and results computed under the old one are not reused)."""
+    chosen = os.environ.get(CONFIG_ENV_VAR) or ""
+    return f"{chosen}@{_last_change(chosen or None)}"
+
+
+def _last_change(path: str | None) -> float:
+    try:
+        return Path(path).stat().st_mtime if path else 0.0
+    except OSError:
+        return -1.0  # a missing file: _load says so

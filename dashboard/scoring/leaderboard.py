@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.store import Store
-from dashboard.store.memo import per_store_version
 
 # The leaderboard's public columns, in order: what `leaderboard --format json` emits.
 LEADERBOARD_KEYS = [
@@ -21,6 +21,7 @@ LEADERBOARD_KEYS = [
 ]  # fmt: skip
 
 
+@remembered
 def default_as_of(store: Store, config: ScoringConfig | None = None) -> date | None:
     """What "now" means for a store of exports: the newest day most reps have a reading on
     (scoring.toml, freshness.default_as_of_share), so one later hand-typed reading does
@@ -95,7 +96,7 @@ def latest_is_as_of(store: Store, as_of: date) -> bool:
     return store.scalar("reps_read_after", {"as_of": as_of}) == 0
 
 
-@per_store_version
+@remembered(keep=KEEP_COMPANY_WIDE)
 def company_leaderboard(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
     """The whole leaderboard on ``as_of``, kept per store version: the team review of every
     team and every rep's self-check on that date read their rows of one computation."""

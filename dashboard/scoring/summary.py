@@ -18,9 +18,9 @@ from dashboard.scoring.leaderboard import (
     listed_averages,
     rep_standing,
 )
+from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.scoring.signals import coaching_signals
 from dashboard.store import Store
-from dashboard.store.memo import per_store_version
 
 
 def find_rep(store: Store, name: str, viewer: Viewer) -> tuple[int, str]:
@@ -58,6 +58,7 @@ def _clean(value: object) -> object:
 MOVERS_COLUMNS = {"ssi_7d_before", "ssi_30d_before"}
 
 
+@remembered
 def rep_as_of(store: Store, rep_id: int, config: ScoringConfig | None = None) -> date | None:
     """The store's "now", or the rep's own newest reading when that is later (a reading
     typed in today shows at once on their own page)."""
@@ -94,7 +95,7 @@ def _standing(store: Store, rep_id: int, as_of: date, config: ScoringConfig) -> 
     return board[board["rep_id"] == rep_id].reset_index(drop=True)
 
 
-@per_store_version
+@remembered(keep=KEEP_COMPANY_WIDE)
 def _self_check_answered(store: Store, as_of: date, config: ScoringConfig) -> bool:
     return True  # only remembered: that a self-check on this date was answered
 

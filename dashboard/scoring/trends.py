@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.memo import remembered
 from dashboard.scoring.team_days import summary_is_current
 from dashboard.store import Store
 
@@ -58,6 +59,7 @@ def band_distribution(averages: pd.DataFrame, team: str = "Company") -> pd.DataF
     return long
 
 
+@remembered
 def rep_history(
     store: Store, rep_id: int, end: date, days: int = 365, config: ScoringConfig | None = None
 ) -> pd.DataFrame:

@@ -3,7 +3,7 @@ DuckDB file (``file.py``) or PostgreSQL with a replica per process (``postgres.p
 
 What a write implies (its rules checked, its summaries refreshed) is kept here, for every
 writer (``writes.py``); migrations and macros are in ``schema.py``; named queries in
-``sql.py``; kept results in ``memo.py``; backups in ``backup.py``.
+``sql.py``; backups in ``backup.py``.
 """
 
 from dashboard.store.door import DB_ENV_VAR, DEFAULT_DB, Cursor, Store, resolve_db_path

@@ -22,6 +22,7 @@ from dashboard.scoring.activity import (
     sparkline,
 )
 from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.memo import remembered
 from dashboard.store import Store
 
 PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "2 years": 730}
@@ -47,10 +48,12 @@ class ActivityView:
         return [*self.teams, COMPANY]
 
 
+@remembered
 def metric_labels(store: Store) -> dict[str, str]:
     return {r.metric: r.label for r in store.rows("metric_labels")}
 
 
+@remembered
 def activity_view(
     store: Store, teams: list[str], as_of: date | None, period_days: int, grain: str,
     metric: str, viewer: Viewer = OWNER, config: ScoringConfig | None = None,

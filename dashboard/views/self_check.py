@@ -15,6 +15,7 @@ from dashboard.ingest.checks import PILLAR_SUM_TOLERANCE
 from dashboard.scoring import leaderboard
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.leaderboard import listed
+from dashboard.scoring.memo import remembered
 from dashboard.scoring.summary import forecast_text, rep_summary
 from dashboard.store import Store
 
@@ -131,6 +132,7 @@ def pillar_sum_text(ssi: float | None, pillars: dict[str, float | None]) -> str:
     return text + " It matches the SSI."
 
 
+@remembered
 def people_for(store: Store, viewer: Viewer) -> pd.DataFrame:
     """The people whose self-check this viewer may open (rep_id, name, email, team)."""
     people = store.df("rep_names")
@@ -139,6 +141,7 @@ def people_for(store: Store, viewer: Viewer) -> pd.DataFrame:
     return viewer.people_in_scope(people)
 
 
+@remembered
 def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -> dict:
     """A self-check, only for a person in the viewer's scope: asking for anyone else is
     refused, whatever the URL, widget value or command line said."""
@@ -172,6 +175,7 @@ def withheld_groups(summary: dict, config: ScoringConfig | None = None) -> str:
     )
 
 
+@remembered
 def team_ranking(store: Store, viewer: Viewer, as_of: date | None) -> tuple[str, pd.DataFrame]:
     """A rep's view of their team's ranking: "you are 4th of 12", and the ranking itself
     with names, or with every colleague shown as "a colleague" (the admin's setting)."""

@@ -35,9 +35,9 @@ from dashboard.scoring.leaderboard import (
     of_teams,
     python_dates,
 )
+from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
-from dashboard.store.memo import per_store_version
 
 PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "18 months": 548}
 PAGE_SIZE = 40  # reps per page in per-rep charts
@@ -150,6 +150,7 @@ class TeamReview:
         return series
 
 
+@remembered(keep=KEEP_COMPANY_WIDE)
 def team_review(
     store: Store, teams: list[str], as_of: date | None, period_days: int,
     viewer: Viewer = OWNER, config: ScoringConfig | None = None,
@@ -196,19 +197,19 @@ def team_review(
                       people(rises), people(falls), people(signals), compared)  # fmt: skip
 
 
-@per_store_version
+@remembered(keep=KEEP_COMPANY_WIDE)
 def _company_averages(
     store: Store, start: date, as_of: date, config: ScoringConfig
 ) -> pd.DataFrame:
     return averages_over_time(store, start, as_of, config)
 
 
-@per_store_version
+@remembered(keep=KEEP_COMPANY_WIDE)
 def _company_signals(store: Store, as_of: date, config: ScoringConfig) -> pd.DataFrame:
     return coaching_signals(store, company_leaderboard(store, as_of, config), as_of, config)
 
 
-@per_store_version
+@remembered(keep=KEEP_COMPANY_WIDE)
 def _company_estimates(
     store: Store, as_of: date, config: ScoringConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -220,11 +221,12 @@ def _company_estimates(
     return estimated_ssi(store, as_of, config).dropna(subset=["ssi"]), reported
 
 
-@per_store_version
+@remembered(keep=KEEP_COMPANY_WIDE)
 def _company_sparklines(store: Store, as_of: date, days: int) -> dict[int, np.ndarray]:
     return sparklines(store, as_of, days)
 
 
+@remembered
 def estimate_check(
     store: Store, teams: list[str], as_of: date, viewer: Viewer = OWNER,
     config: ScoringConfig | None = None,
@@ -242,6 +244,7 @@ def estimate_check(
                               estimated[estimated["rep_id"].isin(shown)])  # fmt: skip
 
 
+@remembered
 def leaderboard_csv(
     store: Store, teams: list[str], as_of: date, viewer: Viewer = OWNER,
     config: ScoringConfig | None = None,

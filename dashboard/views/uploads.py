@@ -21,6 +21,7 @@ from dashboard.ingest import ImportOptions, ImportResult
 from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
 from dashboard.ingest.sources import open_source
+from dashboard.scoring.memo import remembered
 from dashboard.store import Store
 
 FIELD_CHOICES = ["", IGNORE, *public_names()]
@@ -150,6 +151,7 @@ HISTORY_COLUMNS = ["import_id", "status", "imported_at", "file_name", "rows_load
                    "rows_updated", "rows_skipped", "warnings", "format"]  # fmt: skip
 
 
+@remembered
 def import_log(store: Store) -> pd.DataFrame:
     """The import log, newest first, in the order the page shows it (status up front)."""
     return store.df("import_log")[HISTORY_COLUMNS]

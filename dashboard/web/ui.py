@@ -1,25 +1,21 @@
-"""Streamlit glue shared by the pages: the store of this rerun, cached results, URL state,
+"""Streamlit glue shared by the pages: the store of this rerun, URL state, who is looking,
 errors.
 
 The store is opened when a rerun first needs it and closed when the rerun ends
 (``store_session``, around the navigation in app.py): between reruns the dashboard holds no
 connection, so `python -m dashboard import` can write to the file it serves. Results are
-cached with the store's change version (kept in the database) in the key, so an import by
-this process or any other invalidates them at the next rerun.
+remembered by the views themselves (dashboard/scoring/memo.py).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -28,8 +24,8 @@ from dashboard import display, sessions, users
 from dashboard.access import AccessDeniedError, Viewer
 from dashboard.errors import DashboardError, StoreLockedError
 from dashboard.scoring import default_as_of
-from dashboard.scoring.config import CONFIG_ENV_VAR
 from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
+from dashboard.scoring.memo import remembered
 from dashboard.store import Store, resolve_db_path
 
 _this_run = threading.local()  # Streamlit runs each session's reruns in its own thread
@@ -59,59 +55,6 @@ def get_store() -> Store:
     return store
 
 
-def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``fn(store, *args, **kwargs)``, cached until the store is next written to."""
-    return _cached(*_cache_key(fn, args), tuple(sorted(kwargs.items())))
-
-
-def kept(fn: Callable[..., Any], *args: Any) -> Any:
-    """:func:`cached` for a large page result, kept as it is in this process instead of
-    pickled: ``st.cache_data`` pickles a result when it stores it and unpickles it at every
-    rerun, which for the team review's view at 10,000 reps cost more than computing the
-    filter change it serves (bench/test_big_store.py).
-    Each caller gets the result with every DataFrame a copy of its own (pandas' copy on
-    write: nothing is copied until somebody writes), as ``st.cache_data`` guarantees."""
-    return _copied(_kept(*_cache_key(fn, args)))
-
-
-def _cache_key(fn: Callable[..., Any], args: tuple) -> tuple:
-    """What a cached result depends on: the function, the store and its change version, the
-    scoring rules in force, the arguments (lists as tuples, so they can be hashed)."""
-    store = get_store()
-    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    rules = os.environ.get(CONFIG_ENV_VAR, "")
-    return f"{fn.__module__}:{fn.__name__}", str(store.path), store.version, rules, args
-
-
-def _call(qualname: str, args: tuple, kwargs: tuple) -> Any:
-    module, _, name = qualname.partition(":")
-    fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), *args, **dict(kwargs))
-
-
-# ``path``, ``version`` and ``rules`` only key the caches: a result computed for another
-# store, version or rules is not reused.
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(qualname: str, path: str, version: int, rules: str, args: tuple, kwargs: tuple) -> Any:
-    return _call(qualname, args, kwargs)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _kept(qualname: str, path: str, version: int, rules: str, args: tuple) -> Any:
-    return _call(qualname, args, ())
-
-
-def _copied(value: Any) -> Any:
-    if isinstance(value, pd.DataFrame):
-        return value.copy(deep=False)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        frames = {f.name: getattr(value, f.name).copy(deep=False)
-                  for f in dataclasses.fields(value)
-                  if isinstance(getattr(value, f.name), pd.DataFrame)}  # fmt: skip
-        return dataclasses.replace(value, **frames)
-    return value
-
-
 @contextmanager
 def friendly_errors() -> Iterator[None]:
     """Show the app's own errors as a message, never as a traceback."""
@@ -122,15 +65,18 @@ def friendly_errors() -> Iterator[None]:
 
 
 # -- the store facts pages need --------------------------------------------
+@remembered
 def team_names(store: Store) -> list[str]:
     return leaderboard_team_names(store)
 
 
+@remembered
 def date_range(store: Store) -> tuple[date | None, date | None]:
     span = store.rows("date_range")[0]
     return span.first_day, span.last_day
 
 
+@remembered
 def rep_names(store: Store) -> pd.DataFrame:
     return store.df("rep_names")
 
@@ -211,7 +157,7 @@ def demo_viewer() -> Viewer:
     """The demo's visitor, as the role chosen in the sidebar: a manager of the first team,
     a rep of that team."""
     role = st.session_state.get("demo_role", "admin")
-    people = cached(rep_names)  # every rerun of the demo asks: read it once per store change
+    people = rep_names(get_store())  # every rerun of the demo asks: read it once per store change
     team = sorted(people["team"].dropna().unique())[0] if not people.empty else None
     if role == "manager":
         return Viewer("demo manager", "manager", teams=(team,) if team else (), demo=True)
@@ -295,8 +241,8 @@ class Filters:
 def team_filters(found: Viewer, periods: dict[str, int]) -> Filters:
     """The teams, as-of and period filters of the team review and the Activity page, read
     from the URL (a view can be shared as a link). Stops the page on a store without data."""
-    teams_all = found.visible_teams(cached(team_names))
-    first, last = cached(date_range)
+    teams_all = found.visible_teams(team_names(get_store()))
+    first, last = date_range(get_store())
     if last is None:
         empty_store_message()
         st.stop()
@@ -304,7 +250,7 @@ def team_filters(found: Viewer, periods: dict[str, int]) -> Filters:
     url_teams = [t for t in st.query_params.get_all("team") if t in teams_all]
     teams = f1.multiselect("Teams", teams_all, default=url_teams, key="teams",
                            placeholder="All your teams" if found.role == "manager" else "All teams")  # fmt: skip
-    as_of = f2.date_input("As of", value=param_date("as_of", first, last, cached(default_as_of)),
+    as_of = f2.date_input("As of", value=param_date("as_of", first, last, default_as_of(get_store())),
                           min_value=first, max_value=last, key="as_of")  # fmt: skip
     names = list(periods)
     url_period = st.query_params.get("period", "90 days")

@@ -14,11 +14,12 @@ st.caption("Who uses their Sales Navigator seat, how much, and whether it goes w
            "apart, never as zero.")  # fmt: skip
 with ui.friendly_errors():
     viewer = ui.viewer()
+    store = ui.get_store()
     viewer.require("activity")
     filters = ui.team_filters(viewer, av.PERIODS)
     teams, as_of, period = filters.teams, filters.as_of, filters.period
     config = load_config()
-    labels = ui.cached(av.metric_labels)
+    labels = av.metric_labels(store)
     metrics = [m for m in config.activity.metrics if m in labels]
     g1, g2 = st.columns([3, 2])
     url_metric = st.query_params.get("metric", metrics[0])
@@ -34,7 +35,7 @@ with ui.friendly_errors():
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period,
                                "metric": metric, "grain": grain})  # fmt: skip
 
-    view = ui.cached(av.activity_view, filters.scope, as_of, av.PERIODS[period], grain, metric,
+    view = av.activity_view(store, filters.scope, as_of, av.PERIODS[period], grain, metric,
                      viewer)  # fmt: skip
     a = view.adoption
     st.subheader("Adoption")

@@ -20,10 +20,11 @@ from dashboard.web import charts, ui
 st.title("Rep self-check")
 with ui.friendly_errors():
     viewer = ui.viewer()
+    store = ui.get_store()
     viewer.require("self_check")
     # Only the people this viewer may open: a rep, themself; a manager, their teams.
-    reps = ui.cached(sc.people_for, viewer)
-    first, last = ui.cached(ui.date_range)
+    reps = sc.people_for(store, viewer)
+    first, last = ui.date_range(store)
     config = load_config()
     if reps.empty and viewer.role == "admin":
         ui.empty_store_message()
@@ -51,7 +52,7 @@ with ui.friendly_errors():
             st.session_state.pop("me_as_of", None)  # the picker starts again from the URL
             st.query_params["as_of"] = saved.isoformat()
     if last is not None:
-        default = ui.cached(rep_as_of, rep_id) if rep_id is not None else None
+        default = rep_as_of(store, rep_id) if rep_id is not None else None
         as_of = s2.date_input("As of", value=ui.param_date("as_of", first, last, default),
                               min_value=first, max_value=last, key="me_as_of")  # fmt: skip
     if rep_id is not None:
@@ -63,7 +64,7 @@ with ui.friendly_errors():
     summary = None
     if rep_id is not None:
         try:
-            summary = ui.cached(sc.summary_for, viewer, rep_id, as_of)
+            summary = sc.summary_for(store, viewer, rep_id, as_of)
         except NotFoundError as exc:
             st.info(ui.md_text(f"{exc}."))
 
@@ -106,16 +107,16 @@ with ui.friendly_errors():
         if withheld:
             st.caption(ui.md_text(withheld))
 
-        history = ui.cached(rep_history, rep_id, as_of, 365)
+        history = rep_history(store, rep_id, as_of, 365)
         st.plotly_chart(charts.rep_trend(history, summary["forecast"]["target"]), key="trend")
 
-        mine = ui.cached(rep_against_team, rep_id, r["as_of"] or as_of, 12, config)
+        mine = rep_against_team(store, rep_id, r["as_of"] or as_of, 12, config)
         if not mine.empty:
-            st.plotly_chart(charts.activity_against_team(mine, ui.cached(metric_labels)),
+            st.plotly_chart(charts.activity_against_team(mine, metric_labels(store)),
                             key="activity")  # fmt: skip
 
         if viewer.role == "rep":
-            ranking_text, ranking = ui.cached(sc.team_ranking, viewer, as_of)
+            ranking_text, ranking = sc.team_ranking(store, viewer, as_of)
             st.subheader("Your team")
             st.markdown(ui.md_text(ranking_text))
             with st.expander("The team's ranking"):
@@ -182,7 +183,7 @@ with ui.friendly_errors():
     st.caption(ui.md_text(sc.pillar_sum_text(ssi, values)))
     if st.button("Save reading", type="primary", disabled=not (name or "").strip(), key="rec_save"):
         try:
-            result = record_reading(ui.get_store(), viewer, rep_id, day, ssi, values, name,
+            result = record_reading(store, viewer, rep_id, day, ssi, values, name,
                                     team)  # fmt: skip
         except ImportRejectedError as exc:
             st.error("The reading was not saved:")

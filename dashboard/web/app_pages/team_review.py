@@ -14,6 +14,7 @@ from dashboard.web import charts, ui
 st.title("Team review")
 with ui.friendly_errors():
     viewer = ui.viewer()
+    store = ui.get_store()
     viewer.require("team_review")
     # Filters, kept in the URL so a view can be shared as a link.
     filters = ui.team_filters(viewer, tr.PERIODS)
@@ -21,9 +22,7 @@ with ui.friendly_errors():
     st.query_params.from_dict({"team": teams, "as_of": as_of.isoformat(), "period": period})
 
     # A manager with no team chosen sees their own teams; a team outside scope is dropped.
-    # Kept unpickled: pickling the view at every rerun was a large share of a rerun at
-    # 10,000 reps (ui.kept).
-    view = ui.kept(tr.team_review, filters.scope, as_of, tr.PERIODS[period], viewer)
+    view = tr.team_review(store, filters.scope, as_of, tr.PERIODS[period], viewer)
     k, labels = view.kpis, tr.kpi_labels()
     c = st.columns(5)
     delta = display.change(k.average_change_7d, missing="")
@@ -41,7 +40,7 @@ with ui.friendly_errors():
         st.info(f"No rep in this selection has a reading in the "
                 f"{load_config().freshness.listed_for_days} days up to this date.")  # fmt: skip
         st.stop()
-    newer = tr.newer_readings_note(as_of, ui.cached(ui.date_range)[1])
+    newer = tr.newer_readings_note(as_of, ui.date_range(store)[1])
     if newer:
         st.caption(ui.md_text(newer))
     if k.withheld:
@@ -51,10 +50,9 @@ with ui.friendly_errors():
 
     if viewer.sees_people:
         st.subheader("Leaderboard")
-        # Not through ui.cached: the lines are kept per store version already and attaching
-        # them is cheap, where a cached copy of 10,000 lines is pickled once and unpickled
-        # at every rerun (bench/test_big_store.py).
-        board = tr.with_sparklines(ui.get_store(), view.board, as_of)
+        # Attached at each rerun: the lines are remembered per store version, and attaching
+        # them is cheaper than keeping a copy of the board with them per filter.
+        board = tr.with_sparklines(store, view.board, as_of)
         table = tr.leaderboard_table(board)
         picked = st.dataframe(
             table, hide_index=True, key="leaderboard", on_select="rerun", placeholder="–",
@@ -97,7 +95,7 @@ with ui.friendly_errors():
         d1, d2, _ = st.columns([1, 1, 4])
         # Made before the click, and cached per filter: a CSV made on click (a callable)
         # once never reached Chromium in CI, where the browser test waits for it.
-        csv = ui.cached(tr.leaderboard_csv, filters.scope, as_of, viewer)
+        csv = tr.leaderboard_csv(store, filters.scope, as_of, viewer)
         d1.download_button("Download CSV", csv, f"leaderboard_{as_of}.csv", "text/csv")
         d2.download_button("Download XLSX", lambda: to_xlsx_bytes(export), f"leaderboard_{as_of}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
@@ -127,7 +125,7 @@ with ui.friendly_errors():
     check = st.expander("Estimated scores against reported ones", key="estimate_check",
                         on_change="rerun")  # fmt: skip
     if check.open:
-        a = ui.cached(tr.estimate_check, filters.scope, as_of, viewer)
+        a = tr.estimate_check(store, filters.scope, as_of, viewer)
         if a["reps"]:
             check.markdown(
                 f"For {a['reps']} reps with both a reported reading and activity on {as_of}, "
@@ -153,8 +151,7 @@ with ui.friendly_errors():
                                      format_func=people.get, key="compare_reps",
                                      placeholder="Choose up to 8 reps")  # fmt: skip
         histories = {
-            people[r]: ui.cached(rep_history, int(r), as_of, tr.PERIODS[period])
-            for r in chosen_reps
+            people[r]: rep_history(store, int(r), as_of, tr.PERIODS[period]) for r in chosen_reps
         }
         t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
 

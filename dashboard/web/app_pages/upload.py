@@ -32,6 +32,7 @@ st.markdown(
 )
 with ui.friendly_errors():
     viewer = ui.viewer()
+    store = ui.get_store()
     viewer.require("upload")
     for message, ok in st.session_state.pop("import_results", []):
         (st.success if ok else st.error)(ui.md_text(message))
@@ -65,7 +66,7 @@ with ui.friendly_errors():
         overrides = mappings.get(key, {})
         asked = (key, tuple(sorted(overrides.items())), rep, team, day, viewer, version)
         if asked not in done:
-            done[asked] = uploads.check_upload(ui.get_store(), viewer, folder, upload.name,
+            done[asked] = uploads.check_upload(store, viewer, folder, upload.name,
                                                upload.getvalue(), rep, team, day, asked[1])  # fmt: skip
         held = done[asked]
         check = held.check
@@ -128,7 +129,7 @@ with ui.friendly_errors():
             for i, (upload, _, overrides) in enumerate(ready, start=1):
                 name = upload.name
                 try:
-                    result = uploads.import_held_upload(ui.get_store(), viewer, folder, name,
+                    result = uploads.import_held_upload(store, viewer, folder, name,
                                                         upload.getvalue(), rep, team, day,
                                                         overrides)  # fmt: skip
                     results.append((result.summary(), True))
@@ -142,7 +143,7 @@ with ui.friendly_errors():
     st.subheader("Import history")
     if "flash" in st.session_state:  # the result of an undo, shown after the rerun
         st.success(ui.md_text(st.session_state.pop("flash")))
-    log = ui.cached(uploads.import_log)
+    log = uploads.import_log(store)
     if log.empty:
         st.caption("No imports yet.")
     else:
@@ -161,5 +162,5 @@ with ui.friendly_errors():
                               format_func=lambda i: f"#{i} {loaded.set_index('import_id').loc[i, 'file_name']}",
                               placeholder="Choose an import", key="undo_id")  # fmt: skip
         if u2.button("Undo", disabled=target is None, key="undo"):
-            st.session_state["flash"] = undo(ui.get_store(), viewer, int(target))
+            st.session_state["flash"] = undo(store, viewer, int(target))
             st.rerun()

@@ -30,7 +30,7 @@ with ui.friendly_errors():
     for message in st.session_state.pop("users_flash", []):
         st.success(ui.md_text(message))
 
-    st.dataframe(ui.cached(users.list_users), hide_index=True, key="users", column_config={
+    st.dataframe(users.list_users(store), hide_index=True, key="users", column_config={
         "email": "E-mail", "role": "Role", "rep": "Person", "teams": "Teams managed",
         "has_password": st.column_config.CheckboxColumn("Built-in password"),
         "locked_until": st.column_config.DatetimeColumn("Locked until"),
@@ -38,7 +38,7 @@ with ui.friendly_errors():
     })  # fmt: skip
     st.caption(" · ".join(f"**{r}**: {ui.md_text(h)}" for r, h in ROLE_HELP.items()))
 
-    teams_all = ui.cached(ui.team_names)
+    teams_all = ui.team_names(store)
     st.subheader("Add a user")
     with st.form("add_user", clear_on_submit=True):
         a = st.columns([2, 1, 2])
@@ -59,7 +59,7 @@ with ui.friendly_errors():
                    f"{email} added as {role}")  # fmt: skip
 
     st.subheader("Change or remove a user")
-    emails = ui.cached(users.list_users)["email"].tolist()
+    emails = users.list_users(store)["email"].tolist()
     c = st.columns([2, 1, 2, 1], vertical_alignment="bottom")
     who = c[0].selectbox("User", emails, index=None, key="edit_email")
     new_role = c[1].selectbox("New role", ROLES, key="edit_role")
@@ -82,7 +82,7 @@ with ui.friendly_errors():
         change(lambda: users.remove_user(store, who, by=viewer), f"{who} removed")
 
     st.subheader("Settings")
-    current = ui.cached(users.settings)
+    current = users.settings(store)
     s = st.columns(2)
     board = s[0].radio("Reps see their team's ranking", ["anonymised", "names"], horizontal=True,
                        index=0 if current.get("rep_leaderboard") != "names" else 1,
@@ -96,7 +96,7 @@ with ui.friendly_errors():
             st.rerun()
 
     st.subheader("Audit")
-    st.dataframe(ui.cached(users.audit_log), hide_index=True, key="audit", column_config={
+    st.dataframe(users.audit_log(store), hide_index=True, key="audit", column_config={
         "happened_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
         "actor": "Who", "action": "What", "detail": "Detail",
     })  # fmt: skip
