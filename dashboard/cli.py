@@ -333,13 +333,13 @@ def cmd_rep(args) -> int:
     rep_id, _ = find_rep(store, args.name, viewer)
     summary = summary_for(store, viewer, rep_id, args.date)
     if args.format == "json":
-        _print_json(summary)
+        _print_json(summary.as_dict())
         return 0
     from dashboard import display
     from dashboard.views.self_check import standing_text
 
-    r, t = summary["reading"], standing_text(summary)
-    print(f"{summary['rep']} ({summary['team']}), reading of {summary['as_of']} ({t.age})")
+    r, t = summary.reading, standing_text(summary)
+    print(f"{summary.rep} ({summary.team}), reading of {summary.as_of} ({t.age})")
     if t.unlisted:
         print(f"  {t.unlisted}")
     print(f"  SSI {display.score(r['ssi'])}  band: {r['band']}")
@@ -347,22 +347,22 @@ def cmd_rep(args) -> int:
     print(f"        {t.company_rank_help}")
     for p in ("brand", "people", "insights", "relationships"):
         print(f"  {p:<14}{display.score(r[p]):>5}   team "
-              f"{display.score(summary['team_average'][p]):>5}")  # fmt: skip
+              f"{display.score(summary.team_average[p]):>5}")  # fmt: skip
     print(f"  7-day change: {t.change_7d}")
     print(f"  {t.balance}")
     print(f"  forecast: {t.forecast}")
-    if summary["estimate"]:
-        print(f"  estimated SSI from activity: {display.score(summary['estimate']['ssi'])} "
+    if summary.estimate:
+        print(f"  estimated SSI from activity: {display.score(summary.estimate['ssi'])} "
               "(estimated)")  # fmt: skip
     print("  what to do next:")
-    for rec in summary["recommendations"]:
+    for rec in summary.recommendations:
         gain = (
             ""
             if rec["expected_gain"] is None
             else f" (+{display.score(rec['expected_gain'])} est.)"
         )
         print(f"   - [{rec['pillar']}] {rec['action']}{gain}")
-    for sig in summary["signals"]:
+    for sig in summary.signals:
         print(f"  signal: {sig['signal']}: {sig['detail']}")
     return 0
 

@@ -703,8 +703,8 @@ def test_small_groups_figures_are_withheld_from_viewers_and_reps(load, store):
     assert team_review(store, ["Solo"], day, 90, admin).kpis.average_ssi == 61.5
     rep = users.viewer_for(store, "p1@example.com")
     mine = summary_for(store, rep, rep.rep_id, day)
-    assert set(mine["team_average"].values()) == {None} and mine["team_size"] == 2
-    assert mine["company_average"]["ssi"] is not None  # seven reps: shown
+    assert set(mine.team_average.values()) == {None} and mine.team_size == 2
+    assert mine.company_average["ssi"] is not None  # seven reps: shown
 
 
 def test_a_manager_compares_only_their_own_teams(load, store):

@@ -41,7 +41,7 @@ def test_leaderboard_json_is_unchanged(demo_store):
 def test_self_check_json_is_unchanged(demo_store, position):
     board = leaderboard(demo_store, DEMO_END)
     rep_id = int(board["rep_id"].iloc[position])
-    check(f"self_check_{position}", rep_summary(demo_store, rep_id, DEMO_END))
+    check(f"self_check_{position}", rep_summary(demo_store, rep_id, DEMO_END).as_dict())
 
 
 def test_team_review_numbers_are_unchanged(demo_store):

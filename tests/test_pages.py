@@ -108,14 +108,14 @@ def test_self_check_shows_the_reps_numbers(demo_app):
     at = open_page(PAGES[1], {"rep": str(rep_id)})
     assert not at.exception
     summary = rep_summary(demo_app, rep_id, DEMO_END)
-    expected = summary["reading"]
+    expected = summary.reading
     assert metric(at, "SSI").value == f"{expected['ssi']:.1f}"
     team_rank = metric(at, "Rank in your team")
     assert team_rank.value == f"Top {expected['top_pct_team']}%"
     # LinkedIn's "Top N%" spelled out: which place, of how many.
     # The help is escaped markdown (a team name is text): "(1st of 9\\)" renders "(1st of 9)".
     assert f"of {expected['n_team']}\\)" in team_rank.help
-    assert f"of {summary['company_size']}\\)" in metric(at, "Rank in the company").help
+    assert f"of {summary.company_size}\\)" in metric(at, "Rank in the company").help
 
 
 def test_self_check_of_a_rep_without_a_recent_reading_says_why_unranked(demo_app):
@@ -249,8 +249,8 @@ def test_self_check_explains_the_estimate(demo_app):
     board = leaderboard(demo_app, DEMO_END)
     rep_id = int(board["rep_id"].iloc[0])
     summary = rep_summary(demo_app, rep_id, DEMO_END)
-    points = sum(i["points"] for i in summary["estimate_inputs"])
-    assert points == pytest.approx(summary["estimate"]["ssi"])
+    points = sum(i["points"] for i in summary.estimate_inputs)
+    assert points == pytest.approx(summary.estimate["ssi"])
     at = open_page(PAGES[1], {"rep": str(rep_id)})
     assert any("How your estimate is made" in e.label for e in at.expander)
 

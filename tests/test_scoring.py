@@ -267,11 +267,11 @@ def test_the_self_check_estimate_is_the_team_review_estimate_of_that_rep(demo_st
     ]
     assert len(with_estimate) > 10
     for rep_id in with_estimate[:6]:
-        got = rep_summary(demo_store, int(rep_id), DEMO_END)["estimate"]
+        got = rep_summary(demo_store, int(rep_id), DEMO_END).estimate
         assert got == pytest.approx(every.loc[rep_id].to_dict(), rel=1e-12)
     without = [r for r in board["rep_id"] if r not in every.index or pd.isna(every.loc[r, "ssi"])]
     if without:  # a rep with no estimate that day shows none
-        assert rep_summary(demo_store, int(without[0]), DEMO_END)["estimate"] is None
+        assert rep_summary(demo_store, int(without[0]), DEMO_END).estimate is None
 
 
 def test_recommendations_without_estimate_use_weakest_pillars():
@@ -302,10 +302,10 @@ def test_a_rep_gone_quiet_is_shown_with_the_last_reading_not_dropped(load, store
     assert not ann["listed"] and pd.isna(ann["rank"]) and ann["age_days"] == 120
     assert board_row(board, "Bob")["top_pct_team"] == 100 and board_row(board, "Bob")["n_team"] == 1
     summary = rep_summary(store, 1, as_of)
-    assert summary["as_of"] == "2026-01-01" and summary["reading"]["age_days"] == 120
-    assert summary["reading"]["ssi"] == 40 and summary["reading"]["rank"] is None
-    assert summary["team_average"]["ssi"] == 50  # averages count the listed reps only
-    assert any(s["signal"] == "no recent reading" for s in summary["signals"])
+    assert summary.as_of == "2026-01-01" and summary.reading["age_days"] == 120
+    assert summary.reading["ssi"] == 40 and summary.reading["rank"] is None
+    assert summary.team_average["ssi"] == 50  # averages count the listed reps only
+    assert any(s["signal"] == "no recent reading" for s in summary.signals)
 
 
 def test_user_config_overrides_the_defaults(load, store, tmp_path, monkeypatch):
@@ -378,7 +378,7 @@ def test_a_self_checks_reading_is_their_row_of_the_whole_leaderboard(demo_store)
     board = leaderboard(demo_store, DEMO_END)
     for rep_id in board["rep_id"].iloc[::23]:
         row = board[board["rep_id"] == rep_id].iloc[0]
-        reading = rep_summary(demo_store, int(rep_id), DEMO_END)["reading"]
+        reading = rep_summary(demo_store, int(rep_id), DEMO_END).reading
         assert reading["rep_id"] == rep_id
         for column in ("rank", "ssi", "brand", "ssi_change_7d", "ssi_change_30d", "rank_team"):
             assert reading[column] == (None if pd.isna(row[column]) else row[column]), column

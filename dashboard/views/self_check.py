@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
 
 import pandas as pd
 
@@ -16,7 +15,7 @@ from dashboard.scoring import leaderboard
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.leaderboard import listed
 from dashboard.scoring.memo import remembered
-from dashboard.scoring.summary import forecast_text, rep_summary
+from dashboard.scoring.summary import SelfCheck, forecast_text, rep_summary
 from dashboard.store import Store
 
 RANK_CONVENTION = "LinkedIn's convention: Top 1% is the best; Top 100% is last."
@@ -55,10 +54,10 @@ class Standing:
     unlisted: str | None
 
 
-def standing_text(summary: dict, config: ScoringConfig | None = None) -> Standing:
+def standing_text(summary: SelfCheck, config: ScoringConfig | None = None) -> Standing:
     """Ranks, change, age, balance and forecast in words, with the config's thresholds."""
     config = config or load_config()
-    r = summary["reading"]
+    r = summary.reading
     f, g = config.freshness, config.groups
     age = int(r["age_days"] or 0)
     age_text = "taken on the as-of date" if age == 0 else f"{age} day{'s' * (age != 1)} old"
@@ -68,7 +67,7 @@ def standing_text(summary: dict, config: ScoringConfig | None = None) -> Standin
     if not r["listed"]:
         unlisted = (
             f"Your latest reading is from {r['as_of']}, {age} days before "
-            f"{summary['viewed_as_of']}: more than {f.listed_for_days} days, so you are not "
+            f"{summary.viewed_as_of}: more than {f.listed_for_days} days, so you are not "
             f"ranked and not in any average until a newer reading arrives."
         )
     balanced = g.balanced_pillar_min
@@ -80,16 +79,16 @@ def standing_text(summary: dict, config: ScoringConfig | None = None) -> Standin
         balance = (f"not balanced: {r['weakest_pillar']} is "
                    f"{display.score(r['weakest_gap'])} points under {balanced:g}")  # fmt: skip
     team_rank = display.top_percent(r["top_pct_team"], r["rank_team"], r["n_team"])
-    company_rank = display.top_percent(r["top_pct_company"], r["rank"], summary["company_size"])
+    company_rank = display.top_percent(r["top_pct_company"], r["rank"], summary.company_size)
     return Standing(
         change_7d=display.change_since(r["ssi_change_7d"], r["ssi_change_7d_since"], 7),
         team_rank=_short_rank(r["top_pct_team"], r["n_team"]),
-        team_rank_help=_rank_help(team_rank, f"in {summary['team']}"),
-        company_rank=_short_rank(r["top_pct_company"], summary["company_size"]),
+        team_rank_help=_rank_help(team_rank, f"in {summary.team}"),
+        company_rank=_short_rank(r["top_pct_company"], summary.company_size),
         company_rank_help=_rank_help(company_rank, "in the company"),
         age=age_text,
         balance=balance,
-        forecast=forecast_text(summary["forecast"], config),
+        forecast=forecast_text(summary.forecast, config),
         unlisted=unlisted,
     )
 
@@ -142,7 +141,7 @@ def people_for(store: Store, viewer: Viewer) -> pd.DataFrame:
 
 
 @remembered
-def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -> dict:
+def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -> SelfCheck:
     """A self-check, only for a person in the viewer's scope: asking for anyone else is
     refused, whatever the URL, widget value or command line said."""
     viewer.require("self_check")
@@ -150,22 +149,20 @@ def summary_for(store: Store, viewer: Viewer, rep_id: int, as_of: date | None) -
     if not viewer.may_see_person(rep_id, team):
         raise AccessDeniedError("that self-check is not yours to open")
     summary = rep_summary(store, rep_id, as_of)
-    if not viewer.sees_people:
-        # A rep sees a group's averages only when the group is large enough to hide each of
-        # its people: in a team of two, the team's average and one's own give the other's.
-        small = load_config().privacy.min_group_reps
-        for group in ("team", "company"):
-            if cast(int, summary[f"{group}_size"]) < small:
-                averages = cast(dict[str, float], summary[f"{group}_average"])
-                summary[f"{group}_average"] = dict.fromkeys(averages)
-    return summary
+    if viewer.sees_people:
+        return summary
+    # A rep sees a group's averages only when the group is large enough to hide each of its
+    # people.
+    return summary.averages_withheld(load_config().privacy.min_group_reps)
 
 
-def withheld_groups(summary: dict, config: ScoringConfig | None = None) -> str:
+def withheld_groups(summary: SelfCheck, config: ScoringConfig | None = None) -> str:
     """Why a group's averages are missing from a rep's comparisons, if they are."""
     small = (config or load_config()).privacy.min_group_reps
-    gone = [g for g in ("team", "company") if summary[f"{g}_size"] < small
-            and all(v is None for v in summary[f"{g}_average"].values())]  # fmt: skip
+    groups = {"team": (summary.team_size, summary.team_average),
+              "company": (summary.company_size, summary.company_average)}  # fmt: skip
+    gone = [g for g, (size, averages) in groups.items()
+            if size < small and all(v is None for v in averages.values())]  # fmt: skip
     if not gone:
         return ""
     return (

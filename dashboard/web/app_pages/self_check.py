@@ -69,7 +69,7 @@ with ui.friendly_errors():
             st.info(ui.md_text(f"{exc}."))
 
     if summary:
-        r = summary["reading"]
+        r = summary.reading
         t = sc.standing_text(summary, config)
         if t.unlisted:
             st.info(ui.md_text(t.unlisted))
@@ -94,21 +94,21 @@ with ui.friendly_errors():
         g2.markdown(f"**Forecast:** {ui.md_text(t.forecast)}.")
 
         p1, p2 = st.columns([3, 2])
-        groups = {"You": {p: r[p] for p in PILLARS}, "Your team": summary["team_average"],
-                  "Company": summary["company_average"]}  # fmt: skip
-        if summary["estimate"]:
-            groups["Estimated from your activity"] = summary["estimate"]
+        groups = {"You": {p: r[p] for p in PILLARS}, "Your team": summary.team_average,
+                  "Company": summary.company_average}  # fmt: skip
+        if summary.estimate:
+            groups["Estimated from your activity"] = summary.estimate
         p1.plotly_chart(charts.pillar_comparison(groups, config), key="pillars")
         p2.plotly_chart(charts.ssi_comparison({
-            "You": r["ssi"], "Team": summary["team_average"]["ssi"],
-            "Company": summary["company_average"]["ssi"], "Industry": r["industry_ssi"],
+            "You": r["ssi"], "Team": summary.team_average["ssi"],
+            "Company": summary.company_average["ssi"], "Industry": r["industry_ssi"],
             "Network": r["network_ssi"]}), key="groups")  # fmt: skip
         withheld = sc.withheld_groups(summary, config)
         if withheld:
             st.caption(ui.md_text(withheld))
 
         history = rep_history(store, rep_id, as_of, 365)
-        st.plotly_chart(charts.rep_trend(history, summary["forecast"]["target"]), key="trend")
+        st.plotly_chart(charts.rep_trend(history, summary.forecast.target), key="trend")
 
         mine = rep_against_team(store, rep_id, r["as_of"] or as_of, 12, config)
         if not mine.empty:
@@ -125,7 +125,7 @@ with ui.friendly_errors():
                     "ssi": st.column_config.NumberColumn("SSI", format="%.1f")})  # fmt: skip
 
         st.subheader("What to do next")
-        recs = pd.DataFrame(summary["recommendations"])
+        recs = pd.DataFrame(summary.recommendations)
         if recs.empty:
             balanced = config.groups.balanced_pillar_min
             st.success(f"Every pillar is at {balanced:g} or more: keep your routine.")
@@ -135,13 +135,13 @@ with ui.friendly_errors():
                                    for i, line in enumerate(sc.advice_lines(recs), 1)))  # fmt: skip
             st.caption("Gains are estimated points on the pillar, from our model of activity; "
                        "a pillar cannot pass 25, so the gains shown never add up past it.")  # fmt: skip
-        if summary["estimate"]:
-            est = summary["estimate"]
+        if summary.estimate:
+            est = summary.estimate
             st.caption(f"Estimated SSI from your activity: {display.score(est['ssi'])} (an "
                        "estimate: LinkedIn publishes no formula; see About the scores). "
                        f"Reported SSI: {display.score(r['ssi'])}.")  # fmt: skip
             with st.expander("How your estimate is made (estimated, last 30 days of activity)"):
-                st.dataframe(pd.DataFrame(summary["estimate_inputs"]), hide_index=True, column_config={
+                st.dataframe(pd.DataFrame(summary.estimate_inputs), hide_index=True, column_config={
                     "pillar": "Pillar", "input": "Input",
                     "value": st.column_config.NumberColumn("Your value", format="%.1f"),
                     "target": st.column_config.NumberColumn("Target", format="%g"),
@@ -150,7 +150,7 @@ with ui.friendly_errors():
                     "points": st.column_config.NumberColumn("Points (of 25)", format="%.1f"),
                     "gain_at_target": st.column_config.NumberColumn("Gain at target", format="+%.1f"),
                 }, key="estimate_table")  # fmt: skip
-        for sig in summary["signals"]:
+        for sig in summary.signals:
             st.warning(ui.md_text(f"{sig['signal']}: {sig['detail']}"))
 
     if rep_id is None and viewer.role != "admin":
