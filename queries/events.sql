@@ -42,6 +42,7 @@ select count(*) - count(distinct activity_id) from stage_events where activity_i
 select min(cast(created_at as date)), max(cast(created_at as date)) from stage_events;
 
 -- name: count_events
+-- slot counts: fragments
 -- Counts per seat holder and day, shaped like a staged file (queries/ingest.sql's
 -- stage_resolved), so the same writes, undo and change counts apply. Every known type gets
 -- a count, 0 when the seat did none of it that day; a day with any action is a day active.
@@ -49,7 +50,7 @@ create or replace temp table stage_resolved as
 with counted as (
     select s.rep_id, cast(e.created_at as date) as day, min(e.line) as line,
            any_value(s.team_id) as seat_team,
-           {counts}
+           {counts}, 1.0 as m_days_active
     from (select distinct on (coalesce(activity_id, cast(line as varchar))) * from stage_events
           order by coalesce(activity_id, cast(line as varchar)), line) e
     join seats s using (seat_id)
@@ -69,3 +70,35 @@ select c.line, c.day, cast(null as date) as period_end, c.rep_id,
        cast(null as double) as network_ssi, true as any_metric,
        c.* exclude (rep_id, day, line, seat_team)
 from counted c left join latest_team lt using (rep_id);
+
+
+-- name: event_count
+-- One known type's count per seat holder and day, in count_events.
+-- slot kind: text
+-- slot metric: name
+cast(count(*) filter (where e.activity_type = {kind}) as double) as {metric}
+
+-- name: stage_events
+-- One typed row per action, with its line; the columns are the export's, by position.
+-- slot activity_id: name
+-- slot activity_type: name
+-- slot created_at: name
+-- slot seat_id: name
+-- slot created_format: text
+create or replace temp table stage_events as
+select line, nullif(trim({activity_id}), '') as activity_id,
+       upper(nullif(trim({activity_type}), '')) as activity_type,
+       {created_at} as created_raw,
+       try_strptime(trim({created_at}), {created_format}) as created_at,
+       nullif(trim({seat_id}), '') as seat_id
+from stage_raw;
+
+-- name: events_counted
+-- The days active counted and the seat-days they make.
+select coalesce(sum(m_days_active), 0), count(*) from stage_resolved;
+
+-- name: events_actions_counted
+-- The distinct actions of a known type (an action repeated in the file counts once).
+select count(distinct coalesce(activity_id, cast(line as varchar)))
+    filter (where activity_type in (select unnest($known)))
+from stage_events;

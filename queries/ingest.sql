@@ -48,9 +48,10 @@ from stage_cells;
 select min(rowid) from stage_cells;
 
 -- name: stage_lines
--- The usual file: each row is on one line, so its line is its row id plus a constant
--- ({line_offset}, an integer the importer computed: DuckDB binds no parameters in a view).
--- A view, not a copy of every cell.
+-- The usual file: each row is on one line, so its line is its row id plus a constant (an
+-- integer the importer computed: DuckDB binds no parameters in a view). A view, not a copy
+-- of every cell.
+-- slot line_offset: integer
 create or replace temp view stage_raw as
 select cast(rowid + {line_offset} as integer) as line, * from stage_cells;
 
@@ -77,7 +78,8 @@ select count(*) from stage_raw;
 
 -- name: date_format_votes
 -- How many of the file's distinct date texts one candidate format reads. DuckDB wants the
--- format as a constant: {date_format} is one of dashboard/ingest/dates.py's own formats.
+-- format as a constant: one of dashboard/ingest/dates.py's own formats.
+-- slot date_format: text
 select count(*) filter (where try_strptime(ssi_date_text(txt), {date_format}) is not null)
            as parsed,
        count(*) as total
@@ -530,6 +532,15 @@ where not exists (select 1 from activity_gaps g
 -- name: count_gaps
 select count(*) from activity_gaps where import_id = $import_id;
 
+-- name: stage_seats
+-- The rows that name a seat, its id trimmed.
+create or replace temp table stage_seats as
+select line, trim(seat_id) as seat_id from stage_rows where nullif(trim(seat_id), '') is not null;
+
+-- name: seat_changes_counted
+select count(*) filter (where change = 'changed'), count(*) filter (where change = 'new')
+from seat_changes;
+
 -- name: map_seats
 -- Seat ids a file names, with the person on the row: new seats added, reassigned seats
 -- changed (the earlier holder kept for undo).
@@ -620,3 +631,32 @@ delete from snapshot_history where replaced_by = $import_id;
 delete from activity_history where replaced_by = $import_id;
 delete from seat_history where replaced_by = $import_id;
 update imports set status = 'undone' where import_id = $import_id;
+
+
+-- name: number_problems
+-- The numeric cells that are not numbers or are out of range, at most $listed of each kind,
+-- with how many there are of that kind: one check per numeric column of the file.
+-- slot checks: fragments " union all "
+select *, count(*) over (partition by column_name, expected) from ({checks})
+window kind as (partition by column_name, expected order by line)
+qualify row_number() over kind <= $listed;
+
+-- name: number_check_of_text
+-- One column read as text: a cell that is not a number, or a number out of its range or
+-- NaN (NaN is not a reading, whatever its place in DuckDB's ordering). The column's header,
+-- what is expected and the bounds are bound per position ($header_<i>, ...).
+-- slot i: integer
+-- slot raw: name
+-- slot value: name
+select line, $header_{i} as column_name, {raw} as value, $expected_{i} as expected
+from stage_rows
+where ({raw} is not null and trim({raw}) <> '' and {value} is null)
+   or {value} < $low_{i} or {value} > $high_{i} or isnan({value})
+
+-- name: number_check_of_numbers
+-- One column read as numbers: no text to quote, only the range.
+-- slot i: integer
+-- slot value: name
+select line, $header_{i} as column_name, cast(null as varchar) as value,
+       $expected_{i} as expected
+from stage_rows where {value} < $low_{i} or {value} > $high_{i} or isnan({value})

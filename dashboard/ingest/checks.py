@@ -14,6 +14,7 @@ from dashboard.fields import FIELD_BY_NAME
 from dashboard.ingest.hints import Hints
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.store import Cursor
+from dashboard.store.sql import Fragment
 
 PILLAR_SUM_TOLERANCE = 1.0
 FIRST_READING_DAY = "2014-01-01"  # the SSI did not exist before; earlier dates are broken
@@ -56,35 +57,26 @@ def lines_text(lines: Iterable[int], count: int) -> str:
 
 
 def number_checks(
-    columns: list[ColumnMapping], read_as_numbers: frozenset[int] = frozenset()
-) -> tuple[str, dict[str, object]]:
+    cur: Cursor, columns: list[ColumnMapping], read_as_numbers: frozenset[int] = frozenset()
+) -> tuple[list[Fragment], dict[str, object]]:
     """One check per numeric column: readable as a number and within its range. A column
     read as numbers has no text to quote: a check that fails on one is done again on the
     file read as text (importer.check_rows)."""
-    parts: list[str] = []
+    checks: list[Fragment] = []
     params: dict[str, object] = {}
     for c in columns:
         spec = FIELD_BY_NAME.get(c.field or "")
         if spec is None or not spec.numeric:
             continue
         value = spec.name if spec.kind == "score" else f"m_{spec.name}"
-        bounds = [f"{value} < {spec.low}"] + (
-            [f"{value} > {spec.high}"] if spec.high is not None else []
-        )
-        # NaN is not a reading, whatever its place in DuckDB's ordering.
-        bounds.append(f"isnan({value})")
-        raw = f"raw_{spec.name}"
         if c.index in read_as_numbers:
-            raw, unreadable = "cast(null as varchar)", "false"
+            checks.append(cur.fragment("number_check_of_numbers", i=c.index, value=value))
         else:
-            unreadable = f"({raw} is not null and trim({raw}) <> '' and {value} is null)"
-        parts.append(
-            f"select line, $h{c.index} as column_name, {raw} as value, $e{c.index} as expected "  # noqa: S608 (column positions and field names only)
-            f"from stage_rows where {unreadable} or {' or '.join(bounds)}"
-        )
-        params[f"h{c.index}"] = c.header
-        params[f"e{c.index}"] = spec.expected
-    return " union all ".join(parts), params
+            checks.append(cur.fragment("number_check_of_text", i=c.index, raw=f"raw_{spec.name}",
+                                       value=value))  # fmt: skip
+        params |= {f"header_{c.index}": c.header, f"expected_{c.index}": spec.expected,
+                   f"low_{c.index}": spec.low, f"high_{c.index}": spec.high}  # fmt: skip
+    return checks, params
 
 
 def find_errors(
@@ -105,13 +97,10 @@ def find_errors(
         "unshown_characters": UNSHOWN_CHARACTERS, "email_pattern": EMAIL_PATTERN,
         "longest_name": LONGEST_NAME, "longest_team": LONGEST_TEAM,
     }).fetchall()  # fmt: skip
-    sql, params = number_checks(columns, read_as_numbers)
-    if sql:
-        rows += cur.execute(
-            f"select *, count(*) over (partition by column_name, expected) from ({sql}) "  # noqa: S608 (built from column positions)
-            "window kind as (partition by column_name, expected order by line) "
-            "qualify row_number() over kind <= $listed",
-            params | {"listed": LISTED_PER_KIND},
+    checks, params = number_checks(cur, columns, read_as_numbers)
+    if checks:
+        rows += cur.run_filled(
+            "number_problems", params | {"listed": LISTED_PER_KIND}, checks=checks
         ).fetchall()
     counted: set[tuple[str, str]] = set()
     for line, col, val, exp, kind_total in sorted(rows, key=lambda r: r[0]):

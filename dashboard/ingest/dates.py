@@ -42,11 +42,11 @@ def candidate_formats(prefer_european: bool) -> list[str]:
     return [f for f, _ in ordered]
 
 
-def format_literal(fmt: str) -> str:
-    """A SQL string literal for one of our own formats (never text from a file)."""
+def checked_format(fmt: str) -> str:
+    """``fmt``, refused unless it is one of our own formats (never text from a file)."""
     if fmt not in LABELS:
         raise ValueError(f"not a known date format: {fmt!r}")
-    return "'" + fmt + "'"
+    return fmt
 
 
 def choose_format(votes: list[tuple[str, int, int, int]], prefer_european: bool) -> DateChoice:

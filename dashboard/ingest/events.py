@@ -43,12 +43,8 @@ def _position(plan: ImportPlan, header: str) -> str:
 def stage_events(cur: Cursor, plan: ImportPlan) -> None:
     """-> stage_events: one typed row per action, with its line."""
     a, t, c, s = (_position(plan, h) for h in ("activityid", "activitytype", "createdat", "seatid"))
-    cur.execute(
-        "create or replace temp table stage_events as select line, "  # noqa: S608 (column positions only)
-        f"nullif(trim({a}), '') as activity_id, upper(nullif(trim({t}), '')) as activity_type, "
-        f"{c} as created_raw, try_strptime(trim({c}), '{CREATED_AT_FORMAT}') as created_at, "
-        f"nullif(trim({s}), '') as seat_id from stage_raw"
-    )
+    cur.run_filled("stage_events", activity_id=a, activity_type=t, created_at=c, seat_id=s,
+                   created_format=CREATED_AT_FORMAT)  # fmt: skip
     plan.result.notes.append("times read as MM-DD-YYYY HH:MM:SS (UTC); counted per UTC day")
 
 
@@ -94,19 +90,14 @@ def check_events(cur: Cursor, plan: ImportPlan) -> None:
 
 def count_per_day(cur: Cursor, plan: ImportPlan) -> None:
     """-> stage_resolved: counts per person and day, shaped like any staged file."""
-    counts = ", ".join(
-        f"cast(count(*) filter (where e.activity_type = '{kind}') as double) as m_{metric}"
-        for kind, metric in EVENT_METRICS.items()
-    )
-    sql = cur.sql_of("count_events").replace("{counts}", counts + ", 1.0 as m_days_active")
+    counts = [cur.fragment("event_count", kind=kind, metric=f"m_{metric}")
+              for kind, metric in EVENT_METRICS.items()]  # fmt: skip
     cur.run("ensure_team", {"name": UNASSIGNED_TEAM})
-    cur.execute(sql, {"known": list(EVENT_METRICS), "unassigned": UNASSIGNED_TEAM})
+    cur.run_filled("count_events", {"known": list(EVENT_METRICS), "unassigned": UNASSIGNED_TEAM},
+                   counts=counts)  # fmt: skip
     plan.fields = set(EVENT_FIELDS)
-    counted, days = cur.execute("select coalesce(sum(m_days_active), 0), count(*) from "
-                                "stage_resolved").fetchone()  # fmt: skip
-    actions = cur.execute("select count(distinct coalesce(activity_id, cast(line as varchar))) "
-                          "filter (where activity_type in (select unnest($known))) from "
-                          "stage_events", {"known": list(EVENT_METRICS)}).fetchone()[0]  # fmt: skip
+    counted, days = cur.run("events_counted").fetchone()
+    actions = cur.run("events_actions_counted", {"known": list(EVENT_METRICS)}).fetchone()[0]
     plan.skipped = plan.result.rows_read - actions
     plan.result.notes.append(f"{actions:,} action(s) counted into {days:,} day(s) of seat holders")
 

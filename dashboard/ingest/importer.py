@@ -40,8 +40,8 @@ from dashboard.ingest.staging import (
     detect_comma_decimal,
     lookups_to_join,
     numbers_readable_as_numbers,
+    project_typed,
     stage_file,
-    typed_projection,
 )
 from dashboard.store import Cursor, Store
 
@@ -235,10 +235,10 @@ def type_rows(cur: Cursor, plan: ImportPlan) -> None:
             raise ImportRejectedError([_no_date(plan.name, plan.options)])
         plan.result.notes.append(f"every row dated {default_day.isoformat()} (no date column)")
     lookups = lookups_to_join(cur, plan.columns, plan.result.rows_read)
-    cur.execute(typed_projection(plan.columns, plan.date_format, plan.read_as_numbers, lookups), {
+    project_typed(cur, plan.columns, plan.date_format, {
         "rep": plan.options.rep, "team": plan.options.team,
         "comma_decimal": plan.comma_decimal, "default_day": default_day,
-    })  # fmt: skip
+    }, plan.read_as_numbers, lookups)  # fmt: skip
 
 
 def mark_rows(cur: Cursor, plan: ImportPlan) -> None:
@@ -364,12 +364,8 @@ def _write_gaps(cur: Cursor, plan: ImportPlan, import_id: int) -> int:
 
 def _map_seats(cur: Cursor, plan: ImportPlan, import_id: int) -> tuple[int, int]:
     """Seat ids mapped to the people on their rows: (seats reassigned, seats new)."""
-    cur.execute("create or replace temp table stage_seats as select line, trim(seat_id) as "
-                "seat_id from stage_rows where nullif(trim(seat_id), '') is not null")  # fmt: skip
-    cur.run("map_seats", {"import_id": import_id})
-    changed, new = cur.execute("select count(*) filter (where change = 'changed'), "
-                               "count(*) filter (where change = 'new') from seat_changes"
-                               ).fetchone()  # fmt: skip
+    cur.run("stage_seats").run("map_seats", {"import_id": import_id})
+    changed, new = cur.run("seat_changes_counted").fetchone()
     plan.result.notes.append(f"{new} new seat(s) and {changed} reassigned seat(s) mapped to people")
     return changed, new
 

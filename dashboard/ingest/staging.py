@@ -1,7 +1,8 @@
 """Staging a file in DuckDB: its cells as text with line numbers, then typed columns.
 
-Only our own field names and column positions are ever spliced into SQL here; every value
-from the file stays data.
+Every statement is a block of queries/ (ingest.sql, staging.sql); which cells a file has is
+said by filling their slots with column positions, our own field names and fragments of
+other blocks. Every value from the file stays data.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import re
 
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import COACH_LEVELS, FIELD_BY_NAME, METRIC_FIELDS, SCORE_FIELDS
-from dashboard.ingest.dates import candidate_formats, choose_format, format_literal
+from dashboard.ingest.dates import candidate_formats, checked_format, choose_format
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.source import Source
 from dashboard.ingest.sources import LONGEST_LINE_BYTES
 from dashboard.store import Cursor
+from dashboard.store.sql import Fragment
 
 
 def stage_file(
@@ -62,9 +64,9 @@ def number_lines(cur: Cursor, header_line: int, has_quotes: bool = True) -> None
         cur.run("stage_lines_counting_breaks",
                 {"header_line": header_line, "first_rowid": first_rowid})  # fmt: skip
         return
-    # The first data row is on the line after the header; only integers are spliced in.
+    # The first data row is on the line after the header.
     offset = int(header_line) + 1 - int(first_rowid or 0)
-    cur.execute(cur.sql_of("stage_lines").replace("{line_offset}", str(offset)))
+    cur.run_filled("stage_lines", line_offset=offset)
 
 
 def csv_problem(message: str, name: str, expected_columns: int, delimiter: str = ",") -> Problem:
@@ -106,149 +108,127 @@ def lookups_to_join(cur: Cursor, columns: list[ColumnMapping], rows: int) -> fro
     table, stage_date_cells)."""
     found = set()
     cells = [f"c{c.index}" for c in columns if c.field in PERSON_FIELDS]
-    people = (cur.execute(f"select approx_count_distinct(hash({', '.join(cells)})) "  # noqa: S608 (column positions only)
-                          "from stage_raw").fetchone()[0] if cells else 1)  # fmt: skip
+    people = cur.run_filled("people_counted", cells=cells).fetchone()[0] if cells else 1
     if people * ROWS_PER_LOOKUP_VALUE <= rows:
         found.add("people")
     if any(c.field in DATE_FIELDS for c in columns):
-        dates = cur.execute("select count(*) from stage_date_cells").fetchone()[0]
+        dates = cur.run("date_cells_counted").fetchone()[0]
         if dates * ROWS_PER_LOOKUP_VALUE <= rows:
             found.add("dates")
     return frozenset(found)
 
 
-def typed_projection(
-    columns: list[ColumnMapping], date_format: str, read_as_numbers: frozenset[int] = frozenset(),
-    lookups: frozenset[str] = frozenset(),
-) -> str:  # fmt: skip
-    """SQL turning stage_raw's text cells into typed columns (those at ``read_as_numbers``
-    are numbers already: n<position>). Only our own field names and column positions are
-    spliced in; every value from the file stays data.
+def project_typed(
+    cur: Cursor, columns: list[ColumnMapping], date_format: str, params: dict[str, object],
+    read_as_numbers: frozenset[int] = frozenset(), lookups: frozenset[str] = frozenset(),
+) -> None:  # fmt: skip
+    """-> stage_present, stage_people, stage_rows: stage_raw's text cells as typed columns
+    (those at ``read_as_numbers`` are numbers already: n<position>). ``params``: the person
+    and team given, the decimal comma, the default day.
 
     ``lookups`` names what is read once per distinct value and joined back to the rows
     rather than read in every row: 'people' (stage_people_cells: their cells trimmed and
-    lower-cased) and 'dates' (stage_dates: parsed). For the bench's 1.5-million-row file of
-    5,000 people on 300 days, the projection took 0.45-0.6 s reading every row's cells,
-    0.25-0.31 s with both looked up."""
+    lower-cased) and 'dates' (stage_dates: parsed); faster for a file of many rows per
+    value (bench/test_import_speed.py)."""
     col = {c.field: f"n{c.index}" if c.index in read_as_numbers else f"c{c.index}"
            for c in columns if c.field}  # fmt: skip
     typed = {c.field for c in columns if c.field and c.index in read_as_numbers}
-    statements, joins = [], []
+    fmt = checked_format(date_format)
+    joins: list[Fragment] = []
     if "people" in lookups:
-        cells, joined = _people_cells(col)
-        statements.append(cells)
-        joins.append(joined)
-        out = ["s.line", "p.rep_name", "p.email", "p.team", "p.rep_key"]
+        joins.append(_people_cells(cur, col, params))
+        out = [cur.fragment("column_as", column="s.line", alias="line")]
+        out += [cur.fragment("column_as", column=f"p.{c}", alias=c)
+                for c in ("rep_name", "email", "team", "rep_key")]  # fmt: skip
     else:  # unqualified cells are stage_raw's: no other table of the join has a c<position>
-        out = ["s.line", _person_columns(col)]
+        out = [cur.fragment("column_as", column="s.line", alias="line"), _person_columns(cur, col)]
     dated = sorted({col[f] for f in DATE_FIELDS if f in col})
     if "dates" in lookups and dated:  # choose_dates made stage_date_cells
-        statements.append(
-            "create or replace temp table stage_dates as select cell, cast(try_strptime("  # noqa: S608 (our own formats only)
-            f"ssi_date_text(cell), {format_literal(date_format)}) as date) as parsed "
-            "from stage_date_cells;"
-        )
-        joins += [f"left join stage_dates d{c} on d{c}.cell = s.{c}" for c in dated]
+        cur.run_filled("stage_dates", format=fmt)
+        joins += [cur.fragment("dates_joined", alias=f"d{c}", cell=c) for c in dated]
 
-    def parsed(c: str) -> str:
+    def parsed(c: str) -> Fragment:
         if "dates" in lookups:
-            return f"d{c}.parsed"
-        return f"cast(try_strptime(ssi_date_text(s.{c}), {format_literal(date_format)}) as date)"
-
-    def cell(field_name: str) -> str:
-        return f"s.{col[field_name]}"
+            return cur.fragment("column_of", column=f"d{c}.parsed")
+        return cur.fragment("date_parsed", cell=c, format=fmt)
 
     start = col.get("day") or col.get("week")  # a weekly file's week is its period's start
     if start:
-        out.append(f"s.{start} as day_raw")
-        out.append(
-            f"coalesce({parsed(start)}, case when s.{start} is null or trim(s.{start}) = '' "
-            "then cast($default_day as date) end) as day"
-        )
+        out.append(cur.fragment("column_as", column=f"s.{start}", alias="day_raw"))
+        out.append(cur.fragment("day_of_cell", cell=start, parsed=parsed(start)))
     else:
-        out.append("cast(null as varchar) as day_raw")
-        out.append("cast($default_day as date) as day")
+        out += [cur.fragment("text_absent", alias="day_raw"), cur.fragment("day_given")]
     if "period_end" in col:
-        out.append(f"nullif(trim({cell('period_end')}), '') as period_end_raw")
-        out.append(f"{parsed(col['period_end'])} as period_end")
+        out.append(cur.fragment("trimmed_text_as", cell=col["period_end"], alias="period_end_raw"))
+        out.append(cur.fragment("fragment_as", value=parsed(col["period_end"]), alias="period_end"))
     elif "week" in col and "day" not in col:
-        out.append("cast(null as varchar) as period_end_raw")
-        out.append("cast(day + 6 as date) as period_end")
+        out += [cur.fragment("text_absent", alias="period_end_raw"), cur.fragment("end_of_week")]
     else:
-        out.append("cast(null as varchar) as period_end_raw")
-        out.append("cast(null as date) as period_end")
-    out.append(f"{cell('seat_id')} as seat_id" if "seat_id" in col
-               else "cast(null as varchar) as seat_id")  # fmt: skip
+        out += [cur.fragment("text_absent", alias="period_end_raw"),
+                cur.fragment("date_absent", alias="period_end")]  # fmt: skip
+    out.append(cur.fragment("column_as", column=f"s.{col['seat_id']}", alias="seat_id")
+               if "seat_id" in col else cur.fragment("text_absent", alias="seat_id"))  # fmt: skip
     present = tuple(f for f in METRIC_FIELDS if f in col)
     # The metrics the file has no column for are left out: the queries take the metrics as
     # columns('^m_'), and every one more is a column of stage_resolved and a row per line
-    # that activity_changes unpivots and throws away (21 where a usual export has two:
-    # 31.5 million rows for a 1.5-million-row file). A file with none keeps one, as NULL,
-    # so that columns('^m_') always names a column.
+    # that activity_changes unpivots and throws away (21 where a usual export has two). A
+    # file with none keeps one, as NULL, so that columns('^m_') always names a column.
     metrics = present or METRIC_FIELDS[:1]
-    absent = []
+    absent: list[Fragment] = []
     for field_name in SCORE_FIELDS + metrics:
         alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
         if field_name in typed:  # read as a number; the checks need no text of it
-            out.append(f"{cell(field_name)} as {alias}")
+            out.append(cur.fragment("column_as", column=f"s.{col[field_name]}", alias=alias))
         elif field_name in col:
-            out.append(f"{cell(field_name)} as raw_{field_name}")
-            out.append(f"{_number(field_name, cell(field_name))} as {alias}")
+            cell = col[field_name]
+            out.append(cur.fragment("column_as", column=f"s.{cell}", alias=f"raw_{field_name}"))
+            out.append(
+                cur.fragment("fragment_as", value=_number(cur, field_name, cell), alias=alias)
+            )
         else:
-            absent.append(f"cast(null as varchar) as raw_{field_name}")
-            absent.append(f"cast(null as double) as {alias}")
-    out.append(f"({' or '.join(f'm_{m} is not null' for m in present) or 'false'}) as any_metric")
-    # Only the file's own columns are materialised; a view adds the absent scores as NULL so
-    # the fixed queries of queries/ingest.sql always see every score field.
-    statements.append(
-        f"create or replace temp table stage_present as select {', '.join(out)} "  # noqa: S608 (column positions and field names only)
-        f"from stage_raw s {' '.join(joins)};"
-    )
-    # stage_people: the file's distinct people as the rows name them, for the checks on
-    # names and the matching of people (a few thousand, where the rows are millions).
-    people = "stage_people_cells" if "people" in lookups else "stage_present"
-    statements.append("create or replace temp view stage_people as select distinct rep_name, "  # noqa: S608 (our own table names only)
-                      f"email, team, rep_key from {people};")  # fmt: skip
-    added = "".join(", " + a for a in absent)
-    statements.append(
-        f"create or replace temp view stage_rows as select *{added} from stage_present;"  # noqa: S608
-    )
-    return "\n".join(statements)
-
-
-def _people_cells(col: dict[str, str]) -> tuple[str, str]:
-    """-> stage_people_cells: the file's distinct person cells (name, e-mail, team), each
-    read once; returns its SQL and the join of stage_raw (s) to it (p). A file naming no
-    one has one row: the person and team given with the upload."""
-    cells = [col[f] for f in PERSON_FIELDS if f in col]
-    if not cells:
-        return (f"create or replace temp table stage_people_cells as select {_person_columns(col)};",  # noqa: S608 (field names only)
-                "cross join stage_people_cells p")  # fmt: skip
-    keys = ", ".join(cells)
-    on = " and ".join(f"s.{c} is not distinct from p.{c}" for c in cells)
-    return (f"create or replace temp table stage_people_cells as select {keys}, "  # noqa: S608 (column positions and field names only)
-            f"{_person_columns(col)} from (select distinct {keys} from stage_raw);",
-            f"join stage_people_cells p on {on}")  # fmt: skip
-
-
-def _person_columns(col: dict[str, str]) -> str:
-    """rep_name, email, team and rep_key (the key each row is matched on) from the raw
-    cells; DuckDB lets a later column use an earlier alias."""
-    if "rep_name" in col:
-        name = f"nullif(trim({col['rep_name']}), '')"
-    elif "first_name" in col or "last_name" in col:
-        parts = ", ".join(f"trim({col[f]})" for f in ("first_name", "last_name") if f in col)
-        name = f"nullif(trim(concat_ws(' ', {parts})), '')"
+            absent += [cur.fragment("text_absent", alias=f"raw_{field_name}"),
+                       cur.fragment("number_absent", alias=alias)]  # fmt: skip
+    out.append(cur.fragment("any_metric", present=[cur.fragment("is_given", column=f"m_{m}")
+                                                   for m in present])
+               if present else cur.fragment("no_metric"))  # fmt: skip
+    cur.run_filled("stage_present", params, columns=out, joins=joins)
+    cur.run_filled("stage_people_view",
+                   source="stage_people_cells" if "people" in lookups else "stage_present")  # fmt: skip
+    if absent:
+        cur.run_filled("stage_rows_with_absent", absent=absent)
     else:
-        name = "null"
-    email = (f"nullif(lower(trim({col['email']})), '')" if "email" in col
-             else "cast(null as varchar)")  # fmt: skip
-    team = f"coalesce(nullif(trim({col['team']}), ''), $team)" if "team" in col else "$team"
-    # The person given (--rep, the page's Person field) is the person of the rows that name
-    # no one: a row named by its e-mail alone is that e-mail's person (two people of an
-    # e-mail-only file both became the person given).
-    return (f"{email} as email, coalesce({name}, if(email is null, $rep, null)) as rep_name, "
-            f"{team} as team, coalesce(email, lower(rep_name)) as rep_key")  # fmt: skip
+        cur.run("stage_rows_as_present")
+
+
+def _people_cells(cur: Cursor, col: dict[str, str], params: dict[str, object]) -> Fragment:
+    """-> stage_people_cells: the file's distinct person cells (name, e-mail, team), each
+    read once; returns the join of stage_raw (s) to it (p). A file naming no one has one
+    row: the person and team given with the upload."""
+    cells = [col[f] for f in PERSON_FIELDS if f in col]
+    person = _person_columns(cur, col)
+    if not cells:
+        cur.run_filled("stage_people_cells_given", params, person=person)
+        return cur.fragment("people_given_joined")
+    cur.run_filled("stage_people_cells", params, cells=cells, person=person)
+    return cur.fragment("people_joined", same=[cur.fragment("same_cell", cell=c) for c in cells])
+
+
+def _person_columns(cur: Cursor, col: dict[str, str]) -> Fragment:
+    """rep_name, email, team and rep_key from the raw cells (queries/staging.sql)."""
+    if "rep_name" in col:
+        name = cur.fragment("name_of_cell", cell=col["rep_name"])
+    elif "first_name" in col or "last_name" in col:
+        parts = [
+            cur.fragment("trimmed", cell=col[f]) for f in ("first_name", "last_name") if f in col
+        ]
+        name = cur.fragment("name_of_parts", parts=parts)
+    else:
+        name = cur.fragment("no_name")
+    email = (cur.fragment("email_of_cell", cell=col["email"]) if "email" in col
+             else cur.fragment("no_email"))  # fmt: skip
+    team = (cur.fragment("team_of_cell", cell=col["team"]) if "team" in col
+            else cur.fragment("team_given"))  # fmt: skip
+    return cur.fragment("person_columns", email=email, name=name, team=team)
 
 
 def numbers_readable_as_numbers(columns: list[ColumnMapping]) -> frozenset[int]:
@@ -258,12 +238,13 @@ def numbers_readable_as_numbers(columns: list[ColumnMapping]) -> frozenset[int]:
                      and c.field != "coach_level")  # fmt: skip
 
 
-def _number(field_name: str, cell: str) -> str:
-    """SQL reading one numeric cell; coach levels may be written as words."""
+def _number(cur: Cursor, field_name: str, cell: str) -> Fragment:
+    """One numeric cell read; coach levels may be written as words."""
     if field_name != "coach_level":
-        return f"ssi_number({cell}, $comma_decimal)"
-    words = " ".join(f"when '{word}' then {level}" for word, level in COACH_LEVELS.items())
-    return f"coalesce(case lower(trim({cell})) {words} end, ssi_number({cell}, $comma_decimal))"
+        return cur.fragment("number_of_cell", cell=cell)
+    words = [cur.fragment("word_means", word=word, level=level)
+             for word, level in COACH_LEVELS.items()]  # fmt: skip
+    return cur.fragment("coach_level_of_cell", cell=cell, words=words)
 
 
 def detect_comma_decimal(
@@ -281,20 +262,13 @@ def detect_comma_decimal(
         return semicolon
 
     # A comma (or a point) followed by other than three digits can only be a decimal mark.
-    def only_decimal(mark: str) -> str:
-        return " or ".join(
-            f"(regexp_full_match(trim({c}), '[+-]?\\d+\\{mark}\\d+%?') and not "
-            f"regexp_full_match(trim({c}), '[+-]?\\d{{1,3}}(\\{mark}\\d{{3}})+'))"
-            for c in numeric
-        )
+    def any_row(only_decimal: str) -> bool:
+        conditions = [cur.fragment(only_decimal, cell=c) for c in numeric]
+        return bool(cur.run_filled("rows_where_any", conditions=conditions).fetchone()[0])
 
-    def any_row(where: str) -> bool:
-        return bool(cur.execute(f"select count(*) from (select * from stage_raw limit 10000) "  # noqa: S608 (column positions and field names only)
-                                f"where {where}").fetchone()[0])  # fmt: skip
-
-    if any_row(only_decimal(",")):
+    if any_row("only_decimal_comma"):
         return True
-    return semicolon and not any_row(only_decimal("."))
+    return semicolon and not any_row("only_decimal_point")
 
 
 def choose_dates(
@@ -307,19 +281,15 @@ def choose_dates(
     # Start and end dates are written alike: one format is chosen for all date columns.
     # Their distinct cells are kept (stage_date_cells: typed_projection parses them once
     # each) and trimmed for the vote, not every cell (a few hundred dates in 1.5 M rows).
-    cells = " union all ".join(f"select {c} from stage_raw" for c in date_cols)  # noqa: S608 (column positions only)
-    cur.execute(
-        "create or replace temp table stage_date_cells as select distinct cell "  # noqa: S608 (column positions only)
-        f"from ({cells}) as t(cell) where cell is not null"
-    )
-    texts = cur.execute(
-        "select distinct trim(cell) as txt from stage_date_cells where trim(cell) <> '' limit 5000"
-    ).df()
+    cur.run_filled("stage_date_cells",
+                   selects=[cur.fragment("cells_of", cell=c) for c in date_cols])  # fmt: skip
+    texts = cur.run("date_texts").df()
     cur.register("date_texts", texts)
     votes = []
     for priority, fmt in enumerate(candidate_formats(european)):
-        sql = cur.sql_of("date_format_votes").replace("{date_format}", format_literal(fmt))
-        parsed, total = cur.execute(sql).fetchone()
+        parsed, total = cur.run_filled(
+            "date_format_votes", date_format=checked_format(fmt)
+        ).fetchone()
         votes.append((fmt, priority, parsed, total))
     votes.sort(key=lambda v: (-v[2], v[1]))
     choice = choose_format(votes, european)

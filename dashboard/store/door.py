@@ -27,7 +27,7 @@ from dashboard.store import schema, writes
 from dashboard.store.backend import Backend, OnWait, TableRows
 from dashboard.store.file import FileBackend
 from dashboard.store.postgres import PostgresBackend, is_postgres
-from dashboard.store.sql import Query, current_queries, run_query
+from dashboard.store.sql import Fragment, Query, current_queries, run_query
 
 # A row of a query: a named tuple of its columns (``row.day`` as well as ``row[0]``), its type
 # made at run time from the query's columns, hence Any to the type checker.
@@ -96,9 +96,6 @@ class Store:
             return self.queries[name]
         except KeyError:
             raise StoreError(f"there is no query named '{name}' in queries/*.sql") from None
-
-    def sql_of(self, name: str) -> str:
-        return self.query(name).sql
 
     def df(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run a named query and return its rows as a DataFrame."""
@@ -221,8 +218,16 @@ class Cursor:
         self._store._run(self._raw, self._store.query(name), params)
         return self
 
-    def sql_of(self, name: str) -> str:
-        return self._store.sql_of(name)
+    def run_filled(
+        self, query: str, params: Mapping[str, Any] | None = None, /, **slots: Any
+    ) -> Cursor:
+        """Run a named query whose slots (names, positions, fragments) ``slots`` fill."""
+        self._store._run(self._raw, self._store.query(query).filled(**slots), params)
+        return self
+
+    def fragment(self, query: str, /, **slots: Any) -> Fragment:
+        """A named block, filled, for another query's ``fragment`` slot."""
+        return self._store.query(query).fragment(**slots)
 
     def reading_file(self, name: str, params: Mapping[str, Any]) -> str | None:
         """Run a query that reads an uploaded file; DuckDB's own message when the file
