@@ -136,10 +136,11 @@ def snapshot_count(store: Store) -> int:
 
 def table_state(store: Store) -> tuple:
     """Everything an import could touch, to compare before and after a rejected file."""
-    return tuple(
-        store.df_sql(f"select count(*) as n from {t}")["n"][0]
-        for t in ("snapshots", "activity", "reps", "teams", "imports", "snapshot_history")
-    )
+    with store.reading() as cur:
+        return tuple(
+            cur.run_filled("rows_counted", table=t).fetchone()[0]
+            for t in ("snapshots", "activity", "reps", "teams", "imports", "snapshot_history")
+        )
 
 
 def after_query(monkeypatch, query: str, sql: str | None = None) -> None:

@@ -18,9 +18,9 @@ def cli(*args: str):
 
 
 def every_table(path: Path) -> dict[str, list[tuple]]:
-    with Store(path) as store:
+    with Store(path) as store, store.reading() as cur:
         tables = [r.table_name for r in store.rows("base_tables")]
-        return {t: sorted(map(tuple, store.df_sql(f'select * from "{t}"').astype(str).values))
+        return {t: sorted(map(tuple, cur.run_filled("whole_table", table=t).df().astype(str).values))
                 for t in tables}  # fmt: skip
 
 

@@ -42,11 +42,11 @@ def test_a_cell_the_reader_takes_as_a_number_is_the_number_the_text_path_reads(
             "escape = '\"', delim = ',', columns = $c, strict_mode = true")  # fmt: skip
     shown = "c0, value is null as missing, coalesce(isnan(value), false) as not_a_number, value"
     as_text = store.df_sql(
-        f"select {shown} from (select c0, ssi_number(c1, false) as value from ({read})))",
+        f"select {shown} from (select c0, ssi_number(c1, false) as value from ({read})))",  # noqa: S608 (fixed text)
         {"p": str(path), "c": {"c0": "INTEGER", "c1": "VARCHAR"}},
     ).set_index("c0")
     as_numbers = store.df_sql(
-        f"select {shown} from (select c0, c1 as value from ({read}, store_rejects = true)))",
+        f"select {shown} from (select c0, c1 as value from ({read}, store_rejects = true)))",  # noqa: S608 (fixed text)
         {"p": str(path), "c": {"c0": "INTEGER", "c1": "DOUBLE"}},
     ).set_index("c0")
     assert len(as_numbers) <= len(cells)

@@ -16,12 +16,13 @@ import itertools
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dashboard.store.sql import first_value, quoted
+from dashboard.store.sql import Fragment, first_value, fragment_of, run_named, statement_of
 from dashboard.store.writes import IMPORT_TABLES, Kept
 
 # Tables whose rows carry the import that wrote them, with the columns that identify a row.
@@ -39,17 +40,11 @@ PG_TYPES = {"INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precisio
 
 
 def duck_columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    return cur.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where schema_name = 'main' and table_name = $t order by column_index",
-        {"t": table},
-    ).fetchall()
+    return run_named(cur, "table_columns", {"table": table}).fetchall()
 
 
 def duck_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in cur.execute(
-        "select table_name from duckdb_tables() where schema_name = 'main' and not temporary "
-        "order by table_name").fetchall()]  # fmt: skip
+    return [r[0] for r in run_named(cur, "store_tables").fetchall()]
 
 
 def copied_tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
@@ -73,80 +68,73 @@ class DuckSide:
     def columns(self, table: str) -> list[tuple[str, str]]:
         return duck_columns(self.cur, table)
 
-    def _as_text(self, table: str, where: str, params: dict) -> pa.RecordBatchReader:
-        cols = ", ".join(
-            f"cast(t.{quoted(c)} as varchar) as {quoted(c)}" for c, _ in self.columns(table)
-        )
-        sql = f"select {cols} from {quoted(table)} t {where}"
-        return self.cur.sql(sql, params=params).to_arrow_reader(200_000)
+    def _text_columns(self, table: str) -> list:
+        return [fragment_of("as_text", column=c) for c, _ in self.columns(table)]
+
+    def _reader(self, cur: duckdb.DuckDBPyConnection) -> pa.RecordBatchReader:
+        return cur.to_arrow_reader(200_000)
 
     def keys(self, table: str, key: tuple[str, ...], scope_col: str, scope: list[int]) -> pa.Table:
-        cols = ", ".join(f"cast({quoted(c)} as varchar) as {quoted(c)}" for c in key)
-        return self.cur.sql(
-            f"select distinct {cols} from {quoted(table)} "
-            f"where {quoted(scope_col)} in (select unnest($s::integer[]))",
-            params={"s": scope},
-        ).to_arrow_table()
+        columns = [fragment_of("as_text", column=c) for c in key]
+        return run_named(self.cur, "keys_in_scope", {"scope": scope}, columns=columns,
+                         table=table, scope=scope_col).to_arrow_table()  # fmt: skip
 
-    def _key_join(self, table: str, key: tuple[str, ...], keys: pa.Table) -> tuple[str, str]:
+    def _key_join(self, table: str, key: tuple[str, ...], keys: pa.Table) -> tuple[str, list]:
         types = dict(self.columns(table))
-        name = self._temp(keys)
-        on = " and ".join(f"t.{quoted(c)} = cast(k.{quoted(c)} as {types[c]})" for c in key)
-        return name, on
+        same = [fragment_of("same_key", column=c, type=types[c]) for c in key]
+        return self._temp(keys), same
 
     def rows_for_keys(self, table, key, keys: pa.Table) -> pa.RecordBatchReader:
-        name, on = self._key_join(table, key, keys)
-        return self._as_text(table, f"semi join {name} k on {on}", {})
+        name, same = self._key_join(table, key, keys)
+        return self._reader(run_named(self.cur, "rows_as_text_for_keys", None,
+                                      columns=self._text_columns(table), table=table, keys=name,
+                                      same=same))  # fmt: skip
 
     def rows_where(self, table: str, scope_col: str, scope: list[int]) -> pa.RecordBatchReader:
-        return self._as_text(
-            table, f"where t.{quoted(scope_col)} in (select unnest($s::integer[]))", {"s": scope}
-        )
+        return self._reader(run_named(self.cur, "rows_as_text_in_scope", {"scope": scope},
+                                      columns=self._text_columns(table), table=table,
+                                      scope=scope_col))  # fmt: skip
 
     def all_rows(self, table: str) -> pa.RecordBatchReader:
-        return self._as_text(table, "", {})
+        return self._reader(
+            run_named(
+                self.cur, "rows_as_text", None, columns=self._text_columns(table), table=table
+            )
+        )
 
     def delete_keys(self, table, key, keys: pa.Table) -> None:
-        name, on = self._key_join(table, key, keys)
-        self.cur.execute(f"delete from {quoted(table)} t using {name} k where {on}")
+        name, same = self._key_join(table, key, keys)
+        run_named(self.cur, "deleted_keys", None, table=table, keys=name, same=same)
 
     def delete_where(self, table: str, scope_col: str, scope: list[int]) -> None:
-        self.cur.execute(
-            f"delete from {quoted(table)} where {quoted(scope_col)} in "
-            "(select unnest($s::integer[]))", {"s": scope}
-        )  # fmt: skip
+        run_named(self.cur, "deleted_in_scope", {"scope": scope}, table=table, scope=scope_col)
 
     def delete_all(self, table: str) -> None:
-        self.cur.execute(f"delete from {quoted(table)}")
+        run_named(self.cur, "emptied_table", table=table)
 
     def is_empty(self, table: str) -> bool:
-        return bool(first_value(self.cur.execute(
-            f"select count(*) = 0 from (select 1 from {quoted(table)} limit 1)"
-        )))  # fmt: skip
+        return bool(first_value(run_named(self.cur, "table_is_empty", table=table)))
 
     def fill(self, table: str, rows: pa.RecordBatchReader | None) -> None:
         """Fill an empty table outside any transaction, building its indexes once after the
         rows: one transaction holding a two-year activity table and its unique index needs
-        more memory than a replica may use (measured: 8.9 GiB was not enough; the index
-        built after the rows needed 70 s and stayed within it). DuckDB cannot drop and
-        rebuild an index inside the transaction that fills its table, hence outside."""
-        indexes = self.cur.execute(
-            "select index_name, sql from duckdb_indexes() where table_name = $t", {"t": table}
-        ).fetchall()
+        more memory than a replica may use, where the index built after the rows stayed
+        within it. DuckDB cannot drop and rebuild an index inside the transaction that fills
+        its table, hence outside."""
+        indexes = run_named(self.cur, "table_indexes", {"table": table}).fetchall()
         for name, _ in indexes:
-            self.cur.execute(f"drop index {quoted(name)}")
+            run_named(self.cur, "dropped_index", index=name)
         self.insert(table, rows)
         for _, definition in indexes:
-            self.cur.execute(definition)
+            self.cur.execute(definition)  # the replica's own index, as its catalogue wrote it
 
     def insert(self, table: str, rows: pa.RecordBatchReader | None) -> None:
         if rows is None:
             return
         cols = self.columns(table)
-        name = self._temp(rows)
-        casts = ", ".join(f"cast({quoted(c)} as {t})" for c, t in cols)
-        names = ", ".join(quoted(c) for c, _ in cols)
-        self.cur.execute(f"insert into {quoted(table)} ({names}) select {casts} from {name}")
+        run_named(self.cur, "inserted_rows", None, table=table, columns=[c for c, _ in cols],
+                  values=[fragment_of("cast_as", column=c, type=t) for c, t in cols],
+                  source=self._temp(rows))  # fmt: skip
 
 
 _TEMP_NAMES = itertools.count(1)
@@ -163,14 +151,12 @@ class PgSide:
         return self._columns_of(table)
 
     def _copy_out(
-        self, select: str, columns: list[str], params: tuple = ()
+        self, select: Fragment, columns: list[str], params: tuple = ()
     ) -> pa.RecordBatchReader | None:
         spool = tempfile.TemporaryFile()
         with (
             self.conn.cursor() as cur,
-            cur.copy(
-                f"copy ({select}) to stdout with (format csv, header, force_quote *)", params
-            ) as copy,
+            cur.copy(statement_of("pg_copy_out", select=select), params) as copy,
         ):
             for chunk in copy:
                 spool.write(chunk)
@@ -188,71 +174,67 @@ class PgSide:
         return pacsv.open_csv(spool, convert_options=options)
 
     def _copy_in(self, table: str, columns: list[str], rows) -> None:
-        names = ", ".join(quoted(c) for c in columns)
         with (
             self.conn.cursor() as cur,
-            cur.copy(f"copy {quoted(table)} ({names}) from stdin with (format csv)") as copy,
+            cur.copy(statement_of("pg_copy_in", table=table, columns=columns)) as copy,
         ):
             for batch in _batches(rows):
                 buffer = io.BytesIO()
                 pacsv.write_csv(batch, buffer, _NO_HEADER)
                 copy.write(buffer.getvalue())
 
-    def _text_rows(self, table: str, tail: str, params: tuple = ()) -> pa.RecordBatchReader | None:
+    def _run(self, name: str, params: tuple = (), /, **slots: Any) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(statement_of(name, **slots), params)
+
+    def _text_rows(self, table: str, query: str, params: tuple = (), /, **slots: Any):
         names = [c for c, _ in self.columns(table)]
-        cols = ", ".join(f"t.{quoted(c)}::text as {quoted(c)}" for c in names)
-        return self._copy_out(f"select {cols} from {quoted(table)} t {tail}", names, params)
+        columns = [fragment_of("pg_as_text", column=c) for c in names]
+        select = fragment_of(query, columns=columns, table=table, **slots)
+        return self._copy_out(select, names, params)
 
     def _keys_table(self, table: str, key: tuple[str, ...], keys: pa.Table) -> str:
         types = dict(self.columns(table))
         name = f"ssi_keys_{next(_TEMP_NAMES)}"
-        spec = ", ".join(f"{quoted(c)} {PG_TYPES[types[c]]}" for c in key)
-        with self.conn.cursor() as cur:
-            cur.execute(f"create temp table {name} ({spec}) on commit drop")
+        spec = [fragment_of("pg_column_spec", column=c, type=PG_TYPES[types[c]]) for c in key]
+        self._run("pg_keys_table", table=name, columns=spec)
         self._copy_in(name, list(key), keys)
         return name
 
     def keys(self, table, key, scope_col, scope) -> pa.Table:
-        cols = ", ".join(f"{quoted(c)}::text as {quoted(c)}" for c in key)
-        found = self._copy_out(
-            f"select distinct {cols} from {quoted(table)} where {quoted(scope_col)} = any(%s)",
-            list(key),
-            (scope,),
-        )
+        columns = [fragment_of("pg_as_text", column=c) for c in key]
+        select = fragment_of("pg_keys_in_scope", columns=columns, table=table, scope=scope_col)
+        found = self._copy_out(select, list(key), (scope,))
         if found is None:
             return pa.table({c: pa.array([], pa.string()) for c in key})
         return found.read_all()
 
+    def _same(self, key: tuple[str, ...]) -> list[Fragment]:
+        return [fragment_of("pg_same_key", column=c) for c in key]
+
     def rows_for_keys(self, table, key, keys):
         name = self._keys_table(table, key, keys)
-        on = " and ".join(f"t.{quoted(c)} = k.{quoted(c)}" for c in key)
-        return self._text_rows(table, f"where exists (select 1 from {name} k where {on})")
+        return self._text_rows(table, "pg_rows_as_text_for_keys", keys=name, same=self._same(key))
 
     def rows_where(self, table, scope_col, scope):
-        return self._text_rows(table, f"where t.{quoted(scope_col)} = any(%s)", (scope,))
+        return self._text_rows(table, "pg_rows_as_text_in_scope", (scope,), scope=scope_col)
 
     def all_rows(self, table):
-        return self._text_rows(table, "")
+        return self._text_rows(table, "pg_rows_as_text")
 
     def delete_keys(self, table, key, keys) -> None:
         name = self._keys_table(table, key, keys)
-        on = " and ".join(f"t.{quoted(c)} = k.{quoted(c)}" for c in key)
-        with self.conn.cursor() as cur:
-            cur.execute(f"delete from {quoted(table)} t using {name} k where {on}")
+        self._run("pg_deleted_keys", table=table, keys=name, same=self._same(key))
 
     def delete_where(self, table, scope_col, scope) -> None:
-        with self.conn.cursor() as cur:
-            cur.execute(
-                f"delete from {quoted(table)} where {quoted(scope_col)} = any(%s)", (scope,)
-            )
+        self._run("pg_deleted_in_scope", (scope,), table=table, scope=scope_col)
 
     def delete_all(self, table) -> None:
-        with self.conn.cursor() as cur:
-            cur.execute(f"delete from {quoted(table)}")
+        self._run("pg_emptied_table", table=table)
 
     def is_empty(self, table: str) -> bool:
         with self.conn.cursor() as cur:
-            cur.execute(f"select not exists (select 1 from {quoted(table)})")
+            cur.execute(statement_of("pg_table_is_empty", table=table))
             return cur.fetchone()[0]
 
     def insert(self, table, rows) -> None:
@@ -262,16 +244,14 @@ class PgSide:
         if table in BIG and self.is_empty(table):
             # Filling an empty table (a demo, a restore): build its indexes once, after.
             with self.conn.cursor() as cur:
-                cur.execute(
-                    "select indexname, indexdef from pg_indexes where tablename = %s", (table,)
-                )
+                cur.execute(statement_of("pg_table_indexes"), (table,))
                 indexes = cur.fetchall()
-                for name, _ in indexes:
-                    cur.execute(f"drop index {quoted(name)}")
+            for name, _ in indexes:
+                self._run("pg_dropped_index", index=name)
         self._copy_in(table, [c for c, _ in self.columns(table)], rows)
         with self.conn.cursor() as cur:
             for _, definition in indexes:
-                cur.execute(definition)
+                cur.execute(definition)  # PostgreSQL's own index, as its catalogue wrote it
 
 
 _NO_HEADER = pacsv.WriteOptions(include_header=False)
@@ -306,14 +286,10 @@ def fingerprints(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
         if table == STATE:
             continue
         if table in BIG:
-            found[table] = first_value(cur.execute(f"select count(*) from {quoted(table)}"))
+            found[table] = first_value(run_named(cur, "rows_counted", table=table))
         else:
-            found[table] = cur.execute(
-                f"select count(*), coalesce(sum(hash(t)), 0) from {quoted(table)} t"
-            ).fetchone()
-    found["imports by row"] = dict(
-        cur.execute("select import_id, hash(i) from imports i").fetchall()
-    )
+            found[table] = run_named(cur, "rows_fingerprint", table=table).fetchone()
+    found["imports by row"] = dict(run_named(cur, "imports_by_row").fetchall())
     return found
 
 
@@ -369,10 +345,7 @@ def _weeks_of(activity_keys: pa.Table) -> pa.Table:
     """(rep, Monday of the week, metric) for activity keys: the summary rows they feed."""
     con = duckdb.connect()
     try:
-        con.register("k", activity_keys)
-        return con.sql(
-            "select distinct rep_id, cast(cast(date_trunc('week', cast(day as date)) as date) "
-            "as varchar) as week, metric from k"
-        ).to_arrow_table()
+        con.register("activity_keys", activity_keys)
+        return run_named(con, "weeks_of_activity_keys").to_arrow_table()
     finally:
         con.close()

@@ -292,8 +292,8 @@ class Cursor:
     # -- whole tables (backup and restore) -----------------------------------
     def arrow_of_table(self, table: str) -> pa.Table:
         """Every row of one of the store's own tables (a name from ``base_tables``)."""
-        sql = f'select * from "{self._own_table(table)}"'  # noqa: S608 (a catalogue name)
-        return self._raw.sql(sql).to_arrow_table()
+        query = self._store.query("whole_table").filled(table=self._own_table(table))
+        return self._store._run(self._raw, query, None).to_arrow_table()
 
     def register(self, name: str, frame: pd.DataFrame | pa.Table | pa.RecordBatchReader) -> None:
         # DuckDB 2 refuses to register while an earlier result is still open.

@@ -18,7 +18,7 @@ import duckdb
 from dashboard.errors import NotFoundError, StoreError
 from dashboard.store import schema
 from dashboard.store.backend import OnWait, TableRows
-from dashboard.store.sql import current_queries, first_value, quoted, run_query
+from dashboard.store.sql import first_value, run_named
 
 # One DuckDB instance per file in a process, shared by every Store on it (one per dashboard
 # rerun) and closed when the last one closes. Opening and closing under one lock matters:
@@ -131,7 +131,7 @@ class FileBackend:
     def version(self) -> int:
         if not self._versioned:
             return -1
-        return int(first_value(self.cursor().execute("select version from store_state")))
+        return int(first_value(run_named(self.cursor(), "store_version")))
 
     def catch_up(self) -> int:
         return self.version  # the file is the store: there is nothing to catch up with
@@ -140,16 +140,16 @@ class FileBackend:
     def writing(self, on_wait: OnWait) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._write_lock:
             cur = self.cursor()
-            cur.execute("begin transaction")
+            cur.begin()
             try:
                 yield cur
             except BaseException:
-                cur.execute("rollback")
+                cur.rollback()
                 raise
             try:
                 if self._versioned:
-                    cur.execute("update store_state set version = version + 1")
-                cur.execute("commit")
+                    run_named(cur, "next_store_version")
+                cur.commit()
             except duckdb.Error as exc:
                 raise schema.friendly_error(exc, self.location) from exc
 
@@ -157,18 +157,17 @@ class FileBackend:
                 version: int | None) -> None:  # fmt: skip
         """One transaction: each table's rows replaced by the backup's (names the door
         checked against the catalogue), the sequences moved on, the version restored."""
-        queries = current_queries()
         with self.writing(None) as cur:
             for table, rows in tables.items():
-                cur.execute(f"delete from {quoted(table)}")  # noqa: S608 (a catalogue name)
+                run_named(cur, "emptied_table", table=table)
                 cur.register("restored_rows", rows())
-                cur.execute(f"insert into {quoted(table)} select * from restored_rows")  # noqa: S608
+                run_named(cur, "restored_table", table=table)
                 cur.unregister("restored_rows")
             for name, last in sequences.items():
                 if last is not None:
-                    run_query(cur, queries["advance_sequence"], {"name": name, "steps": int(last)})
+                    run_named(cur, "advance_sequence", {"name": name, "steps": int(last)})
             if version is not None:
-                run_query(cur, queries["restore_version"], {"version": version})
+                run_named(cur, "restore_version", {"version": version})
 
     def close(self) -> None:
         if self._con is not None:

@@ -41,7 +41,6 @@ from dashboard.store.changes import (
     BY_REPLACER,
     KEYED,
     PG_TYPES,
-    STATE,
     WEEKLY,
     Change,
     DuckSide,
@@ -53,22 +52,12 @@ from dashboard.store.changes import (
     duck_tables,
     fingerprints,
 )  # fmt: skip
-from dashboard.store.sql import quoted
+from dashboard.store.sql import fragment_of, run_named, statement_of, statements_of
 
 PREFIXES = ("postgresql://", "postgres://")
 CACHE_ENV = "SSI_REPLICA_DIR"
 LOCK_KEY = 0x551D_A5B0  # the advisory lock every writer takes
 SLOTS = 8  # replicas of one store a machine keeps (one per running process)
-META_DDL = """
-create table if not exists ssi_meta (store_id text not null, schema_version integer not null);
-create table if not exists ssi_changes (
-    version  bigint primary key,
-    imports  integer[] not null,
-    tables   text[] not null,
-    made_at  timestamptz not null default now()
-);
-create table if not exists ssi_sequences (name text primary key, last_value bigint not null);
-"""
 
 
 def is_postgres(location: object) -> bool:
@@ -158,7 +147,8 @@ class Link:
             said = mask_secrets(str(exc).strip().splitlines()[0], self.url)
             raise StoreError(f"Could not reach the PostgreSQL store {self.label}: {said}") from exc
         with conn.cursor() as cur:
-            cur.execute("set timezone = 'UTC'; set datestyle = 'ISO'; set extra_float_digits = 1")
+            for statement in statements_of("pg_session"):
+                cur.execute(statement)
         conn.commit()
         return conn
 
@@ -208,7 +198,7 @@ class Link:
     # versions
     def replica_version(self) -> int:
         try:
-            row = self.replica.cursor().execute(f"select version from {STATE}").fetchone()
+            row = run_named(self.replica.cursor(), "store_version").fetchone()
         except duckdb.Error:
             return -1
         return -1 if row is None else int(row[0])
@@ -218,14 +208,14 @@ class Link:
         """The store's writer lock, inside ``conn``'s transaction; waits a bounded time."""
         wait = schema.lock_wait_seconds()
         with conn.cursor() as cur:
-            cur.execute("select pg_try_advisory_xact_lock(%s)", (LOCK_KEY,))
+            cur.execute(statement_of("pg_try_lock"), (LOCK_KEY,))
             if not cur.fetchone()[0]:
                 if on_wait is not None:
                     on_wait(f"waiting for another program to finish writing to {self.label} "
                             f"(up to {wait:g} s)...")  # fmt: skip
-                cur.execute(f"set local lock_timeout = '{int(wait * 1000)}ms'")
+                cur.execute(statement_of("pg_lock_timeout"), (f"{int(wait * 1000)}ms",))
                 try:
-                    cur.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+                    cur.execute(statement_of("pg_lock"), (LOCK_KEY,))
                 except self._psycopg.errors.LockNotAvailable as exc:
                     raise StoreLockedError(
                         f"The store {self.label} stayed busy with another writer for {wait:g} s. "
@@ -237,10 +227,10 @@ class Link:
     def setup(self, on_wait=None) -> None:
         with self._locked_transaction(on_wait) as conn:
             with conn.cursor() as cur:
-                cur.execute("select to_regclass('ssi_meta') is not null")
+                cur.execute(statement_of("pg_has_meta"))
                 exists = cur.fetchone()[0]
                 if exists:
-                    cur.execute("select store_id, schema_version from ssi_meta")
+                    cur.execute(statement_of("pg_meta"))
                     store_id, held_schema = cur.fetchone()
             if not exists:
                 self._create(conn)
@@ -265,15 +255,14 @@ class Link:
         rcur = self.replica.cursor()
         with conn.cursor() as cur:
             for table in duck_tables(rcur):
-                spec = ", ".join(f"{quoted(c)} {PG_TYPES[t]}" for c, t in duck_columns(rcur, table))
-                cur.execute(f"drop table if exists {quoted(table)}")
-                cur.execute(f"create table {quoted(table)} ({spec})")
-            for table, key in KEYED.items():
-                cur.execute(f"create index on {quoted(table)} (import_id)")
-                cur.execute(f"create index on {quoted(table)} ({', '.join(key)})")
-            for table in BY_REPLACER:
-                cur.execute(f"create index on {quoted(table)} (replaced_by)")
-            cur.execute(f"create index on activity_weekly ({', '.join(WEEKLY[1])})")
+                spec = [fragment_of("pg_column_spec", column=c, type=PG_TYPES[t])
+                        for c, t in duck_columns(rcur, table)]  # fmt: skip
+                cur.execute(statement_of("pg_dropped_table", table=table))
+                cur.execute(statement_of("pg_created_table", table=table, columns=spec))
+            indexes = [(t, ("import_id",)) for t in KEYED] + list(KEYED.items())
+            indexes += [(t, ("replaced_by",)) for t in BY_REPLACER] + [WEEKLY]
+            for table, columns in indexes:
+                cur.execute(statement_of("pg_created_index", table=table, columns=list(columns)))
 
     def _push_everything(self, conn, note_version: bool = True) -> None:
         rcur = self.replica.cursor()
@@ -281,29 +270,26 @@ class Link:
         apply_change(Change([], tables), DuckSide(rcur), PgSide(conn, self.columns))
         version = self.replica_version()
         with conn.cursor() as cur:
-            cur.execute("delete from store_state")
-            cur.execute("insert into store_state values (%s)", (version,))
-            cur.execute("insert into ssi_changes (version, imports, tables) values (%s, %s, %s) "
-                        "on conflict (version) do update set tables = excluded.tables, "
-                        "imports = excluded.imports", (version, [], tables))  # fmt: skip
+            cur.execute(statement_of("pg_cleared_version"))
+            cur.execute(statement_of("pg_first_version"), (version,))
+            cur.execute(statement_of("pg_logged_whole_copy"), (version, [], tables))
         self.push_sequences(conn)
 
     def _create(self, conn) -> None:
         self._fresh_replica()
         self._create_tables(conn)
         with conn.cursor() as cur:
-            cur.execute(META_DDL)
+            for statement in statements_of("pg_create_meta"):
+                cur.execute(statement)
             store_id = uuid.uuid4().hex
-            cur.execute(
-                "insert into ssi_meta values (%s, %s)", (store_id, schema.latest_migration())
-            )
+            cur.execute(statement_of("pg_new_meta"), (store_id, schema.latest_migration()))
         self._push_everything(conn)
         self._remember(store_id)
 
     def _migrate(self, conn, held_schema: int) -> None:
         """Migrations run on a replica of the old schema; then every table is written again."""
         with conn.cursor() as cur:
-            cur.execute("select store_id from ssi_meta")
+            cur.execute(statement_of("pg_store_id"))
             store_id = cur.fetchone()[0]
         self._fresh_replica(up_to=held_schema)
         self._load_all(conn)
@@ -311,10 +297,10 @@ class Link:
         self._columns.clear()
         self._create_tables(conn)
         cur = self.replica.cursor()
-        cur.execute(f"update {STATE} set version = version + 1")
+        run_named(cur, "next_store_version")
         self._push_everything(conn)
         with conn.cursor() as pcur:
-            pcur.execute("update ssi_meta set schema_version = %s", (schema.latest_migration(),))
+            pcur.execute(statement_of("pg_schema_moved_on"), (schema.latest_migration(),))
         self._remember(store_id)
 
     def _load_all(self, conn) -> int:
@@ -325,27 +311,27 @@ class Link:
         and a process that dies half-way makes the replica again."""
         version = self._read_version(conn)
         rcur = self.replica.cursor()
-        rcur.execute(f"update {STATE} set version = -1")
+        run_named(rcur, "set_store_version", {"version": -1})
         source, replica = PgSide(conn, self.columns), DuckSide(rcur)
         for table in copied_tables(rcur):
             replica.delete_all(table)  # the rows migrations seed (the metric catalogue)
             replica.fill(table, source.all_rows(table))
         self._pull_sequences(conn, rcur)
-        rcur.execute(f"update {STATE} set version = $v", {"v": version})
+        run_named(rcur, "set_store_version", {"version": version})
         return version
 
     def _apply_from_pg(self, conn, change: Change, version: int) -> None:
         """Make the replica hold PostgreSQL's rows for ``change``, at ``version``, in one
         DuckDB transaction (readers see all of it or none)."""
         rcur = self.replica.cursor()
-        rcur.execute("begin transaction")
+        rcur.begin()
         try:
             apply_change(change, PgSide(conn, self.columns), DuckSide(rcur))
-            rcur.execute(f"update {STATE} set version = $v", {"v": version})
+            run_named(rcur, "set_store_version", {"version": version})
             self._pull_sequences(conn, rcur)
-            rcur.execute("commit")
+            rcur.commit()
         except BaseException:
-            rcur.execute("rollback")
+            rcur.rollback()
             raise
 
     def _origin_file(self) -> Path:
@@ -386,8 +372,7 @@ class Link:
                 if target == have:
                     return target
                 with conn.cursor() as cur:
-                    cur.execute("select imports, tables from ssi_changes "
-                                "where version > %s and version <= %s", (have, target))  # fmt: skip
+                    cur.execute(statement_of("pg_changes_since"), (have, target))
                     logged = cur.fetchall()
                 if target > have and len(logged) == target - have:
                     change = Change(sorted({i for imports, _ in logged for i in imports}),
@@ -413,7 +398,7 @@ class Link:
 
     def _read_version(self, conn) -> int:
         with conn.cursor() as cur:
-            cur.execute("select version from store_state")
+            cur.execute(statement_of("pg_version"))
             return int(cur.fetchone()[0])
 
     def version(self) -> int:
@@ -434,20 +419,17 @@ class Link:
 
     def _pull_sequences(self, conn, rcur) -> None:
         with conn.cursor() as cur:
-            cur.execute("select name, last_value from ssi_sequences")
+            cur.execute(statement_of("pg_sequences"))
             wanted = dict(cur.fetchall())
-        have = dict(
-            rcur.execute("select sequence_name, last_value from duckdb_sequences()").fetchall()
-        )
+        have = dict(run_named(rcur, "replica_sequences").fetchall())
         for name, last in wanted.items():
             steps = int(last) - int(have.get(name) or 0)
             if name in have and steps > 0:
-                rcur.execute("select count(nextval($n)) from range($k)", {"n": name, "k": steps})
+                run_named(rcur, "sequence_moved_on", {"name": name, "steps": steps})
 
     def push_sequences(self, conn, rcur=None) -> None:
         rcur = rcur or self.replica.cursor()
-        rows = rcur.execute("select sequence_name, last_value from duckdb_sequences() "
-                            "where last_value is not null").fetchall()  # fmt: skip
+        rows = run_named(rcur, "replica_sequences_used").fetchall()
         _send_sequences(conn, dict(rows))
 
     # restoring a backup
@@ -471,10 +453,9 @@ class Link:
                 as_text.close()
             _send_sequences(conn, sequences)
             with conn.cursor() as cur:
-                cur.execute("update store_state set version = version + 1 returning version")
+                cur.execute(statement_of("pg_next_version"))
                 version = cur.fetchone()[0]
-                cur.execute("insert into ssi_changes (version, imports, tables) "
-                            "values (%s, %s, %s)", (version, [], copied))  # fmt: skip
+                cur.execute(statement_of("pg_logged_change"), (version, [], copied))
         self._origin_file().unlink(missing_ok=True)
         return version
 
@@ -512,13 +493,12 @@ class Writer:
     def send(self, rcur: duckdb.DuckDBPyConnection, before: dict) -> int:
         change = change_between(before, fingerprints(rcur))
         with self.conn.cursor() as cur:
-            cur.execute("update store_state set version = version + 1 returning version")
+            cur.execute(statement_of("pg_next_version"))
             version = cur.fetchone()[0]
-        rcur.execute(f"update {STATE} set version = $v", {"v": version})
+        run_named(rcur, "set_store_version", {"version": version})
         apply_change(change, DuckSide(rcur), PgSide(self.conn, self.link.columns))
         with self.conn.cursor() as cur:
-            cur.execute("insert into ssi_changes (version, imports, tables) values (%s, %s, %s)",
-                        (version, change.imports, change.tables))  # fmt: skip
+            cur.execute(statement_of("pg_logged_change"), (version, change.imports, change.tables))
         self.link.push_sequences(self.conn, rcur)
         return version
 
@@ -528,9 +508,7 @@ def _send_sequences(conn, last_values: dict[str, int | None]) -> None:
     with conn.cursor() as cur:
         for name, last in last_values.items():
             if last is not None:
-                cur.execute("insert into ssi_sequences values (%s, %s) on conflict (name) do "
-                            "update set last_value = greatest(ssi_sequences.last_value, "
-                            "excluded.last_value)", (name, last))  # fmt: skip
+                cur.execute(statement_of("pg_sequence_moved_on"), (name, last))
 
 
 def _text_batches(con: duckdb.DuckDBPyConnection, rows: pa.RecordBatchReader,
@@ -538,8 +516,8 @@ def _text_batches(con: duckdb.DuckDBPyConnection, rows: pa.RecordBatchReader,
     """``rows`` with every column as DuckDB's text, in the table's column order: the same
     text a replica sends, so PostgreSQL casts it the same way."""
     con.register("ssi_incoming", rows)
-    cols = ", ".join(f"cast({quoted(c)} as varchar) as {quoted(c)}" for c, _ in columns)
-    return con.sql(f"select {cols} from ssi_incoming").to_arrow_reader(200_000)
+    as_text = [fragment_of("column_as_text", column=c) for c, _ in columns]
+    return run_named(con, "incoming_as_text", columns=as_text).to_arrow_reader(200_000)
 
 
 _LINKS: dict[str, Link] = {}
@@ -597,16 +575,16 @@ class PostgresBackend:
         with self.link.writing(on_wait) as writer:
             cur = self.cursor()
             before = fingerprints(cur)
-            cur.execute("begin transaction")
+            cur.begin()
             try:
                 yield cur
                 writer.send(cur, before)
             except BaseException:
-                cur.execute("rollback")
+                cur.rollback()
                 raise
             writer.conn.commit()
             try:
-                cur.execute("commit")
+                cur.commit()
             except duckdb.Error as exc:
                 raise StoreError(
                     f"The write is saved in {self.location}, but this process's copy of the "

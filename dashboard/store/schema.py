@@ -15,7 +15,7 @@ import duckdb
 
 from dashboard import QUERIES_DIR
 from dashboard.errors import StoreError, StoreLockedError
-from dashboard.store.sql import Query, first_value, run_query
+from dashboard.store.sql import Query, first_value, run_named, run_query
 from dashboard.store.writes import check_import_tables
 
 MACROS_FILE = QUERIES_DIR / "macros.sql"
@@ -38,12 +38,9 @@ def latest_migration() -> int:
 
 
 def schema_version_of(cur: duckdb.DuckDBPyConnection) -> int:
-    exists = first_value(cur.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
-    ))  # fmt: skip
-    if not exists:
+    if not first_value(run_named(cur, "has_schema_version")):
         return 0
-    return int(first_value(cur.execute("select coalesce(max(version), 0) from schema_version")))
+    return int(first_value(run_named(cur, "schema_version")))
 
 
 def run_migrations(cur: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
@@ -54,16 +51,13 @@ def run_migrations(cur: duckdb.DuckDBPyConnection, up_to: int | None = None) -> 
     for version, name, sql in migrations():
         if version <= current or (up_to is not None and version > up_to):
             continue
-        cur.execute("begin transaction")
+        cur.begin()
         try:
-            cur.execute(sql)
-            cur.execute(
-                "insert into schema_version (version, name, applied_at) values ($v, $n, now())",
-                {"v": version, "n": name},
-            )
-            cur.execute("commit")
+            cur.execute(sql)  # a migration file of queries/, run whole
+            run_named(cur, "record_migration", {"version": version, "name": name})
+            cur.commit()
         except BaseException:
-            cur.execute("rollback")
+            cur.rollback()
             raise
         applied.append(version)
     if applied:
@@ -83,7 +77,7 @@ def held_macros_digest(cur: duckdb.DuckDBPyConnection) -> str | None:
     """The digest of the macros text a store holds (None: a store from before the digest,
     or a new one)."""
     try:
-        return str(first_value(cur.execute("select ssi_macros_digest()")))
+        return str(first_value(run_named(cur, "held_macros_digest")))
     except duckdb.CatalogException:
         return None
 
@@ -91,8 +85,7 @@ def held_macros_digest(cur: duckdb.DuckDBPyConnection) -> str | None:
 def apply_macros(cur: duckdb.DuckDBPyConnection, text: str) -> None:
     """(Re)create every macro of ``text``, and remember which text the store holds."""
     run_query(cur, Query.parse("macros", text), None)
-    # A hex digest of our own file, not a value from anyone: safe to splice.
-    cur.execute(f"create or replace macro ssi_macros_digest() as '{macros_digest(text)}'")
+    run_named(cur, "remember_macros_digest", digest=macros_digest(text))
 
 
 def lock_wait_seconds() -> float:

@@ -200,6 +200,36 @@ def current_queries(folder: Path = QUERIES_DIR) -> dict[str, Query]:
     return _queries_as_of(folder, _newest_change(folder))
 
 
+def run_named(
+    cur: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None, /,
+    **slots: Any,
+) -> duckdb.DuckDBPyConnection:  # fmt: skip
+    """Run the named query ``name`` on a raw DuckDB cursor (the store's own modules, below
+    the door), its slots filled by ``slots``."""
+    query = current_queries()[name]
+    return run_query(cur, query.filled(**slots) if query.slots else query, params)
+
+
+def statements_of(name: str, /, **slots: Any) -> list[str]:
+    """The statements of the named query ``name``, its slots filled, as text: for a
+    PostgreSQL cursor, which binds its own ``%s`` values."""
+    query = current_queries()[name]
+    return [text for text, _ in (query.filled(**slots) if query.slots else query).statements]
+
+
+def statement_of(name: str, /, **slots: Any) -> str:
+    """:func:`statements_of` for a query of one statement."""
+    found = statements_of(name, **slots)
+    if len(found) != 1:
+        raise StoreError(f"query '{name}' has {len(found)} statements, not one")
+    return found[0]
+
+
+def fragment_of(name: str, /, **slots: Any) -> Fragment:
+    """The named block ``name``, filled, for another query's ``fragment`` slot."""
+    return current_queries()[name].fragment(**slots)
+
+
 def first_value(cur: duckdb.DuckDBPyConnection) -> Any:
     """The first column of the first row of what ``cur`` ran (a count, a version)."""
     row = cur.fetchone()
