@@ -133,7 +133,6 @@ def project_typed(
     col = {c.field: f"n{c.index}" if c.index in read_as_numbers else f"c{c.index}"
            for c in columns if c.field}  # fmt: skip
     typed = {c.field for c in columns if c.field and c.index in read_as_numbers}
-    fmt = checked_format(date_format)
     joins: list[Fragment] = []
     if "people" in lookups:
         joins.append(_people_cells(cur, col, params))
@@ -142,16 +141,38 @@ def project_typed(
                 for c in ("rep_name", "email", "team", "rep_key")]  # fmt: skip
     else:  # unqualified cells are stage_raw's: no other table of the join has a c<position>
         out = [cur.fragment("column_as", column="s.line", alias="line"), _person_columns(cur, col)]
+    dates, date_joins = _date_columns(cur, col, checked_format(date_format), "dates" in lookups)
+    seat = (cur.fragment("column_as", column=f"s.{col['seat_id']}", alias="seat_id")
+            if "seat_id" in col else cur.fragment("text_absent", alias="seat_id"))  # fmt: skip
+    values, absent = _value_columns(cur, col, typed)
+    cur.run_filled("stage_present", params, columns=[*out, *dates, seat, *values],
+                   joins=joins + date_joins)  # fmt: skip
+    cur.run_filled("stage_people_view",
+                   source="stage_people_cells" if "people" in lookups else "stage_present")  # fmt: skip
+    if absent:
+        cur.run_filled("stage_rows_with_absent", absent=absent)
+    else:
+        cur.run("stage_rows_as_present")
+
+
+def _date_columns(
+    cur: Cursor, col: dict[str, str], fmt: str, looked_up: bool
+) -> tuple[list[Fragment], list[Fragment]]:
+    """day_raw, day, period_end_raw and period_end, and the joins to stage_dates when the
+    dates are parsed once per distinct cell (``looked_up``: choose_dates made
+    stage_date_cells)."""
+    joins: list[Fragment] = []
     dated = sorted({col[f] for f in DATE_FIELDS if f in col})
-    if "dates" in lookups and dated:  # choose_dates made stage_date_cells
+    if looked_up and dated:
         cur.run_filled("stage_dates", format=fmt)
-        joins += [cur.fragment("dates_joined", alias=f"d{c}", cell=c) for c in dated]
+        joins = [cur.fragment("dates_joined", alias=f"d{c}", cell=c) for c in dated]
 
     def parsed(c: str) -> Fragment:
-        if "dates" in lookups:
+        if looked_up:
             return cur.fragment("column_of", column=f"d{c}.parsed")
         return cur.fragment("date_parsed", cell=c, format=fmt)
 
+    out: list[Fragment] = []
     start = col.get("day") or col.get("week")  # a weekly file's week is its period's start
     if start:
         out.append(cur.fragment("column_as", column=f"s.{start}", alias="day_raw"))
@@ -166,38 +187,37 @@ def project_typed(
     else:
         out += [cur.fragment("text_absent", alias="period_end_raw"),
                 cur.fragment("date_absent", alias="period_end")]  # fmt: skip
-    out.append(cur.fragment("column_as", column=f"s.{col['seat_id']}", alias="seat_id")
-               if "seat_id" in col else cur.fragment("text_absent", alias="seat_id"))  # fmt: skip
+    return out, joins
+
+
+def _value_columns(
+    cur: Cursor, col: dict[str, str], typed: set[str]
+) -> tuple[list[Fragment], list[Fragment]]:
+    """The scores and metrics the file has, as numbers (with their text, raw_<field>, for
+    the checks), and any_metric; and the absent scores, added as NULL by stage_rows.
+
+    The metrics the file has no column for are left out: the queries take the metrics as
+    columns('^m_'), and every one more is a column of stage_resolved and a row per line
+    that activity_changes unpivots and throws away (21 where a usual export has two). A
+    file with none keeps one, as NULL, so that columns('^m_') always names a column."""
     present = tuple(f for f in METRIC_FIELDS if f in col)
-    # The metrics the file has no column for are left out: the queries take the metrics as
-    # columns('^m_'), and every one more is a column of stage_resolved and a row per line
-    # that activity_changes unpivots and throws away (21 where a usual export has two). A
-    # file with none keeps one, as NULL, so that columns('^m_') always names a column.
-    metrics = present or METRIC_FIELDS[:1]
+    out: list[Fragment] = []
     absent: list[Fragment] = []
-    for field_name in SCORE_FIELDS + metrics:
+    for field_name in SCORE_FIELDS + (present or METRIC_FIELDS[:1]):
         alias = field_name if field_name in SCORE_FIELDS else f"m_{field_name}"
         if field_name in typed:  # read as a number; the checks need no text of it
             out.append(cur.fragment("column_as", column=f"s.{col[field_name]}", alias=alias))
         elif field_name in col:
             cell = col[field_name]
             out.append(cur.fragment("column_as", column=f"s.{cell}", alias=f"raw_{field_name}"))
-            out.append(
-                cur.fragment("fragment_as", value=_number(cur, field_name, cell), alias=alias)
-            )
+            number = _number(cur, field_name, cell)
+            out.append(cur.fragment("fragment_as", value=number, alias=alias))
         else:
             absent += [cur.fragment("text_absent", alias=f"raw_{field_name}"),
                        cur.fragment("number_absent", alias=alias)]  # fmt: skip
-    out.append(cur.fragment("any_metric", present=[cur.fragment("is_given", column=f"m_{m}")
-                                                   for m in present])
-               if present else cur.fragment("no_metric"))  # fmt: skip
-    cur.run_filled("stage_present", params, columns=out, joins=joins)
-    cur.run_filled("stage_people_view",
-                   source="stage_people_cells" if "people" in lookups else "stage_present")  # fmt: skip
-    if absent:
-        cur.run_filled("stage_rows_with_absent", absent=absent)
-    else:
-        cur.run("stage_rows_as_present")
+    given = [cur.fragment("is_given", column=f"m_{m}") for m in present]
+    out.append(cur.fragment("any_metric", present=given) if given else cur.fragment("no_metric"))
+    return out, absent
 
 
 def _people_cells(cur: Cursor, col: dict[str, str], params: dict[str, object]) -> Fragment:
