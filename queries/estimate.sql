@@ -25,7 +25,7 @@ order by rep_id;
 -- name: estimate_of_inputs
 -- The same rule over inputs a page already holds (the self-check reads its rep's inputs to
 -- show them, registered as rep_inputs): asking the store for that rep's pillars would read
--- the window's activity a second time (about 45 ms at 10,000 reps over two years).
+-- the window's activity a second time.
 select * from ssi_estimate_rule('rep_inputs', $min_coverage)
 order by rep_id;
 

@@ -17,14 +17,14 @@ select * from read_csv($path, delim = $delim, header = false, skip = $header_lin
 
 -- name: stage_csv_typed
 -- The same read with the numeric columns read as numbers, named n<position> ($columns):
--- 0.41 s against 0.59 for a 1.5-million-row file, and nothing left to parse or copy. A row
+-- faster (bench/test_import_speed.py), and nothing left to parse or copy. A row
 -- the reader cannot take (a cell that is not a plain number, "45%", "1,234"; a row of
 -- another width) is skipped instead of failing the read, which would abort the import's
 -- transaction; the importer counts the rows read against the file's lines and, when one
 -- is missing, reads the file as text (stage_csv), whose checks name every such cell. It
 -- reads it so as well when a check fails on one of these columns, for the messages.
--- Skipping, not setting rows aside (store_rejects): that kept 1.4 KB and 4 us for each
--- bad row, 6.7 GB for a 30 MB file of short rows.
+-- Skipping, not setting rows aside (store_rejects): that keeps about a kilobyte per bad
+-- row, gigabytes for a file of millions of short bad rows.
 create or replace temp table stage_cells as
 select * from read_csv($path, delim = $delim, header = false, skip = $header_line,
                        auto_detect = false, quote = '"', escape = '"', columns = $columns,
@@ -220,7 +220,7 @@ insert into teams (name) select $name where $name not in (select name from teams
 -- New people: matched on e-mail when the file has one, else on the name, case-blind. A file
 -- with e-mails and no names names a new person by the e-mail it gives (nothing invented).
 -- Two anti joins, one per way of matching: one subquery with both conditions OR-ed was a
--- nested loop over every pair (3 s for 10,000 rows against 10,000 reps).
+-- nested loop over every pair of rows and reps.
 -- By e-mail first, then by name: a row without an e-mail whose name another row of the
 -- file gives with one is that person (stage_resolved matches it by name to them), and
 -- finds them among the reps the first insert made, so no second rep of that name.
@@ -293,7 +293,8 @@ left join latest_team lt on lt.rep_id = m.rep_id;
 -- person differently (an e-mail on one row, only the name on another) and both resolve to
 -- the same rep. The checks before refused or dropped every second row of one rep_key and
 -- day, so only reps named two ways can repeat: their rows alone are grouped (most files
--- have none, and nothing is grouped: 65-70 ms of 1.5 million rows otherwise).
+-- have none, and nothing is grouped, where grouping every row was a visible share of a
+-- large import).
 with named_two_ways as (
     select rep_id from stage_keys group by rep_id having count(*) > 1
 ), repeated as (
@@ -513,7 +514,7 @@ order by c.line limit $listed;
 -- Rows of a file with activity columns whose cells were all empty and which hold no SSI:
 -- the seat had no data for the period (never activated, or opted out of tracking).
 -- The activity table (the store's largest) is only probed with these rows' keys: an anti
--- join against it hashed every row of it (5.7 s and gigabytes at 111 million rows).
+-- join against it hashed every row of it (seconds and gigabytes for a two-year store).
 insert into activity_gaps
 with candidates as (
     select s.rep_id, s.day, s.period_end, s.team_id from stage_resolved s
@@ -582,8 +583,8 @@ select not exists (select 1 from snapshot_changes where change <> 'new')
 -- name: change_counts_all_new
 -- change_counts when every row is new: each line with a reading has its one row in
 -- snapshot_changes (snapshot_changes' own condition is has_reading), and only the lines
--- without one are counted from activity_changes. Grouping 4.5 million rows by line took
--- 0.15-0.4 s of a first import of 1.5 million rows.
+-- without one are counted from activity_changes, not every change row grouped by line
+-- (bench/test_import_speed.py).
 select 0 as updated,
        (select count(*) from snapshot_changes)
        + (select count(distinct line) from activity_changes where not has_reading) as loaded;

@@ -11,9 +11,9 @@ select distinct rep_id from touched_readings;
 -- that one out (an undo, or a re-import leaving its SSI blank); then it is usually a little
 -- before it. So each rep's readings are read from their previous latest on, or from 35
 -- days (five weekly exports) before it when it was taken out, and only reps with nothing
--- there (new ones, or a longer gap) have all their readings read. At 10,000 reps over two
--- years: a Monday upload 18-27 ms and its undo 40 ms, against 101 and 147 ms reading every
--- reading of every touched rep.
+-- there (new ones, or a longer gap) have all their readings read: a Monday upload and its
+-- undo read a few times fewer rows than reading every reading of every touched rep
+-- (bench/test_big_store.py).
 create or replace temp table latest_search as
 select t.rep_id,
        l.day - case when s.ssi is not null then 0 else 35 end as from_day
@@ -36,8 +36,7 @@ select s.* from snapshots s
 join latest_days l on l.rep_id = s.rep_id and l.day = s.day;
 -- Their readings before the latest (migration 009): a reading on the point's own day first
 -- (daily and weekly exports have one there), then the latest in the 35 days before it,
--- then, for points with nothing there, the latest of all earlier ones. About 35 ms of a
--- Monday upload at 10,000 reps over two years.
+-- then, for points with nothing there, the latest of all earlier ones.
 create or replace temp table base_points as
 select l.rep_id, w.window_days, l.day - w.window_days as at
 from rep_latest l cross join (values (7), (30)) w(window_days)

@@ -5,9 +5,8 @@
 -- One row per rep with a reading on or before $as_of: their latest reading and its age.
 -- $rep_id (null: everyone) keeps one rep's row, with company-wide ranks: only that rep's
 -- changes and trend are computed (a self-check of 100,000 reps' store). The rows come
--- unordered: scoring.leaderboard orders them (BOARD_ORDER). DuckDB's sort carried every
--- column through it, 4-6 ms of the leaderboard's 38-41 at 10,000 reps over two years;
--- Arrow sorts five columns and takes the rows. The company's and each team's averages are
+-- unordered: scoring.leaderboard orders them (BOARD_ORDER). DuckDB's sort carries every
+-- column through it, where Arrow sorts five columns and takes the rows. The company's and each team's averages are
 -- `listed_averages`: only the self-check shows them, and on every row they were 10 of the
 -- board's 52 columns.
 -- Reps whose latest reading is at most $listed_days old are "listed": ranked, and counted
@@ -16,8 +15,8 @@
 -- it; the date compared against is returned, and a change across a longer gap (the earlier
 -- reading more than $stale_days older than the window) is null, not a change over months.
 -- Each part reads `snapshots where ssi is not null` itself rather than from one shared CTE:
--- DuckDB then pushes each part's day range into its own scan (a shared CTE fed all 6.6
--- million readings to every part: 370 ms against 310 ms at 10,000 reps over two years).
+-- DuckDB then pushes each part's day range into its own scan (a shared CTE fed every
+-- reading of the store to every part).
 with recent_latest as (
     -- When some rep has a reading after $as_of (not $from_latest), each rep's latest on or
     -- before it: first searched among the $listed_days up to it, where exactly the listed
@@ -206,7 +205,7 @@ where $rep_id is null or s.rep_id = $rep_id;
 -- The average SSI of the listed reps as of $as_of, of the teams named in $teams (empty:
 -- all): the leaderboard's headline average without the rest of the leaderboard, for the
 -- week-earlier figure a KPI compares with. Only SSI: `listed_averages` reads the pillars
--- too, 3 ms more at 10,000 reps over two years.
+-- too.
 select avg(s.ssi) as average_ssi, count(*) as reps
 from ssi_listed_latest_days($as_of, $listed_days) c
 join snapshots s on s.rep_id = c.rep_id and s.day = c.day
@@ -294,8 +293,8 @@ order by day;
 -- Every rep's SSI week by week over the $days days up to $as_of: the latest reading of each
 -- week counted back from $as_of (the weeks readings_by_week reads), rep by rep and oldest
 -- first, for leaderboard sparklines (dashboard/scoring/trends.py cuts it into one line per
--- rep). Weekly, not daily: at 10,000 reps the daily lines were 6.5 of the leaderboard's
--- 8 MB sent to each browser, for a line 90 pixels wide.
+-- rep). Weekly, not daily: daily lines were most of what the leaderboard sent to each
+-- browser, for a line 90 pixels wide.
 select rep_id, (cast($as_of as date) - day) // 7 as weeks_ago, arg_max(ssi, day) as ssi
 from snapshots
 where ssi is not null and day > cast($as_of as date) - $days and day <= $as_of
@@ -349,8 +348,8 @@ order by rep_id, week;
 -- against their reading as of $days days before it. A pair further apart than
 -- $days + $stale_days is no change "over $days days" and is left out.
 -- Each rep's latest reading as in the leaderboard: from rep_latest when $from_latest, else
--- searched among the listing days only (a rep with no reading there is not listed): 62 ms
--- against 109-184 ms at 10,000 reps over two years, grouping every reading up to $as_of.
+-- searched among the listing days only (a rep with no reading there is not listed), not by
+-- grouping every reading up to $as_of.
 with now_rows as (
     select rep_id, day, ssi, team_id from rep_latest
     where $from_latest and day <= cast($as_of as date)
@@ -420,7 +419,7 @@ select max(day) from recent where n >= $share * (select max(n) from recent);
 -- name: rep_newest_reading
 -- The rep's newest reading after $after (null: at all), up to tomorrow. The self-check only
 -- asks whether the rep has one newer than the store's "now", so only the store's newest days
--- are read, not the rep's whole history (16-51 ms at 10,000 reps over two years).
+-- are read, not the rep's whole history.
 select max(day) from snapshots
 where rep_id = $rep_id and ssi is not null and day <= current_date + 1
   and day > coalesce(cast($after as date), date '0001-01-01');
@@ -449,8 +448,7 @@ limit 10;
 
 -- name: rep_names
 -- Every rep with a row, in the team of their newest row. The inner join keeps only reps
--- with rows: one scan of the snapshots, not a second one for `exists` (100-140 -> 60 ms at
--- 6.6 million rows).
+-- with rows: one scan of the snapshots, not a second one for `exists`.
 select r.rep_id, r.name, r.email, t.name as team
 from reps r
 join (select rep_id, arg_max(team_id, day) as team_id from snapshots group by rep_id) l

@@ -24,8 +24,8 @@ group by a.rep_id, week, a.metric;
 -- The same, when the touched weeks' day range holds few rows besides theirs (a first
 -- import, a backfill into an empty range; `touched_range` decides): every
 -- seat-week of the range is summed and the touched ones kept. Joining first made DuckDB
--- hash the range's rows to probe them with the touched weeks: 250-340 ms against 70-110 ms
--- summing all 3 million rows of a 1.5-million-row file.
+-- hash the range's rows to probe them with the touched weeks, slower than summing them
+-- all (bench/test_import_speed.py).
 delete from activity_weekly
 where (rep_id, week) in (select (rep_id, week) from touched_weeks);
 insert into activity_weekly
@@ -36,8 +36,7 @@ semi join touched_weeks t on t.rep_id = g.rep_id and t.week = g.week;
 -- name: refresh_weeks_of_range
 -- The same, when the range holds the touched keys and nothing else (`touched_range` and
 -- `touched_range_holds_touched_keys`: a first import, a backfill into empty weeks): every
--- seat-week of the range is then a touched one, and none needs picking out (the semi join
--- took 60-70 ms of a first import of 1.5 million rows).
+-- seat-week of the range is then a touched one, and none needs picking out (no semi join).
 delete from activity_weekly
 where (rep_id, week) in (select (rep_id, week) from touched_weeks);
 insert into activity_weekly
@@ -65,8 +64,7 @@ select (select count(*) from activity
 -- needs no further check. (touched_activity holds each key once: an import refused a
 -- second row for a person and day and unpivots each metric once; an undo's keys are a
 -- union.) A write that put one key in twice and another not at all changes the sum. Two
--- scans of three columns, no hash table: 30-40 ms at 3 million rows against 300-400 ms
--- counting every key.
+-- scans of three columns, no hash table: several times faster than counting every key.
 with bounds as (
     select min(week) as first_day, max(week) + 7 as past_day from touched_weeks
 )
@@ -114,8 +112,8 @@ select rep_id, day, metric from activity where import_id = $import_id;
 -- wrong. The store's rule (one value per person, day and metric) is checked here, in the
 -- write's own transaction, rather than by a unique index over every row (migration 007).
 -- Only the touched keys are counted: counting every key of the touched days is faster for
--- a new store (0.3 s against 0.8 s at 3 million keys), but a history backfilled into a
--- two-year store would count all 111 million, so the importer chooses by the rows in range
+-- a new store, but a history backfilled into a two-year store would count every key of
+-- it (a hundred million), so the importer chooses by the rows in range
 -- (`touched_range`; the whole-range way is `activity_keys_held_twice_in_range`).
 select a.rep_id, a.day, a.metric, count(*) as n
 from activity a
@@ -130,8 +128,8 @@ limit 3;
 -- name: activity_keys_held_twice_in_range
 -- The same, when the touched keys are most of the range's rows (`touched_range`):
 -- every key of the range is counted and only then are the touched ones kept, so the join
--- sees the keys held twice (none) rather than every row. A first import of 1.5 million
--- rows: 310-340 ms against 660-850 ms.
+-- sees the keys held twice (none) rather than every row: about twice as fast for a first
+-- import (bench/test_import_speed.py).
 with twice as (
     select rep_id, day, metric, count(*) as n from activity
     where day between (select min(day) from touched_activity)

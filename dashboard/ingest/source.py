@@ -21,7 +21,7 @@ class Source:
     delimiter: str = ","
     csv_path: Path | None = None  # a UTF-8 file DuckDB reads (delimited only)
     # Whether the file has a double quote anywhere: without one, no cell can hold a line
-    # break, and staging need not look for any (0.2 s of a 1.5-million-row file).
+    # break, and staging need not look for any (bench/test_import_speed.py).
     has_quotes: bool = True
     # The bytes of a plain UTF-8 delimited file without quotes (no cell holds a line
     # break), whose rows can be counted from them (``rows``); None for any other file.

@@ -32,7 +32,7 @@ T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 KEEP = 16  # results per function: filter combinations of a few sessions
-KEEP_COMPANY_WIDE = 4  # a few as-of dates; a 10,000-rep board is about 10 MB
+KEEP_COMPANY_WIDE = 4  # a few as-of dates: each is a whole company's board
 
 
 class Remembered(Protocol[T_co]):

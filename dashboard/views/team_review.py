@@ -234,7 +234,7 @@ def estimate_check(
     """How estimates from activity agree with reported SSI on ``as_of`` for the listed reps
     of ``teams`` (all when none), within the viewer's scope: figures, never a person. Asked
     for only when its section is opened: the estimates read every rep's activity of the
-    window (0.1 s at 10,000 reps, 1.2-1.4 s at 100,000)."""
+    window (bench/test_big_store.py)."""
     viewer.require("team_review")
     config = config or load_config()
     board = of_teams(company_leaderboard(store, as_of, config), teams)
