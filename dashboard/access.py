@@ -22,8 +22,17 @@ ROLE_HELP = {
 }
 # What each role may do. A manager's upload right also needs the admin's setting.
 RIGHTS = {
-    "admin": {"team_review", "activity", "people", "self_check", "upload", "undo", "users"},
-    "manager": {"team_review", "activity", "people", "self_check", "upload"},
+    "admin": {
+        "team_review",
+        "activity",
+        "people",
+        "self_check",
+        "upload",
+        "undo",
+        "users",
+        "goals",
+    },
+    "manager": {"team_review", "activity", "people", "self_check", "upload", "goals"},
     "rep": {"self_check"},
     "viewer": {"team_review", "activity"},
 }
@@ -83,6 +92,35 @@ class Viewer:
             return rep_id == self.rep_id
         return False
 
+    def sees_goal(
+        self, team: str | None, rep_id: int | None, rep_team: str | None,
+        own_team: str | None = None,
+    ) -> bool:  # fmt: skip
+        """Whether a goal or an event is in scope: the company's, everyone's; a team's, the
+        admin's, a viewer's, the team's managers' and its reps' (``own_team``: a rep's current
+        team); a rep's, the admin's, the managers of the rep's team (``rep_team``) and the
+        rep's own. Never another rep's."""
+        if (team is None and rep_id is None) or self.role == "admin":
+            return True
+        if rep_id is not None:
+            if self.role == "manager":
+                return rep_team in self.teams
+            return self.role == "rep" and rep_id == self.rep_id
+        if self.role == "manager":
+            return team in self.teams
+        if self.role == "rep":
+            return team == own_team
+        return self.role == "viewer"
+
+    def may_set_goal(self, team: str | None, rep_team: str | None, company: bool) -> bool:
+        """Whether this viewer may set (or remove) a goal or an event of that scope: admins
+        any; managers their teams' and their teams' reps', never the company's."""
+        if self.role == "admin":
+            return True
+        if not self.may("goals") or company:
+            return False
+        return (team if team is not None else rep_team) in self.teams
+
     def people_in_scope(self, frame: pd.DataFrame, team_column: str = "team") -> pd.DataFrame:
         """The rows of people this viewer may see by name; none for a viewer or a rep."""
         if frame.empty or self.role == "admin":
@@ -100,6 +138,7 @@ RIGHT_WORDS = {
     "upload": "upload files",
     "undo": "undo imports",
     "users": "manage users and settings",
+    "goals": "set goals and events",
 }
 
 # The machine's owner running the command line without --as: an admin, as before roles.

@@ -60,6 +60,11 @@ class Problem:
         return f"{where}{shown}: {self.message}"
 
 
+def shows_as_written(text: str) -> bool:
+    """Whether ``text`` holds no character a screen does not show as written."""
+    return _CONTROL.search(text) is None
+
+
 def _code_of(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

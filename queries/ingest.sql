@@ -623,6 +623,7 @@ delete from snapshots where import_id = $import_id;
 delete from activity where import_id = $import_id;
 delete from activity_gaps where import_id = $import_id;
 delete from seats where import_id = $import_id;
+delete from goals where import_id = $import_id;
 
 -- name: undo_restore_rows
 insert into snapshots select * exclude (replaced_by) from snapshot_history where replaced_by = $import_id;

@@ -24,8 +24,8 @@ from dashboard.fields import (
     pillar_lookalike,
     public_name,
 )
+from dashboard.ingest.action_log import check_events, count_per_day, event_columns, stage_events
 from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
-from dashboard.ingest.events import check_events, count_per_day, event_columns, stage_events
 from dashboard.ingest.mapping import (
     ACTIVITY_EVENTS,
     PERSONAL_CONNECTIONS,

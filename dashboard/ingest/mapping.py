@@ -23,7 +23,7 @@ TEMPLATE_HEADERS = [
 ]  # fmt: skip
 
 
-# The Sales Navigator Analytics export: one row per action, by seat (dashboard/ingest/events.py).
+# The Sales Navigator Analytics export: one row per action, by seat (dashboard/ingest/action_log.py).
 ACTIVITY_EVENTS = "Sales Navigator Analytics activity export (one row per action)"
 ACTIVITY_EVENT_HEADERS = ["activityid", "activitytype", "createdat", "seatid"]
 # LinkedIn's personal data export lists connections, one per row: no SSI reading in it.

@@ -88,6 +88,17 @@ class Activity:
 
 
 @dataclass(frozen=True)
+class Goals:
+    pace_tolerance: float
+    activity_weeks: int
+
+
+@dataclass(frozen=True)
+class Events:
+    window_days: int
+
+
+@dataclass(frozen=True)
 class ScoringConfig:
     """The scoring rules, one typed, frozen section per table of ``scoring.toml``."""
 
@@ -99,6 +110,8 @@ class ScoringConfig:
     privacy: Privacy
     estimate: Estimate
     activity: Activity
+    goals: Goals
+    events: Events
     advice: dict[str, list[str]]
 
     @classmethod
@@ -110,6 +123,7 @@ class ScoringConfig:
             estimate=Estimate(**{**raw["estimate"],
                                  "inputs": tuple(raw["estimate"]["inputs"])}),
             activity=Activity(**{**raw["activity"], "metrics": tuple(raw["activity"]["metrics"])}),
+            goals=Goals(**raw["goals"]), events=Events(**raw["events"]),
             advice={p: list(raw["advice"][p]) for p in PILLARS},
         )  # fmt: skip
 

@@ -279,6 +279,14 @@ class Cursor:
         self.writes.touched.add(keys)
         return self
 
+    def wrote(self, table: str) -> Cursor:
+        """Declare an import's write to a table that needs nothing beyond its own rows
+        (``NeedsNothing`` in ``writes.IMPORT_TABLES``: a goal file's goals)."""
+        if not isinstance(writes.IMPORT_TABLES.get(table), writes.NeedsNothing):
+            raise StoreError(f"'{table}' is not a table an import writes without a write-set")
+        self.writes.plain.add(table)
+        return self
+
     def summed_again(
         self, rules: Mapping[str, Any] | None = None, everything: bool = False
     ) -> Cursor:

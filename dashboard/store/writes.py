@@ -58,6 +58,7 @@ IMPORT_TABLES: dict[str, Kept | NeedsNothing] = {
     "seat_history": NeedsNothing("the seat holders an import replaced, read only by undo"),
     "seats": NeedsNothing("the seat map, always read whole; no summary reads it"),
     "activity_gaps": NeedsNothing("seat periods with no data; no summary reads them"),
+    "goals": NeedsNothing("targets, read whole by the goals view; no summary is made of them"),
 }
 IMPORT_COLUMNS = ("import_id", "replaced_by")
 TOUCHED_KEYS = tuple(kept.touched for kept in IMPORT_TABLES.values() if isinstance(kept, Kept))
@@ -83,12 +84,13 @@ class WriteSet:
     team-day summary is summed again (under ``rules``) or only the touched days."""
 
     touched: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)  # tables written that need nothing more
     everything: bool = False  # every summary rebuilt from all rows (the demo)
     rules: dict[str, Any] | None = None  # the team-day summary's rules, when they change
 
     @property
     def declared(self) -> bool:
-        return bool(self.touched) or self.everything
+        return bool(self.touched or self.plain) or self.everything
 
 
 def settle(cur: Cursor, writes: WriteSet, moved_imports: bool) -> None:
