@@ -110,7 +110,55 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("email")
     u.add_argument("--password-stdin", action="store_true", required=True,
                    help="read the password from standard input (never the command line)")  # fmt: skip
+    _goal_commands(sub, db, who)
     return parser
+
+
+def _goal_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
+    """goals add|list|import|remove and events add|list|remove; --db and --as also after
+    the subcommand (`goals list --as EMAIL`)."""
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    after.add_argument("--as", dest="as_user", metavar="EMAIL", default=argparse.SUPPRESS,
+                       help="run as this dashboard user, scoped as on the pages")  # fmt: skip
+    p = sub.add_parser("goals", parents=[db, who], help="goals and their pace")
+    goals = p.add_subparsers(dest="goals_command", required=True, parser_class=_CommandParser)
+    g = goals.add_parser(
+        "add", parents=[after], help="set a goal (the company's, a team's or a rep's)"
+    )
+    g.add_argument("--metric", required=True,
+                   help="ssi, a pillar (brand, people, insights, relationships), "
+                        "balanced_share, or an activity metric (goals list shows them)")  # fmt: skip
+    g.add_argument("--target", required=True, type=float)
+    g.add_argument("--by", required=True, type=_date, help="the due day, YYYY-MM-DD")
+    g.add_argument("--from", dest="start", type=_date, help="the start day (default today)")
+    scope = g.add_mutually_exclusive_group()
+    scope.add_argument("--team", help="a team's goal")
+    scope.add_argument("--rep", metavar="EMAIL", help="a rep's goal, by their e-mail")
+    g = goals.add_parser("list", parents=[after], help="every goal you may see, with its pace")
+    g.add_argument("--format", choices=["table", "json"], default="table")
+    g.add_argument("--date", type=_date, help="as of this day (default: the store's newest)")
+    g = goals.add_parser(
+        "import", parents=[after], help="set the goals of a goal file (CSV or XLSX)"
+    )
+    g.add_argument("file", type=Path)
+    g.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    g = goals.add_parser("remove", parents=[after], help="remove a goal")
+    g.add_argument("goal_id", type=int)
+    g = goals.add_parser("template", parents=[after], help="print the goal file template")
+
+    p = sub.add_parser("events", parents=[db, who], help="dated events the charts mark")
+    events = p.add_subparsers(dest="events_command", required=True, parser_class=_CommandParser)
+    e = events.add_parser("add", parents=[after], help="note an event")
+    e.add_argument("--date", required=True, type=_date)
+    e.add_argument("--title", required=True)
+    scope = e.add_mutually_exclusive_group()
+    scope.add_argument("--team", help="a team's event")
+    scope.add_argument("--rep", metavar="EMAIL", help="a rep's event, by their e-mail")
+    e = events.add_parser("list", parents=[after], help="every event you may see")
+    e.add_argument("--format", choices=["table", "json"], default="table")
+    e = events.add_parser("remove", parents=[after], help="remove an event")
+    e.add_argument("event_id", type=int)
 
 
 class _CommandParser(argparse.ArgumentParser):
@@ -413,6 +461,64 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_goals(args) -> int:
+    from dashboard.actions import goals as act
+    from dashboard.scoring.goals import activity_labels, goal_paces
+    from dashboard.scoring.leaderboard import default_as_of
+    from dashboard.views.goals import GOAL_FIELDS, goal_records, goals_table, template_csv
+
+    if args.goals_command == "template":
+        sys.stdout.write(template_csv().decode())
+        return 0
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    if args.goals_command == "add":
+        goal_id = act.add_goal(store, viewer, args.metric, args.target, args.by, args.start,
+                               args.team, args.rep)  # fmt: skip
+        print(f"goal #{goal_id} set")
+    elif args.goals_command == "remove":
+        print(act.remove_goal(store, viewer, args.goal_id))
+    elif args.goals_command == "import":
+        result = act.import_goal_file(store, viewer, args.file, dry_run=args.dry_run)
+        for note in result.notes:
+            print(f"  {note}")
+        print(result.summary() if not args.dry_run
+              else f"{result.file_name}: {result.goals} goal(s) would be set")  # fmt: skip
+    else:
+        as_of = args.date or default_as_of(store) or date.today()
+        paces = goal_paces(store, viewer, as_of)
+        if args.format == "json":
+            _print_json([{k: r[k] for k in [*GOAL_FIELDS, "start_value_day", "current_day",
+                                             "metric_label", "withheld"]}
+                         for r in goal_records(paces, activity_labels(store))])  # fmt: skip
+        else:
+            print(f"goals as of {as_of}")
+            table = goals_table(paces, activity_labels(store))
+            print(_table(table) if paces else "no goals you may see")
+    return 0
+
+
+def cmd_events(args) -> int:
+    from dashboard.actions import goals as act
+    from dashboard.scoring.events import visible_events
+    from dashboard.views.goals import events_table
+
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    if args.events_command == "add":
+        event_id = act.add_event(store, viewer, args.date, args.title, args.team, args.rep)
+        print(f"event #{event_id} noted")
+    elif args.events_command == "remove":
+        print(act.remove_event(store, viewer, args.event_id))
+    else:
+        table = events_table(visible_events(store, viewer))
+        if args.format == "json":
+            _print_json(_records(table))
+        else:
+            print(_table(table) if len(table) else "no events you may see")
+    return 0
+
+
 def cmd_init(args) -> int:
     from dashboard.scoring.team_days import keep_current
 
@@ -446,4 +552,5 @@ def cmd_restore(args) -> int:
 
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
             "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
-            "restore": cmd_restore, "users": cmd_users, "init": cmd_init}  # fmt: skip
+            "restore": cmd_restore, "users": cmd_users, "init": cmd_init,
+            "goals": cmd_goals, "events": cmd_events}  # fmt: skip

@@ -1,0 +1,187 @@
+"""Goals and events as the pages, exports and the command line show them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard import display
+from dashboard.access import Viewer
+from dashboard.ingest.goal_file import TEMPLATE
+from dashboard.scoring.config import ScoringConfig, load_config
+from dashboard.scoring.events import Event, before_after, events_for_chart, visible_events
+from dashboard.scoring.goals import (
+    GoalPace,
+    goal_paces,
+    metric_label,
+    pacing_line,
+    worst_verdict,
+)
+from dashboard.store import Store
+
+# The fields of `goals list --format json`, in order (a contract: scripts read them).
+GOAL_FIELDS = ["id", "scope", "metric", "target", "from", "by", "start_value", "current",
+               "attainment_pct", "verdict", "needed_per_week"]  # fmt: skip
+VERDICT_MARKS = {"ahead": "▲ ahead", "on track": "● on track", "behind": "▼ behind",
+                 "met": "✓ met", "missed": "✗ missed", "not started": "○ not started",
+                 "no data": "– no data"}  # fmt: skip
+
+
+def goal_records(
+    paces: Iterable[GoalPace], labels: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """One record per goal, with the contract's fields first (then the days the values were
+    read on and the metric in words; ``labels``: the activity metrics' names)."""
+    out: list[dict[str, object]] = []
+    for p in paces:
+        g = p.goal
+        out.append({
+            "id": g.goal_id, "scope": g.scope, "metric": g.metric, "target": g.target,
+            "from": g.start_day, "by": g.due_day, "start_value": p.start_value,
+            "current": p.current, "attainment_pct": p.attainment_pct, "verdict": p.verdict,
+            "needed_per_week": p.needed_per_week, "start_value_day": p.start_value_day,
+            "current_day": p.current_day, "metric_label": metric_label(g.metric, labels),
+            "withheld": p.withheld,
+        })  # fmt: skip
+    return out
+
+
+def goals_table(paces: Iterable[GoalPace], activity: dict[str, str] | None = None) -> pd.DataFrame:
+    """The goals as a table for a page or a terminal: figures rounded as everywhere, the
+    verdict with its mark, a missing figure empty."""
+    rows = []
+    for p in paces:
+        g = p.goal
+        rows.append({
+            "id": "default" if g.goal_id is None else str(g.goal_id),
+            "goal": metric_label(g.metric, activity), "scope": g.scope,
+            "target": display.rounded(g.target, 1), "from": g.start_day, "by": g.due_day,
+            "start": _value(p.start_value), "start_day": p.start_value_day,
+            "now": _value(p.current), "now_day": p.current_day,
+            "done_pct": None if p.attainment_pct is None
+                        else display.rounded(p.attainment_pct, 0),
+            "verdict": "withheld (a group too small to show)" if p.withheld
+                       else VERDICT_MARKS.get(p.verdict, p.verdict),
+            "per_week": _value(p.needed_per_week),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=["id", "goal", "scope", "target", "from", "by", "start",
+                                       "start_day", "now", "now_day", "done_pct", "verdict",
+                                       "per_week"])  # fmt: skip
+
+
+def _value(value: float | None) -> float | None:
+    return None if value is None else display.rounded(value, 1)
+
+
+@dataclass(frozen=True)
+class GoalsStrip:
+    """The team review's goals: the company's and the chosen teams', each with its verdict,
+    and how the reps' own goals stand, counted by verdict."""
+
+    goals: list[GoalPace]
+    rep_verdicts: dict[str, int]
+
+    def counts_text(self) -> str:
+        if not self.rep_verdicts:
+            return ""
+        parts = [f"{n} {v}" for v, n in self.rep_verdicts.items()]
+        return "Reps' own goals: " + ", ".join(parts) + "."
+
+
+def goals_strip(
+    store: Store, viewer: Viewer, teams: list[str], as_of: date,
+    config: ScoringConfig | None = None,
+) -> GoalsStrip:  # fmt: skip
+    """The goals a team review of ``teams`` (none: every team in scope) shows."""
+    found = goal_paces(store, viewer, as_of, config)
+    shown = set(teams)
+
+    def in_view(team: str | None) -> bool:
+        return not shown or team in shown
+
+    groups = [p for p in found if p.goal.kind == "company" or
+              (p.goal.kind == "team" and in_view(p.goal.team))]  # fmt: skip
+    reps = [p.verdict for p in found if p.goal.kind == "rep" and in_view(p.goal.rep_team)]
+    counts = {v: reps.count(v) for v in VERDICT_MARKS if v in reps}
+    return GoalsStrip(_ordered(groups), counts)
+
+
+def _ordered(paces: list[GoalPace]) -> list[GoalPace]:
+    """Company first, then teams by name, then reps; each by due day."""
+    order = {"company": 0, "team": 1, "rep": 2}
+    return sorted(paces, key=lambda p: (order[p.goal.kind], p.goal.team or "", p.goal.due_day))
+
+
+def rep_goals(
+    store: Store, viewer: Viewer, rep_id: int, team: str | None, as_of: date,
+    config: ScoringConfig | None = None,
+) -> list[GoalPace]:  # fmt: skip
+    """A rep's self-check goals: their own, their team's and the company's."""
+    found = goal_paces(store, viewer, as_of, config)
+    mine = [p for p in found if p.goal.rep_id == rep_id or p.goal.kind == "company"
+            or (p.goal.kind == "team" and p.goal.team == team)]  # fmt: skip
+    return _ordered(mine)
+
+
+def rep_verdicts(store: Store, viewer: Viewer, as_of: date) -> dict[int, str]:
+    """Each rep's goal verdict for the leaderboard: the one to act on first among their own
+    goals in force on ``as_of``."""
+    per_rep: dict[int, list[str]] = {}
+    for p in goal_paces(store, viewer, as_of):
+        g = p.goal
+        if g.rep_id is not None and g.start_day <= as_of <= g.due_day:
+            per_rep.setdefault(g.rep_id, []).append(p.verdict)
+    return {rep: worst_verdict(v) or "" for rep, v in per_rep.items()}
+
+
+def pacing_lines(
+    paces: Iterable[GoalPace], metrics: Iterable[str]
+) -> list[tuple[str, pd.DataFrame]]:
+    """(label, line) of each goal on ``metrics`` with a known start: what a trend chart
+    draws beside its data."""
+    out = []
+    for p in paces:
+        if p.goal.metric in metrics and p.start_value is not None:
+            label = f"{p.goal.scope} goal: {metric_label(p.goal.metric)} {display.score(p.goal.target)} by {p.goal.due_day}"
+            out.append((label, pacing_line(p)))
+    return out
+
+
+def template_csv() -> bytes:
+    """The goal file template a page offers for download."""
+    return TEMPLATE.encode("utf-8")
+
+
+def chart_events(
+    store: Store, viewer: Viewer, start: date, end: date, teams: Iterable[str] = (),
+    rep_id: int | None = None, rep_team: str | None = None,
+) -> list[Event]:  # fmt: skip
+    """The events this viewer may see that a chart over [start, end] concerns."""
+    return events_for_chart(visible_events(store, viewer), start, end, teams, rep_id, rep_team)
+
+
+def events_table(events: Iterable[Event]) -> pd.DataFrame:
+    return pd.DataFrame([{"id": e.event_id, "day": e.day, "title": e.title, "scope": e.scope,
+                          "set_by": e.set_by} for e in events],
+                        columns=["id", "day", "title", "scope", "set_by"])  # fmt: skip
+
+
+def event_comparison(store: Store, viewer: Viewer, event: Event, newest: date,
+                     config: ScoringConfig | None = None) -> str | None:  # fmt: skip
+    """The before/after sentence of an event this viewer may see, or None (everyone's
+    event). A group too small to hide a person is not compared for a viewer who may not
+    see people."""
+    config = config or load_config()
+    found = before_after(store, event, newest, config)
+    if found is None:
+        return None
+    if (
+        not viewer.sees_people
+        and event.rep_id is None
+        and found.concerned < config.privacy.min_group_reps
+    ):
+        return "Not compared: the reps it concerns are too few to show without showing a person."
+    return found.sentence()
