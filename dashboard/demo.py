@@ -347,8 +347,11 @@ def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
             for metric in metrics:
                 cur.run("load_demo_activity", {"import_id": import_id, "metric": metric,
                                                "activity": files["activity"]})  # fmt: skip
+            cur.run("demo_goals", {"import_id": import_id}).wrote("goals")
             cur.run("start_demo")
             cur.summed_again(summary_rules(load_config()), everything=True)
+        with store.transaction() as cur:  # after the summaries: events name reps' teams
+            cur.run("demo_events")
     return import_id
 
 

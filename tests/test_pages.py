@@ -21,6 +21,7 @@ PAGES = [
     "app_pages/upload.py",
     "app_pages/about.py",
     "app_pages/activity.py",
+    "app_pages/goals.py",
 ]
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard import display
 from dashboard.access import Viewer
+from dashboard.export import to_csv_bytes
 from dashboard.ingest.goal_file import TEMPLATE
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.events import Event, before_after, events_for_chart, visible_events
@@ -137,17 +138,96 @@ def rep_verdicts(store: Store, viewer: Viewer, as_of: date) -> dict[int, str]:
     return {rep: worst_verdict(v) or "" for rep, v in per_rep.items()}
 
 
-def pacing_lines(
-    paces: Iterable[GoalPace], metrics: Iterable[str]
-) -> list[tuple[str, pd.DataFrame]]:
-    """(label, line) of each goal on ``metrics`` with a known start: what a trend chart
-    draws beside its data."""
-    out = []
+@dataclass(frozen=True)
+class TrendMarks:
+    """What the trend charts draw beside their data: each goal's pacing line (label, metric,
+    line, and the group it is of: a team, "Company", or None for a rep's) and each event
+    (day, title)."""
+
+    lines: list[tuple[str, str, pd.DataFrame, str | None]]
+    events: list[tuple[date, str]]
+
+    def of(
+        self, metrics: Iterable[str], group: str | None = None
+    ) -> list[tuple[str, str, pd.DataFrame]]:
+        """The lines of ``metrics`` (of one ``group`` when given)."""
+        wanted = set(metrics)
+        return [(label, metric, line) for label, metric, line, of in self.lines
+                if metric in wanted and (group is None or of == group)]  # fmt: skip
+
+
+def _marks(paces: Iterable[GoalPace], events: Iterable[Event]) -> TrendMarks:
+    lines = []
     for p in paces:
-        if p.goal.metric in metrics and p.start_value is not None:
-            label = f"{p.goal.scope} goal: {metric_label(p.goal.metric)} {display.score(p.goal.target)} by {p.goal.due_day}"
-            out.append((label, pacing_line(p)))
-    return out
+        if p.start_value is None:
+            continue
+        g = p.goal
+        name = g.team if g.kind == "team" else "you" if g.kind == "rep" else "company"
+        label = f"goal, {name}: {metric_label(g.metric)} {display.score(g.target)} by {g.due_day:%d %b %Y}"
+        group = g.team if g.kind == "team" else "Company" if g.kind == "company" else None
+        lines.append((label, g.metric, pacing_line(p), group))
+    return TrendMarks(lines, [(e.day, e.title) for e in events])
+
+
+def review_marks(
+    store: Store, viewer: Viewer, groups: list[str], start: date, as_of: date,
+) -> TrendMarks:  # fmt: skip
+    """The team review's marks: the goals of the company and of the teams drawn
+    (``groups``), and the events of those teams and everyone's, from ``start`` on."""
+    teams = [g for g in groups if g != "Company"]
+    paces = [p for p in goal_paces(store, viewer, as_of)
+             if p.goal.kind == "company" or (p.goal.kind == "team" and p.goal.team in teams)]  # fmt: skip
+    return _marks(paces, chart_events(store, viewer, start, as_of, teams))
+
+
+def rep_marks(
+    store: Store, viewer: Viewer, rep_id: int, team: str | None, start: date, as_of: date
+) -> TrendMarks:
+    """A rep's chart's marks: their own SSI goals, and the events of everyone, their team
+    and their own."""
+    paces = [p for p in goal_paces(store, viewer, as_of) if p.goal.rep_id == rep_id]
+    return _marks(paces, chart_events(store, viewer, start, as_of, rep_id=rep_id, rep_team=team))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A scope a goal or an event can be set for, as a form offers it."""
+
+    label: str
+    team: str | None = None
+    rep: str | None = None  # the rep's e-mail
+
+
+def settable_scopes(store: Store, viewer: Viewer) -> list[Scope]:
+    """The scopes this viewer may set goals and events for: an admin the company, every
+    team and every rep with an e-mail; a manager their teams and their teams' reps."""
+    if not viewer.may("goals"):
+        return []
+    people = store.df("rep_names")
+    teams = sorted(t for t in people["team"].dropna().unique()
+                   if viewer.may_set_goal(t, None, False))  # fmt: skip
+    scopes = [Scope("The company")] if viewer.may_set_goal(None, None, True) else []
+    scopes += [Scope(f"Team: {t}", team=t) for t in teams]
+    for r in store.rows("rep_names"):
+        if r.email and viewer.may_set_goal(None, r.team, False):
+            scopes.append(Scope(f"Rep: {r.name} <{r.email}> ({r.team})", rep=r.email))
+    return scopes
+
+
+def goal_choices(paces: Iterable[GoalPace], viewer: Viewer) -> dict[int, str]:
+    """The goals this viewer may remove, by id, in words."""
+    return {p.goal.goal_id: f"#{p.goal.goal_id} {metric_label(p.goal.metric)} "
+                            f"{display.score(p.goal.target)} by {p.goal.due_day}, {p.goal.scope}"
+            for p in paces if p.goal.goal_id is not None
+            and viewer.may_set_goal(p.goal.team, p.goal.rep_team, p.goal.kind == "company")}  # fmt: skip
+
+
+def goals_csv(paces: Iterable[GoalPace], labels: dict[str, str] | None = None) -> bytes:
+    """The goals' download: the fields of `goals list --format json`, formula-safe."""
+    records = goal_records(paces, labels)
+    frame = pd.DataFrame(records, columns=[*GOAL_FIELDS, "start_value_day", "current_day",
+                                           "metric_label", "withheld"])  # fmt: skip
+    return to_csv_bytes(frame)
 
 
 def template_csv() -> bytes:

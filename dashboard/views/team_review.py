@@ -38,6 +38,7 @@ from dashboard.scoring.leaderboard import (
 from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.scoring.trends import sparklines
 from dashboard.store import Store
+from dashboard.views.goals import rep_verdicts
 
 PERIODS = {"30 days": 30, "90 days": 90, "6 months": 182, "12 months": 365, "18 months": 548}
 PAGE_SIZE = 40  # reps per page in per-rep charts
@@ -255,7 +256,17 @@ def leaderboard_csv(
     viewer.require("team_review")
     config = config or load_config()
     board = of_teams(company_leaderboard(store, as_of, config), teams)
-    return to_csv_bytes(viewer.people_in_scope(board)[LEADERBOARD_KEYS])
+    board = with_goals(store, viewer.people_in_scope(board), as_of, viewer)
+    return to_csv_bytes(board[EXPORT_KEYS])
+
+
+def with_goals(store: Store, board: pd.DataFrame, as_of: date, viewer: Viewer) -> pd.DataFrame:
+    """The board with each rep's goal verdict (``goal``: the one to act on first among their
+    own goals in force; empty without one)."""
+    verdicts = rep_verdicts(store, viewer, as_of)
+    out = board.copy()
+    out["goal"] = [verdicts.get(int(r), "") for r in out["rep_id"].tolist()]
+    return out
 
 
 def with_sparklines(store: Store, board: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -277,9 +288,11 @@ def page_count(board: pd.DataFrame, size: int = PAGE_SIZE) -> int:
     return max(1, -(-len(board) // size))
 
 
+# The leaderboard's downloads: its public columns and each rep's goal verdict.
+EXPORT_KEYS = [*LEADERBOARD_KEYS, "goal"]
 # What a manager reads first comes first, so a phone shows rank, rep and SSI without scrolling.
 LEADERBOARD_COLUMNS = [
-    "rank", "rep", "ssi", "ssi_change_7d", "ssi_change_30d", "band", "ssi_trend", "team",
+    "rank", "rep", "ssi", "ssi_change_7d", "ssi_change_30d", "goal", "band", "ssi_trend", "team",
     "brand", "people", "insights", "relationships", "weakest_pillar", "balanced",
     "top_pct_team", "as_of", "ssi_change_7d_since", "ssi_change_30d_since", "stale",
 ]  # fmt: skip

@@ -19,6 +19,7 @@ PAGES = {
     "team_review": ("app_pages/team_review.py", "Team review", ":material/groups:", "review"),
     "activity": ("app_pages/activity.py", "Activity", ":material/monitoring:", "activity"),
     "self_check": ("app_pages/self_check.py", "Rep self-check", ":material/person:", "me"),
+    "goals": ("app_pages/goals.py", "Goals and events", ":material/flag:", "goals"),
     "upload": ("app_pages/upload.py", "Upload", ":material/upload:", "upload"),
     "users": ("app_pages/users.py", "Users and audit", ":material/shield_person:", "users"),
     "about": ("app_pages/about.py", "About the scores", ":material/help:", "about"),
@@ -34,8 +35,8 @@ def page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:
 def pages_for(viewer) -> list[st.Page]:
     """The pages a role may open; the first is the default. A page the role may not see is
     not in the menu, and each page checks the role again itself."""
-    names = [n for n in ("team_review", "activity", "self_check", "upload", "users")
-             if viewer.may(n)]  # fmt: skip
+    names = [n for n in ("team_review", "activity", "self_check", "goals", "upload", "users")
+             if viewer.may(n) or n == "goals"]  # fmt: skip
     return [page(PAGES[n], default=i == 0) for i, n in enumerate([*names, "about"])]
 
 

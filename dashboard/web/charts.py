@@ -34,6 +34,8 @@ PERSON_COLOR = "#1f2937"  # the person's own SSI: a neutral dark, never a pillar
 # Teams and reps get colours from another family than the pillars (Paul Tol's muted set).
 GROUP_PALETTE = ["#332288", "#88CCEE", "#999933", "#882255", "#DDCC77", "#117733", "#AA4499"]
 GROUP_DASHES = ["solid", "dashdot", "longdash"]  # past seven groups, colours repeat dashed
+GOAL_COLOR = "#374151"  # a goal's pacing line: dotted, darker than any group
+EVENT_COLOR = "#7C3AED"
 SSI_RANGE = [0, 100]
 PILLAR_RANGE = [0, 25]
 
@@ -304,6 +306,34 @@ def band_areas(bands: pd.DataFrame, group: str, config: ScoringConfig | None = N
     fig.update_yaxes(range=[0, 100], title="% of reps")
     title = "Reps per band over time: " + ("company" if group == "Company" else text(group))
     return _layout(fig, title)
+
+
+def marked(
+    fig: go.Figure, lines: list[tuple[str, str, pd.DataFrame]], events: list[tuple[date, str]],
+    top: float = 100,
+) -> go.Figure:  # fmt: skip
+    """Goals' pacing lines (dotted, from the value at the goal's start to its target on its
+    due day; a pillar's in its colour) and events (a dotted vertical line with a marker at
+    ``top`` whose hover, and for a few events a label, is the title) on a trend chart."""
+    for label, metric, line in lines:
+        fig.add_scatter(x=line["day"], y=line["value"], mode="lines+markers", name=text(label),
+                        line={"color": PILLAR_COLORS.get(metric, GOAL_COLOR), "dash": "dot",
+                              "width": 2},
+                        marker={"size": 7, "symbol": ["circle", "star"]},
+                        hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra>goal pace</extra>")  # fmt: skip
+    if events:
+        for day, _ in events:
+            fig.add_shape(type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
+                          line={"color": EVENT_COLOR, "dash": "dot", "width": 1})  # fmt: skip
+        titles = [text(t) for _, t in events]
+        short = [t if len(t) <= 28 else t[:27] + "…" for t in titles]
+        fig.add_scatter(x=[d for d, _ in events], y=[top] * len(events), name="events",
+                        mode="markers+text" if len(events) <= 3 else "markers",
+                        text=short, textposition="bottom right", textfont={"color": EVENT_COLOR},
+                        marker={"symbol": "triangle-down", "size": 10, "color": EVENT_COLOR},
+                        hovertext=[f"{d:%d %b %Y}: {t}" for (d, _), t in zip(events, titles, strict=True)],
+                        hoverinfo="text", cliponaxis=False)  # fmt: skip
+    return fig
 
 
 def _days_axis(fig: go.Figure, days: pd.Series) -> None:

@@ -120,6 +120,26 @@ def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
     return pattern.format(display.rounded(float(value), places))  # type: ignore[arg-type]
 
 
+def goals_table(table: pd.DataFrame, key: str) -> None:
+    """A table of goals (views.goals.goals_table), as every page shows it."""
+    st.dataframe(table, hide_index=True, key=key, column_config={
+        "id": st.column_config.TextColumn("Id", width="small"), "goal": "Goal",
+        "scope": "For", "target": st.column_config.NumberColumn("Target", format="%g"),
+        "from": st.column_config.DateColumn("From"), "by": st.column_config.DateColumn("By"),
+        "start": st.column_config.NumberColumn("At start", format="%.1f"),
+        "start_day": st.column_config.DateColumn("Start read on"),
+        "now": st.column_config.NumberColumn("Now", format="%.1f"),
+        "now_day": st.column_config.DateColumn("Read on", help="The day the value now is of"),
+        "done_pct": st.column_config.NumberColumn("Done", format="%d%%",
+                                                  help="Share of the way from the start to the target"),
+        "verdict": st.column_config.TextColumn("Pace", help="Against the straight line from the "
+                                               "start to the target"),
+        "per_week": st.column_config.NumberColumn("Needed a week", format="%+.1f",
+                                                  help="The change per week still needed to reach the target"),
+    }, column_order=["goal", "scope", "now", "target", "by", "verdict", "done_pct", "per_week",
+                     "start", "from", "now_day", "start_day", "id"])  # fmt: skip
+
+
 def empty_store_message() -> None:
     st.info(
         "The store has no SSI readings yet. Upload a team export, a tracker history or the "

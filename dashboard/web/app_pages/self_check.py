@@ -1,6 +1,6 @@
 """Rep self-check: where I stand, what changed, what to do next; record today's reading."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +11,9 @@ from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
 from dashboard.scoring import load_config, rep_history
 from dashboard.scoring.activity import rep_against_team
+from dashboard.scoring.goals import activity_labels
 from dashboard.scoring.summary import rep_as_of
+from dashboard.views import goals as gv
 from dashboard.views import self_check as sc
 from dashboard.views.activity import metric_labels
 from dashboard.views.uploads import problem_lines
@@ -107,8 +109,18 @@ with ui.friendly_errors():
         if withheld:
             st.caption(ui.md_text(withheld))
 
+        viewed = date.fromisoformat(summary.viewed_as_of)
         history = rep_history(store, rep_id, as_of, 365)
-        st.plotly_chart(charts.rep_trend(history, summary.forecast.target), key="trend")
+        marks = gv.rep_marks(store, viewer, rep_id, summary.team, viewed - timedelta(days=364),
+                             viewed)  # fmt: skip
+        st.plotly_chart(charts.marked(charts.rep_trend(history, summary.forecast.target),
+                                      marks.of(["ssi"]), marks.events), key="trend")  # fmt: skip
+        goals = gv.rep_goals(store, viewer, rep_id, summary.team, viewed)
+        if goals:
+            st.subheader("Goals")
+            ui.goals_table(gv.goals_table(goals, activity_labels(store)), key="my_goals")
+            st.caption("Your own goals, your team's and the company's. Needed a week: the "
+                       "change per week that still reaches the target by its day.")  # fmt: skip
 
         mine = rep_against_team(store, rep_id, r["as_of"] or as_of, 12, config)
         if not mine.empty:

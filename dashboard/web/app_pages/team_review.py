@@ -1,12 +1,16 @@
 """Team review, for managers: filters in the URL, KPIs, leaderboard, balance, trends."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from dashboard import display
 from dashboard.export import to_xlsx_bytes
 from dashboard.fields import PILLARS
-from dashboard.scoring import LEADERBOARD_KEYS, rep_history
+from dashboard.scoring import rep_history
 from dashboard.scoring.config import load_config
+from dashboard.scoring.goals import activity_labels
+from dashboard.views import goals as gv
 from dashboard.views import team_review as tr
 from dashboard.views.self_check import rep_labels
 from dashboard.web import charts, ui
@@ -48,11 +52,19 @@ with ui.friendly_errors():
     if not viewer.sees_people:
         st.caption("Company figures only: this role sees no person's detail.")
 
+    strip = gv.goals_strip(store, viewer, filters.scope, as_of)
+    if strip.goals or strip.rep_verdicts:
+        st.subheader("Goals")
+        ui.goals_table(gv.goals_table(strip.goals, activity_labels(store)), key="goals_strip")
+        if strip.rep_verdicts:
+            st.caption(ui.md_text(strip.counts_text()))
+        st.page_link("app_pages/goals.py", label="Goals and events", icon=":material/flag:")
+
     if viewer.sees_people:
         st.subheader("Leaderboard")
         # Attached at each rerun: the lines are remembered per store version, and attaching
         # them is cheaper than keeping a copy of the board with them per filter.
-        board = tr.with_sparklines(store, view.board, as_of)
+        board = tr.with_goals(store, tr.with_sparklines(store, view.board, as_of), as_of, viewer)
         table = tr.leaderboard_table(board)
         picked = st.dataframe(
             table, hide_index=True, key="leaderboard", on_select="rerun", placeholder="–",
@@ -70,6 +82,8 @@ with ui.friendly_errors():
                     "(date in '7-day change since'); a dash when that reading is too old."),
                 "ssi_change_30d": st.column_config.NumberColumn(
                     "30-day change", format="%+.1f", help="Against the latest reading at least 30 days earlier."),
+                "goal": st.column_config.TextColumn(
+                    "Goal", help="The rep's own goal to act on first (Goals and events lists them)"),
                 "band": "Band", "balanced": st.column_config.CheckboxColumn("Balanced"),
                 "weakest_pillar": "Weakest pillar",
                 "ssi_trend": st.column_config.LineChartColumn(
@@ -91,7 +105,7 @@ with ui.friendly_errors():
             st.switch_page("app_pages/self_check.py",
                            query_params={"rep": str(chosen["rep_id"]), "as_of": as_of.isoformat()})  # fmt: skip
 
-        export = board[LEADERBOARD_KEYS]
+        export = board[tr.EXPORT_KEYS]
         d1, d2, _ = st.columns([1, 1, 4])
         # Made before the click, and cached per filter: a CSV made on click (a callable)
         # once never reached Chromium in CI, where the browser test waits for it.
@@ -139,11 +153,17 @@ with ui.friendly_errors():
             check.markdown(f"No rep shown has both a reported reading and activity on {as_of}.")
 
     st.subheader("Trends")
+    start = as_of - timedelta(days=tr.PERIODS[period] - 1)
+    marks = gv.review_marks(store, viewer, view.groups, start, as_of)
     t1, t2 = st.columns(2)
-    t1.plotly_chart(charts.team_trend(view.averages, view.groups), key="trend_ssi")
-    t2.plotly_chart(charts.pillar_trends(view.averages, view.focus), key="trend_pillars")
+    t1.plotly_chart(charts.marked(charts.team_trend(view.averages, view.groups),
+                                  marks.of(["ssi"]), marks.events), key="trend_ssi")  # fmt: skip
+    t2.plotly_chart(charts.marked(charts.pillar_trends(view.averages, view.focus),
+                                  marks.of(PILLARS, view.focus), marks.events, top=25),
+                    key="trend_pillars")  # fmt: skip
     t3, t4 = st.columns(2)
-    t3.plotly_chart(charts.band_areas(view.bands(), view.focus), key="bands")
+    t3.plotly_chart(charts.marked(charts.band_areas(view.bands(), view.focus), [], marks.events),
+                    key="bands")  # fmt: skip
     if viewer.sees_people:
         # Keyed by id: two people with one name stay two people (told apart by e-mail).
         people = rep_labels(view.board.rename(columns={"rep": "name"}))
