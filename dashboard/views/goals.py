@@ -50,6 +50,36 @@ def goal_records(
     return out
 
 
+VERDICT_ORDER = ["behind", "missed", "on track", "ahead", "met", "not started", "no data"]
+
+
+def goal_sentence(pace: GoalPace, labels: dict[str, str] | None = None) -> str:
+    """A goal in one line, its figures rounded as every page rounds them."""
+    g = pace.goal
+    who = {"company": "Company", "team": f"Team {g.team}",
+           "rep": f"{g.rep or g.email}"}[g.kind]  # fmt: skip
+    head = (
+        f"{who}: {metric_label(g.metric, labels)} {display.score(g.target)} by {g.due_day:%d %b %Y}"
+    )
+    if pace.withheld:
+        return f"{head}: figures withheld (a group too small to show)"
+    if pace.verdict == "not started":
+        return f"{head}: starts {g.start_day:%d %b %Y}"
+    if pace.current is None:
+        return f"{head}: no data yet"
+    read = (
+        f" (read {pace.current_day:%d %b %Y})"
+        if pace.current_day and pace.current_day != pace.as_of
+        else ""
+    )
+    text = f"{head}: {display.score(pace.current)} now{read}, {VERDICT_MARKS[pace.verdict]}"
+    if pace.attainment_pct is not None:
+        text += f", {display.rounded(pace.attainment_pct, 0):.0f}% of the way"
+    if pace.needed_per_week is not None:
+        text += f"; {display.change(pace.needed_per_week)} a week needed"
+    return text
+
+
 def goals_table(paces: Iterable[GoalPace], activity: dict[str, str] | None = None) -> pd.DataFrame:
     """The goals as a table for a page or a terminal: figures rounded as everywhere, the
     verdict with its mark, a missing figure empty."""
@@ -84,6 +114,19 @@ class GoalsStrip:
 
     goals: list[GoalPace]
     rep_verdicts: dict[str, int]
+
+    SHOWN = 8  # the strip's lines; the Goals and events page lists every goal
+
+    def lines(self, labels: dict[str, str] | None = None) -> list[str]:
+        """One sentence per goal, the ones to act on first first: "Team East: SSI 60.0 by
+        31 Mar 2026: 57.0 now (read 5 Feb 2026), ▲ ahead, 70% of the way; +0.9 a week
+        needed"."""
+        ordered = sorted(self.goals, key=lambda p: VERDICT_ORDER.index(p.verdict)
+                         if p.verdict in VERDICT_ORDER else len(VERDICT_ORDER))  # fmt: skip
+        return [goal_sentence(p, labels) for p in ordered[: self.SHOWN]]
+
+    def more(self) -> int:
+        return max(0, len(self.goals) - self.SHOWN)
 
     def counts_text(self) -> str:
         if not self.rep_verdicts:

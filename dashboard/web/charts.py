@@ -325,9 +325,12 @@ def marked(
         for day, _ in events:
             fig.add_shape(type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
                           line={"color": EVENT_COLOR, "dash": "dot", "width": 1})  # fmt: skip
+        events = sorted(events)
         titles = [text(t) for _, t in events]
         short = [t if len(t) <= 28 else t[:27] + "…" for t in titles]
-        fig.add_scatter(x=[d for d, _ in events], y=[top] * len(events), name="events",
+        # Labels of events close together would overlap: each is a step lower than the last.
+        heights = [top * (1 - 0.09 * (i % 3)) for i in range(len(events))]
+        fig.add_scatter(x=[d for d, _ in events], y=heights, name="events",
                         mode="markers+text" if len(events) <= 3 else "markers",
                         text=short, textposition="bottom right", textfont={"color": EVENT_COLOR},
                         marker={"symbol": "triangle-down", "size": 10, "color": EVENT_COLOR},

@@ -123,7 +123,8 @@ def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
 def goals_table(table: pd.DataFrame, key: str) -> None:
     """A table of goals (views.goals.goals_table), as every page shows it."""
     st.dataframe(table, hide_index=True, key=key, column_config={
-        "id": st.column_config.TextColumn("Id", width="small"), "goal": "Goal",
+        "id": st.column_config.TextColumn("Id", width="small"),
+        "goal": st.column_config.TextColumn("Goal", width="medium"),
         "scope": "For", "target": st.column_config.NumberColumn("Target", format="%g"),
         "from": st.column_config.DateColumn("From"), "by": st.column_config.DateColumn("By"),
         "start": st.column_config.NumberColumn("At start", format="%.1f"),

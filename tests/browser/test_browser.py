@@ -25,6 +25,7 @@ PAGES = {
     "about": "about",
     "activity": "activity",
     "users": "users",
+    "goals": "goals",
 }
 
 
@@ -62,6 +63,7 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
         "How the scores work",
         "Activity",
         "Users and audit",
+        "Goals and events",
     }
     # Plotly draws each chart after the script has finished: wait until they have all drawn
     # (counting at the first one once found 1 of 5 in CI), then count.
@@ -168,7 +170,7 @@ def test_the_leaderboard_downloads_as_a_spreadsheet_of_the_same_rows(server, pag
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    assert header == list(LEADERBOARD_KEYS)
+    assert header == [*LEADERBOARD_KEYS, "goal"]
     first = dict(zip(header, rows[1], strict=True))
     assert first["rank"] == 1 and first["rep"] == rep
     assert len(rows) >= 31
@@ -292,3 +294,35 @@ def test_each_demo_role_sees_its_own_view(server, page, width):
         page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
         wait_idle(page)
     screenshot(page, f"role_rep_{width}")
+
+
+def _legend(page) -> str:
+    return " ".join(page.locator(".js-plotly-plot .legendtext").all_text_contents())
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_pacing_lines_and_event_markers_are_drawn(server, page, width, demo_db):
+    """The demo's goals and events on the team review's trends (a team goal's pace, the
+    company-wide and the team's events) and on a rep's own chart (their goal, their event)."""
+    from dashboard.store import Store
+
+    with Store(demo_db, read_only=True) as store:
+        rep_id = next(g.rep_id for g in store.rows("every_goal") if g.rep_id is not None)
+    page.set_viewport_size({"width": width, "height": 1100})
+    page.goto(server)
+    wait_idle(page)
+    page.get_by_role("heading", name="Goals").first.wait_for()
+    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=6)
+    page.get_by_text("Trends", exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    legend = _legend(page)
+    assert "goal, company: SSI 70.0" in legend and "events" in legend
+    screenshot(page, f"team_review_goals_{width}")
+    page.goto(f"{server}/me?rep={rep_id}")
+    wait_idle(page)
+    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=3)
+    page.wait_for_timeout(800)
+    legend = _legend(page)
+    assert "goal, you: SSI" in legend and "events" in legend
+    assert page.get_by_role("heading", name="Goals").count() >= 1
+    screenshot(page, f"self_check_goals_{width}")

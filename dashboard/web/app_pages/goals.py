@@ -60,7 +60,7 @@ with ui.friendly_errors():
                     st.error(ui.md_text(str(exc)))
         removable = gv.goal_choices(paces, viewer)
         if removable:
-            r = st.columns([4, 1])
+            r = st.columns([4, 1], vertical_alignment="bottom")
             chosen = r[0].selectbox("Remove a goal", list(removable), index=None,
                                     format_func=removable.get, key="goal_remove",
                                     placeholder="Choose a goal")  # fmt: skip
@@ -132,7 +132,7 @@ with ui.friendly_errors():
         mine = {e.event_id: e for e in events
                 if viewer.may_set_goal(e.team, e.rep_team, e.team is None and e.rep_id is None)}  # fmt: skip
         if mine:
-            r = st.columns([4, 1])
+            r = st.columns([4, 1], vertical_alignment="bottom")
             gone = r[0].selectbox("Remove an event", list(mine), index=None,
                                   format_func=lambda i: f"#{i} {mine[i].day}: {mine[i].title}",
                                   placeholder="Choose an event", key="event_remove")  # fmt: skip

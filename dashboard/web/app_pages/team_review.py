@@ -55,10 +55,13 @@ with ui.friendly_errors():
     strip = gv.goals_strip(store, viewer, filters.scope, as_of)
     if strip.goals or strip.rep_verdicts:
         st.subheader("Goals")
-        ui.goals_table(gv.goals_table(strip.goals, activity_labels(store)), key="goals_strip")
+        lines = [f"- {ui.md_text(line)}" for line in strip.lines(activity_labels(store))]
+        if strip.more():
+            lines.append(f"- ... and {strip.more()} more")
+        st.markdown("\n".join(lines))
         if strip.rep_verdicts:
             st.caption(ui.md_text(strip.counts_text()))
-        st.page_link("app_pages/goals.py", label="Goals and events", icon=":material/flag:")
+        st.page_link("app_pages/goals.py", label="Every goal, and events", icon=":material/flag:")
 
     if viewer.sees_people:
         st.subheader("Leaderboard")
