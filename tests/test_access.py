@@ -719,3 +719,35 @@ def test_a_manager_compares_only_their_own_teams(load, store):
     assert view.comparison["team"].tolist() == ["Big"]
     assert set(view.averages["team"]) == {"Big", "Company"}
     assert set(view.radar_series()) == {"Big", "Company"}
+
+
+def test_each_role_sees_only_the_goals_and_events_of_its_scope(demo_store, monkeypatch):
+    """The demo's goals (the company's, two teams', three reps' of the first team) and events
+    (everyone's, a team's, a rep's) on the Goals page, per role."""
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(demo_store.path))
+    people = demo_store.df("rep_names")
+    first_team = sorted(people["team"].dropna().unique())[0]
+    goal_reps = {g.email for g in demo_store.rows("every_goal") if g.rep_id is not None}
+    at = as_user(None, "app_pages/goals.py")
+    assert not at.exception, at.exception
+
+    def scopes(column: str = "goal") -> set[str]:
+        return set(grid(at, column)["scope"])
+
+    everything = scopes()
+    assert {"company", f"team: {first_team}"} < everything and len(grid(at, "goal")) == 7
+    assert len(grid(at, "title")) == 3  # every event
+    at.sidebar.radio(key="demo_role").set_value("manager").run()
+    assert not at.exception, at.exception
+    managed = scopes()
+    assert all(s == "company" or first_team in s or s.startswith("rep: ") for s in managed)
+    assert {s.removeprefix("rep: ") for s in managed if s.startswith("rep: ")} == goal_reps
+    assert len(grid(at, "title")) == 3  # everyone's, the team's, a rep of the team's
+    at.sidebar.radio(key="demo_role").set_value("rep").run()
+    assert not at.exception, at.exception
+    mine = scopes()
+    own = people[people["team"] == first_team].iloc[0]["email"]
+    assert all(s in ("company", f"team: {first_team}", f"rep: {own}") for s in mine)
+    assert not at.get("form")  # nothing to set
+    assert all(s in ("everyone", f"team: {first_team}", f"rep: {own}")
+               for s in grid(at, "title")["scope"])  # fmt: skip
