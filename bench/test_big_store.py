@@ -61,7 +61,7 @@ if what == "imports":  # the floor of a new process: the self-check's imports, t
     pass
 elif what == "self_check":
     summary = rep_summary(store, rep_id)
-    as_of = date.fromisoformat(summary["as_of"])
+    as_of = date.fromisoformat(summary.as_of)
     rep_history(store, rep_id, as_of, 365)
     rep_against_team(store, rep_id, as_of, 12, load_config())
 seconds = time.perf_counter() - start

@@ -19,7 +19,8 @@ def test_every_threshold_in_the_config_is_stated_in_the_method_page():
         c.coaching.pillar_floor, c.coaching.silent_days, c.coaching.weekly_drop,
         c.estimate.window_days, c.estimate.curve_k,
         c.activity.active_days, c.activity.weak_correlation, c.activity.strong_correlation,
-        c.activity.min_reps_for_correlation,
+        c.activity.min_reps_for_correlation, c.goals.pace_tolerance, c.goals.activity_weeks,
+        c.events.window_days,
     ]  # fmt: skip
     for number in numbers:
         assert f"{number:g}" in DOC, f"{number:g} from scoring.toml is not in docs/SCORING.md"
