@@ -45,6 +45,21 @@ order by g.line;
 -- The activity metrics the store knows, for a goal's metric.
 select metric, label, kind from metric_catalogue order by metric;
 
+-- name: goal_rep_readings
+-- Each wanted (k, rep_id, day): the rep's latest reading on or before the day that gives any
+-- score, and its day, read among the readings since $since only (the earliest wanted day
+-- less a year: no scan of every reading). A goal whose metric this leaves empty is read
+-- again, exactly, by goal_rep_values.
+select w.k, s.day as value_day, s.ssi, s.brand, s.people, s.insights, s.relationships
+from wanted_rep_values w
+asof left join (
+    select rep_id, day, ssi, brand, people, insights, relationships from snapshots
+    where day >= cast($since as date)
+      and (ssi is not null or brand is not null or people is not null or insights is not null
+           or relationships is not null)
+      and rep_id in (select rep_id from wanted_rep_values)
+) s on s.rep_id = w.rep_id and w.day >= s.day;
+
 -- name: goal_rep_values
 -- Each wanted (k, rep_id, day): the rep's latest reading on or before the day that gives
 -- {metric} (SSI or a pillar), and its day.

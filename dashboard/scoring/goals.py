@@ -28,6 +28,9 @@ from dashboard.store import Store
 SCORE_METRICS = ("ssi", *PILLARS)
 BALANCED_SHARE = "balanced_share"
 # The verdicts, the ones to act on first.
+# A rep's value is first looked for among the readings of the five weekly exports before
+# the earliest day wanted; a rep without one there is read again over every reading.
+REP_LOOKBACK_DAYS = 35
 VERDICTS = ("behind", "missed", "on track", "ahead", "met", "not started", "no data")
 
 
@@ -182,25 +185,38 @@ def read_values(
 
 def _rep_values(store: Store, wanted: list[tuple[int, Goal, date, date]]) -> dict[int, _Value]:
     """A rep's latest reading giving the goal's metric on or before the day, dated; else the
-    first after it up to ``until`` (a goal set before the rep's first reading)."""
-    out = {}
-    for metric in sorted({g.metric for _, g, _, _ in wanted}):
-        mine = [w for w in wanted if w[1].metric == metric]
-        frame = pd.DataFrame({"k": [k for k, *_ in mine],
-                              "rep_id": [g.rep_id for _, g, _, _ in mine],
-                              "day": pd.to_datetime([d for *_, d, _ in mine]),
-                              "until": pd.to_datetime([u for *_, u in mine])})  # fmt: skip
+    first after it up to ``until`` (a goal set before the rep's first reading). One read of
+    the recent readings answers most goals; the rest are read again exactly, per metric."""
+    out: dict[int, _Value] = {}
+    metric_of = {k: g.metric for k, g, _, _ in wanted}
+    frame = _wanted_reps(wanted)
+    since = min(d for *_, d, _ in wanted) - timedelta(days=REP_LOOKBACK_DAYS)
+    with store.reading() as cur:
+        cur.register("wanted_rep_values", frame)
+        for row in cur.run("goal_rep_readings", {"since": since}).fetchall():
+            value = getattr(row, metric_of[row.k])
+            if row.value_day is not None and not _missing(value):
+                out[row.k] = _Value(float(value), row.value_day)
+    for metric in sorted({g.metric for k, g, _, _ in wanted if k not in out}):
+        left = [w for w in wanted if w[0] not in out and w[1].metric == metric]
         with store.reading() as cur:
-            cur.register("wanted_rep_values", frame)
+            cur.register("wanted_rep_values", _wanted_reps(left))
             found = {r.k: r for r in cur.run_filled("goal_rep_values", metric=metric).fetchall()}
             first = {r.k: r for r in cur.run_filled("goal_rep_first_values", metric=metric)
                      .fetchall()}  # fmt: skip
-        for k, *_ in mine:
+        for k, *_ in left:
             row = found.get(k)
             if row is None or row.value_day is None:
                 row = first.get(k)
             out[k] = _Value(None, None) if row is None else _Value(float(row.value), row.value_day)
     return out
+
+
+def _wanted_reps(wanted: list[tuple[int, Goal, date, date]]) -> pd.DataFrame:
+    return pd.DataFrame({"k": [k for k, *_ in wanted],
+                         "rep_id": [g.rep_id for _, g, _, _ in wanted],
+                         "day": pd.to_datetime([d for *_, d, _ in wanted]),
+                         "until": pd.to_datetime([u for *_, u in wanted])})  # fmt: skip
 
 
 def _group_values(
@@ -342,13 +358,21 @@ def _withheld(pace: GoalPace) -> GoalPace:
                    needed_per_week=None, verdict="no data", withheld=True)  # fmt: skip
 
 
-def pacing_line(pace: GoalPace) -> pd.DataFrame:
-    """The straight line from the goal's start value to its target (day, value), for the
-    trend charts; empty when the start value is unknown or withheld."""
+@dataclass(frozen=True)
+class PacingLine:
+    """The straight line from a goal's value at its start to its target on its due day."""
+
+    days: tuple[date, date]
+    values: tuple[float, float]
+
+
+def pacing_line(pace: GoalPace) -> PacingLine | None:
+    """The goal's pacing line for the trend charts; None when the start value is unknown or
+    withheld."""
     if pace.start_value is None:
-        return pd.DataFrame(columns=["day", "value"])
-    return pd.DataFrame({"day": pd.to_datetime([pace.goal.start_day, pace.goal.due_day]),
-                         "value": [pace.start_value, pace.goal.target]})  # fmt: skip
+        return None
+    g = pace.goal
+    return PacingLine((g.start_day, g.due_day), (pace.start_value, g.target))
 
 
 def worst_verdict(verdicts: Iterable[str]) -> str | None:

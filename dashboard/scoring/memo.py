@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -61,10 +62,18 @@ def remembered(fn: Callable[..., T] | None = None, *, keep: int = KEEP) -> Any:
     kept_results: OrderedDict[tuple, Any] = OrderedDict()
     lock = threading.Lock()
     _EVERY_MEMO.append(kept_results)
+    signature = inspect.signature(fn)
+
+    def key_of(store: Store, args: tuple, kwargs: dict[str, Any]) -> tuple | None:
+        # Bound with the defaults: f(s, a) and f(s, a, None) are one call when None is the
+        # default, and one result.
+        bound = signature.bind(store, *args, **kwargs)
+        bound.apply_defaults()
+        return _key(store, tuple(bound.arguments.values())[1:], {})
 
     @functools.wraps(fn)
     def remembering(store: Store, *args: Any, **kwargs: Any) -> T:
-        key = _key(store, args, kwargs)
+        key = key_of(store, args, kwargs)
         if key is None:  # a replica being made: nothing to key by yet
             return fn(store, *args, **kwargs)
         with lock:
@@ -82,7 +91,7 @@ def remembered(fn: Callable[..., T] | None = None, *, keep: int = KEEP) -> Any:
     def kept(store: Store, *args: Any, **kwargs: Any) -> T | None:
         """The result remembered for these arguments at the store's version, or None: for a
         caller with a cheaper way to the part it needs when nothing is kept."""
-        key = _key(store, args, kwargs)
+        key = key_of(store, args, kwargs)
         with lock:
             found = None if key is None else kept_results.get(key)
         return None if found is None else cast(T, _handed_out(found[0]))
@@ -111,13 +120,15 @@ def _keyed(value: Any) -> Any:
 
 def _handed_out(value: Any) -> Any:
     """A copy a caller may change without changing anybody else's: frames are copied lazily
-    (pandas copies on write), containers of them one level deep."""
+    (pandas copies on write), containers of them one level deep; a frozen dataclass holding
+    nothing a caller could change in place is handed out as it is."""
     if isinstance(value, pd.DataFrame | pd.Series):
         return value.copy(deep=False)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changed = {f.name: _handed_out(getattr(value, f.name)) for f in dataclasses.fields(value)
-                   if isinstance(getattr(value, f.name), pd.DataFrame | pd.Series | dict | list)}  # fmt: skip
-        return dataclasses.replace(value, **changed) if changed else value
+        mutable = _mutable_fields(type(value))
+        if not mutable:
+            return value
+        return dataclasses.replace(value, **{f: _handed_out(getattr(value, f)) for f in mutable})
     if isinstance(value, dict):
         return {k: _handed_out(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -125,3 +136,16 @@ def _handed_out(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(_handed_out(v) for v in value)
     return value
+
+
+_CHANGEABLE = ("DataFrame", "Series", "dict", "list", "set", "ndarray")
+
+
+@functools.cache
+def _mutable_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass a caller could change in place (frames, dicts, lists), by
+    their declared types; every field of a dataclass that is not frozen."""
+    fields = dataclasses.fields(kind)
+    if not kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return tuple(f.name for f in fields)
+    return tuple(f.name for f in fields if any(w in str(f.type) for w in _CHANGEABLE))

@@ -110,9 +110,6 @@ class Forecast:
     target: float
 
 
-Averages = dict[str, float | None]  # "ssi" and each pillar; None for an average withheld
-
-
 @dataclass(frozen=True)
 class SelfCheck:
     """Everything one rep's self-check shows, as plain data (``rep --format json`` prints
@@ -125,8 +122,8 @@ class SelfCheck:
     reading: dict[str, Any]  # the rep's row of the leaderboard (scoring.LEADERBOARD_KEYS)
     company_size: int  # listed reps the averages are of
     team_size: int
-    team_average: Averages
-    company_average: Averages
+    team_average: dict[str, float | None]  # "ssi" and each pillar; None: withheld
+    company_average: dict[str, float | None]
     estimate: dict[str, float | None] | None  # from activity; None without activity
     estimate_inputs: list[dict[str, Any]]  # the estimate's inputs, for "how it is made"
     best_gains: list[dict[str, Any]]

@@ -16,6 +16,7 @@ from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.events import Event, before_after, events_for_chart, visible_events
 from dashboard.scoring.goals import (
     GoalPace,
+    PacingLine,
     goal_paces,
     metric_label,
     pacing_line,
@@ -187,12 +188,12 @@ class TrendMarks:
     line, and the group it is of: a team, "Company", or None for a rep's) and each event
     (day, title)."""
 
-    lines: list[tuple[str, str, pd.DataFrame, str | None]]
+    lines: list[tuple[str, str, PacingLine, str | None]]
     events: list[tuple[date, str]]
 
     def of(
         self, metrics: Iterable[str], group: str | None = None
-    ) -> list[tuple[str, str, pd.DataFrame]]:
+    ) -> list[tuple[str, str, PacingLine]]:
         """The lines of ``metrics`` (of one ``group`` when given)."""
         wanted = set(metrics)
         return [(label, metric, line) for label, metric, line, of in self.lines
@@ -202,13 +203,14 @@ class TrendMarks:
 def _marks(paces: Iterable[GoalPace], events: Iterable[Event]) -> TrendMarks:
     lines = []
     for p in paces:
-        if p.start_value is None:
+        line = pacing_line(p)
+        if line is None:
             continue
         g = p.goal
         name = g.team if g.kind == "team" else "you" if g.kind == "rep" else "company"
         label = f"goal, {name}: {metric_label(g.metric)} {display.score(g.target)} by {g.due_day:%d %b %Y}"
         group = g.team if g.kind == "team" else "Company" if g.kind == "company" else None
-        lines.append((label, g.metric, pacing_line(p), group))
+        lines.append((label, g.metric, line, group))
     return TrendMarks(lines, [(e.day, e.title) for e in events])
 
 

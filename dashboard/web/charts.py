@@ -18,6 +18,7 @@ import plotly.io as pio
 from dashboard import display
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.scoring.config import BAND_NAMES, ScoringConfig, load_config
+from dashboard.scoring.goals import PacingLine
 
 # Every chart is drawn on plotly_white. As the default it is applied as the figure is drawn;
 # set on each figure (update_layout(template=...)) plotly validated the whole template again
@@ -309,14 +310,14 @@ def band_areas(bands: pd.DataFrame, group: str, config: ScoringConfig | None = N
 
 
 def marked(
-    fig: go.Figure, lines: list[tuple[str, str, pd.DataFrame]], events: list[tuple[date, str]],
+    fig: go.Figure, lines: list[tuple[str, str, PacingLine]], events: list[tuple[date, str]],
     top: float = 100,
 ) -> go.Figure:  # fmt: skip
     """Goals' pacing lines (dotted, from the value at the goal's start to its target on its
     due day; a pillar's in its colour) and events (a dotted vertical line with a marker at
     ``top`` whose hover, and for a few events a label, is the title) on a trend chart."""
     for label, metric, line in lines:
-        fig.add_scatter(x=line["day"], y=line["value"], mode="lines+markers", name=text(label),
+        fig.add_scatter(x=list(line.days), y=list(line.values), mode="lines+markers", name=text(label),
                         line={"color": PILLAR_COLORS.get(metric, GOAL_COLOR), "dash": "dot",
                               "width": 2},
                         marker={"size": 7, "symbol": ["circle", "star"]},
