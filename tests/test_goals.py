@@ -171,3 +171,37 @@ def test_a_due_day_before_the_start_and_unknown_scopes_are_refused(scenario):
         add_goal(scenario, OWNER, "ssi", 60, date(2026, 3, 1), team="North")
     with pytest.raises(NotFoundError, match="no rep has the e-mail"):
         add_goal(scenario, OWNER, "ssi", 60, date(2026, 3, 1), rep="zed@example.com")
+
+
+@pytest.mark.backends("duckdb")  # the page opens the store by its file
+def test_the_goals_page_shows_the_figures_computed_by_hand(scenario, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from test_pages import APP
+
+    add_goal(scenario, OWNER, "ssi", 60, date(2026, 3, 1), date(2026, 1, 1), team="East")
+    add_goal(scenario, OWNER, "ssi", 50, date(2026, 1, 31), date(2026, 1, 10),
+             rep="ann@example.com")  # fmt: skip
+    monkeypatch.setenv("SSI_DASHBOARD_DB", str(scenario.path))
+    monkeypatch.setenv("SSI_AUTH", "none")
+    scenario.close()  # the page opens the store itself
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/goals.py")
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "verdict" in d.value.columns).set_index("scope")
+    east, ann = table.loc["team: East"], table.loc["rep: ann@example.com"]
+    assert (east["start"], east["now"], east["done_pct"], east["verdict"]) == (
+        50,
+        57,
+        70,
+        "▲ ahead",
+    )
+    assert east["per_week"] == 0.9
+    assert (ann["start"], ann["now"], ann["verdict"], ann["now_day"]) == (
+        40,
+        46,
+        "✗ missed",
+        date(2026, 1, 15),
+    )
