@@ -175,3 +175,11 @@ def test_an_event_title_is_plain_text_and_bounded(store):
                            ("a\u202eb", "control or direction")):  # fmt: skip
         with pytest.raises(GoalRefusedError, match=message):
             add_event(store, OWNER, date(2026, 1, 1), title)
+
+
+def test_a_goal_file_given_to_import_says_where_it_goes(db, tmp_path):
+    path = tmp_path / "goals.csv"
+    path.write_text(GOAL_FILE)
+    out = cli("import", str(path), db=db)
+    assert out.returncode == 2
+    assert "this is a goal file (metric, target, by)" in out.stderr and "goals import" in out.stderr

@@ -18,17 +18,9 @@ from pathlib import Path
 
 from dashboard.errors import MAX_LISTED_ERRORS, ImportRejectedError, Problem
 from dashboard.fields import PILLARS, normalise_header
+from dashboard.ingest.mapping import GOAL_COLUMNS, REQUIRED_GOAL_COLUMNS
 from dashboard.ingest.sources import read_bounded, read_delimited, read_xlsx
 
-GOAL_COLUMNS = {  # the column, and the headers that name it (normalised)
-    "metric": ("metric", "measure", "kpi"),
-    "target": ("target", "goal", "targetvalue"),
-    "from": ("from", "start", "startdate", "fromdate", "since"),
-    "by": ("by", "due", "duedate", "bydate", "deadline", "until", "end", "enddate"),
-    "team": ("team", "teamname"),
-    "rep": ("rep", "repemail", "email", "e-mail", "person"),
-}
-REQUIRED = ("metric", "target", "by")
 MAX_GOALS = 10_000  # a whole sales org's goals for a year fit many times over
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 TEMPLATE = (
@@ -130,7 +122,7 @@ def _match_headers(headers: list[str], name: str) -> tuple[dict[str, int], list[
             ignored.append(header)
         else:
             columns[column] = i
-    missing = [c for c in REQUIRED if c not in columns]
+    missing = [c for c in REQUIRED_GOAL_COLUMNS if c not in columns]
     if missing:
         raise ImportRejectedError([Problem(name, None, c, None,
             f"no column for '{c}'; expected the columns metric, target, from, by, team, rep "

@@ -30,6 +30,7 @@ from dashboard.ingest.mapping import (
     ACTIVITY_EVENTS,
     PERSONAL_CONNECTIONS,
     detect_format,
+    is_goal_file,
     map_columns,
     parse_user_mapping,
 )
@@ -153,6 +154,10 @@ def _check_required(
             "this is LinkedIn's Connections.csv from a personal data export: it lists "
             "connections and holds no SSI reading; upload an SSI export, a tracker history, "
             "the SSI page JSON or the template instead")])  # fmt: skip
+    if is_goal_file([c.header for c in result.columns]):
+        raise ImportRejectedError([Problem(name, None, None, None,
+            "this is a goal file (metric, target, by): set its goals on the Goals and events "
+            "page or with `python -m dashboard goals import`")])  # fmt: skip
     if not fields & {"ssi", *PILLARS, *METRIC_FIELDS, "seat_id"}:
         known = listed_headers([c.header for c in result.columns])
         problems.append(Problem(name, None, None, None,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import FIELD_BY_NAME, match_header, normalise_header
+from dashboard.ingest.mapping import is_goal_file
 from dashboard.ingest.source import Source
 
 # A long file is narrow: key columns, a metric name and a value, and at most a few columns
@@ -73,6 +74,8 @@ def widen_long(source, name: str):
         return source
     if any((f := match_header(h)) and FIELD_BY_NAME[f].numeric for h in source.headers):
         return source  # it already has score or metric columns: a wide file
+    if is_goal_file(source.headers):
+        return source  # a goal per row, not a metric per row: the importer says where it goes
     body = _cells(source, name)
     if body is None or body.empty:
         return source

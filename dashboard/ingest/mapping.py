@@ -122,3 +122,22 @@ def detect_format(source_kind: str, headers: list[str], fields: set[str]) -> str
     if fields & {"rep_name", "email", "first_name", "last_name"}:
         return "Team SSI export (one row per person)"
     return "Personal SSI history (one person)"
+
+
+# A goal file's columns (ingest/goal_file.py), and the headers that name them (normalised).
+GOAL_COLUMNS = {
+    "metric": ("metric", "measure", "kpi"),
+    "target": ("target", "goal", "targetvalue"),
+    "from": ("from", "start", "startdate", "fromdate", "since"),
+    "by": ("by", "due", "duedate", "bydate", "deadline", "until", "end", "enddate"),
+    "team": ("team", "teamname"),
+    "rep": ("rep", "repemail", "email", "person"),
+}
+REQUIRED_GOAL_COLUMNS = ("metric", "target", "by")
+
+
+def is_goal_file(headers: list[str]) -> bool:
+    """Whether ``headers`` are a goal file's: a metric, a target and a due day."""
+    found = {column for column, names in GOAL_COLUMNS.items() for h in headers
+             if normalise_header(h) in names}  # fmt: skip
+    return set(REQUIRED_GOAL_COLUMNS) <= found
