@@ -3,21 +3,13 @@
 -- name: every_goal
 -- Every goal with the names of its team and rep, and the rep's current team (the team of
 -- their newest reading), which decides who may see and set it.
-with current_teams as (
-    -- A rep's current team: their newest reading's, else their newest activity week's.
-    select rep_id, team_id from rep_latest where rep_id in (select rep_id from goals)
-    union all
-    select rep_id, arg_max(team_id, week) from activity_weekly
-    where rep_id in (select rep_id from goals)
-      and rep_id not in (select rep_id from rep_latest)
-    group by rep_id
-)
+-- (A rep with no reading has no team here: scoring/goals.py asks rep_team for them.)
 select g.goal_id, g.metric, g.target, g.start_day, g.due_day, g.set_by, g.set_at, g.import_id,
        t.name as team, g.rep_id, r.name as rep, r.email, ct.name as rep_team
 from goals g
 left join teams t on t.team_id = g.team_id
 left join reps r on r.rep_id = g.rep_id
-left join current_teams c on c.rep_id = g.rep_id
+left join rep_latest c on c.rep_id = g.rep_id
 left join teams ct on ct.team_id = c.team_id
 order by g.due_day, g.goal_id;
 
@@ -61,23 +53,18 @@ asof left join (
 ) s on s.rep_id = w.rep_id and w.day >= s.day;
 
 -- name: goal_rep_values
--- Each wanted (k, rep_id, day): the rep's latest reading on or before the day that gives
--- {metric} (SSI or a pillar), and its day.
+-- Each wanted (k, rep_id, day, until), exactly: the rep's latest reading that gives
+-- {metric} on or before the day, and their first after it up to until (for a goal set
+-- before the rep's first such reading), each with its day. One scan of the reps' readings.
 -- slot metric: name
-select w.k, s.day as value_day, s.value
+select w.k,
+       max(s.day) filter (where s.day <= w.day) as before_day,
+       arg_max(s.{metric}, s.day) filter (where s.day <= w.day) as before_value,
+       min(s.day) filter (where s.day > w.day and s.day <= w.until) as after_day,
+       arg_min(s.{metric}, s.day) filter (where s.day > w.day and s.day <= w.until)
+           as after_value
 from wanted_rep_values w
-asof left join (
-    select rep_id, day, {metric} as value from snapshots
-    where {metric} is not null and rep_id in (select rep_id from wanted_rep_values)
-) s on s.rep_id = w.rep_id and w.day >= s.day;
-
--- name: goal_rep_first_values
--- Each wanted (k, rep_id, day, until): the rep's first reading that gives {metric} after
--- the day up to until, for a goal set before the rep's first such reading.
--- slot metric: name
-select w.k, min(s.day) as value_day, arg_min(s.{metric}, s.day) as value
-from wanted_rep_values w
-join snapshots s on s.rep_id = w.rep_id and s.day > w.day and s.day <= w.until
+join snapshots s on s.rep_id = w.rep_id
 where s.{metric} is not null
 group by w.k;
 
@@ -107,47 +94,49 @@ having sum(d.reps) > 0;
 -- name: goal_activity_values
 -- Each wanted (k, rep_id, team, metric, day): the metric's weekly figure over the $weeks
 -- full weeks up to the day (a count: the mean weekly total; a stock or a rate: the newest
--- value), for a rep, else a team's (null: the company's) reps averaged. A week a seat has no
--- row for is no data, never 0.
+-- value), for a rep, else averaged over the seats of a team (its weeks in that team) or of
+-- the company. A week a seat has no row for is no data, never 0.
 with wanted as (
-    select k, rep_id, team, metric, cast(day as date) as day from wanted_activity_values
+    select k, rep_id, team is not null as for_team, metric, cast(day as date) as day,
+           (select team_id from teams t where t.name = w.team) as team_id
+    from wanted_activity_values w
+), recent as (
+    -- The weeks and metrics wanted at all, as constants the scan can skip by.
+    select a.*, c.kind from activity_weekly a join metric_catalogue c using (metric)
+    where a.week between cast($first_week as date) and cast($last_week as date)
+      and a.metric in (select distinct metric from wanted_activity_values)
 ), weeks as (
-    select w.k, w.rep_id, w.team, w.metric, w.day, a.rep_id as seat, a.week, a.total,
-           a.latest, c.kind,
-           (select name from teams where team_id = a.team_id) as week_team
+    -- A rep's own weeks (joined on the rep: an OR in the join made it a loop over all rows).
+    select w.k, w.day, a.rep_id as seat, a.week, a.total, a.latest, a.kind
     from wanted w
-    join metric_catalogue c on c.metric = w.metric
-    join activity_weekly a on a.metric = w.metric
+    join recent a on a.rep_id = w.rep_id and a.metric = w.metric
         and a.week + 6 <= w.day and a.week > w.day - 7 * ($weeks + 1)
-        and (w.rep_id is null or a.rep_id = w.rep_id)
+    union all
+    -- A team's seats' weeks in that team, or every seat's for the company.
+    select w.k, w.day, a.rep_id, a.week, a.total, a.latest, a.kind
+    from wanted w
+    join recent a on a.metric = w.metric
+        and a.week + 6 <= w.day and a.week > w.day - 7 * ($weeks + 1)
+        and (not w.for_team or a.team_id = w.team_id)
+    where w.rep_id is null
 ), per_seat as (
     select k, seat, any_value(day) as day,
-           if(any_value(kind) = 'count', avg(total), arg_max(latest, week)) as value,
-           arg_max(week_team, week) as seat_team, any_value(team) as team,
-           any_value(rep_id) as rep_id
+           if(any_value(kind) = 'count', avg(total), arg_max(latest, week)) as value
     from weeks
     group by k, seat
 )
 select k, max(day) as value_day, avg(value) as value, count(*) as reps
 from per_seat
-where rep_id is not null or team is null or seat_team = team
 group by k;
 
 -- name: every_event
-with current_teams as (
-    select rep_id, team_id from rep_latest where rep_id in (select rep_id from events)
-    union all
-    select rep_id, arg_max(team_id, week) from activity_weekly
-    where rep_id in (select rep_id from events)
-      and rep_id not in (select rep_id from rep_latest)
-    group by rep_id
-)
+-- (A rep with no reading has no team here: scoring/events.py asks rep_team for them.)
 select e.event_id, e.day, e.title, t.name as team, e.rep_id, r.name as rep, r.email,
        ct.name as rep_team, e.set_by, e.set_at
 from events e
 left join teams t on t.team_id = e.team_id
 left join reps r on r.rep_id = e.rep_id
-left join current_teams c on c.rep_id = e.rep_id
+left join rep_latest c on c.rep_id = e.rep_id
 left join teams ct on ct.team_id = c.team_id
 order by e.day, e.event_id;
 

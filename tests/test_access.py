@@ -16,11 +16,11 @@ from streamlit.testing.v1 import AppTest
 from dashboard import users
 from dashboard.access import OWNER, AccessDeniedError
 from dashboard.export import to_csv_bytes
-from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
+from dashboard.scoring import leaderboard
 from dashboard.store import Store
 from dashboard.views.activity import activity_view
 from dashboard.views.self_check import summary_for
-from dashboard.views.team_review import leaderboard_csv, team_review
+from dashboard.views.team_review import EXPORT_KEYS, leaderboard_csv, team_review, with_goals
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "web" / "app.py")
 PASSWORD = "correct horse battery"
@@ -160,7 +160,8 @@ def test_exports_and_activity_hold_only_the_scope(org):
     assert set(own.board["team"]) == {org["managed"]}  # what the download button exports
     scope = manager.team_scope([], [org["managed"], org["other"]])
     csv = leaderboard_csv(org["store"], scope, DEMO_END, manager).decode("utf-8-sig")
-    assert csv == to_csv_bytes(own.board[LEADERBOARD_KEYS]).decode("utf-8-sig")
+    shown = with_goals(org["store"], own.board, DEMO_END, manager)[EXPORT_KEYS]
+    assert csv == to_csv_bytes(shown).decode("utf-8-sig")
     assert len(csv.splitlines()) == len(own.board) + 1 > 2
     stranger = org["board"][org["board"]["team"] == org["other"]]["email"].iloc[0]
     assert stranger not in csv and org["other"] not in csv
@@ -168,7 +169,7 @@ def test_exports_and_activity_hold_only_the_scope(org):
     assert set(act.reps["team"]) == {org["managed"]}
     viewer = users.viewer_for(org["store"], "viewer@example.com")
     nobody = leaderboard_csv(org["store"], [], DEMO_END, viewer).decode("utf-8-sig")
-    assert nobody.splitlines() == [",".join(LEADERBOARD_KEYS)]  # the header, no person
+    assert nobody.splitlines() == [",".join(EXPORT_KEYS)]  # the header, no person
     company = activity_view(org["store"], [], DEMO_END, 90, "week", "searches", viewer)
     assert company.reps.empty and company.adoption.seats > 0
 

@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard import display
 from dashboard.access import Viewer
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.scoring.goals import own_team
+from dashboard.scoring.goals import current_teams, own_team
 from dashboard.scoring.memo import remembered
 from dashboard.store import Store
 
@@ -40,8 +40,12 @@ class Event:
 
 @remembered
 def stored_events(store: Store) -> list[Event]:
-    return [Event(r.event_id, r.day, r.title, r.team, r.rep_id, r.rep, r.email, r.rep_team,
-                  r.set_by) for r in store.rows("every_event")]  # fmt: skip
+    rows = store.rows("every_event")
+    teams = current_teams(
+        store, [r.rep_id for r in rows if r.rep_id is not None and not r.rep_team]
+    )
+    return [Event(r.event_id, r.day, r.title, r.team, r.rep_id, r.rep, r.email,
+                  r.rep_team or teams.get(r.rep_id), r.set_by) for r in rows]  # fmt: skip
 
 
 @remembered

@@ -20,7 +20,7 @@ import pandas as pd
 from dashboard.access import Viewer
 from dashboard.fields import PILLAR_LABELS, PILLARS
 from dashboard.scoring.config import ScoringConfig, load_config
-from dashboard.scoring.memo import remembered
+from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.scoring.team_days import summary_is_current
 from dashboard.scoring.trends import averages_over_time
 from dashboard.store import Store
@@ -112,9 +112,19 @@ def activity_labels(store: Store) -> dict[str, str]:
 @remembered
 def stored_goals(store: Store) -> list[Goal]:
     rows = store.rows("every_goal")
+    teams = current_teams(
+        store, [r.rep_id for r in rows if r.rep_id is not None and not r.rep_team]
+    )
     return [Goal(r.goal_id, r.metric, float(r.target), r.start_day, r.due_day, r.team,
-                 r.rep_id, r.rep, r.email, r.rep_team, r.set_by, r.import_id)
+                 r.rep_id, r.rep, r.email, r.rep_team or teams.get(r.rep_id), r.set_by,
+                 r.import_id)
             for r in rows]  # fmt: skip
+
+
+def current_teams(store: Store, rep_ids: Iterable[int]) -> dict[int, str | None]:
+    """The current team of reps with no reading (their newest activity's), one by one: the
+    few a goal or an event names before their first reading."""
+    return {r: store.scalar("rep_team", {"rep_id": r}) for r in set(rep_ids)}
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -201,14 +211,12 @@ def _rep_values(store: Store, wanted: list[tuple[int, Goal, date, date]]) -> dic
         left = [w for w in wanted if w[0] not in out and w[1].metric == metric]
         with store.reading() as cur:
             cur.register("wanted_rep_values", _wanted_reps(left))
-            found = {r.k: r for r in cur.run_filled("goal_rep_values", metric=metric).fetchall()}
-            first = {r.k: r for r in cur.run_filled("goal_rep_first_values", metric=metric)
-                     .fetchall()}  # fmt: skip
-        for k, *_ in left:
-            row = found.get(k)
-            if row is None or row.value_day is None:
-                row = first.get(k)
-            out[k] = _Value(None, None) if row is None else _Value(float(row.value), row.value_day)
+            rows = cur.run_filled("goal_rep_values", metric=metric).fetchall()
+        for r in rows:
+            if r.before_day is not None:
+                out[r.k] = _Value(float(r.before_value), r.before_day)
+            elif r.after_day is not None:
+                out[r.k] = _Value(float(r.after_value), r.after_day)
     return out
 
 
@@ -267,9 +275,12 @@ def _activity_values(
         "metric": [g.metric for _, g, _ in wanted],
         "day": pd.to_datetime([d for _, _, d in wanted]),
     })  # fmt: skip
+    weeks = config.goals.activity_weeks
+    span = {"weeks": weeks, "last_week": max(d for *_, d in wanted),
+            "first_week": min(d for *_, d in wanted) - timedelta(days=7 * (weeks + 1))}  # fmt: skip
     with store.reading() as cur:
         cur.register("wanted_activity_values", frame)
-        rows = cur.run("goal_activity_values", {"weeks": config.goals.activity_weeks}).fetchall()
+        rows = cur.run("goal_activity_values", span).fetchall()
     return {r.k: _Value(None if _missing(r.value) else float(r.value), r.value_day, r.reps)
             for r in rows}  # fmt: skip
 
@@ -336,12 +347,20 @@ def goal_paces(
     before any value is read. A group's figures too small to hide a person are withheld
     from a viewer who may not see people (a rep about their own team)."""
     config = config or load_config()
+    if viewer.role == "admin":  # every goal: one computation for every admin
+        return every_pace(store, as_of, config)
     shown = visible_goals(store, viewer, goals_in_force(store, as_of, config))
     found = paces(store, shown, as_of, config)
     if viewer.sees_people:
         return found
     small = config.privacy.min_group_reps
     return [_withheld(p) if _too_small(p, small) else p for p in found]
+
+
+@remembered(keep=KEEP_COMPANY_WIDE)
+def every_pace(store: Store, as_of: date, config: ScoringConfig) -> list[GoalPace]:
+    """Where every goal stands on ``as_of``: what an admin sees."""
+    return paces(store, goals_in_force(store, as_of, config), as_of, config)
 
 
 def _too_small(pace: GoalPace, small: int) -> bool:

@@ -22,6 +22,7 @@ from dashboard.scoring.goals import (
     pacing_line,
     worst_verdict,
 )
+from dashboard.scoring.memo import remembered
 from dashboard.store import Store
 
 # The fields of `goals list --format json`, in order (a contract: scripts read them).
@@ -136,6 +137,7 @@ class GoalsStrip:
         return "Reps' own goals: " + ", ".join(parts) + "."
 
 
+@remembered
 def goals_strip(
     store: Store, viewer: Viewer, teams: list[str], as_of: date,
     config: ScoringConfig | None = None,
@@ -171,6 +173,7 @@ def rep_goals(
     return _ordered(mine)
 
 
+@remembered
 def rep_verdicts(store: Store, viewer: Viewer, as_of: date) -> dict[int, str]:
     """Each rep's goal verdict for the leaderboard: the one to act on first among their own
     goals in force on ``as_of``."""
@@ -214,6 +217,7 @@ def _marks(paces: Iterable[GoalPace], events: Iterable[Event]) -> TrendMarks:
     return TrendMarks(lines, [(e.day, e.title) for e in events])
 
 
+@remembered
 def review_marks(
     store: Store, viewer: Viewer, groups: list[str], start: date, as_of: date,
 ) -> TrendMarks:  # fmt: skip
@@ -225,6 +229,7 @@ def review_marks(
     return _marks(paces, chart_events(store, viewer, start, as_of, teams))
 
 
+@remembered
 def rep_marks(
     store: Store, viewer: Viewer, rep_id: int, team: str | None, start: date, as_of: date
 ) -> TrendMarks:
