@@ -350,7 +350,15 @@ def goal_paces(
     if viewer.role == "admin":  # every goal: one computation for every admin
         return every_pace(store, as_of, config)
     shown = visible_goals(store, viewer, goals_in_force(store, as_of, config))
-    found = paces(store, shown, as_of, config)
+    return paces_for(store, viewer, shown, as_of, config)
+
+
+def paces_for(
+    store: Store, viewer: Viewer, goals: list[Goal], as_of: date, config: ScoringConfig
+) -> list[GoalPace]:
+    """:func:`paces` of goals this viewer may see, with the figures of groups too small to
+    hide a person withheld from a viewer who may not see people."""
+    found = paces(store, goals, as_of, config)
     if viewer.sees_people:
         return found
     small = config.privacy.min_group_reps

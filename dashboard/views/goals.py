@@ -18,8 +18,11 @@ from dashboard.scoring.goals import (
     GoalPace,
     PacingLine,
     goal_paces,
+    goals_in_force,
     metric_label,
+    paces_for,
     pacing_line,
+    visible_goals,
     worst_verdict,
 )
 from dashboard.scoring.memo import remembered
@@ -162,15 +165,18 @@ def _ordered(paces: list[GoalPace]) -> list[GoalPace]:
     return sorted(paces, key=lambda p: (order[p.goal.kind], p.goal.team or "", p.goal.due_day))
 
 
+@remembered
 def rep_goals(
     store: Store, viewer: Viewer, rep_id: int, team: str | None, as_of: date,
     config: ScoringConfig | None = None,
 ) -> list[GoalPace]:  # fmt: skip
-    """A rep's self-check goals: their own, their team's and the company's."""
-    found = goal_paces(store, viewer, as_of, config)
-    mine = [p for p in found if p.goal.rep_id == rep_id or p.goal.kind == "company"
-            or (p.goal.kind == "team" and p.goal.team == team)]  # fmt: skip
-    return _ordered(mine)
+    """A rep's self-check goals: their own, their team's and the company's (only those are
+    read: a self-check does not compute every goal of the company)."""
+    config = config or load_config()
+    wanted = [g for g in visible_goals(store, viewer, goals_in_force(store, as_of, config))
+              if g.rep_id == rep_id or g.kind == "company"
+              or (g.kind == "team" and g.team == team)]  # fmt: skip
+    return _ordered(paces_for(store, viewer, wanted, as_of, config))
 
 
 @remembered
@@ -235,7 +241,7 @@ def rep_marks(
 ) -> TrendMarks:
     """A rep's chart's marks: their own SSI goals, and the events of everyone, their team
     and their own."""
-    paces = [p for p in goal_paces(store, viewer, as_of) if p.goal.rep_id == rep_id]
+    paces = [p for p in rep_goals(store, viewer, rep_id, team, as_of) if p.goal.rep_id == rep_id]
     return _marks(paces, chart_events(store, viewer, start, as_of, rep_id=rep_id, rep_team=team))
 
 
