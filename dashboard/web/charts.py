@@ -37,6 +37,7 @@ GROUP_PALETTE = ["#332288", "#88CCEE", "#999933", "#882255", "#DDCC77", "#117733
 GROUP_DASHES = ["solid", "dashdot", "longdash"]  # past seven groups, colours repeat dashed
 GOAL_COLOR = "#374151"  # a goal's pacing line: dotted, darker than any group
 EVENT_COLOR = "#7C3AED"
+MAX_NAMED_EVENTS = 5  # more events on one chart: one legend entry, the titles on hover
 SSI_RANGE = [0, 100]
 PILLAR_RANGE = [0, 25]
 
@@ -315,7 +316,8 @@ def marked(
 ) -> go.Figure:  # fmt: skip
     """Goals' pacing lines (dotted, from the value at the goal's start to its target on its
     due day; a pillar's in its colour) and events (a dotted vertical line with a marker at
-    ``top`` whose hover, and for a few events a label, is the title) on a trend chart."""
+    ``top``; a few events named in the legend, more under one entry; the title on hover) on
+    a trend chart."""
     for label, metric, line in lines:
         fig.add_scatter(x=list(line.days), y=list(line.values), mode="lines+markers", name=text(label),
                         line={"color": PILLAR_COLORS.get(metric, GOAL_COLOR), "dash": "dot",
@@ -326,17 +328,24 @@ def marked(
         for day, _ in events:
             fig.add_shape(type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
                           line={"color": EVENT_COLOR, "dash": "dot", "width": 1})  # fmt: skip
-        events = sorted(events)
-        titles = [text(t) for _, t in events]
-        short = [t if len(t) <= 28 else t[:27] + "…" for t in titles]
-        # Labels of events close together would overlap: each is a step lower than the last.
-        heights = [top * (1 - 0.09 * (i % 3)) for i in range(len(events))]
-        fig.add_scatter(x=[d for d, _ in events], y=heights, name="events",
-                        mode="markers+text" if len(events) <= 3 else "markers",
-                        text=short, textposition="bottom right", textfont={"color": EVENT_COLOR},
-                        marker={"symbol": "triangle-down", "size": 10, "color": EVENT_COLOR},
-                        hovertext=[f"{d:%d %b %Y}: {t}" for (d, _), t in zip(events, titles, strict=True)],
-                        hoverinfo="text", cliponaxis=False)  # fmt: skip
+        said = [f"{d:%d %b %Y}: {t}" for d, t in sorted(events)]
+        hovers = [text(t) for t in said]
+        marker = {"symbol": "triangle-down", "size": 10, "color": EVENT_COLOR}
+        if len(events) <= MAX_NAMED_EVENTS:
+            # Each event named in the legend, not written on the plot: a title written
+            # beside its line ran off a phone's narrow chart and over the data.
+            for (day, _), words, hover in zip(sorted(events), said, hovers, strict=True):
+                fig.add_scatter(x=[day], y=[top], mode="markers", marker=marker,
+                                name=text(words if len(words) <= 48 else words[:47] + "…"),
+                                hovertext=[hover], hoverinfo="text", cliponaxis=False)  # fmt: skip
+        else:
+            fig.add_scatter(x=[d for d, _ in sorted(events)], y=[top] * len(events), mode="markers",
+                            marker=marker, name=f"events ({len(events)})", hovertext=hovers,
+                            hoverinfo="text", cliponaxis=False)  # fmt: skip
+    # The legend sits under the plot: taller with each entry, so the plot keeps its height.
+    entries = sum(1 for trace in fig.data if trace.showlegend is not False)
+    if lines or events:
+        fig.update_layout(height=max(fig.layout.height or 360, 300 + 22 * entries))
     return fig
 
 

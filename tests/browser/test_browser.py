@@ -316,13 +316,13 @@ def test_pacing_lines_and_event_markers_are_drawn(server, page, width, demo_db):
     page.get_by_text("Trends", exact=True).scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     legend = _legend(page)
-    assert "goal, company: SSI 70.0" in legend and "events" in legend
+    assert "goal, company: SSI 70.0" in legend and "LinkedIn changed how the SSI" in legend
     screenshot(page, f"team_review_goals_{width}")
     page.goto(f"{server}/me?rep={rep_id}")
     wait_idle(page)
     page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=3)
     page.wait_for_timeout(800)
     legend = _legend(page)
-    assert "goal, you: SSI" in legend and "events" in legend
+    assert "goal, you: SSI" in legend and "Moved to a new territory" in legend
     assert page.get_by_role("heading", name="Goals").count() >= 1
     screenshot(page, f"self_check_goals_{width}")
