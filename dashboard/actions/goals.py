@@ -17,7 +17,8 @@ from dashboard.errors import DashboardError, NotFoundError, shows_as_written
 from dashboard.ingest.goal_file import GoalFileRules, metric_ranges, read_goal_file
 from dashboard.ingest.sources import read_bounded
 from dashboard.scoring.goals import BALANCED_SHARE, activity_labels, goal_metrics, metric_label
-from dashboard.store import Store
+from dashboard.store import Cursor, Store
+from dashboard.store.door import Row
 from dashboard.users import audit
 
 GOAL_FILE_FORMAT = "goal file"
@@ -123,15 +124,25 @@ def remove_goal(store: Store, viewer: Viewer, goal_id: int) -> str:
     """Remove a goal (an admin's any; a manager's of their teams and their reps)."""
     viewer.require("goals")
     with store.transaction() as cur:
-        found = [g for g in cur.run("every_goal").fetchall() if g.goal_id == goal_id]
-        if not found or not viewer.sees_goal(found[0].team, found[0].rep_id, found[0].rep_team):
-            raise NotFoundError(f"there is no goal #{goal_id} you may see; `goals list` lists them")
-        g = found[0]
-        _require_scope(viewer, g.team, g.rep_team, g.team is None and g.rep_id is None)
+        g = _settable(cur, viewer, "every_goal", "goal_id", goal_id, "goal", "goals list")
         cur.run("remove_goal", {"goal_id": goal_id})
         done = f"goal #{goal_id} removed ({_described(g.metric, g.target, g.start_day, g.due_day, g.team, g.email or g.rep)})"
         audit(cur, viewer.email, "goal removed", done)
     return done
+
+
+def _settable(cur: Cursor, viewer: Viewer, query: str, key: str, wanted: int, noun: str,
+              listing: str) -> Row:  # fmt: skip
+    """The goal or event ``wanted``, refused alike when it does not exist and when it is
+    outside what the viewer may see; refused when the viewer may not set its scope."""
+    row = next((r for r in cur.run(query).fetchall() if getattr(r, key) == wanted), None)
+    rep_team = None if row is None else row.rep_team
+    if row is not None and row.rep_id is not None and not rep_team:  # no reading yet
+        rep_team = cur.run("rep_team", {"rep_id": row.rep_id}).fetchone()[0]
+    if row is None or not viewer.sees_goal(row.team, row.rep_id, rep_team):
+        raise NotFoundError(f"there is no {noun} #{wanted} you may see; `{listing}` lists them")
+    _require_scope(viewer, row.team, rep_team, row.team is None and row.rep_id is None)
+    return row
 
 
 def goal_file_rules(store: Store, viewer: Viewer) -> GoalFileRules:
@@ -200,13 +211,7 @@ def add_event(
 def remove_event(store: Store, viewer: Viewer, event_id: int) -> str:
     viewer.require("goals")
     with store.transaction() as cur:
-        found = [e for e in cur.run("every_event").fetchall() if e.event_id == event_id]
-        if not found or not viewer.sees_goal(found[0].team, found[0].rep_id, found[0].rep_team):
-            raise NotFoundError(
-                f"there is no event #{event_id} you may see; `events list` lists them"
-            )
-        e = found[0]
-        _require_scope(viewer, e.team, e.rep_team, e.team is None and e.rep_id is None)
+        e = _settable(cur, viewer, "every_event", "event_id", event_id, "event", "events list")
         cur.run("remove_event", {"event_id": event_id})
         done = f"event #{event_id} removed ({e.day}: {e.title})"
         audit(cur, viewer.email, "event removed", done)
