@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import shutil
 import statistics
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -139,5 +140,43 @@ def test_goals_and_events_add_at_most_a_tenth_to_the_pages(tmp_path):
                          f"events {spread(with_)}; {100 * (ratio - 1):+.0f} % (target +10 %)")  # fmt: skip
     plain.close()
     full.close()
+    lines += _whole_pages(plain_path, full_path, rep_id)
     print("\n" + "\n".join(lines))
     record("goals_at_scale", lines)
+
+
+def _whole_pages(plain: Path, full: Path, rep_id: int) -> list[str]:
+    """The same pages rendered whole (AppTest: the script, its figures and tables, as a
+    visitor's rerun), on each store in turn, after a write (nothing remembered) and warm."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "web" / "app.py")
+    os.environ["SSI_AUTH"] = "none"
+
+    def render(path: Path, page: str | None, first: bool) -> float:
+        os.environ["SSI_DASHBOARD_DB"] = str(path)
+        if first:
+            forget_all()
+        at = AppTest.from_file(app, default_timeout=300)
+        if page:
+            at.run()
+            at.switch_page(page)
+            at.query_params["rep"] = str(rep_id)
+            at.query_params["as_of"] = END.isoformat()
+        start = time.perf_counter()
+        at.run()
+        assert not at.exception, at.exception
+        return time.perf_counter() - start
+
+    out = []
+    for name, page in (("team review page", None), ("self-check page", "app_pages/self_check.py")):
+        for how, first in (("after a write", True), ("warm", False)):
+            render(plain, page, first), render(full, page, first)
+            without, with_ = alternating([lambda p=page, f=first: render(plain, p, f),
+                                          lambda p=page, f=first: render(full, p, f)], 5)  # fmt: skip
+            ratio = statistics.median(with_) / statistics.median(without)
+            out.append(f"{name} rendered whole (AppTest), {how} (ms): without "
+                       f"{spread(without)}; with {spread(with_)}; {100 * (ratio - 1):+.0f} %")  # fmt: skip
+    return out
