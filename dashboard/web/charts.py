@@ -318,30 +318,38 @@ def marked(
     due day; a pillar's in its colour) and events (a dotted vertical line with a marker at
     ``top``; a few events named in the legend, more under one entry; the title on hover) on
     a trend chart."""
-    for label, metric, line in lines:
-        fig.add_scatter(x=list(line.days), y=list(line.values), mode="lines+markers", name=text(label),
-                        line={"color": PILLAR_COLORS.get(metric, GOAL_COLOR), "dash": "dot",
-                              "width": 2},
-                        marker={"size": 7, "symbol": ["circle", "star"]},
-                        hovertemplate="%{x|%d %b %Y}: %{y:.1f}<extra>goal pace</extra>")  # fmt: skip
+    # Made as plain dicts and added at once: added one by one, each trace and shape was
+    # validated with the whole figure again (three times the chart's own drawing).
+    traces: list[dict] = [
+        {"type": "scatter", "x": list(line.days), "y": list(line.values), "name": text(label),
+         "mode": "lines+markers", "marker": {"size": 7, "symbol": ["circle", "star"]},
+         "line": {"color": PILLAR_COLORS.get(metric, GOAL_COLOR), "dash": "dot", "width": 2},
+         "hovertemplate": "%{x|%d %b %Y}: %{y:.1f}<extra>goal pace</extra>"}
+        for label, metric, line in lines
+    ]  # fmt: skip
     if events:
-        for day, _ in events:
-            fig.add_shape(type="line", x0=day, x1=day, xref="x", y0=0, y1=1, yref="paper",
-                          line={"color": EVENT_COLOR, "dash": "dot", "width": 1})  # fmt: skip
+        shapes = [{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1,
+                   "yref": "paper", "line": {"color": EVENT_COLOR, "dash": "dot", "width": 1}}
+                  for day, _ in events]  # fmt: skip
+        fig.update_layout(shapes=[*fig.layout.shapes, *shapes])
         said = [f"{d:%d %b %Y}: {t}" for d, t in sorted(events)]
         hovers = [text(t) for t in said]
         marker = {"symbol": "triangle-down", "size": 10, "color": EVENT_COLOR}
         if len(events) <= MAX_NAMED_EVENTS:
             # Each event named in the legend, not written on the plot: a title written
             # beside its line ran off a phone's narrow chart and over the data.
-            for (day, _), words, hover in zip(sorted(events), said, hovers, strict=True):
-                fig.add_scatter(x=[day], y=[top], mode="markers", marker=marker,
-                                name=text(words if len(words) <= 48 else words[:47] + "…"),
-                                hovertext=[hover], hoverinfo="text", cliponaxis=False)  # fmt: skip
+            traces += [{"type": "scatter", "x": [day], "y": [top], "mode": "markers",
+                        "marker": marker, "hovertext": [hover], "hoverinfo": "text",
+                        "cliponaxis": False,
+                        "name": text(words if len(words) <= 48 else words[:47] + "…")}
+                       for (day, _), words, hover in zip(sorted(events), said, hovers, strict=True)]  # fmt: skip
         else:
-            fig.add_scatter(x=[d for d, _ in sorted(events)], y=[top] * len(events), mode="markers",
-                            marker=marker, name=f"events ({len(events)})", hovertext=hovers,
-                            hoverinfo="text", cliponaxis=False)  # fmt: skip
+            traces.append({"type": "scatter", "x": [d for d, _ in sorted(events)],
+                           "y": [top] * len(events), "mode": "markers", "marker": marker,
+                           "name": f"events ({len(events)})", "hovertext": hovers,
+                           "hoverinfo": "text", "cliponaxis": False})  # fmt: skip
+    if traces:
+        fig.add_traces(traces)
     # The legend sits under the plot: taller with each entry, so the plot keeps its height.
     entries = sum(1 for trace in fig.data if trace.showlegend is not False)
     if lines or events:
