@@ -162,8 +162,9 @@ def import_goal_file(store: Store, viewer: Viewer, path: Path, name: str | None 
     its import takes its goals out."""
     viewer.require("goals")
     name = name or path.name
-    content_hash = "goals:" + hashlib.sha256(read_bounded(path, name)).hexdigest()
-    goals, notes = read_goal_file(path, name, goal_file_rules(store, viewer))
+    data = read_bounded(path, name)
+    content_hash = "goals:" + hashlib.sha256(data).hexdigest()
+    goals, notes = read_goal_file(path, name, goal_file_rules(store, viewer), data)
     result = GoalFileResult(name, len(goals), notes)
     if dry_run:
         return result

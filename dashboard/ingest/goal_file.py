@@ -58,9 +58,12 @@ class GoalFileRules:
     today: date = field(default_factory=date.today)
 
 
-def read_goal_file(path: Path, name: str, rules: GoalFileRules) -> tuple[list[GoalRow], list[str]]:
-    """The file's goals and notes; any error rejects the whole file, naming every cell."""
-    data = read_bounded(path, name)
+def read_goal_file(
+    path: Path, name: str, rules: GoalFileRules, data: bytes | None = None
+) -> tuple[list[GoalRow], list[str]]:
+    """The file's goals and notes; any error rejects the whole file, naming every cell.
+    ``data``: the file's bytes when the caller has read them already."""
+    data = read_bounded(path, name) if data is None else data
     headers, rows = _cells(path, name, data)
     columns, notes = _match_headers(headers, name)
     problems: list[Problem] = []

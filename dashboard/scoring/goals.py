@@ -27,10 +27,10 @@ from dashboard.store import Store
 
 SCORE_METRICS = ("ssi", *PILLARS)
 BALANCED_SHARE = "balanced_share"
-# The verdicts, the ones to act on first.
 # A rep's value is first looked for among the readings of the five weekly exports before
 # the earliest day wanted; a rep without one there is read again over every reading.
 REP_LOOKBACK_DAYS = 35
+# The verdicts, the ones to act on first first.
 VERDICTS = ("behind", "missed", "on track", "ahead", "met", "not started", "no data")
 
 

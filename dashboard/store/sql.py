@@ -139,11 +139,13 @@ class Query:
 
     def filled(self, **values: Any) -> Query:
         """This query with its slots filled (refused: a slot left out, one it does not
-        declare, a value not of the slot's kind)."""
+        declare, a value not of the slot's kind); a query without slots is itself."""
         missing, extra = self.slots.keys() - values.keys(), values.keys() - self.slots.keys()
         if missing or extra:
             raise StoreError(f"query '{self.name}': slot(s) not filled {sorted(missing)}, "
                              f"not declared {sorted(extra)}")  # fmt: skip
+        if not self.slots:
+            return self
         rendered = {k: slot.render(self.name, k, values[k]) for k, slot in self.slots.items()}
 
         def fill(m: re.Match) -> str:
@@ -153,7 +155,7 @@ class Query:
 
     def fragment(self, **values: Any) -> Fragment:
         """This block, filled, as a piece for another query's ``fragment`` slot."""
-        text = self.filled(**values).sql if self.slots else self.sql
+        text = self.filled(**values).sql
         bare = _COMMENT_KEEPING_STRINGS.sub(lambda m: m.group(1) or "", text)
         return Fragment(" ".join(line.strip() for line in bare.splitlines() if line.strip()))
 
@@ -206,15 +208,13 @@ def run_named(
 ) -> duckdb.DuckDBPyConnection:  # fmt: skip
     """Run the named query ``name`` on a raw DuckDB cursor (the store's own modules, below
     the door), its slots filled by ``slots``."""
-    query = current_queries()[name]
-    return run_query(cur, query.filled(**slots) if query.slots else query, params)
+    return run_query(cur, current_queries()[name].filled(**slots), params)
 
 
 def statements_of(name: str, /, **slots: Any) -> list[str]:
     """The statements of the named query ``name``, its slots filled, as text: for a
     PostgreSQL cursor, which binds its own ``%s`` values."""
-    query = current_queries()[name]
-    return [text for text, _ in (query.filled(**slots) if query.slots else query).statements]
+    return [text for text, _ in current_queries()[name].filled(**slots).statements]
 
 
 def statement_of(name: str, /, **slots: Any) -> str:

@@ -15,6 +15,7 @@ from dashboard.ingest.goal_file import TEMPLATE
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.events import Event, before_after, events_for_chart, visible_events
 from dashboard.scoring.goals import (
+    VERDICTS,
     GoalPace,
     PacingLine,
     goal_paces,
@@ -53,9 +54,6 @@ def goal_records(
             "withheld": p.withheld,
         })  # fmt: skip
     return out
-
-
-VERDICT_ORDER = ["behind", "missed", "on track", "ahead", "met", "not started", "no data"]
 
 
 def goal_sentence(pace: GoalPace, labels: dict[str, str] | None = None) -> str:
@@ -126,8 +124,7 @@ class GoalsStrip:
         """One sentence per goal, the ones to act on first first: "Team East: SSI 60.0 by
         31 Mar 2026: 57.0 now (read 5 Feb 2026), ▲ ahead, 70% of the way; +0.9 a week
         needed"."""
-        ordered = sorted(self.goals, key=lambda p: VERDICT_ORDER.index(p.verdict)
-                         if p.verdict in VERDICT_ORDER else len(VERDICT_ORDER))  # fmt: skip
+        ordered = sorted(self.goals, key=lambda p: VERDICTS.index(p.verdict))
         return [goal_sentence(p, labels) for p in ordered[: self.SHOWN]]
 
     def more(self) -> int:
@@ -259,14 +256,12 @@ def settable_scopes(store: Store, viewer: Viewer) -> list[Scope]:
     team and every rep with an e-mail; a manager their teams and their teams' reps."""
     if not viewer.may("goals"):
         return []
-    people = store.df("rep_names")
-    teams = sorted(t for t in people["team"].dropna().unique()
-                   if viewer.may_set_goal(t, None, False))  # fmt: skip
+    people = store.rows("rep_names")
+    teams = sorted({r.team for r in people if r.team and viewer.may_set_goal(r.team, None, False)})
     scopes = [Scope("The company")] if viewer.may_set_goal(None, None, True) else []
     scopes += [Scope(f"Team: {t}", team=t) for t in teams]
-    for r in store.rows("rep_names"):
-        if r.email and viewer.may_set_goal(None, r.team, False):
-            scopes.append(Scope(f"Rep: {r.name} <{r.email}> ({r.team})", rep=r.email))
+    scopes += [Scope(f"Rep: {r.name} <{r.email}> ({r.team})", rep=r.email) for r in people
+               if r.email and viewer.may_set_goal(None, r.team, False)]  # fmt: skip
     return scopes
 
 
