@@ -111,7 +111,28 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--password-stdin", action="store_true", required=True,
                    help="read the password from standard input (never the command line)")  # fmt: skip
     _goal_commands(sub, db, who)
+    _report_commands(sub, db, who)
     return parser
+
+
+def _report_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
+    """report pdf: the team review or a self-check as a PDF file, scoped as on the pages."""
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    after.add_argument("--as", dest="as_user", metavar="EMAIL", default=argparse.SUPPRESS,
+                       help="make it as this dashboard user sees it")  # fmt: skip
+    p = sub.add_parser("report", parents=[db, who], help="reports as files")
+    reports = p.add_subparsers(dest="report_command", required=True, parser_class=_CommandParser)
+    r = reports.add_parser("pdf", parents=[after],
+                           help="the team review (--team, or every team you may see) or a "
+                                "rep's self-check (--rep) as a PDF")  # fmt: skip
+    of = r.add_mutually_exclusive_group()
+    of.add_argument("--team", action="append", help="a team of the review (repeatable)")
+    of.add_argument("--rep", metavar="EMAIL", help="this rep's self-check (e-mail or name)")
+    r.add_argument("--date", type=_date, help="as of this date (default: as the page)")
+    r.add_argument("--period", default="90 days", help="the review's trend period "
+                   "(30 days, 90 days, 6 months, 12 months, 18 months)")  # fmt: skip
+    r.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
 
 
 def _goal_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
@@ -519,6 +540,31 @@ def cmd_events(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from dashboard.views.team_review import PERIODS
+
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    if args.period not in PERIODS:
+        raise NotFoundError(f"no period called {args.period!r}; one of: {', '.join(PERIODS)}")
+    if args.rep:
+        from dashboard.reports.self_check import self_check_pdf
+        from dashboard.scoring.summary import find_rep
+
+        viewer.require("self_check")
+        rep_id, _ = find_rep(store, args.rep, viewer)
+        made = self_check_pdf(store, viewer, rep_id, args.date)
+    else:
+        from dashboard.reports.team_review import team_review_pdf
+
+        made = team_review_pdf(store, viewer, args.team or [], args.date, args.period)
+    if args.out.parent and not args.out.parent.is_dir():
+        raise NotFoundError(f"no folder {args.out.parent} to write {args.out.name} in")
+    args.out.write_bytes(made)
+    print(f"wrote {args.out} ({len(made) // 1024} KB)")
+    return 0
+
+
 def cmd_init(args) -> int:
     from dashboard.scoring.team_days import keep_current
 
@@ -553,4 +599,4 @@ def cmd_restore(args) -> int:
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
             "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
             "restore": cmd_restore, "users": cmd_users, "init": cmd_init,
-            "goals": cmd_goals, "events": cmd_events}  # fmt: skip
+            "goals": cmd_goals, "events": cmd_events, "report": cmd_report}  # fmt: skip

@@ -116,3 +116,16 @@ def change_since(value: object, since: object, window_days: int) -> str:
     if is_missing(value):
         return f"n/a: the reading before is from {when}, more than {window_days} days earlier"
     return f"{change(value)} since {when}"
+
+
+def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
+    """``value`` in ``pattern``, rounded first as every number shown is (rounded) to
+    the pattern's decimals (a percentage's two more)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return missing
+    if pattern.endswith(":d}"):
+        return pattern.format(int(value))  # type: ignore[call-overload]
+    decimals = re.search(r"\.(\d)", pattern)
+    places = int(decimals.group(1)) if decimals else 0
+    places += 2 if "%" in pattern.split("}")[0] else 0
+    return pattern.format(rounded(float(value), places))  # type: ignore[arg-type]

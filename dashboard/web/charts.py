@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -104,7 +105,7 @@ def ssi_gauge(
     return fig
 
 
-def _shown(values: object, decimals: int = display.SCORE_DECIMALS) -> np.ndarray:
+def _shown(values: Any, decimals: int = display.SCORE_DECIMALS) -> np.ndarray:
     """Values as the page shows them (display.rounded): a chart's points, hovers and labels
     carry the same number as the tables beside them, and no full-precision floats."""
     column = pd.to_numeric(pd.Series(list(values) if not isinstance(values, pd.Series) else values),

@@ -10,7 +10,6 @@ remembered by the views themselves (dashboard/scoring/memo.py).
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,17 +106,7 @@ def md_text(text: object) -> str:
     return out
 
 
-def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
-    """``value`` in ``pattern``, rounded first as every number shown is (display.rounded) to
-    the pattern's decimals (a percentage's two more)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return missing
-    if pattern.endswith(":d}"):
-        return pattern.format(int(value))  # type: ignore[call-overload]
-    decimals = re.search(r"\.(\d)", pattern)
-    places = int(decimals.group(1)) if decimals else 0
-    places += 2 if "%" in pattern.split("}")[0] else 0
-    return pattern.format(display.rounded(float(value), places))  # type: ignore[arg-type]
+fmt = display.fmt  # the pages' short name for it
 
 
 def goals_table(table: pd.DataFrame, key: str) -> None:

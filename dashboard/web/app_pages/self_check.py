@@ -1,6 +1,6 @@
 """Rep self-check: where I stand, what changed, what to do next; record today's reading."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -9,10 +9,12 @@ from dashboard import display
 from dashboard.actions.readings import record_reading
 from dashboard.errors import ImportRejectedError, NotFoundError
 from dashboard.fields import PILLAR_LABELS, PILLARS
-from dashboard.scoring import load_config, rep_history
+from dashboard.reports.self_check import self_check_pdf
+from dashboard.scoring import load_config
 from dashboard.scoring.activity import rep_against_team
 from dashboard.scoring.goals import activity_labels
 from dashboard.scoring.summary import rep_as_of
+from dashboard.views import figures
 from dashboard.views import goals as gv
 from dashboard.views import self_check as sc
 from dashboard.views.activity import metric_labels
@@ -76,8 +78,8 @@ with ui.friendly_errors():
         if t.unlisted:
             st.info(ui.md_text(t.unlisted))
         g1, g2 = st.columns([2, 3])
-        g1.plotly_chart(charts.ssi_gauge(r["ssi"], r["band"], r["ssi_change_7d"], config),
-                        key="gauge")  # fmt: skip
+        drawn = figures.self_check_pillars(summary, config)
+        g1.plotly_chart(drawn["gauge"], key="gauge")
         m = g2.columns(3)
         delta = display.change(r["ssi_change_7d"], missing="")
         m[0].metric("SSI", display.score(r["ssi"]), delta=delta or None,
@@ -94,27 +96,23 @@ with ui.friendly_errors():
         m[2].metric("Reading of", str(r["as_of"]), help=t.age)
         g2.markdown(f"**Balance:** {ui.md_text(t.balance)}. **Band:** {ui.md_text(r['band'])}.")
         g2.markdown(f"**Forecast:** {ui.md_text(t.forecast)}.")
+        # Made on click: a PDF takes a second, which a rerun should not pay.
+        g2.download_button(
+            "Download PDF", lambda: self_check_pdf(store, viewer, rep_id, as_of),
+            f"self_check_{summary.viewed_as_of}.pdf", "application/pdf",
+            icon=":material/picture_as_pdf:", on_click="ignore", key="self_check_pdf",
+        )  # fmt: skip
 
         p1, p2 = st.columns([3, 2])
-        groups = {"You": {p: r[p] for p in PILLARS}, "Your team": summary.team_average,
-                  "Company": summary.company_average}  # fmt: skip
-        if summary.estimate:
-            groups["Estimated from your activity"] = summary.estimate
-        p1.plotly_chart(charts.pillar_comparison(groups, config), key="pillars")
-        p2.plotly_chart(charts.ssi_comparison({
-            "You": r["ssi"], "Team": summary.team_average["ssi"],
-            "Company": summary.company_average["ssi"], "Industry": r["industry_ssi"],
-            "Network": r["network_ssi"]}), key="groups")  # fmt: skip
+        p1.plotly_chart(drawn["pillars"], key="pillars")
+        p2.plotly_chart(drawn["groups"], key="groups")
         withheld = sc.withheld_groups(summary, config)
         if withheld:
             st.caption(ui.md_text(withheld))
 
         viewed = date.fromisoformat(summary.viewed_as_of)
-        history = rep_history(store, rep_id, as_of, 365)
-        marks = gv.rep_marks(store, viewer, rep_id, summary.team, viewed - timedelta(days=364),
-                             viewed)  # fmt: skip
-        st.plotly_chart(charts.marked(charts.rep_trend(history, summary.forecast.target),
-                                      marks.of(["ssi"]), marks.events), key="trend")  # fmt: skip
+        st.plotly_chart(figures.self_check_trend(store, viewer, rep_id, summary),
+                        key="trend")  # fmt: skip
         goals = gv.rep_goals(store, viewer, rep_id, summary.team, viewed)
         if goals:
             st.subheader("Goals")

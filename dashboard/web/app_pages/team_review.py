@@ -1,15 +1,15 @@
 """Team review, for managers: filters in the URL, KPIs, leaderboard, balance, trends."""
 
-from datetime import timedelta
-
 import streamlit as st
 
 from dashboard import display
 from dashboard.export import to_xlsx_bytes
 from dashboard.fields import PILLARS
+from dashboard.reports.team_review import team_review_pdf
 from dashboard.scoring import rep_history
 from dashboard.scoring.config import load_config
 from dashboard.scoring.goals import activity_labels
+from dashboard.views import figures
 from dashboard.views import goals as gv
 from dashboard.views import team_review as tr
 from dashboard.views.self_check import rep_labels
@@ -51,6 +51,12 @@ with ui.friendly_errors():
         st.info(ui.md_text(tr.withheld_note(k.reps)))
     if not viewer.sees_people:
         st.caption("Company figures only: this role sees no person's detail.")
+    # Made on click: a PDF takes a second or two, which a rerun should not pay.
+    st.download_button(
+        "Download PDF", lambda: team_review_pdf(store, viewer, teams, as_of, period),
+        f"team_review_{as_of}.pdf", "application/pdf", icon=":material/picture_as_pdf:",
+        on_click="ignore", key="review_pdf",
+    )  # fmt: skip
 
     strip = gv.goals_strip(store, viewer, filters.scope, as_of)
     if strip.goals or strip.rep_verdicts:
@@ -119,9 +125,10 @@ with ui.friendly_errors():
 
     st.subheader("Pillar balance")
     b1, b2 = st.columns([2, 3])
-    b1.plotly_chart(charts.pillar_radar(view.radar_series()), key="radar")
-    if len(view.comparison) > 1:
-        b2.plotly_chart(charts.team_bars(view.comparison), key="team_bars")
+    balance = figures.review_balance(view)
+    b1.plotly_chart(balance["radar"], key="radar")
+    if "team_bars" in balance:
+        b2.plotly_chart(balance["team_bars"], key="team_bars")
     if viewer.sees_people:
         pages = tr.page_count(view.board)
         page = 1
@@ -133,10 +140,10 @@ with ui.friendly_errors():
             page = st.number_input(
                 f"Reps page (of {pages}, {tr.PAGE_SIZE} a page)", 1, pages, 1, key="rep_page"
             )
-        shown = tr.page_of(view.board, page)
+        per_rep = figures.review_per_rep(view, page)
         s1, s2 = st.columns(2)
-        s1.plotly_chart(charts.pillar_stacks(shown), key="stacks")
-        s2.plotly_chart(charts.pillar_heatmap(shown), key="heatmap")
+        s1.plotly_chart(per_rep["stacks"], key="stacks")
+        s2.plotly_chart(per_rep["heatmap"], key="heatmap")
 
     # Computed when opened (a rerun): it reads every rep's activity of the window.
     check = st.expander("Estimated scores against reported ones", key="estimate_check",
@@ -156,17 +163,12 @@ with ui.friendly_errors():
             check.markdown(f"No rep shown has both a reported reading and activity on {as_of}.")
 
     st.subheader("Trends")
-    start = as_of - timedelta(days=tr.PERIODS[period] - 1)
-    marks = gv.review_marks(store, viewer, view.groups, start, as_of)
+    trends = figures.review_trends(store, viewer, view, tr.PERIODS[period])
     t1, t2 = st.columns(2)
-    t1.plotly_chart(charts.marked(charts.team_trend(view.averages, view.groups),
-                                  marks.of(["ssi"]), marks.events), key="trend_ssi")  # fmt: skip
-    t2.plotly_chart(charts.marked(charts.pillar_trends(view.averages, view.focus),
-                                  marks.of(PILLARS, view.focus), marks.events, top=25),
-                    key="trend_pillars")  # fmt: skip
+    t1.plotly_chart(trends["trend_ssi"], key="trend_ssi")
+    t2.plotly_chart(trends["trend_pillars"], key="trend_pillars")
     t3, t4 = st.columns(2)
-    t3.plotly_chart(charts.marked(charts.band_areas(view.bands(), view.focus), [], marks.events),
-                    key="bands")  # fmt: skip
+    t3.plotly_chart(trends["bands"], key="bands")
     if viewer.sees_people:
         # Keyed by id: two people with one name stay two people (told apart by e-mail).
         people = rep_labels(view.board.rename(columns={"rep": "name"}))
