@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +52,18 @@ def get_store() -> Store:
         store = Store(resolve_db_path())
         _this_run.store = store
     return store
+
+
+def made_on_click(make: Callable[[Store], bytes]) -> Callable[[], bytes]:
+    """A download made when its button is clicked (a PDF takes seconds a rerun should not
+    pay), with a store of its own: the rerun's is closed by then."""
+    location = resolve_db_path()  # as get_store opens it (an address for PostgreSQL)
+
+    def made() -> bytes:
+        with Store(location) as store:
+            return make(store)
+
+    return made
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from dashboard.scoring import LEADERBOARD_KEYS
 from tests.browser.conftest import ROOT, screenshot, wait_idle
@@ -174,6 +175,25 @@ def test_the_leaderboard_downloads_as_a_spreadsheet_of_the_same_rows(server, pag
     first = dict(zip(header, rows[1], strict=True))
     assert first["rank"] == 1 and first["rep"] == rep
     assert len(rows) >= 31
+    assert page.locator(ERRORS).count() == 0
+
+
+@pytest.mark.parametrize(("path", "name"), [("", "team_review_"), ("me?rep=3", "self_check_")])
+def test_the_download_pdf_button_hands_the_browser_the_pages_pdf(server, page, path, name):
+    """The PDF is made on the click (a second or two): the browser gets a real PDF whose
+    text names what the page shows."""
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+    heading = page.locator("h1").first.inner_text()
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Download PDF").click()
+    assert download.value.suggested_filename.startswith(name)
+    made = Path(download.value.path()).read_bytes()
+    assert made.startswith(b"%PDF")
+    words = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(made)).pages)
+    assert heading in words
+    if not path:
+        assert leaderboard_cell(page, row=0, col=2).inner_text() in words
     assert page.locator(ERRORS).count() == 0
 
 

@@ -98,7 +98,7 @@ with ui.friendly_errors():
         g2.markdown(f"**Forecast:** {ui.md_text(t.forecast)}.")
         # Made on click: a PDF takes a second, which a rerun should not pay.
         g2.download_button(
-            "Download PDF", lambda: self_check_pdf(store, viewer, rep_id, as_of),
+            "Download PDF", ui.made_on_click(lambda at: self_check_pdf(at, viewer, rep_id, as_of)),
             f"self_check_{summary.viewed_as_of}.pdf", "application/pdf",
             icon=":material/picture_as_pdf:", on_click="ignore", key="self_check_pdf",
         )  # fmt: skip

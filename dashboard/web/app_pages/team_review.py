@@ -53,7 +53,8 @@ with ui.friendly_errors():
         st.caption("Company figures only: this role sees no person's detail.")
     # Made on click: a PDF takes a second or two, which a rerun should not pay.
     st.download_button(
-        "Download PDF", lambda: team_review_pdf(store, viewer, teams, as_of, period),
+        "Download PDF",
+        ui.made_on_click(lambda at: team_review_pdf(at, viewer, teams, as_of, period)),
         f"team_review_{as_of}.pdf", "application/pdf", icon=":material/picture_as_pdf:",
         on_click="ignore", key="review_pdf",
     )  # fmt: skip
