@@ -8,7 +8,7 @@ import math
 import os
 import sys
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -112,7 +112,40 @@ def build_parser() -> argparse.ArgumentParser:
                    help="read the password from standard input (never the command line)")  # fmt: skip
     _goal_commands(sub, db, who)
     _report_commands(sub, db, who)
+    _notify_commands(sub, db)
     return parser
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time; expected YYYY-MM-DDTHH:MM"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _notify_commands(sub, db: argparse.ArgumentParser) -> None:
+    """digest send and alerts check, for cron or a systemd timer (docs/DEPLOY.md)."""
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    at = argparse.ArgumentParser(add_help=False)
+    at.add_argument("--at", type=_moment, metavar="YYYY-MM-DDTHH:MM",
+                    help="act as if it were this time, UTC (to check a schedule)")  # fmt: skip
+    p = sub.add_parser("digest", parents=[db], help="the weekly digests")
+    digest = p.add_subparsers(dest="digest_command", required=True, parser_class=_CommandParser)
+    d = digest.add_parser("send", parents=[after, at],
+                          help="send every digest due (each once a week), and any that failed")  # fmt: skip
+    d.add_argument("--to", metavar="EMAIL", help="only this user's digest, due or not")
+    d.add_argument("--dry-run", action="store_true",
+                   help="write what would be sent to --out, send and keep nothing")  # fmt: skip
+    d.add_argument("--out", type=Path, metavar="DIR", help="where --dry-run writes (.eml, .pdf)")
+    p = sub.add_parser("alerts", parents=[db], help="alerts on the newest data")
+    alerts = p.add_subparsers(dest="alerts_command", required=True, parser_class=_CommandParser)
+    a = alerts.add_parser("check", parents=[after, at],
+                          help="find new alerts and send each once to the people in scope")  # fmt: skip
+    a.add_argument("--dry-run", action="store_true", help="say who would get what; send nothing")
 
 
 def _report_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
@@ -565,6 +598,36 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_digest(args) -> int:
+    from dashboard.notify.send import send_digests
+
+    if args.dry_run != bool(args.out):
+        raise DashboardError("--dry-run and --out go together: --dry-run --out DIR")
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    outcomes = send_digests(store, args.at, args.to, args.out)
+    return _said(outcomes)
+
+
+def cmd_alerts(args) -> int:
+    from dashboard.notify.alerts import check_alerts
+
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    outcomes = check_alerts(store, args.at.date() if args.at else None, dry_run=args.dry_run)
+    if not outcomes:
+        print("no new alert for anyone")
+    return _said(outcomes)
+
+
+def _said(outcomes) -> int:
+    """One line per recipient; failed when any message failed (it is kept, and sent again
+    by the next run)."""
+    for o in outcomes:
+        print(f"{o.status:<8} {o.email}: {o.detail}")
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("sent", "written", "failed")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return EXIT_ERROR if counts["failed"] else 0
+
+
 def cmd_init(args) -> int:
     from dashboard.scoring.team_days import keep_current
 
@@ -599,4 +662,5 @@ def cmd_restore(args) -> int:
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
             "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
             "restore": cmd_restore, "users": cmd_users, "init": cmd_init,
-            "goals": cmd_goals, "events": cmd_events, "report": cmd_report}  # fmt: skip
+            "goals": cmd_goals, "events": cmd_events, "report": cmd_report,
+            "digest": cmd_digest, "alerts": cmd_alerts}  # fmt: skip

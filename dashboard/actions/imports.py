@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard.access import Viewer
+from dashboard.errors import ImportRejectedError
 from dashboard.ingest import ImportOptions, ImportResult, import_file, undo_import
 from dashboard.scoring.team_days import keep_current_in
 from dashboard.store import Cursor, Store
-from dashboard.users import audit
+from dashboard.users import audit, record
 
 
 def upload_options(viewer: Viewer, options: ImportOptions) -> ImportOptions:
@@ -52,7 +53,13 @@ def import_in_scope(
     def after(cur: Cursor, result: ImportResult) -> None:
         _kept_and_audited(cur, viewer, action, result.summary())
 
-    return import_file(store, path, options, after=after)
+    try:
+        return import_file(store, path, options, after=after)
+    except ImportRejectedError as exc:
+        # Nothing was written; the refusal is kept for the admins' "import failed" alert.
+        record(store, viewer.email, "import refused",
+               f"{path.name}: {exc.total} problem(s), nothing written")  # fmt: skip
+        raise
 
 
 def undo(store: Store, viewer: Viewer, import_id: int) -> str:

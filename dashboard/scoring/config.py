@@ -99,6 +99,26 @@ class Events:
 
 
 @dataclass(frozen=True)
+class Alerts:
+    ssi_drop_points: float
+    ssi_drop_days: int
+    pillar_floor: float
+    no_reading_days: int
+    goal_behind: bool
+    import_late_days: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    weekday: int
+    hour: int
+    movers: int
+    signals: int
+    retries: int
+    retry_seconds: float
+
+
+@dataclass(frozen=True)
 class ScoringConfig:
     """The scoring rules, one typed, frozen section per table of ``scoring.toml``."""
 
@@ -112,6 +132,8 @@ class ScoringConfig:
     activity: Activity
     goals: Goals
     events: Events
+    alerts: Alerts
+    digest: Digest
     advice: dict[str, list[str]]
 
     @classmethod
@@ -124,6 +146,7 @@ class ScoringConfig:
                                  "inputs": tuple(raw["estimate"]["inputs"])}),
             activity=Activity(**{**raw["activity"], "metrics": tuple(raw["activity"]["metrics"])}),
             goals=Goals(**raw["goals"]), events=Events(**raw["events"]),
+            alerts=Alerts(**raw["alerts"]), digest=Digest(**raw["digest"]),
             advice={p: list(raw["advice"][p]) for p in PILLARS},
         )  # fmt: skip
 
