@@ -410,12 +410,13 @@ def test_a_manager_uploads_only_when_allowed_and_only_for_their_teams(org, tmp_p
 
 
 ALL_PAGES = ["app_pages/team_review.py", "app_pages/activity.py", "app_pages/self_check.py",
-             "app_pages/upload.py", "app_pages/users.py", "app_pages/about.py"]  # fmt: skip
+             "app_pages/upload.py", "app_pages/users.py", "app_pages/about.py",
+             "app_pages/notifications.py"]  # fmt: skip
 PAGES_OF = {
     "admin": set(ALL_PAGES),
-    "manager": {ALL_PAGES[0], ALL_PAGES[1], ALL_PAGES[2], ALL_PAGES[5]},
-    "rep": {ALL_PAGES[2], ALL_PAGES[5]},
-    "viewer": {ALL_PAGES[0], ALL_PAGES[1], ALL_PAGES[5]},
+    "manager": {ALL_PAGES[0], ALL_PAGES[1], ALL_PAGES[2], ALL_PAGES[5], ALL_PAGES[6]},
+    "rep": {ALL_PAGES[2], ALL_PAGES[5], ALL_PAGES[6]},
+    "viewer": {ALL_PAGES[0], ALL_PAGES[1], ALL_PAGES[5], ALL_PAGES[6]},
 }
 
 
@@ -752,3 +753,29 @@ def test_each_role_sees_only_the_goals_and_events_of_its_scope(demo_store, monke
     assert not at.get("form")  # nothing to set
     assert all(s in ("everyone", f"team: {first_team}", f"rep: {own}")
                for s in grid(at, "title")["scope"])  # fmt: skip
+
+
+def test_each_user_changes_their_own_notifications_and_the_link_unsubscribes(org):
+    """My notifications saves the signed-in user's own settings (audited); the link in a
+    message turns them off without signing in, and a forged token changes nothing."""
+    from dashboard.notify import settings as ns
+
+    at = signed_in_with_oidc("manager@example.com")
+    at.switch_page("app_pages/notifications.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="mine_weekday").set_value(3)
+    at.selectbox(key="mine_hour").set_value(16)
+    at.button(key="FormSubmitter:mine_form-Save").click().run()
+    assert not at.exception and at.success, [e.value for e in at.error]
+    mine = ns.settings_of(org["store"], "manager@example.com")
+    assert (mine.weekday, mine.hour, mine.digest) == (3, 16, True)
+    assert ns.settings_of(org["store"], "rep@example.com") == ns.defaults("rep@example.com")
+    token = ns.unsubscribe_token(org["store"], "manager@example.com")
+    forged = as_user(None, query={"token": "x" + token})
+    forged.switch_page("app_pages/unsubscribe.py").run()
+    assert "not one we know" in forged.info[0].value and not forged.success
+    link = as_user(None, query={"token": token})
+    link.switch_page("app_pages/unsubscribe.py").run()
+    assert not link.exception
+    assert "manager@example.com will get no more" in link.success[0].value.replace("\\", "")
+    assert not ns.settings_of(org["store"], "manager@example.com").digest

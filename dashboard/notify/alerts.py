@@ -79,8 +79,8 @@ def _goal_alerts(store: Store, wanted: bool) -> list[Alert]:
         g = p.goal
         if p.verdict != "behind" or g.goal_id is None:
             continue
-        scope = g.scope
-        words = (f"goal #{g.goal_id} ({scope}): {metric_label(g.metric)} "
+        scope = f"{g.rep}'s" if g.kind == "rep" else g.scope
+        words = (f"goal #{g.goal_id}, {scope}: {metric_label(g.metric)} "
                  f"{display.score(g.target)} by {g.due_day} is behind: "
                  f"{display.score(p.current)} now, {display.fmt(p.attainment_pct, '{:.0f}%')} "
                  f"of the way; {display.change(p.needed_per_week)} a week needed")  # fmt: skip

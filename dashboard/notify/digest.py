@@ -101,7 +101,7 @@ def _team_digest(
     words = scope_words(viewer, [], scope)
     pdf = team_review_pdf(store, viewer, [], as_of, PERIOD, made_at)
     return Digest(viewer.email, words, as_of, since, headline, tuple(sections),
-                  f"{base_url.rstrip('/')}/?{query}", f"team_review_{as_of}.pdf", pdf)  # fmt: skip
+                  f"{base_url.rstrip('/')}/review?{query}", f"team_review_{as_of}.pdf", pdf)  # fmt: skip
 
 
 def _teams_section(view: tr.TeamReview) -> Section | None:

@@ -1,7 +1,8 @@
 """A digest or a set of alerts written as a message: an e-mail with a plain-text and an HTML
 part (one narrow column, readable on a phone; every name escaped) and the PDF attached, or
 the JSON a Slack or Microsoft Teams incoming webhook takes. Every mail carries its
-unsubscribe link, also as the one-click ``List-Unsubscribe`` header (RFC 8058)."""
+unsubscribe link, also as the ``List-Unsubscribe`` header: opening it unsubscribes (the
+dashboard answers GET only, so no ``List-Unsubscribe-Post``)."""
 
 from __future__ import annotations
 
@@ -82,7 +83,6 @@ def _mail(
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="ssi-dashboard")
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(page, subtype="html")
     return message

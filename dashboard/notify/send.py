@@ -9,9 +9,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email import message_from_bytes, policy
+from email import message_from_string, policy
 from email.message import EmailMessage
 from pathlib import Path
+
+import pandas as pd
 
 from dashboard.errors import DashboardError
 from dashboard.notify import message as msg
@@ -109,11 +111,12 @@ def _server_for(wanted: list[Notifications]) -> SmtpServer | None:
     return server
 
 
-def body_of(chosen: Notifications, mail: EmailMessage, text: str) -> bytes:
-    """What is kept and sent: the e-mail as bytes, or the webhook's JSON."""
+def body_of(chosen: Notifications, mail: EmailMessage, text: str) -> str:
+    """What is kept and sent: the e-mail (7-bit text: its parts are encoded), or the
+    webhook's JSON."""
     if chosen.channel == "email":
-        return mail.as_bytes(policy=policy.SMTP)
-    return json.dumps(msg.webhook_payload(chosen.channel, text)).encode()
+        return mail.as_string(policy=policy.SMTP)
+    return json.dumps(msg.webhook_payload(chosen.channel, text))
 
 
 def _written(
@@ -128,7 +131,7 @@ def _written(
 
 def deliver(
     store: Store, server: SmtpServer | None, chosen: Notifications, kind: str, period: str,
-    as_of: date | None, subject: str, body: bytes, sleep: Callable[[float], None] | None,
+    as_of: date | None, subject: str, body: str, sleep: Callable[[float], None] | None,
 ) -> Outcome:  # fmt: skip
     """Keep a new message (as failed, not tried yet), then hand it over."""
     with store.transaction() as cur:
@@ -142,7 +145,7 @@ def deliver(
 
 def _try(
     store: Store, server: SmtpServer | None, delivery_id: int, email: str, kind: str,
-    channel: str, body: bytes, webhook: str | None, sleep: Callable[[float], None] | None,
+    channel: str, body: str, webhook: str | None, sleep: Callable[[float], None] | None,
 ) -> Outcome:  # fmt: skip
     rules = load_config().digest
 
@@ -150,7 +153,7 @@ def _try(
         if channel == "email":
             if server is None:
                 raise DeliveryError("no mail server (SSI_SMTP_URL is not set)")
-            send_mail(server, message_from_bytes(body, policy=policy.SMTP))
+            send_mail(server, message_from_string(body, policy=policy.SMTP))
         else:
             post_webhook(webhook or "", json.loads(body))
 
@@ -179,5 +182,10 @@ def resend_failed(
         if viewer_for(store, row.email) is None:
             continue
         outcomes.append(_try(store, server, row.delivery_id, row.email, row.kind, row.channel,
-                             bytes(row.message), chosen.webhook, sleep))  # fmt: skip
+                             str(row.message), chosen.webhook, sleep))  # fmt: skip
     return outcomes
+
+
+def recent_deliveries(store: Store, limit: int = 100) -> pd.DataFrame:
+    """The newest messages made, with their status (never their content)."""
+    return store.df("deliveries_list", {"limit": limit})

@@ -22,9 +22,18 @@ PAGES = {
     "goals": ("app_pages/goals.py", "Goals and events", ":material/flag:", "goals"),
     "upload": ("app_pages/upload.py", "Upload", ":material/upload:", "upload"),
     "users": ("app_pages/users.py", "Users and audit", ":material/shield_person:", "users"),
+    "notifications": (
+        "app_pages/notifications.py",
+        "My notifications",
+        ":material/notifications:",
+        "notifications",
+    ),
     "about": ("app_pages/about.py", "About the scores", ":material/help:", "about"),
 }
 SIGN_IN = ("app_pages/sign_in.py", "Sign in", ":material/login:", "sign-in")
+# The link in every message: answered whether the reader is signed in or not, never listed.
+UNSUBSCRIBE = st.Page("app_pages/unsubscribe.py", title="Unsubscribe", url_path="unsubscribe",
+                      visibility="hidden")  # fmt: skip
 
 
 def page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:
@@ -37,7 +46,8 @@ def pages_for(viewer) -> list[st.Page]:
     not in the menu, and each page checks the role again itself."""
     names = [n for n in ("team_review", "activity", "self_check", "goals", "upload", "users")
              if viewer.may(n) or n == "goals"]  # fmt: skip
-    return [page(PAGES[n], default=i == 0) for i, n in enumerate([*names, "about"])]
+    listed = [*names, "notifications", "about"] if not viewer.demo else [*names, "about"]
+    return [page(PAGES[n], default=i == 0) for i, n in enumerate(listed)] + [UNSUBSCRIBE]
 
 
 with ui.store_session():  # the store is open for this rerun only: the CLI can write between
@@ -50,7 +60,8 @@ with ui.store_session():  # the store is open for this rerun only: the CLI can w
             # /activity?team=... is not "Page not found" and is where signing in leads.
             stand_ins = [st.Page(SIGN_IN[0], title=title, url_path=url)
                          for _, title, _, url in PAGES.values()]  # fmt: skip
-            st.navigation([page(SIGN_IN, default=True), *stand_ins], position="hidden").run()
+            st.navigation([page(SIGN_IN, default=True), *stand_ins, UNSUBSCRIBE],
+                          position="hidden").run()  # fmt: skip
         else:
             ui.sidebar_identity(state.viewer)
             st.navigation(pages_for(state.viewer)).run()

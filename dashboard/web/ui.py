@@ -142,6 +142,41 @@ def goals_table(table: pd.DataFrame, key: str) -> None:
                      "start", "from", "now_day", "start_day", "id"])  # fmt: skip
 
 
+def notifications_form(store: Store, viewer: Viewer, email: str, key: str) -> None:
+    """One user's notification settings as a form; saved (checked, audited) on submit."""
+    from dashboard.notify import settings as ns
+
+    now = ns.settings_of(store, email)
+    with st.form(f"{key}_form"):
+        digest = st.toggle("Weekly digest", value=now.digest, key=f"{key}_digest")
+        c = st.columns(3)
+        weekday = c[0].selectbox("Day", range(7), index=now.weekday, key=f"{key}_weekday",
+                                 format_func=lambda d: ns.WEEKDAYS[d])  # fmt: skip
+        hour = c[1].selectbox("Hour (UTC)", range(24), index=now.hour, key=f"{key}_hour",
+                              format_func=lambda h: f"{h:02d}:00")  # fmt: skip
+        channel = c[2].selectbox("By", ns.CHANNELS, index=ns.CHANNELS.index(now.channel),
+                                 key=f"{key}_channel",
+                                 format_func={"email": "e-mail", "slack": "Slack",
+                                              "teams": "Microsoft Teams"}.get)  # fmt: skip
+        webhook = st.text_input(
+            "Incoming webhook address (Slack or Teams)", type="password", key=f"{key}_webhook",
+            help="Kept as a secret: never shown back. Empty keeps the one set"
+            + (f" ({now.webhook_shown})." if now.webhook else "."),
+        )  # fmt: skip
+        alerts = st.multiselect("Alerts", list(ns.ALERT_KINDS), default=list(now.alerts),
+                                format_func=ns.ALERT_KINDS.get, key=f"{key}_alerts",
+                                placeholder="No alerts")  # fmt: skip
+        if st.form_submit_button("Save", type="primary"):
+            chosen = ns.Notifications(email, digest, weekday, hour, channel,
+                                      webhook or now.webhook, tuple(alerts))  # fmt: skip
+            try:
+                saved = ns.save(store, viewer, chosen)
+            except DashboardError as exc:
+                st.error(md_text(str(exc)))
+            else:
+                st.success(md_text(f"Saved. {ns.describe(saved)}."))
+
+
 def empty_store_message() -> None:
     st.info(
         "The store has no SSI readings yet. Upload a team export, a tracker history or the "

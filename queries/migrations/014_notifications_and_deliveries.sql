@@ -26,7 +26,7 @@ create table deliveries (
     as_of       date,                 -- the day the figures are of
     channel     varchar not null,
     subject     varchar not null,
-    message     blob not null,        -- the e-mail (RFC 5322) or the webhook's JSON, as sent
+    message     varchar not null,     -- the e-mail (RFC 5322, 7-bit) or the webhook's JSON, as sent
     status      varchar not null,     -- sent | failed
     attempts    integer not null,
     last_error  varchar,

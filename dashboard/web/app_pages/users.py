@@ -1,11 +1,14 @@
 """Users and audit, for admins: who may sign in with which role, the teams a manager has,
 settings, and who uploaded, undid or changed what."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import users
 from dashboard.access import ROLE_HELP, ROLES
 from dashboard.errors import DashboardError
+from dashboard.notify import settings as ns
+from dashboard.notify.send import recent_deliveries
 from dashboard.web import ui
 
 
@@ -94,6 +97,26 @@ with ui.friendly_errors():
         if current.get(key) != value:
             users.set_setting(store, key, value, by=viewer)
             st.rerun()
+
+    st.subheader("Notifications")
+    st.dataframe(pd.DataFrame({"settings": [ns.describe(n) for n in ns.every_user(store)]}),
+                 hide_index=True, key="notification_settings",
+                 column_config={"settings": "Each user's digest and alerts"})  # fmt: skip
+    whose = st.selectbox("Change a user's notifications", emails, index=None,
+                         key="notify_email", placeholder="Choose a user")  # fmt: skip
+    if whose:
+        ui.notifications_form(store, viewer, whose, key="admin_notify")
+    sent = recent_deliveries(store)
+    if not sent.empty:
+        st.markdown("**Messages sent or tried** (a failed one is sent again by the next run)")
+        st.dataframe(sent, hide_index=True, key="deliveries", column_config={
+            "delivery_id": "#", "email": "To", "kind": "What", "period": "For",
+            "as_of": st.column_config.DateColumn("Figures of"), "channel": "By",
+            "subject": "Subject", "status": "Status", "attempts": "Attempts",
+            "last_error": "Last error",
+            "made_at": st.column_config.DatetimeColumn("Made", format="YYYY-MM-DD HH:mm"),
+            "sent_at": st.column_config.DatetimeColumn("Sent", format="YYYY-MM-DD HH:mm"),
+        })  # fmt: skip
 
     st.subheader("Audit")
     st.dataframe(users.audit_log(store), hide_index=True, key="audit", column_config={
