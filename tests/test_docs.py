@@ -20,7 +20,10 @@ def test_every_threshold_in_the_config_is_stated_in_the_method_page():
         c.estimate.window_days, c.estimate.curve_k,
         c.activity.active_days, c.activity.weak_correlation, c.activity.strong_correlation,
         c.activity.min_reps_for_correlation, c.goals.pace_tolerance, c.goals.activity_weeks,
-        c.events.window_days,
+        c.events.window_days, c.alerts.ssi_drop_points, c.alerts.ssi_drop_days,
+        c.alerts.pillar_floor, c.alerts.no_reading_days, c.alerts.import_late_days,
+        c.digest.hour, c.digest.movers, c.digest.signals, c.digest.retries,
+        c.digest.retry_seconds,
     ]  # fmt: skip
     for number in numbers:
         assert f"{number:g}" in DOC, f"{number:g} from scoring.toml is not in docs/SCORING.md"

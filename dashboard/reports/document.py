@@ -15,8 +15,8 @@ from pathlib import Path
 
 import matplotlib
 import plotly.graph_objects as go
-from fpdf import FPDF, FontFace
-from fpdf.enums import TableBordersLayout, XPos, YPos
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 from PIL import Image
 
 from dashboard.display import printable
@@ -121,19 +121,61 @@ class Report(FPDF):
         widths: Sequence[float] | None = None, numeric: Sequence[bool] | None = None,
         size: float = 7.5,
     ) -> None:  # fmt: skip
-        """Every row, paged, the header repeated on each page; numbers right-aligned."""
+        """Every row, paged, the header repeated on each page; numbers right-aligned; a cell
+        too long for its column cut with an ellipsis (its header wraps instead).
+
+        One line a row, drawn cell by cell: fpdf2's own table wraps every cell and took 16 s
+        for a 2,000-rep leaderboard (bench/test_reports_scale.py)."""
+        given = list(widths) if widths else [1.0] * len(headers)
+        scale = self.width / sum(given)
+        columns = [w * scale for w in given]
+        aligns = ["R" if n else "L" for n in (numeric or [False] * len(headers))]
+        height = size * 0.5
+        self.c_margin = 1  # mm inside each cell, left and right
+        self._grid_header(headers, columns, size)
         self.set_font("DejaVu", "", size)
-        aligns = ["RIGHT" if n else "LEFT" for n in (numeric or [False] * len(headers))]
-        with self.table(
-            col_widths=tuple(widths) if widths else None, width=self.width,
-            borders_layout=TableBordersLayout.HORIZONTAL_LINES, line_height=size * 0.55,
-            headings_style=FontFace(emphasis="BOLD", fill_color=(243, 244, 246)),
-            text_align=tuple(aligns), padding=(0.6, 1), repeat_headings=1,
-        ) as table:  # fmt: skip
-            table.row([printable(h) for h in headers])
-            for row in rows:
-                table.row([printable(str(v)) for v in row])
+        self.set_draw_color(*RULE)
+        bottom = self.h - self.b_margin
+        for row in rows:
+            if self.get_y() + height > bottom:
+                self.add_page()
+                self._grid_header(headers, columns, size)
+                self.set_font("DejaVu", "", size)
+                self.set_draw_color(*RULE)
+            for text, width, align in zip(row, columns, aligns, strict=True):
+                self.cell(width, height, self._fitted(printable(str(text)), width - 2),
+                          align=align)  # fmt: skip
+            self.ln(height)
+            self.line(MARGIN, self.get_y(), MARGIN + self.width, self.get_y())
         self.ln(2)
+
+    def _grid_header(self, headers: Sequence[str], columns: list[float], size: float) -> None:
+        size -= 1  # a header a size smaller: "Relationships" fits its column whole
+        self.set_font("DejaVu", "B", size)
+        self.set_fill_color(243, 244, 246)
+        lines = max(len(self.multi_cell(w, size * 0.5, printable(h), dry_run=True,
+                                        output="LINES")) for h, w in zip(headers, columns, strict=True))  # fmt: skip
+        height = lines * size * 0.5 + 1
+        if self.get_y() + height + size > self.h - self.b_margin:
+            self.add_page()
+        top, x = self.get_y(), MARGIN
+        self.rect(MARGIN, top, self.width, height, style="F")
+        for h, w in zip(headers, columns, strict=True):
+            self.set_xy(x, top + 0.5)
+            self.multi_cell(w, size * 0.5, printable(h))  # inside the cell margin, as rows
+            x += w
+        self.set_xy(MARGIN, top + height)
+
+    def _fitted(self, text: str, width: float) -> str:
+        """``text`` cut to ``width`` mm with an ellipsis; measured only when it may not fit
+        (a digit or letter is at most about 0.62 em wide in DejaVu Sans)."""
+        if len(text) * self.font_size * 0.62 <= width:
+            return text
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
 
     def charts_side_by_side(self, figs: Sequence[go.Figure], columns: int | None = None) -> None:
         """Charts in a row across the page (``columns`` wide: a lone chart keeps the width of

@@ -22,13 +22,13 @@ from dashboard.views import team_review as tr
 
 # The leaderboard's columns in the PDF: (key, header, width in mm, a number).
 LEADERBOARD = [
-    ("rank", "Co. rank", 11, True), ("rep", "Rep", 36, False), ("team", "Team", 26, False),
-    ("ssi", "SSI", 10, True), ("ssi_change_7d", "7-day", 11, True),
+    ("rank", "Co. rank", 11, True), ("rep", "Rep", 33, False), ("team", "Team", 25, False),
+    ("ssi", "SSI", 10, True), ("ssi_change_7d", "7-day", 12, True),
     ("ssi_change_30d", "30-day", 13, True), ("goal", "Goal", 15, False),
-    ("band", "Band", 22, False), *((p, PILLAR_SHORT[p], 19 if p == "relationships" else 14, True)
+    ("band", "Band", 22, False), *((p, PILLAR_SHORT[p], 21 if p == "relationships" else 14, True)
                                    for p in PILLARS),
     ("weakest_pillar", "Weakest", 21, False), ("balanced", "Balanced", 16, False),
-    ("as_of", "Reading of", 18, False), ("stale", "Stale", 9, False),
+    ("as_of", "Reading of", 18, False), ("stale", "Stale", 10, False),
 ]  # fmt: skip
 MOVERS = [("rep", "Rep", 60), ("change", "Change", 18), ("ssi_now", "SSI now", 18),
           ("ssi_before", "SSI then", 18), ("day_before", "Then", 24), ("team", "Team", 50)]  # fmt: skip
