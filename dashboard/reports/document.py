@@ -153,18 +153,22 @@ class Report(FPDF):
         size -= 1  # a header a size smaller: "Relationships" fits its column whole
         self.set_font("DejaVu", "B", size)
         self.set_fill_color(243, 244, 246)
-        lines = max(len(self.multi_cell(w, size * 0.5, printable(h), dry_run=True,
-                                        output="LINES")) for h, w in zip(headers, columns, strict=True))  # fmt: skip
+        lines = max(self._lines(h, w, size) for h, w in zip(headers, columns, strict=True))
         height = lines * size * 0.5 + 1
         if self.get_y() + height + size > self.h - self.b_margin:
             self.add_page()
-        top, x = self.get_y(), MARGIN
+        top, x = self.get_y(), float(MARGIN)
         self.rect(MARGIN, top, self.width, height, style="F")
         for h, w in zip(headers, columns, strict=True):
             self.set_xy(x, top + 0.5)
             self.multi_cell(w, size * 0.5, printable(h))  # inside the cell margin, as rows
             x += w
         self.set_xy(MARGIN, top + height)
+
+    def _lines(self, text: str, width: float, size: float) -> int:
+        """How many lines ``text`` takes in a column ``width`` mm wide."""
+        found = self.multi_cell(width, size * 0.5, printable(text), dry_run=True, output="LINES")
+        return len(found) if isinstance(found, list) else 1
 
     def _fitted(self, text: str, width: float) -> str:
         """``text`` cut to ``width`` mm with an ellipsis; measured only when it may not fit
