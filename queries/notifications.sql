@@ -45,8 +45,11 @@ values (lower(trim($email)), $kind, $period, $as_of, $channel, $subject, $messag
 returning delivery_id;
 
 -- name: delivery_tried
+-- A message handed over is not kept whole any more (its PDF would grow the store by a
+-- megabyte a reader a week); a failed one is, to be sent again as it was.
 update deliveries set status = $status, attempts = attempts + $attempts,
-       last_error = $last_error, sent_at = $sent_at
+       last_error = $last_error, sent_at = $sent_at,
+       message = if($status = 'sent', '', message)
 where delivery_id = $delivery_id;
 
 -- name: failed_deliveries

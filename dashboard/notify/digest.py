@@ -60,20 +60,24 @@ class Digest:
 
 def digest_for(
     store: Store, viewer: Viewer, as_of: date, since: date | None, base_url: str,
-    made_at: datetime | None = None,
+    made_at: datetime | None = None, pdfs: dict[tuple, bytes] | None = None,
 ) -> Digest:  # fmt: skip
     """The digest of ``viewer`` as of ``as_of``, against ``since`` (their last digest's day;
-    a week earlier for a first one). The scope is decided before anything is read."""
+    a week earlier for a first one). The scope is decided before anything is read.
+    ``pdfs``: the team reviews' PDFs made so far in this run, by scope (two managers of the
+    same teams get the same PDF, made once)."""
     since = since if since is not None and since < as_of else as_of - timedelta(days=7)
     made_at = made_at or datetime.now(UTC)
     if viewer.role == "rep":
         return _rep_digest(store, viewer, as_of, since, base_url, made_at)
-    return _team_digest(store, viewer, as_of, since, base_url, made_at)
+    return _team_digest(store, viewer, as_of, since, base_url, made_at,
+                        {} if pdfs is None else pdfs)  # fmt: skip
 
 
 def _team_digest(
-    store: Store, viewer: Viewer, as_of: date, since: date, base_url: str, made_at: datetime
-) -> Digest:
+    store: Store, viewer: Viewer, as_of: date, since: date, base_url: str, made_at: datetime,
+    pdfs: dict[tuple, bytes],
+) -> Digest:  # fmt: skip
     config = load_config()
     scope = review_scope(store, viewer, [])
     view = tr.team_review(store, scope, as_of, tr.PERIODS[PERIOD], viewer)
@@ -99,7 +103,11 @@ def _team_digest(
     query = urlencode([*(("team", t) for t in scope), ("as_of", as_of.isoformat()),
                        ("period", PERIOD)])  # fmt: skip
     words = scope_words(viewer, [], scope)
-    pdf = team_review_pdf(store, viewer, [], as_of, PERIOD, made_at)
+    # What a team review shows depends on the role and the teams, never on who reads it.
+    same = (viewer.role, tuple(scope), as_of, made_at)
+    if same not in pdfs:
+        pdfs[same] = team_review_pdf(store, viewer, [], as_of, PERIOD, made_at)
+    pdf = pdfs[same]
     return Digest(viewer.email, words, as_of, since, headline, tuple(sections),
                   f"{base_url.rstrip('/')}/review?{query}", f"team_review_{as_of}.pdf", pdf)  # fmt: skip
 

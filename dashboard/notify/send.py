@@ -73,6 +73,7 @@ def send_digests(
     server = None if out else _server_for(wanted)
     outcomes = [] if out else resend_failed(store, server, sleep)
     period = week_of(now)
+    pdfs: dict[tuple, bytes] = {}  # team reviews' PDFs by scope, made once in this run
     for chosen in wanted:
         viewer = viewer_for(store, chosen.email)
         if viewer is None:
@@ -91,7 +92,7 @@ def send_digests(
                                     f"{'sent' if held[0].status == 'sent' else 'tried'} already"))  # fmt: skip
             continue
         since = store.scalar("last_digest_day", {"email": chosen.email})
-        digest = digest_for(store, viewer, as_of, since, public_url(), now)
+        digest = digest_for(store, viewer, as_of, since, public_url(), now, pdfs)
         link = f"{public_url()}/unsubscribe?token={unsubscribe_token(store, chosen.email)}"
         mail = msg.digest_mail(digest, server.sender if server else "SSI dashboard", link)
         if out:

@@ -15,8 +15,9 @@ create table unsubscribe_tokens (
     token       varchar primary key,
     email       varchar not null
 );
--- Every digest and alert made for someone: kept whole, so a failed one is sent again as it
--- was, and a second run in the same week (or for the same trigger) sends nothing new.
+-- Every digest and alert made for someone, kept whole until it is handed over (a failed
+-- one is sent again as it was); a second run in the same week (or for the same trigger)
+-- finds it and sends nothing new.
 create sequence if not exists delivery_ids start 1;
 create table deliveries (
     delivery_id integer primary key default nextval('delivery_ids'),
