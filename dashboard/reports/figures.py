@@ -358,7 +358,7 @@ def _axes(ax: Axes, layout: Any, name: str) -> None:
         if axis.autorange == "reversed":
             invert()
     if isinstance(ax.xaxis.get_major_locator(), AutoDateLocator):  # a time axis
-        locator = AutoDateLocator(maxticks=6)
+        locator = AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
