@@ -311,6 +311,12 @@ def _import_files(store: Store, args) -> int:
         print(result.summary())
     if not args.dry_run:
         keep_current(store)  # a store whose every file was refused is summed all the same
+        from dashboard.notify.alerts import after_import
+
+        told = after_import(store)
+        if told:
+            print(f"alerts: {sum(o.status == 'sent' for o in told)} message(s) sent, "
+                  f"{sum(o.status == 'failed' for o in told)} failed (kept)")  # fmt: skip
     return EXIT_INVALID if failed else 0
 
 
@@ -605,6 +611,10 @@ def cmd_digest(args) -> int:
         raise DashboardError("--dry-run and --out go together: --dry-run --out DIR")
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     outcomes = send_digests(store, args.at, args.to, args.out)
+    if not args.dry_run and not args.to:  # alerts are checked at digest time too
+        from dashboard.notify.alerts import check_alerts
+
+        outcomes += check_alerts(store, args.at.date() if args.at else None)
     return _said(outcomes)
 
 

@@ -327,3 +327,19 @@ def test_digests_and_alerts_on_either_backend(store, load, smtp):
     alerts = {to[0]: every_word(m) for to, m in smtp.parsed()[3:]}
     assert "Ann Lee (East): SSI fell -12.0 to 40.0 on 2026-02-05" in alerts["east@example.com"]
     assert "Ann Lee" not in alerts.get("west@example.com", "")
+
+
+def test_an_import_from_the_command_line_ends_with_the_alerts_it_triggered(org, smtp, tmp_path):
+    store, mid = org["store"], org["mid"]
+    check_alerts(store, sleep=NO_WAIT)  # what the demo holds already, told once
+    before = len(smtp.mails)
+    store.close()
+    ssi = float(mid["ssi"]) - 15
+    upload = tmp_path / "ssi_2026-11-21.csv"
+    upload.write_text(HELD_OUT_DROP.format(name=mid["rep"], email=mid.get("email", ""), ssi=ssi,
+                                           b=ssi / 4, p=ssi / 4, i=ssi / 4, r=ssi / 4))  # fmt: skip
+    done = cli("import", str(upload), db=org["store"].path)
+    assert done.returncode == 0, done.stderr
+    assert "alerts: 3 message(s) sent, 0 failed" in done.stdout
+    told = {to[0] for to, _ in smtp.parsed()[before:]}
+    assert told == {"admin@example.com", "boss@example.com", "me@example.com"}

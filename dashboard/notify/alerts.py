@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from dashboard import display
+from dashboard.errors import DashboardError
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.notify import message as msg
 from dashboard.notify.digest import Section
-from dashboard.notify.send import Outcome, body_of, deliver, public_url
+from dashboard.notify.send import ROBOT, Outcome, body_of, deliver, public_url
 from dashboard.notify.settings import every_user, unsubscribe_token
 from dashboard.notify.transport import smtp_server
 from dashboard.scoring.config import load_config
 from dashboard.scoring.goals import every_pace, metric_label
 from dashboard.scoring.leaderboard import default_as_of
 from dashboard.store import Store
-from dashboard.users import viewer_for
+from dashboard.users import record, viewer_for
 
 MOST_LINES = 50  # alerts written out in one message; the rest counted
 
@@ -168,3 +169,20 @@ def _sections(alerts: list[Alert]) -> list[Section]:
             out.append(Section(f"{title} ({len(lines)})", tuple(lines[:MOST_LINES]),
                                f"... and {more} more." if more > 0 else ""))  # fmt: skip
     return out
+
+
+def can_deliver(store: Store) -> bool:
+    """Whether any message could go out: a mail server, or a user's webhook."""
+    return smtp_server() is not None or any(n.channel != "email" for n in every_user(store))
+
+
+def after_import(store: Store) -> list[Outcome]:
+    """The alerts check that ends an import, when anything can deliver them. Its failure is
+    audited and never the import's: the import is written already."""
+    if not can_deliver(store):
+        return []
+    try:
+        return check_alerts(store)
+    except DashboardError as exc:
+        record(store, ROBOT, "alerts check failed", str(exc))
+        return []

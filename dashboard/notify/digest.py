@@ -27,6 +27,7 @@ from dashboard.store import Store
 from dashboard.views import goals as gv
 from dashboard.views import self_check as sc
 from dashboard.views import team_review as tr
+from dashboard.views.activity import activity_view
 
 PERIOD = "90 days"  # the review a digest links to and attaches
 
@@ -98,7 +99,7 @@ def _team_digest(
         _goals_section(store, viewer, scope, as_of),
         _signals_section(store, viewer, scope, view, since, config.digest.signals)
         if viewer.sees_people else None,
-        _data_section(view, viewer, as_of),
+        _data_section(store, view, viewer, scope, as_of),
     ) if s is not None]  # fmt: skip
     query = urlencode([*(("team", t) for t in scope), ("as_of", as_of.isoformat()),
                        ("period", PERIOD)])  # fmt: skip
@@ -166,8 +167,11 @@ def _signals_section(
     return Section(f"New coaching signals ({len(new)})", lines, note)
 
 
-def _data_section(view: tr.TeamReview, viewer: Viewer, as_of: date) -> Section | None:
-    """Who has no recent reading, and how many readings are stale."""
+def _data_section(
+    store: Store, view: tr.TeamReview, viewer: Viewer, scope: list[str], as_of: date
+) -> Section | None:
+    """Who has no recent reading, how many readings are stale, and which seats sent no
+    activity in the week up to ``as_of``."""
     days = load_config().freshness.listed_for_days
     unlisted = view.unlisted
     lines = []
@@ -181,6 +185,14 @@ def _data_section(view: tr.TeamReview, viewer: Viewer, as_of: date) -> Section |
         note.append(f"{stale} ranked rep(s) have a stale reading.")
     if not unlisted.empty:
         note.append(f"{len(unlisted)} rep(s) have no reading in the {days} days up to {as_of}.")
+    if viewer.may("activity"):
+        seats = activity_view(store, scope, as_of, 7, "week", "days_active", viewer).reps
+        silent = seats[~seats["has_data"].astype(bool)] if not seats.empty else seats
+        if not silent.empty:
+            note.append(f"{len(silent)} seat(s) have no activity data in the week up to {as_of}"
+                        + (f": {', '.join(sorted(silent['name'].astype(str))[:10])}"
+                           + (", ..." if len(silent) > 10 else "") if viewer.sees_people else "")
+                        + ".")  # fmt: skip
     if not lines and not note:
         return None
     return Section("Stale or missing data", tuple(lines), " ".join(note))

@@ -66,6 +66,20 @@ def made_on_click(make: Callable[[Store], bytes]) -> Callable[[], bytes]:
     return made
 
 
+def alerts_after_import() -> None:
+    """The alerts an upload may have triggered, checked and sent beside the page (a check
+    and its mail take seconds the person uploading should not wait), with a store of its own."""
+    from dashboard.notify.alerts import after_import
+
+    location = resolve_db_path()
+
+    def check() -> None:
+        with Store(location) as store:
+            after_import(store)
+
+    threading.Thread(target=check, name="alerts after an upload", daemon=True).start()
+
+
 @contextmanager
 def friendly_errors() -> Iterator[None]:
     """Show the app's own errors as a message, never as a traceback."""

@@ -138,6 +138,8 @@ with ui.friendly_errors():
                 bar.progress(i / len(ready), text=f"Imported {i} of {len(ready)}")
             st.session_state["import_results"] = results
             st.session_state["upload_round"] = round_ + 1
+            if any(ok for _, ok in results):
+                ui.alerts_after_import()
             st.rerun()
 
     st.subheader("Import history")
