@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -113,10 +114,12 @@ def test_a_managers_pdf_and_a_weeks_digests_at_scale(tmp_path):
     _, pdf_peak = _peak_mb(code, env)
 
     inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=0)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
     try:
-        port = smtp.server.sockets[0].getsockname()[1]
         env = {**env, "SSI_SMTP_URL": f"smtp://127.0.0.1:{port}"}
         at = "2026-12-07T09:00"
         send = ("from dashboard.cli import main; import sys; "

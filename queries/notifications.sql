@@ -18,8 +18,8 @@ insert into notification_settings (email, digest, weekday, hour, channel, webhoo
                                    updated_at)
 values (lower(trim($email)), $digest, $weekday, $hour, $channel, $webhook, $alerts, now());
 
--- name: unsubscribe_token_of
-select token from unsubscribe_tokens where email = lower(trim($email));
+-- name: unsubscribe_tokens
+select email, token from unsubscribe_tokens;
 
 -- name: add_unsubscribe_token
 insert into unsubscribe_tokens (token, email) values ($token, lower(trim($email)));

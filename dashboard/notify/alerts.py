@@ -18,8 +18,16 @@ from dashboard.errors import DashboardError
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.notify import message as msg
 from dashboard.notify.digest import Section
-from dashboard.notify.send import ROBOT, Outcome, body_of, deliver, public_url
-from dashboard.notify.settings import every_user, unsubscribe_token
+from dashboard.notify.send import (
+    ROBOT,
+    Made,
+    Outcome,
+    body_of,
+    deliver,
+    public_url,
+    unsubscribe_links,
+)
+from dashboard.notify.settings import every_user
 from dashboard.notify.transport import smtp_server
 from dashboard.scoring.config import load_config
 from dashboard.scoring.goals import every_pace, metric_label
@@ -108,14 +116,35 @@ def _import_alerts(store: Store, today: date, late_days: int) -> list[Alert]:
     return out
 
 
-def recipients(store: Store, alert: Alert) -> set[str]:
-    """Whose scope holds ``alert``: the admins; the managers of its team; the rep it is about."""
-    people = {r.email for r in store.rows("admin_emails")}
-    if alert.team is not None:
-        people |= {r.email for r in store.rows("team_managers") if r.team == alert.team}
-    if alert.rep_id is not None:
-        people |= {r.email for r in store.rows("rep_users") if r.rep_id == alert.rep_id}
-    return people
+@dataclass(frozen=True)
+class People:
+    """Who is told of what: the admins, each team's managers, each rep's own user."""
+
+    admins: frozenset[str]
+    managers: dict[str, frozenset[str]]
+    rep_users: dict[int, frozenset[str]]
+
+    @classmethod
+    def of(cls, store: Store) -> People:
+        managers: dict[str, set[str]] = {}
+        for r in store.rows("team_managers"):
+            managers.setdefault(r.team, set()).add(r.email)
+        reps: dict[int, set[str]] = {}
+        for r in store.rows("rep_users"):
+            reps.setdefault(r.rep_id, set()).add(r.email)
+        return cls(frozenset(r.email for r in store.rows("admin_emails")),
+                   {t: frozenset(e) for t, e in managers.items()},
+                   {r: frozenset(e) for r, e in reps.items()})  # fmt: skip
+
+    def told(self, alert: Alert) -> frozenset[str]:
+        """Whose scope holds ``alert``: the admins; the managers of its team; the rep it is
+        about."""
+        out = self.admins
+        if alert.team is not None:
+            out |= self.managers.get(alert.team, frozenset())
+        if alert.rep_id is not None:
+            out |= self.rep_users.get(alert.rep_id, frozenset())
+        return out
 
 
 def check_alerts(
@@ -123,37 +152,40 @@ def check_alerts(
     dry_run: bool = False,
 ) -> list[Outcome]:  # fmt: skip
     """Find the alerts and send each new one to the people in scope who want its kind: one
-    message per person per check, every alert in it recorded as sent to them."""
+    message per person per check, every alert in it recorded as sent to them (sent or not:
+    a failed message is sent again as it was, never made twice)."""
     found = find_alerts(store, today)
-    server = smtp_server()
-    outcomes = []
+    people = People.of(store)
+    wanted = []
     for chosen in every_user(store):
-        viewer = viewer_for(store, chosen.email)
-        if viewer is None or not chosen.alerts:
+        if not chosen.alerts or viewer_for(store, chosen.email) is None:
             continue
         sent = {r.alert_key for r in store.rows("alerts_already_sent", {"email": chosen.email})}
         mine = [a for a in found if a.kind in chosen.alerts and a.key not in sent
-                and chosen.email in recipients(store, a)]  # fmt: skip
-        if not mine:
-            continue
+                and chosen.email in people.told(a)]  # fmt: skip
+        if mine:
+            wanted.append((chosen, mine))
+    if dry_run:
+        return [Outcome(c.email, "written", "; ".join(a.words for a in mine)) for c, mine in wanted]
+    server = smtp_server()
+    sender = server.sender if server else "SSI dashboard"
+    links = unsubscribe_links(store, [c.email for c, _ in wanted])
+    as_of = default_as_of(store)
+    stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S}"
+    made = []
+    for chosen, mine in wanted:
         subject = f"SSI alerts: {len(mine)} new" if len(mine) > 1 else f"SSI alert: {mine[0].words}"
         sections = _sections(mine)
-        if dry_run:
-            outcomes.append(Outcome(chosen.email, "written", "; ".join(a.words for a in mine)))
-            continue
-        link = f"{public_url()}/unsubscribe?token={unsubscribe_token(store, chosen.email)}"
-        sender = server.sender if server else "SSI dashboard"
+        link = links[chosen.email]
         mail = msg.alerts_mail(chosen.email, sender, subject, sections, public_url(), link)
-        text = msg.alerts_text(subject, sections, public_url(), link)
-        body = body_of(chosen, mail, text)
-        period = f"alerts:{datetime.now(UTC):%Y-%m-%dT%H:%M:%S}:{len(mine)}"
-        outcome = deliver(store, server, chosen, "alert", period, default_as_of(store),
-                          subject[:200], body, sleep)  # fmt: skip
-        # Recorded once made, sent or not: a failed one is sent again as it was, never twice.
-        with store.transaction() as cur:
+        body = body_of(chosen, mail, msg.alerts_text(subject, sections, public_url(), link))
+        made.append(Made(chosen, "alert", f"alerts:{stamp}:{len(mine)}", as_of,
+                         subject[:200], body))  # fmt: skip
+    outcomes = deliver(store, server, made, sleep)
+    with store.transaction() as cur:
+        for (chosen, mine), outcome in zip(wanted, outcomes, strict=True):
             cur.run("alert_sent", {"email": chosen.email, "keys": [a.key for a in mine],
                                    "delivery_id": outcome.delivery_id})  # fmt: skip
-        outcomes.append(outcome)
     return outcomes
 
 

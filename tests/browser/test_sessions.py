@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import users
 from dashboard.access import OWNER
+from dashboard.notify.settings import settings_of, unsubscribe_token
 from dashboard.store import Store
 from tests.browser.conftest import screenshot, streamlit_server, wait_idle
 
@@ -19,13 +20,19 @@ MAIN = '[data-testid="stMain"]'
 
 
 @pytest.fixture(scope="module")
-def signed_server(demo_db, tmp_path_factory):
+def signed(demo_db, tmp_path_factory):
+    """A server of a store with one admin: its address and the store's path."""
     store = tmp_path_factory.mktemp("signed") / "signed.duckdb"
     shutil.copy(demo_db, store)
     with Store(store) as s:
         users.add_user(s, "admin@example.com", "admin", by=OWNER, password=PASSWORD)
     with streamlit_server(store, tmp_path_factory.mktemp("log") / "signed.log") as url:
-        yield url
+        yield url, store
+
+
+@pytest.fixture(scope="module")
+def signed_server(signed):
+    return signed[0]
 
 
 def test_a_deep_link_survives_sign_in_and_the_session_holds_across_tabs(signed_server, chromium):
@@ -80,3 +87,44 @@ def test_the_sign_in_form_on_a_phone_and_a_foreign_next_goes_home(signed_server,
     wait_idle(page)
     assert page.locator("h1").first.inner_text() == "Team review"
     context.close()
+
+
+def sign_in(context, server: str, path: str):
+    page = context.new_page()
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+    page.fill("#email", "admin@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/{path}*")
+    wait_idle(page)
+    return page
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_my_notifications_saves_and_the_link_unsubscribes_without_signing_in(
+    signed, chromium, width
+):
+    server, path = signed
+    context = chromium.new_context(viewport={"width": width, "height": 1000})
+    page = sign_in(context, server, "notifications")
+    assert page.locator("h1").first.inner_text() == "My notifications"
+    screenshot(page, f"notifications_{width}")
+    page.get_by_role("button", name="Save").click()
+    wait_idle(page)
+    assert "Saved." in page.locator(MAIN).inner_text()
+    context.close()
+    with Store(path) as store:
+        token = unsubscribe_token(store, "admin@example.com")
+    stranger = chromium.new_context(viewport={"width": width, "height": 900}).new_page()
+    stranger.goto(f"{server}/unsubscribe?token=not-{token}")
+    wait_idle(stranger)
+    assert "not one we know" in stranger.locator(MAIN).inner_text()
+    stranger.goto(f"{server}/unsubscribe?token={token}")
+    wait_idle(stranger)
+    assert "admin@example.com will get no more digests or alerts" in stranger.locator(
+        MAIN).inner_text()  # fmt: skip
+    screenshot(stranger, f"unsubscribe_{width}")
+    stranger.context.close()
+    with Store(path) as store:
+        assert not settings_of(store, "admin@example.com").digest
