@@ -343,3 +343,24 @@ def test_an_import_from_the_command_line_ends_with_the_alerts_it_triggered(org, 
     assert "alerts: 3 message(s) sent, 0 failed" in done.stdout
     told = {to[0] for to, _ in smtp.parsed()[before:]}
     assert told == {"admin@example.com", "boss@example.com", "me@example.com"}
+
+
+def test_the_weekly_import_is_late_two_days_past_its_usual_weekday(org):
+    """Four files imported on Mondays, none since: on the Wednesday after the next Monday
+    the admins are told, once; on the Tuesday nothing is late yet."""
+    store = org["store"]
+    with store.transaction() as cur:
+        cur.wrote("imports")
+        for day in ("2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"):
+            cur.execute(
+                "insert into imports (import_id, file_name, content_hash, format, imported_at) "
+                "select max(import_id) + 1, $name, $hash, 'csv', "
+                "cast($day as timestamp) + interval 8 hour from imports",
+                {"name": f"ssi_{day}.csv", "hash": day, "day": day},
+            )
+    late = [a for a in find_alerts(store, date(2026, 12, 2)) if a.key.startswith("import_late")]
+    assert [a.words for a in late] == [
+        "no file imported since 2026-11-23: imports usually come on Mondays, and none came "
+        "on 2026-11-30"]  # fmt: skip
+    assert not [a for a in find_alerts(store, date(2026, 12, 1)) if a.kind == "import_problem"
+                and a.key.startswith("import_late")]  # fmt: skip
