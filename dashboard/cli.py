@@ -128,8 +128,7 @@ def _moment(text: str) -> datetime:
 
 def _notify_commands(sub, db: argparse.ArgumentParser) -> None:
     """digest send and alerts check, for cron or a systemd timer (docs/DEPLOY.md)."""
-    after = argparse.ArgumentParser(add_help=False)
-    after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    after = _after_subcommand()
     at = argparse.ArgumentParser(add_help=False)
     at.add_argument("--at", type=_moment, metavar="YYYY-MM-DDTHH:MM",
                     help="act as if it were this time, UTC (to check a schedule)")  # fmt: skip
@@ -148,12 +147,20 @@ def _notify_commands(sub, db: argparse.ArgumentParser) -> None:
     a.add_argument("--dry-run", action="store_true", help="say who would get what; send nothing")
 
 
-def _report_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
-    """report pdf: the team review or a self-check as a PDF file, scoped as on the pages."""
+def _after_subcommand(as_help: str | None = None) -> argparse.ArgumentParser:
+    """--db (and --as, with ``as_help``) also after a subcommand (`goals list --as EMAIL`);
+    SUPPRESS keeps one given before the subcommand from being overwritten by a default."""
     after = argparse.ArgumentParser(add_help=False)
     after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    after.add_argument("--as", dest="as_user", metavar="EMAIL", default=argparse.SUPPRESS,
-                       help="make it as this dashboard user sees it")  # fmt: skip
+    if as_help:
+        after.add_argument("--as", dest="as_user", metavar="EMAIL", default=argparse.SUPPRESS,
+                           help=as_help)  # fmt: skip
+    return after
+
+
+def _report_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
+    """report pdf: the team review or a self-check as a PDF file, scoped as on the pages."""
+    after = _after_subcommand("make it as this dashboard user sees it")
     p = sub.add_parser("report", parents=[db, who], help="reports as files")
     reports = p.add_subparsers(dest="report_command", required=True, parser_class=_CommandParser)
     r = reports.add_parser("pdf", parents=[after],
@@ -171,10 +178,7 @@ def _report_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentPar
 def _goal_commands(sub, db: argparse.ArgumentParser, who: argparse.ArgumentParser) -> None:
     """goals add|list|import|remove and events add|list|remove; --db and --as also after
     the subcommand (`goals list --as EMAIL`)."""
-    after = argparse.ArgumentParser(add_help=False)
-    after.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    after.add_argument("--as", dest="as_user", metavar="EMAIL", default=argparse.SUPPRESS,
-                       help="run as this dashboard user, scoped as on the pages")  # fmt: skip
+    after = _after_subcommand("run as this dashboard user, scoped as on the pages")
     p = sub.add_parser("goals", parents=[db, who], help="goals and their pace")
     goals = p.add_subparsers(dest="goals_command", required=True, parser_class=_CommandParser)
     g = goals.add_parser(

@@ -227,9 +227,9 @@ def _rep_digest(
         sections.append(Section("Coaching signals", signals))
     if t.unlisted:
         sections.append(Section("Stale or missing data", (), t.unlisted))
-    recs = pd.DataFrame(summary.recommendations)
-    if not recs.empty:
-        sections.append(Section("What to do next", tuple(sc.advice_lines(recs)[:3])))
+    steps, _ = sc.next_steps(summary, config)
+    if steps:
+        sections.append(Section("What to do next", tuple(steps[:3])))
     query = urlencode({"rep": viewer.rep_id, "as_of": as_of.isoformat()})
     pdf = self_check_pdf(store, viewer, viewer.rep_id, as_of, made_at)
     return Digest(viewer.email, f"{summary.rep} ({summary.team})", as_of, since, headline,

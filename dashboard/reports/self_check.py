@@ -63,16 +63,13 @@ def self_check_pdf(
         table = gv.goals_table(goals, activity_labels(store))
         pdf.grid([h for _, h, _ in GOALS], _goal_cells(table), [w for *_, w in GOALS],
                  [k in NUMERIC for k, _, _ in GOALS])  # fmt: skip
-        pdf.paragraph("Your own goals, your team's and the company's. Needed a week: the "
-                      "change per week that still reaches the target by its day.", size=8,
-                      muted=True)  # fmt: skip
+        pdf.paragraph(sc.GOALS_NOTE, size=8, muted=True)
     pdf.heading("What to do next")
-    recs = pd.DataFrame(summary.recommendations)
-    if recs.empty:
-        balanced = config.groups.balanced_pillar_min
-        pdf.paragraph(f"Every pillar is at {balanced:g} or more: keep your routine.")
+    steps, all_done = sc.next_steps(summary, config)
+    if steps:
+        pdf.bullets(steps)
     else:
-        pdf.bullets(sc.advice_lines(recs))
+        pdf.paragraph(all_done)
     for sig in summary.signals:
         pdf.paragraph(f"{sig['signal']}: {sig['detail']}")
     return pdf.finished()

@@ -118,6 +118,19 @@ def advice_lines(recs: pd.DataFrame) -> list[str]:
     return out
 
 
+GOALS_NOTE = ("Your own goals, your team's and the company's. Needed a week: the change per "
+              "week that still reaches the target by its day.")  # fmt: skip
+
+
+def next_steps(summary: SelfCheck, config: ScoringConfig | None = None) -> tuple[list[str], str]:
+    """What to do next: the advice lines, or (none needed) the sentence that says so."""
+    recs = pd.DataFrame(summary.recommendations)
+    if recs.empty:
+        balanced = (config or load_config()).groups.balanced_pillar_min
+        return [], f"Every pillar is at {balanced:g} or more: keep your routine."
+    return advice_lines(recs), ""
+
+
 def pillar_sum_text(ssi: float | None, pillars: dict[str, float | None]) -> str:
     """What the form shows under the numbers while they are typed."""
     total = pillar_sum(pillars)

@@ -117,8 +117,7 @@ with ui.friendly_errors():
         if goals:
             st.subheader("Goals")
             ui.goals_table(gv.goals_table(goals, activity_labels(store)), key="my_goals")
-            st.caption("Your own goals, your team's and the company's. Needed a week: the "
-                       "change per week that still reaches the target by its day.")  # fmt: skip
+            st.caption(sc.GOALS_NOTE)
 
         mine = rep_against_team(store, rep_id, r["as_of"] or as_of, 12, config)
         if not mine.empty:
@@ -135,14 +134,12 @@ with ui.friendly_errors():
                     "ssi": st.column_config.NumberColumn("SSI", format="%.1f")})  # fmt: skip
 
         st.subheader("What to do next")
-        recs = pd.DataFrame(summary.recommendations)
-        if recs.empty:
-            balanced = config.groups.balanced_pillar_min
-            st.success(f"Every pillar is at {balanced:g} or more: keep your routine.")
+        steps, all_done = sc.next_steps(summary, config)
+        if not steps:
+            st.success(all_done)
         else:
             # A list, not a table: whole sentences on a phone, gains beside them.
-            st.markdown("\n".join(f"{i}. {ui.md_text(line)}"
-                                   for i, line in enumerate(sc.advice_lines(recs), 1)))  # fmt: skip
+            st.markdown("\n".join(f"{i}. {ui.md_text(line)}" for i, line in enumerate(steps, 1)))
             st.caption("Gains are estimated points on the pillar, from our model of activity; "
                        "a pillar cannot pass 25, so the gains shown never add up past it.")  # fmt: skip
         if summary.estimate:
