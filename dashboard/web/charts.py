@@ -24,7 +24,8 @@ from dashboard.scoring.goals import PacingLine
 # Every chart is drawn on plotly_white. As the default it is applied as the figure is drawn;
 # set on each figure (update_layout(template=...)) plotly validated the whole template again
 # for every chart of the team review's first render.
-pio.templates.default = "plotly_white"
+TEMPLATE = "plotly_white"
+pio.templates.default = TEMPLATE
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PILLAR_COLORS = {"brand": "#0072B2", "people": "#009E73", "insights": "#E69F00",

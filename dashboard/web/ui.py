@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import plotly.io as pio
 import streamlit as st
 
 from dashboard import display, sessions, users
@@ -26,6 +27,11 @@ from dashboard.scoring import default_as_of
 from dashboard.scoring.leaderboard import team_names as leaderboard_team_names
 from dashboard.scoring.memo import remembered
 from dashboard.store import Store, resolve_db_path
+from dashboard.web import charts
+
+# Importing Streamlit sets plotly's default template to its own; the charts are drawn on
+# theirs whichever was imported first (web/charts.py).
+pio.templates.default = charts.TEMPLATE
 
 _this_run = threading.local()  # Streamlit runs each session's reruns in its own thread
 
