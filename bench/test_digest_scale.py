@@ -44,10 +44,12 @@ REPS, ADMINS, VIEWERS = 490, 2, 3
 class Inbox:
     def __init__(self) -> None:
         self.count = 0
+        self.digests = 0
         self.bytes = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.count += 1
+        self.digests += b"Subject: SSI weekly digest" in envelope.content
         self.bytes += len(envelope.content)
         return "250 OK"
 
@@ -125,7 +127,7 @@ def test_a_managers_pdf_and_a_weeks_digests_at_scale(tmp_path):
         send = ("from dashboard.cli import main; import sys; "
                 f"sys.exit(main(['digest', 'send', '--db', {str(path)!r}, '--at', {at!r}]))")  # fmt: skip
         seconds, peak = _peak_mb(send, env)
-        sent, volume = inbox.count, inbox.bytes
+        sent, digests, volume = inbox.count, inbox.digests, inbox.bytes
         again, _ = _peak_mb(send, env)
     finally:
         smtp.stop()
@@ -137,11 +139,12 @@ def test_a_managers_pdf_and_a_weeks_digests_at_scale(tmp_path):
         f"{_seconds(page)}; PDF {_seconds(pdf)} ({len(made) / 2**20:.1f} MB), "
         f"peak memory of a process making it {pdf_peak:,.0f} MB  (target: under 10 s)",
         f"digest send, {recipients} recipients: {seconds / 60:.1f} min "
-        f"({seconds / recipients:.2f} s a recipient), {sent} mails, "
-        f"{volume / 2**20:,.0f} MB handed to SMTP, peak memory {peak:,.0f} MB  "
-        "(target: under 15 min)",
+        f"({seconds / recipients:.2f} s a recipient): {digests} digests, then the alerts check "
+        f"of digest time: {sent - digests} alert mails (the first check of a store: every "
+        f"alert it holds); {volume / 2**20:,.0f} MB handed to SMTP, peak memory "
+        f"{peak:,.0f} MB  (target: under 15 min)",
         f"digest send again in the same week: {again:.1f} s, {inbox.count - sent} mails",
     ]
     print("\n" + "\n".join(lines))
     record("digests_at_scale", lines)
-    assert sent == recipients and inbox.count == sent
+    assert digests == recipients and inbox.count == sent
