@@ -105,6 +105,13 @@ def org(demo_store):
     return {"store": demo_store, "board": board, "mid": mid, "other": other}
 
 
+def pdf_text(message) -> str:
+    attachment = next(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    pages = PdfReader(io.BytesIO(attachment.get_content())).pages
+    return "\n".join(page.extract_text() or "" for page in pages)
+
+
 def every_word(message) -> str:
     """A message's text, HTML and attached PDF's text, together."""
     parts = [message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()]
@@ -137,6 +144,11 @@ def test_one_digest_per_user_scoped_to_their_role_and_none_the_second_time(org, 
     manager = Viewer("boss@example.com", "manager", teams=("Mid-Market",))
     view = tr.team_review(store, ["Mid-Market"], None, 90, manager)
     assert f"Average SSI: {display.score(view.kpis.average_ssi)}" in boss
+    # The attached PDF is the page's: its headline and every row of the team's leaderboard.
+    attached = pdf_text(mails["boss@example.com"])
+    assert display.score(view.kpis.average_ssi) in attached
+    assert f"Leaderboard ({len(view.board)} reps)" in attached
+    assert all(name in attached for name in mid)
     assert "team=Mid-Market" in boss and "Team: Mid-Market" in mails["boss@example.com"]["Subject"]
     # The viewer: company figures, no person at all.
     look = every_word(mails["look@example.com"])
@@ -146,6 +158,7 @@ def test_one_digest_per_user_scoped_to_their_role_and_none_the_second_time(org, 
     assert org["mid"]["rep"] in me
     assert not [n for n in everyone - {org["mid"]["rep"]} if n in me]
     assert f"Your SSI: {display.score(org['mid']['ssi'])}" in me
+    assert "Rep self-check" in pdf_text(mails["me@example.com"])
     # A second run in the same week sends nothing new.
     again = send_digests(store, MONDAY_MORNING + timedelta(hours=5), sleep=NO_WAIT)
     assert {o.status for o in again} == {"skipped"} and len(smtp.mails) == 5
