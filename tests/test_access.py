@@ -779,3 +779,22 @@ def test_each_user_changes_their_own_notifications_and_the_link_unsubscribes(org
     assert not link.exception
     assert "manager@example.com will get no more" in link.success[0].value.replace("\\", "")
     assert not ns.settings_of(org["store"], "manager@example.com").digest
+
+
+def test_an_admin_sets_another_users_notifications_on_the_users_page(org):
+    from dashboard.notify import settings as ns
+
+    at = signed_in_with_oidc("admin@example.com")
+    at.switch_page("app_pages/users.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="notify_email").set_value("rep@example.com").run()
+    at.toggle(key="admin_notify_digest").set_value(False)
+    at.multiselect(key="admin_notify_alerts").set_value(["ssi_drop"])
+    at.button(key="FormSubmitter:admin_notify_form-Save").click().run()
+    assert not at.exception and at.success, [e.value for e in at.error]
+    theirs = ns.settings_of(org["store"], "rep@example.com")
+    assert (theirs.digest, theirs.alerts) == (False, ("ssi_drop",))
+    log = users.audit_log(org["store"])
+    changed = log[log["action"] == "notifications changed"]
+    assert changed["actor"].tolist() == ["admin@example.com"]
+    assert "rep@example.com: no digest" in changed["detail"].iloc[0]
