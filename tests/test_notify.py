@@ -377,3 +377,68 @@ def test_the_weekly_import_is_late_two_days_past_its_usual_weekday(org):
         "on 2026-11-30"]  # fmt: skip
     assert not [a for a in find_alerts(store, date(2026, 12, 1)) if a.kind == "import_problem"
                 and a.key.startswith("import_late")]  # fmt: skip
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate for localhost and its key, as PEM files: the client trusts it through
+    SSL_CERT_FILE, as a company's own CA would be trusted."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize("how", ["starttls", "tls"])
+def test_a_digest_goes_over_starttls_or_tls_with_a_login(org, tmp_path, monkeypatch, how):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    inbox = Inbox()
+    logins = []
+
+    def check(server, session, envelope, mechanism, auth):
+        logins.append((auth.login, auth.password))
+        return AuthResult(success=(auth.login, auth.password) == (b"mailer", b"s3cret p@ss"))
+
+    port = free_port()
+    # Over implicit TLS aiosmtpd does not see the session as TLS and would hide AUTH.
+    tls = {"tls_context": context, "require_starttls": True} if how == "starttls" else {
+        "ssl_context": context, "auth_require_tls": False}  # fmt: skip
+    server = Controller(inbox, hostname="localhost", port=port, auth_required=True,
+                        authenticator=check, **tls)  # fmt: skip
+    server.start()
+    try:
+        scheme, query = ("smtp", "?starttls=required") if how == "starttls" else ("smtps", "")
+        monkeypatch.setenv(
+            "SSI_SMTP_URL", f"{scheme}://mailer:s3cret%20p%40ss@localhost:{port}{query}"
+        )
+        sent = send_digests(org["store"], MONDAY_MORNING, to="boss@example.com", sleep=NO_WAIT)
+        assert [o.status for o in sent] == ["sent"] and len(inbox.mails) == 1, sent
+        assert logins == [(b"mailer", b"s3cret p@ss")]
+    finally:
+        server.stop()
+    said = " ".join(audit_log(org["store"])["detail"].astype(str))
+    assert "digest #1 to boss@example.com by email" in said and "s3cret" not in said
