@@ -187,7 +187,11 @@ def test_dry_run_writes_the_messages_and_sends_and_keeps_nothing(org, smtp, tmp_
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "boss_at_example.com.eml", "boss_at_example.com_team_review_2026-11-20.pdf"]  # fmt: skip
-    assert smtp.mails == [] and Store(db).rows("deliveries_list", {"limit": 10}) == []
+    written = Store(db)
+    assert smtp.mails == [] and written.rows("deliveries_list", {"limit": 10}) == []
+    assert written.rows("unsubscribe_tokens") == []  # a dry run writes nothing at all
+    mail = (out / "boss_at_example.com.eml").read_text()
+    assert "unsubscribe?token=made-when-sent" in mail
     assert "1 written" in done.stdout
 
 

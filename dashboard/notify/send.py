@@ -108,7 +108,7 @@ def send_digests(
                                     f"this week's ({period}) was {said} already"))  # fmt: skip
         else:
             due.append((chosen, viewer))
-    links = unsubscribe_links(store, [c.email for c, _ in due])
+    links = unsubscribe_links(store, [c.email for c, _ in due], make=out is None)
     sender = server.sender if server else "SSI dashboard"
     pdfs: dict[tuple, bytes] = {}  # team reviews' PDFs by scope, made once in this run
     for start in range(0, len(due), BATCH):
@@ -126,10 +126,11 @@ def send_digests(
     return outcomes
 
 
-def unsubscribe_links(store: Store, emails: list[str]) -> dict[str, str]:
-    """Each user's unsubscribe link, the missing tokens made in one write."""
+def unsubscribe_links(store: Store, emails: list[str], make: bool = True) -> dict[str, str]:
+    """Each user's unsubscribe link, the missing tokens made in one write (none in a dry
+    run, which writes nothing)."""
     return {e: f"{public_url()}/unsubscribe?token={t}"
-            for e, t in unsubscribe_tokens(store, emails).items()}  # fmt: skip
+            for e, t in unsubscribe_tokens(store, emails, make).items()}  # fmt: skip
 
 
 def _server_for(wanted: list[Notifications]) -> SmtpServer | None:

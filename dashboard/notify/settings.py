@@ -145,11 +145,16 @@ def unsubscribe_token(store: Store, email: str) -> str:
     return unsubscribe_tokens(store, [email])[email]
 
 
-def unsubscribe_tokens(store: Store, emails: list[str]) -> dict[str, str]:
-    """Each of ``emails``' unsubscribe token; the missing ones made in one write."""
+UNMADE_TOKEN = "made-when-sent"  # what a dry run shows for a token it may not write
+
+
+def unsubscribe_tokens(store: Store, emails: list[str], make: bool = True) -> dict[str, str]:
+    """Each of ``emails``' unsubscribe token; the missing ones made in one write (without
+    ``make``, a dry run's: written nowhere, shown as ``UNMADE_TOKEN``)."""
     held = {r.email: r.token for r in store.rows("unsubscribe_tokens")}
-    missing = {e: secrets.token_urlsafe(24) for e in emails if e not in held}
-    if missing:
+    missing = {e: secrets.token_urlsafe(24) if make else UNMADE_TOKEN
+               for e in emails if e not in held}  # fmt: skip
+    if missing and make:
         with store.transaction() as cur:
             for email, token in missing.items():
                 cur.run("add_unsubscribe_token", {"token": token, "email": email})
