@@ -394,22 +394,16 @@ def _viewer(store: Store, args):
 
 def cmd_leaderboard(args) -> int:
     from dashboard.scoring import LEADERBOARD_KEYS, leaderboard
-    from dashboard.scoring.leaderboard import default_as_of, team_names
+    from dashboard.scoring.leaderboard import default_as_of
+    from dashboard.views.team_review import review_scope
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     viewer = _viewer(store, args)
     viewer.require("team_review")
     viewer.require("people")
-    if args.team:
-        # Only the teams the viewer may see are known to them: another team is named as one
-        # that does not exist, and never listed.
-        known = set(viewer.visible_teams(team_names(store)))
-        unknown = [t for t in args.team if t not in known]
-        if unknown:
-            listed = ", ".join(sorted(known)) or "none yet"
-            raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)} that you "
-                                f"may see; teams with readings you may see: {listed}")  # fmt: skip
-    teams = viewer.team_scope(args.team or [], team_names(store))
+    # Only the teams the viewer may see are known to them: another team is named as one
+    # that does not exist, and never listed.
+    teams = review_scope(store, viewer, args.team or [])
     board = viewer.people_in_scope(leaderboard(store, args.date, teams=teams))[LEADERBOARD_KEYS]
     if args.date is None and len(board):
         from dashboard.views.team_review import newer_readings_note

@@ -18,7 +18,7 @@ from dashboard import display
 from dashboard.access import Viewer
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.reports.self_check import self_check_pdf
-from dashboard.reports.team_review import review_scope, scope_words, team_review_pdf
+from dashboard.reports.team_review import scope_words, team_review_pdf
 from dashboard.scoring import rep_history
 from dashboard.scoring.config import load_config
 from dashboard.scoring.goals import activity_labels
@@ -80,7 +80,7 @@ def _team_digest(
     pdfs: dict[tuple, bytes],
 ) -> Digest:  # fmt: skip
     config = load_config()
-    scope = review_scope(store, viewer, [])
+    scope = tr.review_scope(store, viewer, [])
     view = tr.team_review(store, scope, as_of, tr.PERIODS[PERIOD], viewer)
     k = view.kpis
     before = None if k.withheld else listed_average(store, since, scope or None, config)

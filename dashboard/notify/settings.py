@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from dashboard.access import Viewer
 from dashboard.errors import DashboardError, NotFoundError
 from dashboard.scoring.config import load_config
-from dashboard.store import Store
+from dashboard.store import Cursor, Store
 from dashboard.users import audit, get_account
 
 CHANNELS = ("email", "slack", "teams")
@@ -88,12 +88,15 @@ def save(store: Store, viewer: Viewer, chosen: Notifications) -> Notifications:
         raise NotFoundError(f"{chosen.email} is not a user of this dashboard")
     checked = check(chosen)
     with store.transaction() as cur:
-        cur.run("save_notification_settings", {
-            "email": checked.email, "digest": checked.digest, "weekday": checked.weekday,
-            "hour": checked.hour, "channel": checked.channel, "webhook": checked.webhook,
-            "alerts": json.dumps(list(checked.alerts))})  # fmt: skip
+        _write(cur, checked)
         audit(cur, viewer.email, "notifications changed", describe(checked))
     return checked
+
+
+def _write(cur: Cursor, n: Notifications) -> None:
+    cur.run("save_notification_settings", {
+        "email": n.email, "digest": n.digest, "weekday": n.weekday, "hour": n.hour,
+        "channel": n.channel, "webhook": n.webhook, "alerts": json.dumps(list(n.alerts))})  # fmt: skip
 
 
 def check(chosen: Notifications) -> Notifications:
@@ -167,11 +170,8 @@ def unsubscribe(store: Store, token: str) -> str | None:
     email = store.scalar("email_of_unsubscribe_token", {"token": (token or "")[:100]})
     if not email:
         return None
-    now = settings_of(store, email)
-    quiet = replace(now, digest=False, alerts=())
+    quiet = replace(settings_of(store, email), digest=False, alerts=())
     with store.transaction() as cur:
-        cur.run("save_notification_settings", {
-            "email": quiet.email, "digest": False, "weekday": quiet.weekday, "hour": quiet.hour,
-            "channel": quiet.channel, "webhook": quiet.webhook, "alerts": "[]"})  # fmt: skip
+        _write(cur, quiet)
         audit(cur, str(email), "unsubscribed", "from the link in a message")
     return str(email)

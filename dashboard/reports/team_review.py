@@ -9,12 +9,10 @@ import pandas as pd
 
 from dashboard import display
 from dashboard.access import Viewer
-from dashboard.errors import NotFoundError
 from dashboard.fields import PILLAR_SHORT, PILLARS
 from dashboard.reports.document import Report
 from dashboard.scoring.config import load_config
 from dashboard.scoring.goals import activity_labels
-from dashboard.scoring.leaderboard import team_names
 from dashboard.store import Store
 from dashboard.views import figures
 from dashboard.views import goals as gv
@@ -41,26 +39,13 @@ def scope_words(viewer: Viewer, chosen: list[str], scope: list[str]) -> str:
     return "All teams" if not chosen else "No team"
 
 
-def review_scope(store: Store, viewer: Viewer, teams: list[str]) -> list[str]:
-    """The teams a review of ``teams`` covers for this viewer, as on the page; a team the
-    viewer may not see is named as one that does not exist (the same words either way)."""
-    viewer.require("team_review")
-    known = viewer.visible_teams(team_names(store))
-    unknown = [t for t in teams if t not in known]
-    if unknown:
-        listed = ", ".join(sorted(known)) or "none yet"
-        raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)} that you "
-                            f"may see; teams with readings you may see: {listed}")  # fmt: skip
-    return viewer.team_scope(teams, known)
-
-
 def team_review_pdf(
     store: Store, viewer: Viewer, teams: list[str], as_of: date | None = None,
     period: str = "90 days", made_at: datetime | None = None,
 ) -> bytes:  # fmt: skip
     """The team review of ``teams`` (none: every team the viewer may see) as of ``as_of``
     (default: the page's), as this viewer sees it."""
-    scope = review_scope(store, viewer, teams)
+    scope = tr.review_scope(store, viewer, teams)
     view = tr.team_review(store, scope, as_of, tr.PERIODS[period], viewer)
     made_at = made_at or datetime.now(UTC)
     shown_as_of = view.as_of.isoformat() if view.as_of else "no readings yet"

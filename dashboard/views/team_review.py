@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard import display
 from dashboard.access import OWNER, Viewer
+from dashboard.errors import NotFoundError
 from dashboard.export import to_csv_bytes
 from dashboard.fields import PILLARS
 from dashboard.scoring import (
@@ -34,6 +35,7 @@ from dashboard.scoring.leaderboard import (
     listed_average,
     of_teams,
     python_dates,
+    team_names,
 )
 from dashboard.scoring.memo import KEEP_COMPANY_WIDE, remembered
 from dashboard.scoring.trends import sparklines
@@ -149,6 +151,19 @@ class TeamReview:
             if not row.empty and row[list(PILLARS)].notna().any(axis=None):
                 series[group] = {p: float(row[p].iloc[0]) for p in PILLARS}
         return series
+
+
+def review_scope(store: Store, viewer: Viewer, teams: list[str]) -> list[str]:
+    """The teams a review of ``teams`` covers for this viewer, as on the page; a team the
+    viewer may not see is named as one that does not exist (the same words either way)."""
+    viewer.require("team_review")
+    known = viewer.visible_teams(team_names(store))
+    unknown = [t for t in teams if t not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none yet"
+        raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)} that you "
+                            f"may see; teams with readings you may see: {listed}")  # fmt: skip
+    return viewer.team_scope(teams, known)
 
 
 @remembered(keep=KEEP_COMPANY_WIDE)
