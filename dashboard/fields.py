@@ -496,3 +496,39 @@ def field_for(name: str) -> str | None:
     if text.lower() in _BY_PUBLIC:
         return _BY_PUBLIC[text.lower()]
     return match_header(text) if text else None
+
+
+# A CRM export's deal columns (ingest/deal_file.py), each with the headers that name it,
+# normalised ("Opportunity ID" -> "opportunityid"). Pipedrive prefixes its headers with
+# "Deal - ", taken off before matching.
+DEAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "crm_id": ("opportunityid", "recordid", "dealid", "id", "opportunityidcasesafe"),
+    "name": ("opportunityname", "dealname", "title", "name"),
+    "account": ("accountname", "account", "associatedcompany", "company", "companyname",
+                "organization", "organisation", "organizationname", "organisationname"),
+    "owner": ("opportunityowner", "dealowner", "owner", "ownername", "ownerfullname"),
+    "owner_email": ("owneremail", "opportunityowneremail", "dealowneremail", "owneremailaddress"),
+    "stage": ("stage", "dealstage", "opportunitystage", "stagename"),
+    "status": ("status", "dealstatus"),
+    "won": ("won", "iswon"),
+    "closed": ("closed", "isclosed"),
+    "amount": ("amount", "value", "dealvalue", "dealamount", "opportunityamount"),
+    "currency": ("currency", "amountcurrency", "opportunitycurrency", "dealcurrency",
+                 "currencycode", "dealcurrencycode", "currencyisocode"),
+    "created": ("createddate", "createdate", "addtime", "dealcreated", "createdon", "created",
+                "dealcreatedon", "createdat"),
+    "close_date": ("closedate", "closeddate", "dealclosedon", "expectedclosedate", "closedon"),
+    "won_time": ("wontime", "wondate", "dealwontime"),
+    "lost_time": ("losttime", "lostdate", "deallosttime"),
+    "pipeline": ("pipeline",),
+    "probability": ("probability", "probabilitypercent", "dealprobability"),
+}  # fmt: skip
+_DEAL_SYNONYMS = {name: field for field, names in DEAL_FIELDS.items() for name in names}
+
+
+def deal_field(header: str) -> str | None:
+    """The deal column a CRM export's header names, or None."""
+    key = normalise_header(header)
+    if key.startswith("deal") and normalise_header(header.split("-", 1)[0]) == "deal":
+        key = normalise_header(header.split("-", 1)[1])  # Pipedrive: "Deal - Title"
+    return _DEAL_SYNONYMS.get(key)

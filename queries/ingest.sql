@@ -616,6 +616,8 @@ select distinct replaced_by from (
     select replaced_by from activity_history where import_id = $import_id
     union all
     select replaced_by from seat_history where import_id = $import_id
+    union all
+    select replaced_by from deal_history where import_id = $import_id
 ) order by 1;
 
 -- name: undo_delete_rows
@@ -624,11 +626,14 @@ delete from activity where import_id = $import_id;
 delete from activity_gaps where import_id = $import_id;
 delete from seats where import_id = $import_id;
 delete from goals where import_id = $import_id;
+delete from deals where import_id = $import_id;
 
 -- name: undo_restore_rows
 insert into snapshots select * exclude (replaced_by) from snapshot_history where replaced_by = $import_id;
 insert into activity by name select * exclude (replaced_by) from activity_history where replaced_by = $import_id;
 insert into seats select * exclude (replaced_by) from seat_history where replaced_by = $import_id;
+insert into deals select * exclude (replaced_by) from deal_history where replaced_by = $import_id;
+delete from deal_history where replaced_by = $import_id;
 delete from snapshot_history where replaced_by = $import_id;
 delete from activity_history where replaced_by = $import_id;
 delete from seat_history where replaced_by = $import_id;

@@ -39,6 +39,26 @@ create or replace macro ssi_number(raw, comma_decimal) as case
     when not contains(raw, '.')
         then coalesce(try_cast(replace(raw, ',', '.') as double), ssi_number_slow(raw, true))
     else ssi_number_slow(raw, true) end;
+-- An amount as a CRM exports it ('12,500.00', '$12,500', 'EUR 1.200,50', '12 500 €'):
+-- its number without the currency, and the currency it names (a code wins over a sign).
+create or replace macro ssi_amount_text(raw) as
+    regexp_replace(trim(raw), '^([A-Z]{3}|[$€£¥])\s*|\s*([A-Z]{3}|[$€£¥])$', '', 'g');
+create or replace macro ssi_amount_currency(raw) as case
+    when regexp_matches(trim(raw), '^[A-Z]{3}|[A-Z]{3}$')
+        then regexp_extract(trim(raw), '^([A-Z]{3})|([A-Z]{3})$', 0)
+    when contains(raw, '€') then 'EUR' when contains(raw, '£') then 'GBP'
+    when contains(raw, '¥') then 'JPY' when contains(raw, '$') then 'USD' end;
+-- A stage's name as matched against scoring.toml's [deals] stages: 'Closed Won' = 'closedwon'.
+create or replace macro ssi_stage_key(stage) as
+    regexp_replace(lower(strip_accents(stage)), '[^0-9a-z]+', '', 'g');
+-- A person's name as matched against a CRM's owner: case, accents and spacing aside, and
+-- 'Lee, Ann' read as 'Ann Lee'.
+create or replace macro ssi_person_key(name) as trim(regexp_replace(lower(strip_accents(
+    case when contains(name, ',') and not contains(name, '@')
+         then split_part(name, ',', 2) || ' ' || split_part(name, ',', 1)
+         else name end)), '[^0-9a-z@.]+', ' ', 'g'));
+-- A yes/no flag as reports write it.
+create or replace macro ssi_flag(raw) as lower(trim(raw)) in ('1', 'true', 'yes', 'y', 'x', 'wahr', 'vrai', 'ja', 'oui');
 -- The date part of a cell that may carry a time: '3/7/26, 9:15 AM', '2026-03-07 09:15:02 UTC'.
 create or replace macro ssi_date_text(raw) as case
     when contains(raw, ':') then regexp_replace(trim(raw), '([ T,]+\d{1,2}:\d{2}.*)$', '')

@@ -7,6 +7,8 @@ from pathlib import Path
 from dashboard.access import Viewer
 from dashboard.errors import ImportRejectedError
 from dashboard.ingest import ImportOptions, ImportResult, import_file, undo_import
+from dashboard.ingest.plan import DealRules
+from dashboard.scoring.config import load_config
 from dashboard.scoring.team_days import keep_current_in
 from dashboard.store import Cursor, Store
 from dashboard.users import audit, record
@@ -17,6 +19,8 @@ def upload_options(viewer: Viewer, options: ImportOptions) -> ImportOptions:
     only; an upload by the demo's visitor keeps the store a demo."""
     options.only_teams = viewer.teams if viewer.role == "manager" else None
     options.in_demo = viewer.demo
+    deals = load_config().deals
+    options.deal_rules = DealRules(deals.won_stages, deals.lost_stages, deals.currency)
     return options
 
 

@@ -25,6 +25,16 @@ from dashboard.fields import (
     public_name,
 )
 from dashboard.ingest.action_log import check_events, count_per_day, event_columns, stage_events
+from dashboard.ingest.deal_file import (
+    check_deal_columns,
+    check_deals,
+    deal_columns,
+    deal_crm,
+    deal_format,
+    match_owners,
+    stage_deals,
+    write_deals,
+)
 from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
 from dashboard.ingest.mapping import (
     ACTIVITY_EVENTS,
@@ -77,12 +87,16 @@ def import_file(
     content_hash = digest.hexdigest()
     source = open_source(path, name, data)
     try:
-        columns = map_columns(source.headers, user_mapping)
+        crm = deal_crm(source.headers) if source.kind != "json" else None
+        columns = deal_columns(source.headers) if crm else map_columns(source.headers, user_mapping)
         fields = {c.field for c in columns if c.field}
-        result = ImportResult(name, detect_format(source.kind, source.headers, fields),
-                              list(source.notes), columns, dry_run=options.dry_run)  # fmt: skip
+        found = deal_format(crm) if crm else detect_format(source.kind, source.headers, fields)
+        result = ImportResult(name, found, list(source.notes), columns, dry_run=options.dry_run)
         stages: tuple[Callable[[Cursor, ImportPlan], None], ...] = STAGES
-        if result.format == ACTIVITY_EVENTS:
+        if crm:
+            check_deal_columns(name, crm, columns)
+            stages = DEAL_STAGES
+        elif result.format == ACTIVITY_EVENTS:
             result.columns = columns = event_columns(source.headers)
             stages = EVENT_STAGES
         else:
@@ -428,6 +442,8 @@ STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, 
 
 # The Analytics activity export: actions counted per seat holder and day, then written alike.
 EVENT_STAGES = (stage_rows, stage_events, check_events, count_per_day, write_changes)
+# A CRM's deal export: typed, checked, owners matched, merged by the CRM's id.
+DEAL_STAGES = (stage_rows, stage_deals, check_deals, match_owners, write_deals)
 
 
 def undo_import(store: Store, import_id: int, after: AfterUndo | None = None) -> str:
@@ -453,7 +469,7 @@ def undo_import(store: Store, import_id: int, after: AfterUndo | None = None) ->
         this = {"import_id": import_id}
         cur.touched("touched_activity", "activity_touched_by_undo", this)
         cur.touched("touched_readings", "readings_of_undo", this)
-        cur.run("undo_delete_rows", this).run("undo_restore_rows", this)
+        cur.run("undo_delete_rows", this).run("undo_restore_rows", this).wrote("deals")
         done = f"import #{import_id} ({file_name}) undone"
         if after is not None:
             after(cur, done)

@@ -13,6 +13,17 @@ from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.source import Source
 
 
+@dataclass(frozen=True)
+class DealRules:
+    """How a deal file is read, from the rules in force (scoring.toml's [deals], given by
+    the use case): the stage names that are won and lost, and the store's currency while it
+    has no deal and a first file names none or several."""
+
+    won_stages: tuple[str, ...]
+    lost_stages: tuple[str, ...]
+    currency: str
+
+
 @dataclass
 class ImportOptions:
     rep: str | None = None
@@ -27,13 +38,22 @@ class ImportOptions:
     # Made by the demo's visitor (no sign-in): the store stays the demo. Any other import
     # ends the demo for good, so real data is never open to anyone without a sign-in.
     in_demo: bool = False
+    # A deal file: owners as the CRM writes them -> a rep's e-mail ('' leaves their deals
+    # out); rates of other currencies (units of the store's currency per unit); the currency
+    # of amounts when the file names none.
+    owners: dict[str, str] = field(default_factory=dict)
+    rates: dict[str, float] = field(default_factory=dict)
+    currency: str | None = None
+    deal_rules: DealRules | None = None  # set by the use case (actions/imports.py)
 
 
 def options_key(options: ImportOptions, user_mapping: dict[str, str]) -> str:
     """What, besides the bytes, decides how a file is read. The mapping is the parsed one,
     so None, [] and {} (Python, CLI, page) give the same key and the same content hash."""
+    deal_options = [options.owners, options.rates, options.currency]
     return json.dumps(
-        [options.rep or None, options.team or None, str(options.day), user_mapping],
+        [options.rep or None, options.team or None, str(options.day), user_mapping]
+        + (deal_options if any(deal_options) else []),
         sort_keys=True,
     )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.errors import ImportRejectedError, Problem
-from dashboard.fields import PILLAR_ENUMS, match_header
+from dashboard.fields import PILLAR_ENUMS, deal_field, match_header
 from dashboard.ingest.long_format import widen_long
 from dashboard.ingest.source import Source
 
@@ -174,6 +174,8 @@ def find_header(rows: list[list[str]]) -> int:
     """Index of the first row naming two or more known fields (skips preambles)."""
     for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
         if sum(1 for cell in row if cell and match_header(cell)) >= 2:
+            return i
+        if sum(1 for cell in row if cell and deal_field(cell)) >= 3:  # a CRM export
             return i
     for i, row in enumerate(rows[:HEADER_SCAN_LINES]):
         if sum(1 for cell in row if cell.strip()) >= 2:

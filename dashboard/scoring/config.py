@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,6 +120,24 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Deals:
+    won_stages: tuple[str, ...]
+    lost_stages: tuple[str, ...]
+    currency: str
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    activity_metric: str
+    min_reps: int
+    min_deals: int
+    min_reps_per_band: int
+    resamples: int
+    confidence: float
+    seed: int
+
+
+@dataclass(frozen=True)
 class ScoringConfig:
     """The scoring rules, one typed, frozen section per table of ``scoring.toml``."""
 
@@ -134,6 +153,8 @@ class ScoringConfig:
     events: Events
     alerts: Alerts
     digest: Digest
+    deals: Deals
+    outcomes: Outcomes
     advice: dict[str, list[str]]
 
     @classmethod
@@ -147,6 +168,10 @@ class ScoringConfig:
             activity=Activity(**{**raw["activity"], "metrics": tuple(raw["activity"]["metrics"])}),
             goals=Goals(**raw["goals"]), events=Events(**raw["events"]),
             alerts=Alerts(**raw["alerts"]), digest=Digest(**raw["digest"]),
+            deals=Deals(won_stages=tuple(raw["deals"]["won_stages"]),
+                        lost_stages=tuple(raw["deals"]["lost_stages"]),
+                        currency=str(raw["deals"]["currency"]).upper()),
+            outcomes=Outcomes(**raw["outcomes"]),
             advice={p: list(raw["advice"][p]) for p in PILLARS},
         )  # fmt: skip
 
@@ -219,6 +244,12 @@ def validate(raw: dict[str, Any]) -> None:
         raise DashboardError(
             "scoring config: bands must rise: low_from < above_average_from < top_from"
         )
+    if not re.fullmatch(r"[A-Za-z]{3}", str(raw["deals"]["currency"])):
+        raise DashboardError("scoring config: deals.currency must be a three-letter code (USD)")
+    o = raw["outcomes"]
+    if not 0 < o["confidence"] < 1 or o["resamples"] < 100 or o["min_reps"] < 3:
+        raise DashboardError("scoring config: outcomes needs 0 < confidence < 1, resamples of "
+                             "100 or more and min_reps of 3 or more")  # fmt: skip
     weights: dict[str, float] = {}
     for item in raw["estimate"]["inputs"]:
         if item["pillar"] not in PILLARS:

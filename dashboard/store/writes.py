@@ -41,9 +41,12 @@ class Kept:
 
 @dataclass(frozen=True)
 class NeedsNothing:
-    """A table that carries an import but needs nothing beyond its own rows, and why."""
+    """A table that carries an import but needs nothing beyond its own rows, and why; and
+    the query that finds a row breaking its rule (``rule``: key and n), checked whenever a
+    write declares it (``Cursor.wrote``)."""
 
     why: str
+    rule: str | None = None
 
 
 IMPORT_TABLES: dict[str, Kept | NeedsNothing] = {
@@ -59,6 +62,9 @@ IMPORT_TABLES: dict[str, Kept | NeedsNothing] = {
     "seats": NeedsNothing("the seat map, always read whole; no summary reads it"),
     "activity_gaps": NeedsNothing("seat periods with no data; no summary reads them"),
     "goals": NeedsNothing("targets, read whole by the goals view; no summary is made of them"),
+    "deals": NeedsNothing("CRM deals, read by the outcomes view; no summary is made of them",
+                          rule="deals_held_twice"),  # fmt: skip
+    "deal_history": NeedsNothing("the deals an import replaced, read only by undo"),
 }
 IMPORT_COLUMNS = ("import_id", "replaced_by")
 TOUCHED_KEYS = tuple(kept.touched for kept in IMPORT_TABLES.values() if isinstance(kept, Kept))
@@ -115,6 +121,21 @@ def settle(cur: Cursor, writes: WriteSet, moved_imports: bool) -> None:
         _resum_touched_team_days(cur)
     if "touched_activity" in writes.touched:
         check_and_sum_touched_activity(cur)
+    for table in sorted(writes.plain):
+        refuse_rows_breaking_rule(cur, table)
+
+
+def refuse_rows_breaking_rule(cur: Cursor, table: str) -> None:
+    """The rule of a table written without a write-set (one deal per CRM id), checked on
+    the whole table: such tables are small beside the readings."""
+    kept = IMPORT_TABLES[table]
+    if not isinstance(kept, NeedsNothing) or kept.rule is None:
+        return
+    held = cur.run(kept.rule).fetchall()
+    if held:
+        keys = "; ".join(f"{r.key}: {r.n} rows" for r in held)
+        raise StoreError(f"The store refused a value that breaks its rules: one row per key in "
+                         f"{table} ({keys}). Nothing was written.")  # fmt: skip
 
 
 def _resum_touched_team_days(cur: Cursor) -> None:
