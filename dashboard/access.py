@@ -31,10 +31,11 @@ RIGHTS = {
         "undo",
         "users",
         "goals",
+        "outcomes",
     },
-    "manager": {"team_review", "activity", "people", "self_check", "upload", "goals"},
+    "manager": {"team_review", "activity", "people", "self_check", "upload", "goals", "outcomes"},
     "rep": {"self_check"},
-    "viewer": {"team_review", "activity"},
+    "viewer": {"team_review", "activity", "outcomes"},
 }
 
 
@@ -139,6 +140,7 @@ RIGHT_WORDS = {
     "undo": "undo imports",
     "users": "manage users and settings",
     "goals": "set goals and events",
+    "outcomes": "open the outcomes of deals",
 }
 
 # The machine's owner running the command line without --as: an admin, as before roles.

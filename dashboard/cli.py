@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", default=[], metavar="HEADER=field",
                    help="read a header the importer does not know as this field")  # fmt: skip
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    p.add_argument("--owner", action="append", default=[], metavar="OWNER=EMAIL",
+                   help="a deal file: read this CRM owner as the rep with this e-mail "
+                        "('OWNER=' leaves their deals out)")  # fmt: skip
+    p.add_argument("--rate", action="append", default=[], metavar="CODE=RATE",
+                   help="a deal file: the store's currency per unit of this one (EUR=1.08)")  # fmt: skip
+    p.add_argument("--currency", metavar="CODE",
+                   help="a deal file: the currency of amounts that name none")  # fmt: skip
 
     sub.add_parser(
         "init", parents=[db], help="create or upgrade the store's tables (a file or PostgreSQL)"
@@ -63,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", action="append", help="only this team (repeatable)")
     p.add_argument("--date", type=_date, help="as of this date (default: newest reading)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = sub.add_parser("outcomes", parents=[db, who],
+                       help="deals won and created per rep, beside SSI, and how they compare")  # fmt: skip
+    p.add_argument("--team", action="append", help="only this team (repeatable)")
+    p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
+                   help="the period's first day (default: the last complete quarter)")  # fmt: skip
+    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD",
+                   help="the period's last day")
+    p.add_argument("--format", choices=["table", "json"], default="table")
 
     p = sub.add_parser("rep", parents=[db, who], help="one rep's self-check")
     p.add_argument("name")
@@ -291,10 +307,14 @@ def _import_files(store: Store, args) -> int:
 
     viewer = _viewer(store, args)
     viewer.require("upload")
+    owners = dict(_pair(text, "--owner", "OWNER=EMAIL") for text in args.owner)
+    rates = {code: _rate(value) for code, value in (_pair(t, "--rate", "CODE=RATE")
+                                                    for t in args.rate)}  # fmt: skip
     failed = 0
     for path in args.files:
         options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
-                                dry_run=args.dry_run)  # fmt: skip
+                                dry_run=args.dry_run, owners=owners, rates=rates,
+                                currency=args.currency)  # fmt: skip
         try:
             result = import_upload(store, viewer, path, options)
         except ImportRejectedError as exc:
@@ -322,6 +342,74 @@ def _import_files(store: Store, args) -> int:
             print(f"alerts: {sum(o.status == 'sent' for o in told)} message(s) sent, "
                   f"{sum(o.status == 'failed' for o in told)} failed (kept)")  # fmt: skip
     return EXIT_INVALID if failed else 0
+
+
+def _pair(text: str, option: str, shape: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise DashboardError(f"{option} {text!r}: expected {shape}")
+    key, value = text.rsplit("=", 1) if option == "--owner" else text.split("=", 1)
+    return key.strip(), value.strip()
+
+
+def _rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate < 1e9 or rate != rate:
+        raise DashboardError(f"--rate: {text!r} is not a rate; expected a number above 0 "
+                             "(units of the store's currency per unit)")  # fmt: skip
+    return rate
+
+
+def cmd_outcomes(args) -> int:
+    from dashboard.views.outcomes import JSON_FIGURES, Period, outcomes_view
+
+    store = Store(args.db, must_exist=True, on_wait=_say_waiting)
+    viewer = _viewer(store, args)
+    if (args.start is None) != (args.end is None):
+        raise DashboardError("give both --from and --to, or neither (the last complete quarter)")
+    if args.start is not None and args.end < args.start:
+        raise DashboardError("--to is before --from; expected a period that runs forward")
+    period = Period(args.start, args.end) if args.start is not None else None
+    view = outcomes_view(store, args.team or [], period, viewer)
+    if args.format == "json":
+        _print_json(view.as_dict())
+        return 0
+    print(outcomes_text(view, JSON_FIGURES))
+    return 0
+
+
+def outcomes_text(view, figures: list[str]) -> str:
+    """The outcomes as the command's table: the period, per rep, the bands, the comparisons."""
+    from dashboard.display import fmt, money, score, shortened
+
+    cur = view.currency
+    lines = [f"outcomes {view.period.words} ({view.period.start} to {view.period.end}); "
+             f"SSI and {view.activity_label} over {view.period.lag_words}; amounts in "
+             f"{cur or 'no currency yet (no deals)'}"]  # fmt: skip
+    t = view.totals
+    lines.append(f"{t.reps} reps: {t.deals_created} deals created ({money(t.created_amount, cur)}), "
+                 f"{t.deals_won} won ({money(t.won_amount, cur)}), win rate "
+                 f"{fmt(t.win_rate, '{:.0%}')}")  # fmt: skip
+    if len(view.reps):
+        shown = view.reps[["rep", "email", "team", *figures]].copy()
+        for col in ("rep", "email", "team"):
+            shown[col] = shown[col].map(shortened)
+        for col in ("created_amount", "won_amount"):
+            shown[col] = [money(v, cur) for v in shown[col]]
+        shown["win_rate"] = [fmt(v, "{:.0%}") for v in shown["win_rate"]]
+        shown["ssi_start"] = [score(v) for v in shown["ssi_start"]]
+        shown["ssi_change"] = [fmt(v, "{:+.1f}") for v in shown["ssi_change"]]
+        lines += ["", _table(shown)]
+    lines += ["", "won amount per rep by SSI band at the period's start:"]
+    for b in view.bands.itertuples():
+        figure = money(b.won_per_rep, cur, missing="too few reps to say")
+        lines.append(f"  {b.band}: {b.reps} rep(s), {b.deals_won} deal(s) won, {figure} per rep")
+    lines += ["", "comparisons between reps:"]
+    for c in view.comparisons:
+        lines.append(f"  n={c.n}, deals={c.deals}: {c.sentence}")
+    return "\n".join(lines)
 
 
 def cmd_demo(args) -> int:
@@ -668,6 +756,7 @@ def cmd_restore(args) -> int:
 
 
 COMMANDS = {"import": cmd_import, "demo": cmd_demo, "leaderboard": cmd_leaderboard,
+            "outcomes": cmd_outcomes,
             "rep": cmd_rep, "imports": cmd_imports, "undo": cmd_undo, "backup": cmd_backup,
             "restore": cmd_restore, "users": cmd_users, "init": cmd_init,
             "goals": cmd_goals, "events": cmd_events, "report": cmd_report,

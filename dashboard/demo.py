@@ -348,6 +348,9 @@ def load_demo(store: Store, data: DemoData | DemoStream, label: str) -> int:
                 cur.run("load_demo_activity", {"import_id": import_id, "metric": metric,
                                                "activity": files["activity"]})  # fmt: skip
             cur.run("demo_goals", {"import_id": import_id}).wrote("goals")
+            rep_months = cur.run("demo_rep_months").df()
+            cur.register("demo_deals", demo_deals(rep_months, load_config().deals.currency))
+            cur.run("load_demo_deals", {"import_id": import_id}).wrote("deals")
             cur.run("start_demo")
             cur.summed_again(summary_rules(load_config()), everything=True)
         with store.transaction() as cur:  # after the summaries: events name reps' teams
@@ -361,3 +364,60 @@ def _activity_in_order(frame: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort((frame["rep_id"].to_numpy(), pd.to_datetime(frame["day"]).to_numpy(),
                         metric.codes))  # fmt: skip
     return frame.iloc[order].reset_index(drop=True)
+
+
+ACCOUNTS = ["Acme", "Northwind", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli",
+            "Vandelay", "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Gringotts", "Oscorp",
+            "Pied Piper", "Aperture", "Massive Dynamic", "Dunder Mifflin", "Monarch"]  # fmt: skip
+KINDS = ["Logistics", "Health", "Software", "Foods", "Components", "Analytics", "Cloud", "Labs"]
+PRODUCTS = ["Platform", "Expansion", "Renewal", "Pilot", "Add-on seats", "Enterprise licence"]
+# A team's typical deal (its median amount) and sales cycle in days, in TEAMS' order.
+DEAL_SIZES = np.array([42_000, 38_000, 14_000, 4_500, 18_000])
+CYCLE_DAYS = np.array([75, 70, 45, 21, 60])
+
+
+def demo_deals(rep_months: pd.DataFrame, currency: str, seed: int = 2014) -> pd.DataFrame:
+    """Deals for each rep and month they have readings (``rep_months``: rep_id, month,
+    team_id, ssi, last_day), whose outcomes depend only weakly and noisily on SSI: how many
+    a rep opens and wins is mostly their own (territory, tenure) and chance; a rep whose
+    SSI over the month before is one spread higher opens about 10 % more and wins about 3
+    points more often. Deals not closed by the store's last day are open."""
+    rng = np.random.default_rng(seed)
+    if rep_months.empty:
+        return pd.DataFrame()
+    frame = rep_months.sort_values(["rep_id", "month"]).reset_index(drop=True)
+    prior = frame.groupby("rep_id")["ssi"].shift(1).fillna(frame["ssi"]).to_numpy()
+    z = (prior - np.nanmean(prior)) / (np.nanstd(prior) or 1.0)
+    reps = frame["rep_id"].to_numpy()
+    _, rep_index = np.unique(reps, return_inverse=True)
+    own_rate = rng.lognormal(0.2, 0.55, size=rep_index.max() + 1)  # each rep's own pace
+    own_skill = rng.normal(0, 0.08, size=rep_index.max() + 1)
+    counts = rng.poisson(own_rate[rep_index] * np.exp(0.10 * np.nan_to_num(z)))
+    row = np.repeat(np.arange(len(frame)), counts)
+    n = len(row)
+    if n == 0:
+        return pd.DataFrame()
+    team = frame["team_id"].to_numpy()[row] - 1
+    month = pd.to_datetime(frame["month"]).to_numpy()[row]
+    created = month + rng.integers(0, 28, size=n).astype("timedelta64[D]")
+    last_day = np.datetime64(pd.to_datetime(frame["last_day"]).max().date(), "D")
+    created = np.minimum(created.astype("datetime64[D]"), last_day)
+    amount = np.round(DEAL_SIZES[team] * rng.lognormal(0, 0.6, size=n) / 50) * 50
+    p_win = np.clip(0.28 + 0.03 * np.nan_to_num(z[row]) + own_skill[rep_index[row]], 0.05, 0.8)
+    won = rng.random(n) < p_win
+    cycle = np.maximum(3, rng.gamma(2.0, CYCLE_DAYS[team] / 2.0)).astype(int)
+    closed = created + cycle.astype("timedelta64[D]")
+    still_open = (closed > last_day) | (rng.random(n) < 0.04)
+    status = np.where(still_open, "open", np.where(won, "won", "lost"))
+    stage = np.where(status == "won", "Closed Won", np.where(status == "lost", "Closed Lost",
+                     rng.choice(["Qualification", "Proposal", "Negotiation"], size=n)))  # fmt: skip
+    account = [f"{a} {k}" for a, k in zip(rng.choice(ACCOUNTS, n), rng.choice(KINDS, n), strict=True)]
+    product = rng.choice(PRODUCTS, size=n)
+    return pd.DataFrame({
+        "crm_id": [f"DEMO-{i:07d}" for i in range(1, n + 1)],
+        "name": [f"{a} - {p}" for a, p in zip(account, product, strict=True)],
+        "account": account, "rep_id": reps[row], "stage": stage, "status": status,
+        "amount": amount, "currency": currency,
+        "created_day": pd.to_datetime(created).date,
+        "closed_day": [None if o else d for o, d in zip(still_open, pd.to_datetime(closed).date, strict=True)],
+    })  # fmt: skip

@@ -129,3 +129,11 @@ def fmt(value: object, pattern: str = "{:.1f}", missing: str = "n/a") -> str:
     places = int(decimals.group(1)) if decimals else 0
     places += 2 if "%" in pattern.split("}")[0] else 0
     return pattern.format(rounded(float(value), places))  # type: ignore[arg-type]
+
+
+def money(value: object, currency: str | None, missing: str = "n/a") -> str:
+    """'USD 12,500': an amount in whole units of its currency, which it always names."""
+    shown = rounded(value, 0)  # type: ignore[arg-type]
+    if shown is None:
+        return missing
+    return f"{currency or ''} {shown:,.0f}".strip()

@@ -95,3 +95,16 @@ union all
 select cast(d - 20 as date), 'Moved to a new territory', null, (select rep_id from first_rep),
        'demo', now()
 from last;
+
+-- name: demo_rep_months
+-- Each rep's months with readings: their average SSI, their team and the store's last day.
+select rep_id, cast(date_trunc('month', day) as date) as month, arg_max(team_id, day) as team_id,
+       avg(ssi) as ssi, (select max(day) from snapshots) as last_day
+from snapshots group by all order by rep_id, month;
+
+-- name: load_demo_deals
+-- The demo's deals (demo_deals, from dashboard/demo.py), as a Salesforce export would give them.
+insert into deals
+select 'salesforce', crm_id, name, account, rep_id, stage, status, amount, currency, amount,
+       currency, created_day, cast(closed_day as date), $import_id
+from demo_deals;
