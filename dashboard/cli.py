@@ -76,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", action="append", help="only this team (repeatable)")
     p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD",
                    help="the period's first day (default: the last complete quarter)")  # fmt: skip
-    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD",
-                   help="the period's last day")
+    p.add_argument(
+        "--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="the period's last day"
+    )
     p.add_argument("--format", choices=["table", "json"], default="table")
 
     p = sub.add_parser("rep", parents=[db, who], help="one rep's self-check")

@@ -411,7 +411,9 @@ def demo_deals(rep_months: pd.DataFrame, currency: str, seed: int = 2014) -> pd.
     status = np.where(still_open, "open", np.where(won, "won", "lost"))
     stage = np.where(status == "won", "Closed Won", np.where(status == "lost", "Closed Lost",
                      rng.choice(["Qualification", "Proposal", "Negotiation"], size=n)))  # fmt: skip
-    account = [f"{a} {k}" for a, k in zip(rng.choice(ACCOUNTS, n), rng.choice(KINDS, n), strict=True)]
+    account = [
+        f"{a} {k}" for a, k in zip(rng.choice(ACCOUNTS, n), rng.choice(KINDS, n), strict=True)
+    ]
     product = rng.choice(PRODUCTS, size=n)
     return pd.DataFrame({
         "crm_id": [f"DEMO-{i:07d}" for i in range(1, n + 1)],

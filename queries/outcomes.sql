@@ -90,3 +90,10 @@ select min(created_day) as first_day,
        greatest(max(created_day), coalesce(max(closed_day), max(created_day))) as last_day,
        min(store_currency) as currency, count(*) as deals
 from deals;
+
+-- name: rep_emails
+-- The e-mails of the reps of $teams (empty: every rep), for the Upload page's owner choices.
+select r.email from reps r
+left join rep_latest l using (rep_id) left join teams t on t.team_id = l.team_id
+where r.email is not null and (len($teams) = 0 or t.name in (select unnest($teams)))
+order by r.email;

@@ -209,15 +209,24 @@ def match_owners(cur: Cursor, plan: ImportPlan) -> None:
             raise ImportRejectedError(problems, total=outside[0].total)
 
 
+# How each refusal of an owner begins (the Upload page offers those owners to map).
+OWNER_PROBLEMS = ("expected a rep of the store", "expected one rep of this name",
+                  "expected the e-mail of a rep the store knows")  # fmt: skip
+
+
+def is_owner_problem(message: str) -> bool:
+    return message.startswith(OWNER_PROBLEMS)
+
+
 def _unmatched(row, plan: ImportPlan) -> str:
     deals = f"{row.rows:,} deal(s)"
     how = plan.options.hints.owner
     if row.mapped_to:
-        return f"expected the e-mail of a rep the store knows for this owner ({deals})"
+        return f"{OWNER_PROBLEMS[2]} for this owner ({deals})"
     if row.reps_of_name and row.reps_of_name > 1:
-        return (f"expected one rep of this name: {row.reps_of_name} reps have it ({deals}); "
+        return (f"{OWNER_PROBLEMS[1]}: {row.reps_of_name} reps have it ({deals}); "
                 f"say which with {how}")  # fmt: skip
-    return (f"expected a rep of the store: no rep has this name or e-mail ({deals}); map the "
+    return (f"{OWNER_PROBLEMS[0]}: no rep has this name or e-mail ({deals}); map the "
             f"owner to a rep's e-mail, or leave their deals out, with {how}")  # fmt: skip
 
 
@@ -242,8 +251,8 @@ def check_currency(cur: Cursor, plan: ImportPlan) -> str:
     if used:
         plan.result.notes.append(f"values in {store}, the store's currency, at "
             + ", ".join(f"1 {c} = {r:g} {store}" for c, r in used.items()))  # fmt: skip
-    cur.register("deal_rates", pd.DataFrame({"currency": list(rates) or [""],
-                                             "rate": list(rates.values()) or [None]}))  # fmt: skip
+    cur.register("deal_rates", pd.DataFrame({"currency": pd.Series(list(rates), dtype="object"),
+                                             "rate": pd.Series(list(rates.values()), dtype="float64")}))  # fmt: skip
     return store
 
 

@@ -25,6 +25,7 @@ from dashboard.fields import (
     public_name,
 )
 from dashboard.ingest.action_log import check_events, count_per_day, event_columns, stage_events
+from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
 from dashboard.ingest.deal_file import (
     check_deal_columns,
     check_deals,
@@ -35,7 +36,6 @@ from dashboard.ingest.deal_file import (
     stage_deals,
     write_deals,
 )
-from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
 from dashboard.ingest.mapping import (
     ACTIVITY_EVENTS,
     PERSONAL_CONNECTIONS,

@@ -62,8 +62,9 @@ IMPORT_TABLES: dict[str, Kept | NeedsNothing] = {
     "seats": NeedsNothing("the seat map, always read whole; no summary reads it"),
     "activity_gaps": NeedsNothing("seat periods with no data; no summary reads them"),
     "goals": NeedsNothing("targets, read whole by the goals view; no summary is made of them"),
-    "deals": NeedsNothing("CRM deals, read by the outcomes view; no summary is made of them",
-                          rule="deals_held_twice"),  # fmt: skip
+    "deals": NeedsNothing(
+        "CRM deals, read by the outcomes view; no summary is made of them", rule="deals_held_twice"
+    ),  # fmt: skip
     "deal_history": NeedsNothing("the deals an import replaced, read only by undo"),
 }
 IMPORT_COLUMNS = ("import_id", "replaced_by")

@@ -107,6 +107,7 @@ class OutcomesView:
         }  # fmt: skip
 
 
+LAG_COLUMNS = ["ssi_lag", "activity_lag"]  # over the period before: the comparisons' side
 # The contract of `outcomes --format json`: per rep, after rep, email and team.
 JSON_FIGURES = ["deals_created", "created_amount", "deals_won", "won_amount", "win_rate",
                 "ssi_start", "ssi_change"]  # fmt: skip
@@ -116,7 +117,7 @@ def _plain(value: object) -> object:
     if value is None or display.is_missing(value):
         return None
     if hasattr(value, "item"):
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     return round(value, 4) if isinstance(value, float) else value
 
 
@@ -213,10 +214,11 @@ def outcomes_view(
         teams_table = teams_table[~small].reset_index(drop=True)
     people = viewer.people_in_scope(frame)
     deals = _deals(store, people, period)
+    columns = [*REP_COLUMNS, *LAG_COLUMNS, "rep_id"]
+    reps = people[columns] if not people.empty else pd.DataFrame(columns=columns)
     return OutcomesView(period, span.currency, scope or every, deal_quarters(store),
-                        totals_of(frame), people[[*REP_COLUMNS, "rep_id"]]
-                        if not people.empty else pd.DataFrame(columns=[*REP_COLUMNS, "rep_id"]),
-                        teams_table, by_band(frame, config), comparisons, deals, label, withheld)  # fmt: skip
+                        totals_of(frame), reps, teams_table, by_band(frame, config), comparisons,
+                        deals, label, withheld)  # fmt: skip
 
 
 def _deals(store: Store, people: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -267,3 +269,29 @@ def own_outcomes(
         team_totals = None  # type: ignore[assignment]
     deals = _deals(store, mine, period)
     return OwnOutcomes(period, span.currency, totals_of(mine), team, team_totals, deals)
+
+
+def export_table(view: OutcomesView) -> pd.DataFrame:
+    """The per-rep table as downloaded: every amount's column names its currency."""
+    cur = view.currency or ""
+    frame = view.reps[REP_COLUMNS].copy()
+    frame["win_rate"] = frame["win_rate"] * 100
+    frame["ssi_start"] = display.rounded_columns(frame, ["ssi_start"], display.EXPORT_DECIMALS)[
+        "ssi_start"
+    ]
+    frame["ssi_change"] = display.rounded_columns(frame, ["ssi_change"], display.EXPORT_DECIMALS)[
+        "ssi_change"
+    ]
+    return frame.rename(columns={
+        "created_amount": f"created_amount ({cur})", "won_amount": f"won_amount ({cur})",
+        "average_won": f"average_won ({cur})", "win_rate": "win_rate (%)",
+        "cycle_days": "cycle_days (won deals)", "activity": view.activity_label,
+    })  # fmt: skip
+
+
+def period_options(view: OutcomesView) -> list[Period]:
+    """The quarters a person may pick, the shown period among them."""
+    found = list(view.quarters)
+    if view.period not in found:
+        found.insert(0, view.period)
+    return found

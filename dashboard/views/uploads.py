@@ -15,9 +15,10 @@ import pandas as pd
 
 from dashboard.access import Viewer
 from dashboard.actions.imports import check_file, import_upload
-from dashboard.errors import ImportRejectedError, Problem
+from dashboard.errors import DashboardError, ImportRejectedError, Problem
 from dashboard.fields import public_names
 from dashboard.ingest import ImportOptions, ImportResult
+from dashboard.ingest.deal_file import is_owner_problem
 from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
 from dashboard.ingest.sources import open_source
@@ -199,13 +200,76 @@ class CheckedUpload:
     preview: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class DealInputs:
+    """What a person gives for a deal file on the page: owners read as reps (owner ->
+    e-mail, '' to leave out), rates of other currencies, and the amounts' currency."""
+
+    owners: tuple[tuple[str, str], ...] = ()
+    rates: tuple[tuple[str, float], ...] = ()
+    currency: str | None = None
+
+    def apply(self, options: ImportOptions) -> ImportOptions:
+        options.owners, options.rates = dict(self.owners), dict(self.rates)
+        options.currency = self.currency or None
+        return options
+
+
+def parse_rates(text: str) -> tuple[tuple[str, float], ...]:
+    """'EUR=1.08, GBP=1.27' -> (('EUR', 1.08), ('GBP', 1.27)); a bad pair says why."""
+    found = []
+    for part in [p.strip() for p in text.replace(";", ",").replace("\n", ",").split(",")]:
+        if not part:
+            continue
+        code, _, value = part.partition("=")
+        code = code.strip().upper()
+        try:
+            rate = float(value.strip().replace(" ", ""))
+        except ValueError:
+            rate = 0.0
+        if len(code) != 3 or not code.isalpha() or not 0 < rate < 1e9:
+            raise DashboardError(f"exchange rate {part!r}: expected CODE=RATE, e.g. EUR=1.08 "
+                                 "(units of the store's currency per unit)")  # fmt: skip
+        found.append((code, rate))
+    return tuple(found)
+
+
+def owners_to_map(check: FileCheck) -> list[str]:
+    """The owners of a refused deal file that no rep was found for (as the CRM writes them)."""
+    return list(dict.fromkeys(str(p.value) for p in check.errors
+                              if p.value is not None and is_owner_problem(p.message)))  # fmt: skip
+
+
+LEAVE_OUT = "(leave their deals out)"
+
+
+def owner_choices(edited: pd.DataFrame) -> dict[str, str]:
+    """Owner -> the e-mail chosen for it in the owners editor ('' to leave out)."""
+    found = {}
+    for owner, rep in zip(edited["owner"], edited["rep"], strict=True):
+        chosen = _choice(rep)
+        if chosen:
+            found[str(owner)] = "" if chosen == LEAVE_OUT else chosen
+    return found
+
+
+def rep_emails(store: Store, viewer: Viewer) -> list[str]:
+    """The reps an owner may be read as: a manager's teams' reps; everyone for an admin."""
+    viewer.require("upload")
+    teams = list(viewer.teams) if viewer.role == "manager" else []
+    if viewer.role == "manager" and not teams:
+        return []
+    return [r.email for r in store.rows("rep_emails", {"teams": teams})]
+
+
 def check_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: bytes,
                  rep: str | None, team: str | None, day: date | None,
-                 mapping: tuple[tuple[str, str], ...]) -> CheckedUpload:  # fmt: skip
+                 mapping: tuple[tuple[str, str], ...],
+                 deals: DealInputs = DealInputs()) -> CheckedUpload:  # fmt: skip
     """One file checked (nothing written) as this viewer would import it, with its columns
     and preview, read while the file is held on disk and deleted at once."""
-    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=dict(mapping),
-                            file_name=name, hints=PAGE_HINTS)  # fmt: skip
+    options = deals.apply(ImportOptions(rep=rep or None, team=team or None, day=day,
+                                        mapping=dict(mapping), file_name=name, hints=PAGE_HINTS))  # fmt: skip
     with held_upload(folder, name, data) as path:
         try:
             check = FileCheck(name, check_file(store, viewer, path, options), [], 0)
@@ -216,10 +280,10 @@ def check_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: by
 
 def import_held_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: bytes,
                        rep: str | None, team: str | None, day: date | None,
-                       mapping: dict[str, str]) -> ImportResult:  # fmt: skip
+                       mapping: dict[str, str], deals: DealInputs = DealInputs()) -> ImportResult:  # fmt: skip
     """The uploaded bytes imported for this viewer (``actions.imports.import_upload``)."""
-    options = ImportOptions(rep=rep or None, team=team or None, day=day, mapping=mapping,
-                            file_name=name, hints=PAGE_HINTS)  # fmt: skip
+    options = deals.apply(ImportOptions(rep=rep or None, team=team or None, day=day,
+                                        mapping=mapping, file_name=name, hints=PAGE_HINTS))  # fmt: skip
     with held_upload(folder, name, data) as path:
         return import_upload(store, viewer, path, options)
 

@@ -18,6 +18,7 @@ st.set_page_config(
 PAGES = {
     "team_review": ("app_pages/team_review.py", "Team review", ":material/groups:", "review"),
     "activity": ("app_pages/activity.py", "Activity", ":material/monitoring:", "activity"),
+    "outcomes": ("app_pages/outcomes.py", "Outcomes", ":material/paid:", "outcomes"),
     "self_check": ("app_pages/self_check.py", "Rep self-check", ":material/person:", "me"),
     "goals": ("app_pages/goals.py", "Goals and events", ":material/flag:", "goals"),
     "upload": ("app_pages/upload.py", "Upload", ":material/upload:", "upload"),
@@ -44,7 +45,8 @@ def page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:
 def pages_for(viewer) -> list[st.Page]:
     """The pages a role may open; the first is the default. A page the role may not see is
     not in the menu, and each page checks the role again itself."""
-    names = [n for n in ("team_review", "activity", "self_check", "goals", "upload", "users")
+    names = [n for n in ("team_review", "activity", "outcomes", "self_check", "goals", "upload",
+                         "users")
              if viewer.may(n) or n == "goals"]  # fmt: skip
     listed = [*names, "notifications", "about"] if not viewer.demo else [*names, "about"]
     return [page(PAGES[n], default=i == 0) for i, n in enumerate(listed)] + [UNSUBSCRIBE]

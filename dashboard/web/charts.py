@@ -515,3 +515,47 @@ def active_seats(frame: pd.DataFrame, grain: str, partial: bool) -> go.Figure:
         fig.add_annotation(x=frame["bucket"].max(), y=1, yref="paper", yanchor="bottom",
                            text="so far", showarrow=False, font={"size": 11, "color": "#666"})  # fmt: skip
     return _layout(fig, title, 300)
+
+
+def outcome_bands(bands: pd.DataFrame, currency: str | None) -> go.Figure:
+    """Won amount per rep in each SSI band at the period's start, with each band's count of
+    reps on its bar; a band too small to say has a count and no bar."""
+    title = "Won amount per rep, by SSI band at the period's start"
+    if bands["reps"].sum() == 0:
+        return empty_figure(title, "No rep has an SSI at the start of this period")
+    shown = bands.iloc[::-1]  # lowest band first, left to right
+    values = [0 if v is None or pd.isna(v) else display.rounded(v, 0) for v in shown["won_per_rep"]]
+    labels = [f"{r} reps" if pd.notna(w) else f"{r} reps: too few to say"
+              for r, w in zip(shown["reps"], shown["won_per_rep"], strict=True)]  # fmt: skip
+    fig = go.Figure(go.Bar(
+        x=list(shown["band"]), y=values, text=labels, textposition="outside",
+        marker_color=[BAND_COLORS[b] for b in shown["band"]],
+        hovertemplate="%{x}: %{y:,.0f} " + text(currency or "") + " per rep (%{text})<extra></extra>",
+    ))  # fmt: skip
+    fig.update_yaxes(title=f"won per rep ({text(currency or '')})", rangemode="tozero")
+    fig.update_xaxes(title="SSI band")
+    return _layout(fig, title)
+
+
+def outcome_scatter(
+    reps: pd.DataFrame, x: str, x_label: str, y: str, y_label: str, currency: str | None
+) -> go.Figure:
+    """One dot per rep: a predictor over the period before against an outcome in the period."""
+    title = f"{x_label} before, {y_label} in the period"
+    both = reps.dropna(subset=[x, y])
+    if both.empty:
+        return empty_figure(title, "No rep has both figures for this period")
+    fig = go.Figure()
+    money = y.endswith("amount")
+    for i, team in enumerate(sorted(both["team"].unique())):
+        part = both[both["team"] == team]
+        fig.add_scatter(x=_shown(part[x]), y=part[y], mode="markers", name=text(team),
+                        marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
+                        text=np.array([text(n) for n in part["rep"]], dtype=object),
+                        hovertemplate="%{text}<br>" + f"{text(x_label)}: " + "%{x:.1f}<br>"
+                        + f"{text(y_label)}: " + "%{y:,.0f}"
+                        + (f" {text(currency or '')}" if money else "") + "<extra></extra>")  # fmt: skip
+    fig.update_xaxes(title=f"{x_label} over the period before")
+    fig.update_yaxes(title=f"{y_label} in the period" + (f" ({text(currency or '')})" if money else ""),
+                     rangemode="tozero")  # fmt: skip
+    return _layout(fig, title)

@@ -2,6 +2,7 @@
 
 import secrets
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import DATA_DIR
@@ -27,7 +28,8 @@ st.markdown(
     "Accepted: team SSI or usage exports (CSV, TSV, XLSX; one row per person, by day, week "
     "or date range), Sales Navigator seat lists and Analytics activity exports (upload the "
     "seat list first), a personal SSI history from a tracker (also one metric per row), the "
-    "SSI page's JSON, and our template. Files with any error are not imported at all; "
+    "SSI page's JSON, our template, and deals from a CRM (a Salesforce opportunity report, a "
+    "HubSpot or Pipedrive deals export). Files with any error are not imported at all; "
     "warnings do not block."
 )
 with ui.friendly_errors():
@@ -48,6 +50,19 @@ with ui.friendly_errors():
         rep = o[0].text_input("Person (for one-person files)", key="opt_rep")
         team = o[1].text_input("Team (for rows without one)", key="opt_team")
         day = o[2].date_input("Date (for files without a date column)", value=None, key="opt_day")
+    with st.expander("For deal files from a CRM: currencies"):
+        d = st.columns(2)
+        rates_text = d[0].text_input("Exchange rates", key="opt_rates", placeholder="EUR=1.08, GBP=1.27",
+                                     help="Units of the store's currency per unit of another; "
+                                          "amounts are never added across currencies")  # fmt: skip
+        currency = d[1].text_input("Currency of amounts that name none", key="opt_currency",
+                                   max_chars=3, placeholder="the store's")  # fmt: skip
+        try:
+            rates = uploads.parse_rates(rates_text)
+        except DashboardError as exc:
+            d[0].error(ui.md_text(exc))
+            rates = ()
+    owner_maps = st.session_state.setdefault("owner_maps", {})
 
     # A new key after each import empties the chooser, so what is shown is what is pending.
     round_ = st.session_state.setdefault("upload_round", 0)
@@ -64,13 +79,16 @@ with ui.friendly_errors():
     for upload in files or []:
         key = upload.file_id  # two uploads with the same name keep their own mappings
         overrides = mappings.get(key, {})
-        asked = (key, tuple(sorted(overrides.items())), rep, team, day, viewer, version)
+        deals = uploads.DealInputs(tuple(sorted(owner_maps.get(key, {}).items())), rates,
+                                   currency.strip().upper() or None)  # fmt: skip
+        asked = (key, tuple(sorted(overrides.items())), rep, team, day, deals, viewer, version)
         if asked not in done:
             done[asked] = uploads.check_upload(store, viewer, folder, upload.name,
-                                               upload.getvalue(), rep, team, day, asked[1])  # fmt: skip
+                                               upload.getvalue(), rep, team, day, asked[1],
+                                               deals)  # fmt: skip
         held = done[asked]
         check = held.check
-        checked.append((upload, check, overrides))
+        checked.append((upload, check, overrides, deals))
         with st.container(border=True):
             st.markdown(f"#### {ui.md_text(upload.name)}")
             if check.ok:
@@ -87,6 +105,22 @@ with ui.friendly_errors():
                 st.error(f"{check.total_errors:,} error(s): this file would not be imported. "
                          "Fix the file, or the mapping below, and upload it again.")  # fmt: skip
                 show_problems(check.errors, check.total_errors, "error")
+                unmatched = uploads.owners_to_map(check)
+                if unmatched:
+                    st.markdown(
+                        "**Deal owners** (choose the rep each is, or leave their deals out)"
+                    )
+                    owners = pd.DataFrame({"owner": unmatched, "rep": [None] * len(unmatched)})
+                    chosen = st.data_editor(owners, hide_index=True, key=f"owners_{key}",
+                        disabled=["owner"], column_config={
+                            "owner": "Owner in the file",
+                            "rep": st.column_config.SelectboxColumn(
+                                "Rep", options=[uploads.LEAVE_OUT, *uploads.rep_emails(store, viewer)]),
+                        })  # fmt: skip
+                    picked = uploads.owner_choices(chosen)
+                    if picked:
+                        owner_maps[key] = {**owner_maps.get(key, {}), **picked}
+                        st.rerun()
             if check.ok and check.result.warnings:
                 res = check.result
                 st.warning(f"{res.warning_count:,} warning(s); they do not block the import.")
@@ -126,12 +160,12 @@ with ui.friendly_errors():
         if go:
             bar = st.progress(0.0, text="Importing")
             results = []
-            for i, (upload, _, overrides) in enumerate(ready, start=1):
+            for i, (upload, _, overrides, deals) in enumerate(ready, start=1):
                 name = upload.name
                 try:
                     result = uploads.import_held_upload(store, viewer, folder, name,
                                                         upload.getvalue(), rep, team, day,
-                                                        overrides)  # fmt: skip
+                                                        overrides, deals)  # fmt: skip
                     results.append((result.summary(), True))
                 except DashboardError as exc:
                     results.append((f"{name}: {exc}", False))
