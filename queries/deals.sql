@@ -36,6 +36,14 @@ select line, {crm_id} as crm_id, {name} as name, {account} as account, {owner} a
        {won_time} as won_time_cell, {lost_time} as lost_time_cell
 from stage_raw;
 
+-- name: drop_rows_without_a_deal
+-- Rows with no id, stage, status or creation day are no deal: a report's totals and notes
+-- ("Grand Totals (6 records)", "Confidential Information"). Dropped, and counted.
+delete from stage_deal_cells
+where crm_id is null and stage is null and status_cell is null and closed_cell is null
+  and created_cell is null
+returning line;
+
 -- name: deal_date_cells
 -- The distinct date cells of the export, for the vote on its one date format.
 create or replace temp table stage_date_cells as
@@ -254,3 +262,6 @@ from deal_changes;
 -- that declares deals).
 select crm || ' ' || crm_id as key, count(*) as n
 from deals group by crm, crm_id having count(*) > 1 order by key limit 5;
+
+-- name: count_deals
+select count(*) from deals;

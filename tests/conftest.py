@@ -30,7 +30,7 @@ def _no_user_config(monkeypatch):
 BOTH_BACKENDS = {"test_import_rules", "test_import_formats", "test_scoring", "test_cli",
                  "test_activity_summary", "test_backup", "test_postgres", "test_processes",
                  "test_concurrency", "test_team_review_view", "test_reading_summaries",
-                 "test_goals", "test_goal_commands", "test_notify"}  # fmt: skip
+                 "test_goals", "test_goal_commands", "test_notify", "test_deals"}  # fmt: skip
 
 
 def pytest_generate_tests(metafunc):

@@ -111,6 +111,10 @@ def stage_deals(cur: Cursor, plan: ImportPlan) -> None:
     cells = {field: cur.fragment("deal_cell", cell=f"c{at[field]}") if field in at
              else cur.fragment("no_deal_cell") for field in WHAT_IS_READ}  # fmt: skip
     cur.run_filled("stage_deal_cells", **cells)
+    dropped = cur.run("drop_rows_without_a_deal").fetchall()
+    if dropped:
+        plan.result.notes.append(f"{len(dropped):,} row(s) with no deal on them (a report's "
+                                 f"totals or notes, from line {min(r[0] for r in dropped)}) left out")  # fmt: skip
     comma = bool(cur.run("deal_amounts_comma_decimal").fetchone()[0])
     if comma:
         plan.result.notes.append("amounts read with a decimal comma (1.200,50 = 1200.50)")

@@ -295,3 +295,21 @@ def period_options(view: OutcomesView) -> list[Period]:
     if view.period not in found:
         found.insert(0, view.period)
     return found
+
+
+def own_outcome_lines(own: OwnOutcomes) -> list[str]:
+    """The self-check's sentences on a rep's own deals, and their team's when shown."""
+    cur, m = own.currency, own.mine
+    lines = [f"In {own.period.words} you created {m.deals_created:,} deal(s) "
+             f"({display.money(m.created_amount, cur)}) and won {m.deals_won:,} "
+             f"({display.money(m.won_amount, cur)}); win rate "
+             f"{display.fmt(m.win_rate, '{:.0%}')}."]  # fmt: skip
+    t = own.team_totals
+    if t is not None and own.team:
+        lines.append(f"{own.team}: {t.reps} reps created {t.deals_created:,} deal(s) and won "
+                     f"{t.deals_won:,} ({display.money(t.won_amount, cur)}); win rate "
+                     f"{display.fmt(t.win_rate, '{:.0%}')}.")  # fmt: skip
+    elif own.team:
+        lines.append(f"{own.team}'s totals are not shown: it has too few reps to hide each "
+                     "one's own.")  # fmt: skip
+    return lines

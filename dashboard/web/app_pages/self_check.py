@@ -14,6 +14,7 @@ from dashboard.scoring import load_config
 from dashboard.scoring.activity import rep_against_team
 from dashboard.scoring.goals import activity_labels
 from dashboard.scoring.summary import rep_as_of
+from dashboard.views import outcomes as ov
 from dashboard.views import figures
 from dashboard.views import goals as gv
 from dashboard.views import self_check as sc
@@ -123,6 +124,23 @@ with ui.friendly_errors():
         if not mine.empty:
             st.plotly_chart(charts.activity_against_team(mine, metric_labels(store)),
                             key="activity")  # fmt: skip
+
+        own = ov.own_outcomes(store, viewer, rep_id)
+        if own is not None:
+            st.subheader("Deals")
+            for line in ov.own_outcome_lines(own):
+                st.markdown(ui.md_text(line))
+            if len(own.deals):
+                with st.expander(f"Deals of {own.period.words} ({len(own.deals):,})"):
+                    st.dataframe(own.deals.drop(columns=["rep", "crm"]), hide_index=True,
+                                 key="my_deals", column_config={
+                        "deal": "Deal", "account": "Account", "stage": "Stage",
+                        "status": "Status",
+                        "value": st.column_config.NumberColumn(f"Value ({own.currency})",
+                                                               format="%,.0f"),
+                        "amount": st.column_config.NumberColumn("Amount", format="%,.0f"),
+                        "currency": "Currency", "created_day": "Created", "closed_day": "Closed",
+                    })  # fmt: skip
 
         if viewer.role == "rep":
             ranking_text, ranking = sc.team_ranking(store, viewer, as_of)
