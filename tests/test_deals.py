@@ -56,7 +56,10 @@ def test_a_salesforce_report_in_xlsx_imports_with_its_preamble_totals_and_rates(
     assert "expected USD, the store's currency" in problem.message and "--rate" in problem.message
     assert deals(team) == []  # nothing written
     result = load(team, "salesforce_opportunities.xlsx", rates={"EUR": 1.1})
-    assert result.format.startswith("Salesforce") and (result.rows_loaded, result.rows_updated) == (6, 0)
+    assert result.format.startswith("Salesforce") and (result.rows_loaded, result.rows_updated) == (
+        6,
+        0,
+    )
     assert any("1 EUR = 1.1 USD" in n for n in result.notes)
     assert any("totals or notes" in n for n in result.notes)
     # By hand: Ann ("Lee, Ann" and "Ann Lee") created SF1 10,000 and SF2 5,000, won SF1 and
@@ -140,7 +143,9 @@ def test_an_owner_no_rep_is_found_for_is_refused_until_mapped_or_left_out(team, 
     assert owners["email"].tolist() == ["ann.lee@example.com"]
     wrong = ImportOptions(owners={"Ann L.": "nobody@example.com", "Partner Desk": ""})
     with pytest.raises(ImportRejectedError) as refused:
-        import_upload(team, ADMIN, write("opps2.csv", path.read_text().replace("\nA", "\nB")), wrong)
+        import_upload(
+            team, ADMIN, write("opps2.csv", path.read_text().replace("\nA", "\nB")), wrong
+        )
     assert "expected the e-mail of a rep the store knows" in refused.value.problems[0].message
 
 
@@ -154,7 +159,12 @@ def test_bad_cells_are_named_with_line_column_value_and_nothing_is_written(team,
     with pytest.raises(ImportRejectedError) as refused:
         import_upload(team, ADMIN, path, ImportOptions())
     found = {(p.line, p.column, p.value, p.message) for p in refused.value.problems}
-    assert (2, "Amount", "12abc", "expected an amount: a number such as 12500 or 12,500.00") in found
+    assert (
+        2,
+        "Amount",
+        "12abc",
+        "expected an amount: a number such as 12500 or 12,500.00",
+    ) in found
     assert (3, "Amount", "-5", "expected an amount of 0 or more") in found
     assert (3, "Close Date", None, "expected the day a won deal closed") in found
     assert (4, "Record ID", "2", "expected one row per deal: line 3 has this id too") in found
@@ -199,7 +209,9 @@ def test_the_store_refuses_a_faulty_import_that_writes_a_deal_twice(team, monkey
 
 
 def test_a_file_that_is_no_deal_export_is_not_read_as_one(team, write):
-    path = write("people.csv", "name,email,team,ssi,date\nAnn Lee,ann.lee@example.com,East,60,2026-07-01\n")
+    path = write(
+        "people.csv", "name,email,team,ssi,date\nAnn Lee,ann.lee@example.com,East,60,2026-07-01\n"
+    )
     result = import_upload(team, ADMIN, path, ImportOptions())
     assert "deals" not in result.format
     assert deals(team) == []

@@ -14,9 +14,9 @@ from dashboard.scoring import load_config
 from dashboard.scoring.activity import rep_against_team
 from dashboard.scoring.goals import activity_labels
 from dashboard.scoring.summary import rep_as_of
-from dashboard.views import outcomes as ov
 from dashboard.views import figures
 from dashboard.views import goals as gv
+from dashboard.views import outcomes as ov
 from dashboard.views import self_check as sc
 from dashboard.views.activity import metric_labels
 from dashboard.views.uploads import problem_lines
