@@ -23,7 +23,9 @@ def test_every_threshold_in_the_config_is_stated_in_the_method_page():
         c.events.window_days, c.alerts.ssi_drop_points, c.alerts.ssi_drop_days,
         c.alerts.pillar_floor, c.alerts.no_reading_days, c.alerts.import_late_days,
         c.digest.hour, c.digest.movers, c.digest.signals, c.digest.retries,
-        c.digest.retry_seconds,
+        c.digest.retry_seconds, c.outcomes.min_reps, c.outcomes.min_deals,
+        c.outcomes.min_reps_per_band, c.outcomes.resamples, c.outcomes.seed,
+        100 * c.outcomes.confidence,
     ]  # fmt: skip
     for number in numbers:
         assert f"{number:g}" in DOC, f"{number:g} from scoring.toml is not in docs/SCORING.md"

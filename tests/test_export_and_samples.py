@@ -17,7 +17,9 @@ from dashboard.demo import generate, generate_stream, load_demo
 from dashboard.export import csv_text, to_csv_bytes, to_xlsx_bytes
 from dashboard.ingest import ImportOptions, import_file
 
-SAMPLES = sorted((DATA_DIR / "samples").iterdir())
+# The CRM deal exports need the demo's reps as owners: tests/test_deals.py imports them.
+DEAL_SAMPLES = {"salesforce_opportunities.csv", "hubspot_deals.csv", "pipedrive_deals.csv"}
+SAMPLES = sorted(p for p in (DATA_DIR / "samples").iterdir() if p.name not in DEAL_SAMPLES)
 ONE_PERSON = {"tracker_history.csv", "tracker_ssi_overall_score.csv", "ssi_page.json"}
 
 

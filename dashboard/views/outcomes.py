@@ -271,11 +271,15 @@ def own_outcomes(
     return OwnOutcomes(period, span.currency, totals_of(mine), team, team_totals, deals)
 
 
+def shown_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with its win rate in percent, as a page's grid shows it ("43%")."""
+    return frame.assign(win_rate=frame["win_rate"] * 100)
+
+
 def export_table(view: OutcomesView) -> pd.DataFrame:
     """The per-rep table as downloaded: every amount's column names its currency."""
     cur = view.currency or ""
-    frame = view.reps[REP_COLUMNS].copy()
-    frame["win_rate"] = frame["win_rate"] * 100
+    frame = shown_rates(view.reps[REP_COLUMNS])
     frame["ssi_start"] = display.rounded_columns(frame, ["ssi_start"], display.EXPORT_DECIMALS)[
         "ssi_start"
     ]

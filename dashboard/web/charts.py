@@ -520,7 +520,7 @@ def active_seats(frame: pd.DataFrame, grain: str, partial: bool) -> go.Figure:
 def outcome_bands(bands: pd.DataFrame, currency: str | None) -> go.Figure:
     """Won amount per rep in each SSI band at the period's start, with each band's count of
     reps on its bar; a band too small to say has a count and no bar."""
-    title = "Won amount per rep, by SSI band at the period's start"
+    title = "Won per rep, by SSI band at the start"
     if bands["reps"].sum() == 0:
         return empty_figure(title, "No rep has an SSI at the start of this period")
     shown = bands.iloc[::-1]  # lowest band first, left to right

@@ -25,6 +25,7 @@ PAGES = {
     "upload": "upload",
     "about": "about",
     "activity": "activity",
+    "outcomes": "outcomes",
     "users": "users",
     "goals": "goals",
 }
@@ -63,6 +64,7 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
         "About the scores",
         "How the scores work",
         "Activity",
+        "Outcomes",
         "Users and audit",
         "Goals and events",
     }
@@ -77,6 +79,9 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
         page.wait_for_timeout(500)  # a sixth chart would have drawn by now
         assert page.locator(".js-plotly-plot").count() == 5
         assert page.get_by_text("No seat has").count() == 0
+    if name == "outcomes":  # the bands and two scatters
+        page.wait_for_function(charts_drawn, arg=3)
+        assert page.get_by_text("rank correlation").count() >= 1
     path = screenshot(page, f"{name}_{width}")
     assert path.stat().st_size > 20_000
 
@@ -239,6 +244,9 @@ WILD = [
     (SAMPLES / "usage_weekly.csv", None, 8, 0),
     (SAMPLES / "usage_date_range.csv", None, 2, 0),
     (SAMPLES / "sales_navigator_activity.csv", None, 5, 0),  # needs the seats above
+    (SAMPLES / "salesforce_opportunities.csv", None, 18, 0),  # owners are the demo's reps
+    (SAMPLES / "hubspot_deals.csv", None, 16, 0),
+    (SAMPLES / "pipedrive_deals.csv", None, 15, 0),
     (FILES / "Connections.csv", None, None, None),
 ]
 

@@ -44,14 +44,17 @@ with ui.friendly_errors():
     view = ov.outcomes_view(store, teams, period, viewer)
     cur = view.currency
     t = view.totals
-    c = st.columns(5)
-    c[0].metric("Deals created", f"{t.deals_created:,}", help=display.money(t.created_amount, cur))
-    c[1].metric("Deals won", f"{t.deals_won:,}", help=f"{t.deals_lost:,} lost in the period")
-    c[2].metric("Won amount", display.money(t.won_amount, cur))
-    c[3].metric("Win rate", ui.fmt(t.win_rate, "{:.0%}"),
+    c = st.columns(3)
+    c[0].metric("Deals created", f"{t.deals_created:,}", help="Created in the period")
+    c[1].metric("Created amount", display.money(t.created_amount, cur))
+    c[2].metric("Sales cycle", f"{ui.fmt(t.cycle_days, '{:.0f}')} days",
+                help="Created to won, on average over the deals won in the period")  # fmt: skip
+    c = st.columns(3)
+    c[0].metric("Deals won", f"{t.deals_won:,}", help=f"{t.deals_lost:,} lost in the period")
+    c[1].metric("Won amount", display.money(t.won_amount, cur),
+                help=f"Average won deal: {display.money(t.average_won, cur)}")  # fmt: skip
+    c[2].metric("Win rate", ui.fmt(t.win_rate, "{:.0%}"),
                 help="Won of the deals won or lost in the period")  # fmt: skip
-    c[4].metric("Average won deal", display.money(t.average_won, cur),
-                help=f"Sales cycle of won deals: {ui.fmt(t.cycle_days, '{:.0f}')} days on average")  # fmt: skip
     st.caption(f"{view.period.words}: deals created or closed from {view.period.start} to "
                f"{view.period.end}, {t.reps} reps. SSI and {view.activity_label} are read over "
                f"{view.period.lag_words}, the period before. Amounts in {cur}.")  # fmt: skip
@@ -74,12 +77,12 @@ with ui.friendly_errors():
                                                "won amount", cur), key="activity_won")  # fmt: skip
 
     st.subheader("Per team")
-    st.dataframe(view.teams_table, hide_index=True, column_config={
+    st.dataframe(ov.shown_rates(view.teams_table), hide_index=True, column_config={
         "team": "Team", "reps": "Reps", "deals_created": "Created",
         "created_amount": st.column_config.NumberColumn(f"Created ({cur})", format="%,.0f"),
         "deals_won": "Won",
         "won_amount": st.column_config.NumberColumn(f"Won ({cur})", format="%,.0f"),
-        "win_rate": st.column_config.NumberColumn("Win rate", format="percent"),
+        "win_rate": st.column_config.NumberColumn("Win rate", format="%.0f%%"),
         "average_won": st.column_config.NumberColumn(f"Average won ({cur})", format="%,.0f"),
         "ssi_start": st.column_config.NumberColumn("SSI at start", format="%.1f"),
     })  # fmt: skip
@@ -90,13 +93,13 @@ with ui.friendly_errors():
         st.stop()
 
     st.subheader("Per rep")
-    st.dataframe(view.reps[ov.REP_COLUMNS], hide_index=True,
+    st.dataframe(ov.shown_rates(view.reps[ov.REP_COLUMNS]), hide_index=True,
                  height=min(35 * (len(view.reps) + 1) + 3, 560), column_config={
         "rep": "Rep", "email": None, "team": "Team", "deals_created": "Created",
         "created_amount": st.column_config.NumberColumn(f"Created ({cur})", format="%,.0f"),
         "deals_won": "Won",
         "won_amount": st.column_config.NumberColumn(f"Won ({cur})", format="%,.0f"),
-        "win_rate": st.column_config.NumberColumn("Win rate", format="percent"),
+        "win_rate": st.column_config.NumberColumn("Win rate", format="%.0f%%"),
         "average_won": st.column_config.NumberColumn(f"Average won ({cur})", format="%,.0f"),
         "cycle_days": st.column_config.NumberColumn("Cycle (days)", format="%.0f",
                                                     help="Created to won, won deals"),
