@@ -26,7 +26,7 @@ from dashboard.actions.imports import import_upload
 from dashboard.ingest import ImportOptions
 from dashboard.scoring.memo import forget_all
 from dashboard.store import Store
-from dashboard.views.outcomes import Period, outcomes_view
+from dashboard.views.outcomes import Period, outcome_comparisons, outcomes_view
 from dashboard.views.team_review import team_review
 
 pytestmark = pytest.mark.bench
@@ -94,7 +94,11 @@ def test_a_500000_deal_export_imports_within_three_times_read_csv(tmp_path):
         changed = tmp_path / "opportunities_later.csv"
         frame = pd.read_csv(export, dtype=str, keep_default_na=False)
         later = frame["Stage"] == "Negotiation/Review"
-        frame.loc[later[later].index[: DEALS // 50], ["Stage", "Won", "Closed"]] = ["Closed Won", "1", "1"]
+        frame.loc[later[later].index[: DEALS // 50], ["Stage", "Won", "Closed"]] = [
+            "Closed Won",
+            "1",
+            "1",
+        ]
         frame.to_csv(changed, index=False)
         start = time.perf_counter()
         result = import_upload(store, OWNER, changed, ImportOptions())
@@ -121,13 +125,19 @@ def _views(store: Store) -> list[str]:
                     forget_all()
                 team_review(store, [], END, 90, viewer)
 
-            def outcomes(first: bool = first, viewer: Viewer = viewer) -> None:
+            def figures(first: bool = first, viewer: Viewer = viewer) -> None:
                 if first:
                     forget_all()
                 outcomes_view(store, [], Q3, viewer)
 
-            review(), outcomes()
-            reviewed, outcome = alternating([review, outcomes], 5)
-            found.append(f"{who}, {how} (ms): team review {spread(reviewed)}; outcomes "
-                         f"{spread(outcome)}")  # fmt: skip
+            def whole(first: bool = first, viewer: Viewer = viewer) -> None:
+                if first:
+                    forget_all()
+                outcomes_view(store, [], Q3, viewer)
+                outcome_comparisons(store, [], Q3, viewer)
+
+            review(), whole()
+            reviewed, shown, compared = alternating([review, figures, whole], 5)
+            found.append(f"{who}, {how} (ms): team review {spread(reviewed)}; outcomes, figures "
+                         f"{spread(shown)}; with the comparisons {spread(compared)}")  # fmt: skip
     return found

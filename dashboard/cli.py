@@ -364,7 +364,7 @@ def _rate(text: str) -> float:
 
 
 def cmd_outcomes(args) -> int:
-    from dashboard.views.outcomes import JSON_FIGURES, Period, outcomes_view
+    from dashboard.views.outcomes import JSON_FIGURES, Period, outcomes_report
 
     store = Store(args.db, must_exist=True, on_wait=_say_waiting)
     viewer = _viewer(store, args)
@@ -373,7 +373,7 @@ def cmd_outcomes(args) -> int:
     if args.start is not None and args.end < args.start:
         raise DashboardError("--to is before --from; expected a period that runs forward")
     period = Period(args.start, args.end) if args.start is not None else None
-    view = outcomes_view(store, args.team or [], period, viewer)
+    view = outcomes_report(store, args.team or [], period, viewer)
     if args.format == "json":
         _print_json(view.as_dict())
         return 0

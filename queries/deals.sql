@@ -3,9 +3,16 @@
 -- CRM's id, what they replace kept in deal_history for undo.
 
 -- name: deal_cell
--- One of the export's columns, by position, in stage_deal_cells.
+-- One of the export's columns, by position, in stage_deal_cells: trimmed, as it names a
+-- deal, a person or a stage.
 -- slot cell: name
 nullif(trim({cell}), '')
+
+-- name: deal_cell_as_written
+-- A column read as written: an amount or a date, whose readers trim it themselves
+-- (ssi_amount_text, ssi_date_text; a cast), so the file's every cell is not trimmed twice.
+-- slot cell: name
+nullif({cell}, '')
 
 -- name: no_deal_cell
 -- A column the export does not have.
@@ -13,6 +20,10 @@ cast(null as varchar)
 
 -- name: stage_deal_cells
 -- The cells a deal is read from, one fragment per deal column (deal_cell or no_deal_cell).
+-- A view: the cells are read once more by each check, not copied (bench/test_deal_scale.py).
+-- Rows with no id, stage, status or creation day are no deal: a report's totals and notes
+-- ("Grand Totals (6 records)", "Confidential Information"), left out here and counted by
+-- rows_without_a_deal.
 -- slot crm_id: fragment
 -- slot name: fragment
 -- slot account: fragment
@@ -28,30 +39,44 @@ cast(null as varchar)
 -- slot close_date: fragment
 -- slot won_time: fragment
 -- slot lost_time: fragment
-create or replace temp table stage_deal_cells as
+create or replace temp view stage_deal_cells_all as
 select line, {crm_id} as crm_id, {name} as name, {account} as account, {owner} as owner,
        lower({owner_email}) as owner_email, {stage} as stage, lower({status}) as status_cell,
        {won} as won_cell, {closed} as closed_cell, {amount} as amount_cell,
        {currency} as currency_cell, {created} as created_cell, {close_date} as close_cell,
        {won_time} as won_time_cell, {lost_time} as lost_time_cell
 from stage_raw;
+create or replace temp view stage_deal_cells as
+select * from stage_deal_cells_all
+where crm_id is not null or stage is not null or status_cell is not null
+   or closed_cell is not null or created_cell is not null;
 
--- name: drop_rows_without_a_deal
--- Rows with no id, stage, status or creation day are no deal: a report's totals and notes
--- ("Grand Totals (6 records)", "Confidential Information"). Dropped, and counted.
-delete from stage_deal_cells
-where crm_id is null and stage is null and status_cell is null and closed_cell is null
-  and created_cell is null
-returning line;
+-- name: rows_without_a_deal
+-- How many rows are no deal (stage_deal_cells), the first of them, and whether every amount
+-- is a plain number (1200.50, 1200): read alike with either decimal mark, so the mark need
+-- not be decided (deal_amounts_comma_decimal reads every cell).
+select count(*) filter (where crm_id is null and stage is null and status_cell is null
+                          and closed_cell is null and created_cell is null) as rows,
+       min(line) filter (where crm_id is null and stage is null and status_cell is null
+                           and closed_cell is null and created_cell is null) as first_line,
+       count(*) filter (where amount_cell is not null
+                          and try_cast(amount_cell as double) is null) = 0 as all_plain
+from stage_deal_cells_all;
 
 -- name: deal_date_cells
--- The distinct date cells of the export, for the vote on its one date format.
+-- The distinct date cells of the export, for the vote on its one date format: each
+-- column's distinct cells first, trimmed after (a few hundred dates in a million cells).
+-- slot cells: fragments " union "
 create or replace temp table stage_date_cells as
-select distinct cell from (
-    select created_cell from stage_deal_cells union all select close_cell from stage_deal_cells
-    union all select won_time_cell from stage_deal_cells
-    union all select lost_time_cell from stage_deal_cells
-) as t(cell) where cell is not null;
+select distinct nullif(trim(cell), '') as cell from ({cells}) as t(cell)
+where nullif(trim(cell), '') is not null;
+
+-- name: no_date_cells
+select cast(null as varchar)
+
+-- name: distinct_cells_of
+-- slot cell: name
+select distinct {cell} from stage_raw
 
 -- name: deal_amounts_comma_decimal
 -- Whether the amounts are written with a decimal comma (1.200,50 or 1200,5): some amount
@@ -61,6 +86,8 @@ select count(*) filter (where regexp_matches(ssi_amount_text(amount_cell), ',\d{
            > 0
        and count(*) filter (where regexp_matches(ssi_amount_text(amount_cell), '\.\d{1,2}$')) = 0
 from stage_deal_cells where amount_cell is not null;
+
+
 
 -- name: type_deals
 -- Typed deals. The status: Salesforce's Closed and Won flags when the row has them, else
@@ -72,7 +99,9 @@ from stage_deal_cells where amount_cell is not null;
 create or replace temp table stage_deals as
 with typed as (
     select *,
-           ssi_number(ssi_amount_text(amount_cell), $comma_decimal) as amount,
+           case when not $comma_decimal then try_cast(amount_cell as double) end as plain_amount,
+           coalesce(plain_amount, ssi_number(ssi_amount_text(amount_cell), $comma_decimal))
+               as amount,
            upper(coalesce(currency_cell, ssi_amount_currency(amount_cell), $file_currency))
                as currency,
            cast(try_strptime(ssi_date_text(created_cell), {date_format}) as date) as created_day,
@@ -85,8 +114,8 @@ with typed as (
                                                       else 'lost' end
                when status_cell is not null then
                    case when status_cell in ('open', 'won', 'lost', 'deleted') then status_cell end
-               when ssi_stage_key(stage) in (select unnest($won_stages)) then 'won'
-               when ssi_stage_key(stage) in (select unnest($lost_stages)) then 'lost'
+               when list_contains($won_stages, ssi_stage_key(stage)) then 'won'
+               when list_contains($lost_stages, ssi_stage_key(stage)) then 'lost'
                when stage is not null then 'open'
            end as status
     from stage_deal_cells
@@ -209,26 +238,25 @@ join rep_latest l using (rep_id) join teams t on t.team_id = l.team_id
 where o.rep_id is not null and t.name not in (select unnest($allowed))
 order by o.first_line limit $listed;
 
--- name: deal_rows
--- The deals to keep, in the store's shape: owners matched, rows of left-out owners and
--- deleted deals (Pipedrive) set aside; values in the store's currency ($store_currency,
--- through deal_rates: currency -> units of the store's currency per unit).
-create or replace temp table deal_rows as
-select $crm as crm, d.crm_id, d.name, d.account, o.rep_id, d.stage, d.status, d.amount,
-       d.currency, case when d.currency = $store_currency then d.amount
-                        else d.amount * r.rate end as value,
-       cast($store_currency as varchar) as store_currency, d.created_day, d.closed_day
-from stage_deals d
-join stage_deal_owners o
-    on o.owner is not distinct from d.owner and o.owner_email is not distinct from d.owner_email
-left join deal_rates r on r.currency = d.currency
-where d.status <> 'deleted' and o.rep_id is not null;
-
 -- name: deal_changes
--- The file's deals that are new or differ from the store's, and whether each replaces one.
+-- The deals to keep, in the store's shape, that are new or differ from the store's, and
+-- whether each replaces one: owners matched, rows of left-out owners and deleted deals
+-- (Pipedrive) set aside; values in the store's currency ($store_currency, through
+-- deal_rates: currency -> units of the store's currency per unit).
 create or replace temp table deal_changes as
+with kept as (
+    select $crm as crm, d.crm_id, d.name, d.account, o.rep_id, d.stage, d.status, d.amount,
+           d.currency, case when d.currency = $store_currency then d.amount
+                            else d.amount * r.rate end as value,
+           cast($store_currency as varchar) as store_currency, d.created_day, d.closed_day
+    from stage_deals d
+    join stage_deal_owners o
+        on o.owner is not distinct from d.owner and o.owner_email is not distinct from d.owner_email
+    left join deal_rates r on r.currency = d.currency
+    where d.status <> 'deleted' and o.rep_id is not null
+)
 select n.*, o.crm_id is not null as replaces
-from deal_rows n left join deals o on o.crm = n.crm and o.crm_id = n.crm_id
+from kept n left join deals o on o.crm = n.crm and o.crm_id = n.crm_id
 where o.crm_id is null
    or (n.name, n.account, n.rep_id, n.stage, n.status, n.amount, n.currency, n.value,
        n.store_currency, n.created_day, n.closed_day)
@@ -236,8 +264,9 @@ where o.crm_id is null
       (o.name, o.account, o.rep_id, o.stage, o.status, o.amount, o.currency, o.value,
        o.store_currency, o.created_day, o.closed_day);
 
--- name: write_deals
--- The changed deals written; the rows they replace kept for undo.
+-- name: replace_deals
+-- The deals a later export changed: the rows they replace kept for undo, then taken out
+-- (write_deals puts the new ones in).
 insert into deal_history
 select d.*, $import_id from deals d
 where exists (select 1 from deal_changes c
@@ -245,6 +274,8 @@ where exists (select 1 from deal_changes c
 delete from deals d
 where exists (select 1 from deal_changes c
               where c.replaces and c.crm = d.crm and c.crm_id = d.crm_id);
+
+-- name: write_deals
 insert into deals
 select crm, crm_id, name, account, rep_id, stage, status, amount, currency, value,
        store_currency, created_day, closed_day, $import_id

@@ -128,7 +128,7 @@ def test_the_view_matches_a_pandas_computation_over_the_store(demo_store):
     for rep, row in start.iterrows():
         assert mine.loc[rep, "ssi_start"] == pytest.approx(row["ssi"])
     # The demo's link is modest: positive, and far from perfect.
-    ssi_won = view.comparisons[0]
+    ssi_won = ov.outcome_comparisons(demo_store, [], Q3, OWNER)[0]
     assert ssi_won.n >= 40 and ssi_won.rho is not None and -0.2 < ssi_won.rho < 0.6
 
 
@@ -248,7 +248,7 @@ def test_the_outcomes_command_prints_the_contracted_json_for_each_role(org, caps
 
 
 def test_a_store_without_deals_says_so(store):
-    view = ov.outcomes_view(store, [], Q3, OWNER)
+    view = ov.outcomes_report(store, [], Q3, OWNER)
     assert view.currency is None and view.totals.deals_created == 0
     assert all(c.sentence.startswith("Not enough data") for c in view.comparisons)
 

@@ -24,6 +24,8 @@ CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pip
 # The columns without which a row is no deal (a stage, a status or the Closed flag too).
 REQUIRED = ("crm_id", "owner", "amount", "created")
 STATUS_FIELDS = ("stage", "status", "closed")
+# Cells whose readers trim them (an amount, a date): staged as written.
+AS_WRITTEN = frozenset({"amount", "created", "close_date", "won_time", "lost_time"})
 WHAT_IS_READ = {
     "crm_id": "the deal's id: a later export of it replaces it",
     "name": "the deal's name",
@@ -108,17 +110,21 @@ def _header(plan: ImportPlan, field: str) -> str:
 def stage_deals(cur: Cursor, plan: ImportPlan) -> None:
     """-> stage_deals: typed deals with their lines and status."""
     at = {c.field: c.index for c in plan.columns if c.field}
-    cells = {field: cur.fragment("deal_cell", cell=f"c{at[field]}") if field in at
+    cells = {field: cur.fragment("deal_cell_as_written" if field in AS_WRITTEN else "deal_cell",
+                                 cell=f"c{at[field]}") if field in at
              else cur.fragment("no_deal_cell") for field in WHAT_IS_READ}  # fmt: skip
     cur.run_filled("stage_deal_cells", **cells)
-    dropped = cur.run("drop_rows_without_a_deal").fetchall()
+    dropped, first, plain = cur.run("rows_without_a_deal").fetchone()
     if dropped:
-        plan.result.notes.append(f"{len(dropped):,} row(s) with no deal on them (a report's "
-                                 f"totals or notes, from line {min(r[0] for r in dropped)}) left out")  # fmt: skip
-    comma = bool(cur.run("deal_amounts_comma_decimal").fetchone()[0])
+        plan.result.notes.append(f"{dropped:,} row(s) with no deal on them (a report's totals "
+                                 f"or notes, from line {first}) left out")  # fmt: skip
+    comma = not plain and bool(cur.run("deal_amounts_comma_decimal").fetchone()[0])
     if comma:
         plan.result.notes.append("amounts read with a decimal comma (1.200,50 = 1200.50)")
-    cur.run("deal_date_cells")
+    dates = [f"c{at[f]}" for f in ("created", "close_date", "won_time", "lost_time") if f in at]
+    cur.run_filled("deal_date_cells",
+                   cells=[cur.fragment("distinct_cells_of", cell=c) for c in dates] or
+                   [cur.fragment("no_date_cells")])  # fmt: skip
     date_format, plan.date_label = _date_format(cur, plan, european=comma)
     config = deal_rules(plan)
     cur.run_filled("type_deals", {
@@ -268,9 +274,11 @@ def write_deals(cur: Cursor, plan: ImportPlan) -> None:
         cur.run("end_demo")
     import_id = cur.run("next_import_id").fetchone()[0]
     crm = next(k for k, v in CRM_NAMES.items() if result.format.startswith(v))
-    cur.run("deal_rows", {"crm": crm, "store_currency": store_currency})
-    cur.run("deal_changes").run("write_deals", {"import_id": import_id}).wrote("deals")
+    cur.run("deal_changes", {"crm": crm, "store_currency": store_currency})
     updated, loaded, set_aside = cur.run("deal_change_counts").fetchone()
+    if updated:
+        cur.run("replace_deals", {"import_id": import_id})
+    cur.run("write_deals", {"import_id": import_id}).wrote("deals")
     if set_aside:
         result.notes.append(f"{set_aside:,} row(s) left out: deleted deals, or owners you "
                             "chose to leave out")  # fmt: skip

@@ -14,6 +14,7 @@ reps below it plus half its own ties), so no resample is sorted again. The draws
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,8 @@ import pandas as pd
 from dashboard.scoring.activity import rank_correlation
 from dashboard.scoring.config import BAND_NAMES, ScoringConfig
 
-CHUNK = 100  # resamples ranked at once: memory is CHUNK x reps x 8 bytes per array
+CHUNK = 25  # resamples ranked at once: memory is CHUNK x reps x 8 bytes per array
+THREADS = 2
 
 # The comparisons: (key, the predictor's column, the outcome's column, words for each).
 CORRELATIONS = (
@@ -61,46 +63,88 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """One sort of a sample: its order, where each run of equal values starts in it, and
+    each value's run (group)."""
+
+    order: np.ndarray
+    starts: np.ndarray
+    group_of: np.ndarray
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Ranking:
+        order = np.argsort(values, kind="stable")
+        ordered = values[order]
+        new_group = np.r_[True, ordered[1:] != ordered[:-1]]
+        group_of = np.empty(len(values), dtype=np.int64)
+        group_of[order] = np.cumsum(new_group) - 1
+        return cls(order, np.flatnonzero(new_group), group_of)
+
+    def group_ranks(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per resample (a row of ``counts``: how many times each value was drawn), each
+        group's mid-rank and how many drawn values it holds."""
+        held = counts[:, self.order]
+        if len(self.starts) < len(self.order):  # ties: a group's values ranked together
+            held = np.add.reduceat(held, self.starts, axis=1)
+        return np.cumsum(held, axis=1) - (held - 1) / 2, held
+
+
 def midranks(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Each value's mid-rank within every resample (one row of ``counts`` per resample: how
     many times each value was drawn), ties sharing the mean of their ranks."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    new_group = np.r_[True, ordered[1:] != ordered[:-1]]
-    starts = np.flatnonzero(new_group)
-    group_of = np.empty(len(values), dtype=np.int64)
-    group_of[order] = np.cumsum(new_group) - 1
-    in_group = np.add.reduceat(counts[:, order], starts, axis=1)
-    ranks = np.cumsum(in_group, axis=1) - in_group + (in_group + 1) / 2
-    return ranks[:, group_of]
+    ranking = Ranking.of(values)
+    return ranking.group_ranks(counts)[0][:, ranking.group_of]
 
 
-def weighted_pearson(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Row by row: the Pearson correlation of x and y with each pair counted ``weights``
-    times; NaN where either is constant."""
-    total = weights.sum(axis=1, keepdims=True)
-    dx = x - (weights * x).sum(axis=1, keepdims=True) / total
-    dy = y - (weights * y).sum(axis=1, keepdims=True) / total
-    cov = (weights * dx * dy).sum(axis=1)
-    spread = np.sqrt((weights * dx * dx).sum(axis=1) * (weights * dy * dy).sum(axis=1))
+def _rhos(
+    x: Ranking, x_ranks: tuple[np.ndarray, np.ndarray], y: Ranking,
+    y_ranks: tuple[np.ndarray, np.ndarray], counts: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Spearman's correlation of each resample: Pearson's of the mid-ranks, each pair
+    counted as often as it was drawn. Ranks of n drawn values always average (n + 1) / 2,
+    so only the sums of products are computed; NaN where either side is constant."""
+    n = counts.sum(axis=1)
+    square_of_mean = n * ((n + 1) / 2) ** 2
+    (rx, wx), (ry, wy) = x_ranks, y_ranks
+    sxx = (wx * rx * rx).sum(axis=1) - square_of_mean
+    syy = (wy * ry * ry).sum(axis=1) - square_of_mean
+    sxy = (counts * rx[:, x.group_of] * ry[:, y.group_of]).sum(axis=1) - square_of_mean
+    spread = np.sqrt(np.maximum(sxx, 0) * np.maximum(syy, 0))
+    tiny = spread <= 1e-9 * n * n * n
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(spread > 1e-12, cov / np.where(spread > 1e-12, spread, 1.0), np.nan)
+        return np.where(tiny, np.nan, sxy / np.where(tiny, 1.0, spread))
+
+
+def bootstrap_pairs(
+    columns: dict[str, np.ndarray], pairs: list[tuple[str, str]], resamples: int, seed: int
+) -> list[np.ndarray]:
+    """Spearman's correlation of every resample of the reps for each pair of ``columns``
+    (NaN where one side is constant). The pairs share the draws and each column is sorted
+    once; the draws are made in order, and the resamples ranked on two threads (NumPy lets
+    go of the interpreter while it works)."""
+    n = len(next(iter(columns.values())))
+    rng = np.random.default_rng(seed)
+    drawn = [rng.integers(0, n, size=(min(CHUNK, resamples - first), n))
+             for first in range(0, resamples, CHUNK)]  # fmt: skip
+    ranked = {
+        name: Ranking.of(columns[name]) for name in dict.fromkeys(c for p in pairs for c in p)
+    }
+
+    def chunk(rows: np.ndarray) -> list[np.ndarray]:
+        offsets = (rows + np.arange(len(rows))[:, None] * n).ravel()
+        counts = np.bincount(offsets, minlength=rows.size).reshape(rows.shape).astype(float)
+        ranks = {name: r.group_ranks(counts) for name, r in ranked.items()}
+        return [_rhos(ranked[x], ranks[x], ranked[y], ranks[y], counts) for x, y in pairs]
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        parts = list(pool.map(chunk, drawn))
+    return [np.concatenate([part[i] for part in parts]) for i in range(len(pairs))]
 
 
 def bootstrap_rhos(x: np.ndarray, y: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-    """Spearman's correlation of every resample of the pairs (NaN where one side is
-    constant)."""
-    n = len(x)
-    rng = np.random.default_rng(seed)
-    rhos = np.empty(resamples)
-    for first in range(0, resamples, CHUNK):
-        rows = min(CHUNK, resamples - first)
-        drawn = rng.integers(0, n, size=(rows, n))
-        offsets = (drawn + np.arange(rows)[:, None] * n).ravel()
-        counts = np.bincount(offsets, minlength=rows * n).reshape(rows, n).astype(float)
-        rhos[first:first + rows] = weighted_pearson(midranks(x, counts), midranks(y, counts),
-                                                    counts)  # fmt: skip
-    return rhos
+    """Spearman's correlation of every resample of the pairs (x, y)."""
+    return bootstrap_pairs({"x": x, "y": y}, [("x", "y")], resamples, seed)[0]
 
 
 def interval(rhos: np.ndarray, confidence: float) -> tuple[float | None, float | None]:
@@ -125,39 +169,49 @@ def correlations(
     activity_label: str,
 ) -> list[Comparison]:  # fmt: skip
     """Each comparison of CORRELATIONS over ``reps`` (one row per rep: ssi_lag,
-    activity_lag, won_amount, deals_created, deals_won)."""
-    found = []
+    activity_lag, won_amount, deals_created, deals_won). Comparisons over the same reps
+    share their resamples."""
+    o = config.outcomes
+    found: dict[str, Comparison] = {}
+    pending: dict[tuple, list] = {}  # the reps compared -> the comparisons over them
     for key, x_col, y_col, x_words, y_words in CORRELATIONS:
         x_words = x_words.format(activity=activity_label)
         both = reps.dropna(subset=[x_col, y_col])
-        deals = int(both["deals_won" if y_col == "won_amount" else "deals_created"].sum())
-        found.append(_compare(key, both[x_col], both[y_col], deals, x_words, y_words,
-                              lag_words, period_words, config))  # fmt: skip
-    return found
-
-
-def _compare(
-    key: str, x: pd.Series, y: pd.Series, deals: int, x_words: str, y_words: str,
-    lag_words: str, period_words: str, config: ScoringConfig,
-) -> Comparison:  # fmt: skip
-    o = config.outcomes
-    n = len(x)
-    what = f"{x_words} over {lag_words} against {y_words} in {period_words}"
-    pair = f"{x_words} over {lag_words} and {y_words} in {period_words}"
-    if n < o.min_reps or deals < o.min_deals:
-        return Comparison(key, x_words, y_words, n, deals, None, None, None,
-            f"Not enough data to compare {what}: {n} rep(s) with both figures and {deals} "
-            f"deal(s); at least {o.min_reps} reps and {o.min_deals} deals are needed.")  # fmt: skip
-    rho = rank_correlation(x, y)
-    if rho is None:
-        return Comparison(key, x_words, y_words, n, deals, None, None, None,
-            f"Every rep has the same {x_words if x.nunique() < 2 else y_words} here, so "
-            f"{what} cannot be compared.")  # fmt: skip
-    rhos = bootstrap_rhos(x.to_numpy(float), y.to_numpy(float), o.resamples, o.seed)
-    low, high = interval(rhos, o.confidence)
-    assert low is not None and high is not None
-    return Comparison(key, x_words, y_words, n, deals, rho, low, high,
-                      _sentence(rho, low, high, n, x_words, y_words, pair, config))  # fmt: skip
+        n, deals = (
+            len(both),
+            int(both["deals_won" if y_col == "won_amount" else "deals_created"].sum()),
+        )
+        what = f"{x_words} over {lag_words} against {y_words} in {period_words}"
+        rho = (
+            rank_correlation(both[x_col], both[y_col])
+            if n >= o.min_reps and deals >= o.min_deals
+            else None
+        )
+        if n < o.min_reps or deals < o.min_deals:
+            found[key] = Comparison(key, x_words, y_words, n, deals, None, None, None,
+                f"Not enough data to compare {what}: {n} rep(s) with both figures and {deals} "
+                f"deal(s); at least {o.min_reps} reps and {o.min_deals} deals are needed.")  # fmt: skip
+        elif rho is None:
+            same = x_words if both[x_col].nunique() < 2 else y_words
+            found[key] = Comparison(key, x_words, y_words, n, deals, None, None, None,
+                f"Every rep has the same {same} here, so {what} cannot be compared.")  # fmt: skip
+        else:
+            pending.setdefault(tuple(both.index), []).append(
+                (key, x_col, y_col, x_words, y_words, n, deals, rho)
+            )
+    for index, waiting in pending.items():
+        sample = reps.loc[list(index)]
+        columns = {c: sample[c].to_numpy(float) for w in waiting for c in (w[1], w[2])}
+        rhos = bootstrap_pairs(columns, [(w[1], w[2]) for w in waiting], o.resamples, o.seed)
+        for (key, _, _, x_words, y_words, n, deals, rho), resampled in zip(
+            waiting, rhos, strict=True
+        ):
+            low, high = interval(resampled, o.confidence)
+            assert low is not None and high is not None
+            pair = f"{x_words} over {lag_words} and {y_words} in {period_words}"
+            found[key] = Comparison(key, x_words, y_words, n, deals, rho, low, high,
+                                    _sentence(rho, low, high, n, x_words, y_words, pair, config))  # fmt: skip
+    return [found[key] for key, *_ in CORRELATIONS]
 
 
 def _sentence(

@@ -86,10 +86,12 @@ class OutcomesView:
     reps: pd.DataFrame  # REP_COLUMNS per rep, for roles that see people (else empty)
     teams_table: pd.DataFrame  # per team: reps, deals, amounts, win rate, SSI
     bands: pd.DataFrame  # by_band
-    comparisons: list[Comparison]
     deals: pd.DataFrame  # the period's deals, named, for roles that see people
     activity_label: str
     withheld: list[str] = field(default_factory=list)  # teams too small to show a viewer
+    # The rank correlations: filled by ``outcomes_report``; a page asks for them apart
+    # (``outcome_comparisons``), after drawing the rest, as their bootstrap takes longest.
+    comparisons: list[Comparison] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         """What ``outcomes --format json`` prints: per rep, then the comparisons."""
@@ -205,7 +207,6 @@ def outcomes_view(
     frame = per_rep(store, period, scope or every, None, config)
     span = store.rows("outcomes_periods")[0]
     label = _activity_label(store, config)
-    comparisons = correlations(frame, config, period.lag_words, period.words, label)
     teams_table = _teams_table(frame)
     withheld: list[str] = []
     if not viewer.sees_people:
@@ -217,8 +218,31 @@ def outcomes_view(
     columns = [*REP_COLUMNS, *LAG_COLUMNS, "rep_id"]
     reps = people[columns] if not people.empty else pd.DataFrame(columns=columns)
     return OutcomesView(period, span.currency, scope or every, deal_quarters(store),
-                        totals_of(frame), reps, teams_table, by_band(frame, config), comparisons,
-                        deals, label, withheld)  # fmt: skip
+                        totals_of(frame), reps, teams_table, by_band(frame, config), deals,
+                        label, withheld)  # fmt: skip
+
+
+@remembered
+def outcome_comparisons(
+    store: Store, teams: list[str], period: Period | None, viewer: Viewer = OWNER,
+    config: ScoringConfig | None = None,
+) -> list[Comparison]:  # fmt: skip
+    """The rank correlations between the reps of the Outcomes view of the same arguments."""
+    config = config or load_config()
+    scope = outcome_scope(store, viewer, teams)
+    period = period or default_period(store)
+    frame = per_rep(store, period, scope or team_names(store), None, config)
+    return correlations(frame, config, period.lag_words, period.words,
+                        _activity_label(store, config))  # fmt: skip
+
+
+def outcomes_report(
+    store: Store, teams: list[str], period: Period | None, viewer: Viewer = OWNER
+) -> OutcomesView:
+    """The Outcomes view with its comparisons: what the command and exports give."""
+    view = outcomes_view(store, teams, period, viewer)
+    view.comparisons = outcome_comparisons(store, teams, view.period, viewer)
+    return view
 
 
 def _deals(store: Store, people: pd.DataFrame, period: Period) -> pd.DataFrame:

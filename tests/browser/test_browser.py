@@ -213,6 +213,32 @@ def test_a_bad_upload_shows_its_errors_and_cannot_be_imported(server, page, tmp_
     screenshot(page, "upload_errors")
 
 
+def test_a_deal_owner_no_rep_is_found_for_is_chosen_in_the_owners_table(server, page, tmp_path):
+    """A CRM export whose owner the store does not know: refused with the owners table; the
+    rep chosen there, the file imports, and the Outcomes page counts the deals."""
+    deals = tmp_path / "opportunities_renamed.csv"
+    text = (SAMPLES / "salesforce_opportunities.csv").read_text()
+    deals.write_text(text.replace("Kara Dubois,", "K. Dubois (EMEA),").replace("006Dn", "009Br"))
+    choose_file(page, server, deals)
+    page.get_by_text("error(s): this file would not be imported").wait_for()
+    wait_idle(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert "no rep has this name or e-mail" in main.inner_text()
+    assert "--owner" not in main.inner_text()  # the page names its own table
+    page.get_by_text("Deal owners").wait_for()
+    screenshot(page, "upload_deal_owners")
+    owners = page.locator('[data-testid="stDataFrame"]').filter(has_text="Owner in the file")
+    owners.locator('[data-testid="glide-cell-2-0"]').dblclick()
+    page.keyboard.type("kara.dubois")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.get_by_text("Ready: 18 new, 0 updated").wait_for()
+    page.get_by_role("button", name="Import 1 file(s)").click()
+    page.get_by_text("loaded 18 new, 0 updated").wait_for()
+    wait_idle(page)
+    assert page.locator(ERRORS).count() == 0, main.inner_text()
+
+
 def set_person(page, name: str) -> None:
     """Fill the Person field that one-person files need, as an admin would."""
     expander = page.get_by_test_id("stExpander").filter(has_text="For files that do not say who")

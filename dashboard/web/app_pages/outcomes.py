@@ -62,7 +62,7 @@ with ui.friendly_errors():
     st.subheader("Does social selling go with winning deals?")
     b1, b2 = st.columns([3, 2])
     b1.plotly_chart(charts.outcome_bands(view.bands, cur), key="bands")
-    for comparison in view.comparisons:
+    for comparison in ov.outcome_comparisons(store, teams, period, viewer):
         b2.markdown(f"**{ui.md_text(comparison.predictor)} → {ui.md_text(comparison.outcome)}** "
                     f"(n = {comparison.n})")  # fmt: skip
         b2.caption(ui.md_text(comparison.sentence))
