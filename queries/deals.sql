@@ -120,8 +120,9 @@ with typed as (
            end as status
     from stage_deal_cells
 )
-select *, case status when 'won' then coalesce(won_day, close_day)
-                      when 'lost' then coalesce(lost_day, close_day) end as closed_day
+select * exclude (won_cell, closed_cell, currency_cell, plain_amount),
+       case status when 'won' then coalesce(won_day, close_day)
+                   when 'lost' then coalesce(lost_day, close_day) end as closed_day
 from typed;
 
 -- name: deal_problems

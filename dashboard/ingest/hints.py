@@ -22,6 +22,6 @@ PAGE_HINTS = Hints(
     person="the Person field under 'For files that do not say who, which team or which day'",
     day="the Date field under 'For files that do not say who, which team or which day'",
     mapping="the 'Read as' column of the mapping table",
-    owner="the deal owners table ('Owner' = a rep's e-mail, or empty to leave their deals out)",
+    owner="the Deal owners table below",
     rate="the exchange rates field ('EUR=1.08': store currency per unit)",
 )

@@ -18,7 +18,7 @@ from dashboard.actions.imports import check_file, import_upload
 from dashboard.errors import DashboardError, ImportRejectedError, Problem
 from dashboard.fields import public_names
 from dashboard.ingest import ImportOptions, ImportResult
-from dashboard.ingest.deal_file import is_owner_problem
+from dashboard.ingest.deal_file import deal_columns, deal_crm, is_owner_problem
 from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
 from dashboard.ingest.sources import open_source
@@ -136,16 +136,19 @@ class FileCheck:
         return self.result is not None
 
 
-def columns_of(check: FileCheck, path: Path) -> pd.DataFrame:
-    """The mapping table for the editor, also for a rejected file (from its headers)."""
-    if check.result is not None:
-        return mapping_table(check.result.columns)
+def columns_of(check: FileCheck, path: Path) -> tuple[pd.DataFrame, bool]:
+    """The mapping table for the editor, also for a rejected file (from its headers), and
+    whether the file is a CRM's deal export (its columns are deal columns, not fields)."""
     try:
         source = open_source(path, check.name)
     except ImportRejectedError:
-        return mapping_table([])
+        return mapping_table(check.result.columns if check.result else []), False
     source.close()
-    return mapping_table(map_columns(source.headers, {}))
+    deals = source.kind != "json" and deal_crm(source.headers) is not None
+    if check.result is not None:
+        return mapping_table(check.result.columns), deals
+    return mapping_table(deal_columns(source.headers) if deals
+                         else map_columns(source.headers, {})), deals  # fmt: skip
 
 
 HISTORY_COLUMNS = ["import_id", "status", "imported_at", "file_name", "rows_loaded",
@@ -198,6 +201,7 @@ class CheckedUpload:
     check: FileCheck
     columns: pd.DataFrame
     preview: pd.DataFrame
+    deals: bool = False  # a CRM's deal export: its columns are read as deal columns
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,8 @@ def check_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: by
             check = FileCheck(name, check_file(store, viewer, path, options), [], 0)
         except ImportRejectedError as exc:
             check = FileCheck(name, None, exc.problems, exc.total)
-        return CheckedUpload(check, columns_of(check, path), preview(path, name))
+        columns, deals = columns_of(check, path)
+        return CheckedUpload(check, columns, preview(path, name), deals)
 
 
 def import_held_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: bytes,

@@ -225,11 +225,14 @@ def test_a_deal_owner_no_rep_is_found_for_is_chosen_in_the_owners_table(server, 
     main = page.locator('[data-testid="stMain"]')
     assert "no rep has this name or e-mail" in main.inner_text()
     assert "--owner" not in main.inner_text()  # the page names its own table
-    page.get_by_text("Deal owners").wait_for()
+    page.get_by_text("Deal owners", exact=True).wait_for()
     screenshot(page, "upload_deal_owners")
-    owners = page.locator('[data-testid="stDataFrame"]').filter(has_text="Owner in the file")
-    owners.locator('[data-testid="glide-cell-2-0"]').dblclick()
+    # The grid draws on a canvas: its first row's Rep cell is double-clicked where it is
+    # drawn (the second of two columns, under the header row), as a person does.
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 + 17)
     page.keyboard.type("kara.dubois")
+    page.wait_for_timeout(300)
     page.keyboard.press("Enter")
     wait_idle(page)
     page.get_by_text("Ready: 18 new, 0 updated").wait_for()

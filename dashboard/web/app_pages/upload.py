@@ -102,8 +102,9 @@ with ui.friendly_errors():
                     st.markdown(f"Ready: {res.rows_loaded} new, {res.rows_updated} updated, "
                                 f"{res.rows_skipped} skipped of {res.rows_read} rows.")  # fmt: skip
             else:
+                fix = "choose the deal owners below" if held.deals else "fix the mapping below"
                 st.error(f"{check.total_errors:,} error(s): this file would not be imported. "
-                         "Fix the file, or the mapping below, and upload it again.")  # fmt: skip
+                         f"Fix the file and upload it again, or {fix}.")  # fmt: skip
                 show_problems(check.errors, check.total_errors, "error")
                 unmatched = uploads.owners_to_map(check)
                 if unmatched:
@@ -130,21 +131,27 @@ with ui.friendly_errors():
                     with st.expander(f"All {res.warning_count:,} warnings"):
                         show_problems(res.warnings, res.warning_count, "warning")
             original = held.columns
-            st.markdown("**How each column is read** (change *Read as* to fix a column)")
-            edited = st.data_editor(
-                original, hide_index=True, key=f"map_{key}", disabled=["column", "header", "how"],
-                column_config={
+            if held.deals:  # deal columns are read by their CRM names: nothing to choose
+                st.markdown("**How each column is read**")
+                st.dataframe(original, hide_index=True, key=f"map_{key}", column_config={
                     "column": st.column_config.NumberColumn("#", width="small"),
-                    "header": "Header",
-                    "field": st.column_config.SelectboxColumn(
-                        "Read as", options=uploads.FIELD_CHOICES,
-                        help="Choose a field for headers it does not know"),
-                    "how": "How"},
-            )  # fmt: skip
-            changed = uploads.mapping_overrides(edited, original)
-            if changed and changed != overrides:
-                mappings[key] = {**overrides, **changed}
-                st.rerun()
+                    "header": "Header", "field": "Read as", "how": "How"})  # fmt: skip
+            else:
+                st.markdown("**How each column is read** (change *Read as* to fix a column)")
+                edited = st.data_editor(
+                    original, hide_index=True, key=f"map_{key}", disabled=["column", "header", "how"],
+                    column_config={
+                        "column": st.column_config.NumberColumn("#", width="small"),
+                        "header": "Header",
+                        "field": st.column_config.SelectboxColumn(
+                            "Read as", options=uploads.FIELD_CHOICES,
+                            help="Choose a field for headers it does not know"),
+                        "how": "How"},
+                )  # fmt: skip
+                changed = uploads.mapping_overrides(edited, original)
+                if changed and changed != overrides:
+                    mappings[key] = {**overrides, **changed}
+                    st.rerun()
             with st.expander("Preview"):
                 st.dataframe(held.preview, hide_index=True)
 
