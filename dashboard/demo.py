@@ -380,7 +380,7 @@ def demo_deals(rep_months: pd.DataFrame, currency: str, seed: int = 2014) -> pd.
     """Deals for each rep and month they have readings (``rep_months``: rep_id, month,
     team_id, ssi, last_day), whose outcomes depend only weakly and noisily on SSI: how many
     a rep opens and wins is mostly their own (territory, tenure) and chance; a rep whose
-    SSI over the month before is one spread higher opens about 10 % more and wins about 3
+    SSI over the month before is one spread higher opens about 20 % more and wins about 5
     points more often. Deals not closed by the store's last day are open."""
     rng = np.random.default_rng(seed)
     if rep_months.empty:
@@ -392,7 +392,7 @@ def demo_deals(rep_months: pd.DataFrame, currency: str, seed: int = 2014) -> pd.
     _, rep_index = np.unique(reps, return_inverse=True)
     own_rate = rng.lognormal(0.2, 0.55, size=rep_index.max() + 1)  # each rep's own pace
     own_skill = rng.normal(0, 0.08, size=rep_index.max() + 1)
-    counts = rng.poisson(own_rate[rep_index] * np.exp(0.10 * np.nan_to_num(z)))
+    counts = rng.poisson(own_rate[rep_index] * np.exp(0.18 * np.nan_to_num(z)))
     row = np.repeat(np.arange(len(frame)), counts)
     n = len(row)
     if n == 0:
@@ -403,7 +403,7 @@ def demo_deals(rep_months: pd.DataFrame, currency: str, seed: int = 2014) -> pd.
     last_day = np.datetime64(pd.to_datetime(frame["last_day"]).max().date(), "D")
     created = np.minimum(created.astype("datetime64[D]"), last_day)
     amount = np.round(DEAL_SIZES[team] * rng.lognormal(0, 0.6, size=n) / 50) * 50
-    p_win = np.clip(0.28 + 0.03 * np.nan_to_num(z[row]) + own_skill[rep_index[row]], 0.05, 0.8)
+    p_win = np.clip(0.28 + 0.05 * np.nan_to_num(z[row]) + own_skill[rep_index[row]], 0.05, 0.8)
     won = rng.random(n) < p_win
     cycle = np.maximum(3, rng.gamma(2.0, CYCLE_DAYS[team] / 2.0)).astype(int)
     closed = created + cycle.astype("timedelta64[D]")
