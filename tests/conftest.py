@@ -171,3 +171,22 @@ def write_twice(monkeypatch, query: str = "insert_activity") -> None:
 def as_admin(email: str) -> Viewer:
     """An admin signed in as ``email``: who the audit names for a change made in a test."""
     return Viewer(email, "admin")
+
+
+@pytest.fixture
+def demo_org(demo_store) -> dict:
+    """The demo with one user of each role: an admin, a manager of Mid-Market, a viewer, a
+    rep of Mid-Market and a rep of another team."""
+    from dashboard.access import OWNER
+    from dashboard.users import add_user
+    from dashboard.views import team_review as tr
+
+    board = tr.team_review(demo_store, [], None, 90, OWNER).board
+    mid = board[board["team"] == "Mid-Market"].iloc[0]
+    other = board[board["team"] != "Mid-Market"].iloc[0]
+    add_user(demo_store, "admin@example.com", "admin", by=OWNER)
+    add_user(demo_store, "boss@example.com", "manager", by=OWNER, teams=["Mid-Market"])
+    add_user(demo_store, "look@example.com", "viewer", by=OWNER)
+    add_user(demo_store, "me@example.com", "rep", by=OWNER, rep_email=mid["rep"])
+    add_user(demo_store, "them@example.com", "rep", by=OWNER, rep_email=other["rep"])
+    return {"store": demo_store, "board": board, "mid": mid, "other": other}

@@ -15,9 +15,8 @@ from scipy.stats import spearmanr
 from dashboard.access import OWNER, AccessDeniedError, Viewer
 from dashboard.scoring.config import load_config
 from dashboard.scoring.outcomes import bootstrap_rhos, by_band, correlations
-from dashboard.users import add_user, viewer_for
+from dashboard.users import viewer_for
 from dashboard.views import outcomes as ov
-from dashboard.views import team_review as tr
 from tests.test_access import as_user, grid
 
 CONFIG = load_config()
@@ -133,20 +132,15 @@ def test_the_view_matches_a_pandas_computation_over_the_store(demo_store):
 
 
 @pytest.fixture
-def org(demo_store):
-    board = tr.team_review(demo_store, [], None, 90, OWNER).board
-    mid = board[board["team"] == "Mid-Market"].iloc[0]
-    other = board[board["team"] != "Mid-Market"].iloc[0]
-    add_user(demo_store, "admin@example.com", "admin", by=OWNER)
-    add_user(demo_store, "boss@example.com", "manager", by=OWNER, teams=["Mid-Market"])
-    add_user(demo_store, "look@example.com", "viewer", by=OWNER)
-    add_user(demo_store, "me@example.com", "rep", by=OWNER, rep_email=mid["rep"])
-    deals = demo_store.df_sql("select d.name, d.account, r.name as rep, t.name as team "
-                              "from deals d join reps r using (rep_id) "
-                              "join rep_latest l using (rep_id) join teams t on t.team_id = l.team_id "
-                              "where d.created_day between '2026-07-01' and '2026-09-30' "
-                              "   or d.closed_day between '2026-07-01' and '2026-09-30'")  # fmt: skip
-    return {"store": demo_store, "mid": mid, "other": other, "deals": deals}
+def org(demo_org):
+    """The demo's users of each role, and the deals that count in Q3 with their teams."""
+    deals = demo_org["store"].df_sql(
+        "select d.name, d.account, r.name as rep, t.name as team "
+        "from deals d join reps r using (rep_id) "
+        "join rep_latest l using (rep_id) join teams t on t.team_id = l.team_id "
+        "where d.created_day between '2026-07-01' and '2026-09-30' "
+        "   or d.closed_day between '2026-07-01' and '2026-09-30'")  # fmt: skip
+    return demo_org | {"deals": deals}
 
 
 def test_each_role_sees_only_its_scope_in_the_view(org):

@@ -16,6 +16,7 @@ from dashboard.ingest.checks import (
     LISTED_PER_KIND,
     last_reading_day,
     more_like,
+    problems_of_kinds,
 )
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.plan import ImportPlan
@@ -53,14 +54,7 @@ def check_events(cur: Cursor, plan: ImportPlan) -> None:
     rows = cur.run("event_problems", {"first_day": FIRST_READING_DAY,
                                       "last_day": last_reading_day().isoformat(),
                                       "listed": LISTED_PER_KIND}).fetchall()  # fmt: skip
-    problems = [Problem(plan.name, line, col, val, f"expected {exp}")
-                for line, col, val, exp, _ in rows]  # fmt: skip
-    total = 0
-    for (col, exp), kind_total in {(r[1], r[3]): r[4] for r in rows}.items():
-        total += kind_total
-        if kind_total > LISTED_PER_KIND:
-            problems.append(more_like(plan.name, col, LISTED_PER_KIND, kind_total,
-                                      f"expected {exp}"))  # fmt: skip
+    problems, total = problems_of_kinds(plan.name, rows)
     seats = cur.run("unmapped_seats", {"listed": LISTED_PER_KIND}).fetchall()
     for seat in seats:
         problems.append(Problem(plan.name, seat.first_line, "seatId", seat.seat_id,

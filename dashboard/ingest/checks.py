@@ -46,6 +46,19 @@ def more_like(name: str, column: str | None, shown: int, total: int, what: str) 
     return Problem(name, None, column, None, f"{more:,} more row(s) like these: {what}", more)
 
 
+def problems_of_kinds(name: str, rows: list) -> tuple[list[Problem], int]:
+    """The problems a query listed, the first LISTED_PER_KIND of each kind (rows of line,
+    column, value, what is expected, how many of that kind), with a line for the rest of
+    each kind, and how many there are in all."""
+    problems = [Problem(name, line, col, val, f"expected {exp}") for line, col, val, exp, _ in rows]
+    total = 0
+    for (col, exp), kind_total in {(r[1], r[3]): r[4] for r in rows}.items():
+        total += kind_total
+        if kind_total > LISTED_PER_KIND:
+            problems.append(more_like(name, col, LISTED_PER_KIND, kind_total, f"expected {exp}"))
+    return problems, total
+
+
 def lines_text(lines: Iterable[int], count: int) -> str:
     """'line 3', 'lines 3 and 9', 'lines 3, 9 and 2,997 more'."""
     shown = list(lines)

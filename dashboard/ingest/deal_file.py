@@ -14,7 +14,12 @@ import pandas as pd
 
 from dashboard.errors import DashboardError, ImportRejectedError, Problem
 from dashboard.fields import DEAL_FIELDS, deal_field, normalise_header
-from dashboard.ingest.checks import LISTED_PER_KIND, last_reading_day, more_like
+from dashboard.ingest.checks import (
+    LISTED_PER_KIND,
+    last_reading_day,
+    more_like,
+    problems_of_kinds,
+)
 from dashboard.ingest.dates import candidate_formats, checked_format, choose_format
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.plan import DealRules, ImportPlan
@@ -170,15 +175,7 @@ def check_deals(cur: Cursor, plan: ImportPlan) -> None:
                                      "last_day": last_reading_day().isoformat(),
                                      "listed": LISTED_PER_KIND}).fetchall()  # fmt: skip
     if rows:
-        problems = [Problem(plan.name, line, col, val, f"expected {exp}")
-                    for line, col, val, exp, _ in rows]  # fmt: skip
-        total = 0
-        for (col, exp), kind_total in {(r[1], r[3]): r[4] for r in rows}.items():
-            total += kind_total
-            if kind_total > LISTED_PER_KIND:
-                problems.append(more_like(plan.name, col, LISTED_PER_KIND, kind_total,
-                                          f"expected {exp}"))  # fmt: skip
-        raise ImportRejectedError(problems, total=total)
+        raise ImportRejectedError(*problems_of_kinds(plan.name, rows))
     backwards, first = cur.run("deals_closed_before_created").fetchone()
     if backwards:
         plan.warnings.append(Problem(plan.name, first, _header(plan, "close_date"), None,

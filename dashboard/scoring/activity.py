@@ -146,7 +146,7 @@ def rank_correlation(x: pd.Series, y: pd.Series) -> float | None:
     return float(np.corrcoef(x.rank(), y.rank())[0, 1])
 
 
-def _strength(rho: float, config: ScoringConfig) -> str:
+def strength(rho: float, config: ScoringConfig) -> str:
     size = abs(rho)
     if size < config.activity.weak_correlation:
         return "little or no"
@@ -170,14 +170,14 @@ def activity_vs_ssi(
         return Correlation(n, None, change, f"Every rep has the same {label.lower()} here, so it "
                            "cannot tell reps apart.")  # fmt: skip
     what = label.lower()
-    strength = _strength(level, config)
-    if strength == "little or no":
+    words = strength(level, config)
+    if words == "little or no":
         text = (f"Across {n} reps there is little or no link between {what} and SSI "
                 f"(rank correlation {level:+.2f}).")  # fmt: skip
     else:
         direction = "higher" if level > 0 else "lower"
         text = (f"Across {n} reps, those with more {what} tend to have a {direction} SSI: "
-                f"{strength} link (rank correlation {level:+.2f}).")  # fmt: skip
+                f"{words} link (rank correlation {level:+.2f}).")  # fmt: skip
     if change is not None:
         if abs(change) < config.activity.weak_correlation:
             text += (" How their SSI moved over the period has little or no link to it "
@@ -185,7 +185,7 @@ def activity_vs_ssi(
         else:
             moved = "rise more" if change > 0 else "rise less or fall"
             text += (f" Reps with more {what} saw their SSI {moved} over the period: "
-                     f"{_strength(change, config)} link (rank correlation {change:+.2f}).")  # fmt: skip
+                     f"{strength(change, config)} link (rank correlation {change:+.2f}).")  # fmt: skip
     text += (" This is a correlation between reps, not proof that the activity raises the "
              "SSI: busy reps may differ in other ways.")  # fmt: skip
     return Correlation(n, level, change, text)

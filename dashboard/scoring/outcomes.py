@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.scoring.activity import rank_correlation
+from dashboard.scoring.activity import rank_correlation, strength
 from dashboard.scoring.config import BAND_NAMES, ScoringConfig
 
 CHUNK = 25  # resamples ranked at once: memory is CHUNK x reps x 8 bytes per array
@@ -155,13 +155,6 @@ def interval(rhos: np.ndarray, confidence: float) -> tuple[float | None, float |
     tail = 100 * (1 - confidence) / 2
     low, high = np.percentile(kept, [tail, 100 - tail])
     return float(low), float(high)
-
-
-def strength(rho: float, config: ScoringConfig) -> str:
-    size = abs(rho)
-    if size < config.activity.weak_correlation:
-        return "little or no"
-    return "a strong" if size >= config.activity.strong_correlation else "a moderate"
 
 
 def correlations(

@@ -15,12 +15,11 @@ import pandas as pd
 
 from dashboard import display
 from dashboard.access import OWNER, AccessDeniedError, Viewer
-from dashboard.errors import NotFoundError
 from dashboard.scoring.config import ScoringConfig, load_config
 from dashboard.scoring.memo import remembered
 from dashboard.scoring.outcomes import Comparison, by_band, correlations
 from dashboard.store import Store
-from dashboard.views.team_review import team_names
+from dashboard.views.team_review import review_scope, team_names
 
 DEALS_LISTED = 500  # the newest deals of the period a page lists; the export has them all
 # The per-rep figures, in the order every table, export and command shows them.
@@ -143,16 +142,8 @@ def deal_quarters(store: Store) -> list[Period]:
 
 
 def outcome_scope(store: Store, viewer: Viewer, teams: list[str]) -> list[str]:
-    """The teams an Outcomes view of ``teams`` covers for this viewer; a team outside it is
-    named as one that does not exist (the same words either way)."""
-    viewer.require("outcomes")
-    known = viewer.visible_teams(team_names(store))
-    unknown = [t for t in teams if t not in known]
-    if unknown:
-        listed = ", ".join(sorted(known)) or "none yet"
-        raise NotFoundError(f"no team called {', '.join(repr(t) for t in unknown)} that you "
-                            f"may see; teams you may see: {listed}")  # fmt: skip
-    return viewer.team_scope(teams, known)
+    """The teams an Outcomes view of ``teams`` covers for this viewer, as a review's."""
+    return review_scope(store, viewer, teams, right="outcomes")
 
 
 @remembered

@@ -153,10 +153,13 @@ class TeamReview:
         return series
 
 
-def review_scope(store: Store, viewer: Viewer, teams: list[str]) -> list[str]:
-    """The teams a review of ``teams`` covers for this viewer, as on the page; a team the
-    viewer may not see is named as one that does not exist (the same words either way)."""
-    viewer.require("team_review")
+def review_scope(
+    store: Store, viewer: Viewer, teams: list[str], right: str = "team_review"
+) -> list[str]:
+    """The teams a review of ``teams`` covers for this viewer, as on the page (of the team
+    review, or of the page of ``right``); a team the viewer may not see is named as one
+    that does not exist (the same words either way)."""
+    viewer.require(right)
     known = viewer.visible_teams(team_names(store))
     unknown = [t for t in teams if t not in known]
     if unknown:

@@ -279,8 +279,8 @@ def check_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: by
             check = FileCheck(name, check_file(store, viewer, path, options), [], 0)
         except ImportRejectedError as exc:
             check = FileCheck(name, None, exc.problems, exc.total)
-        columns, deals = columns_of(check, path)
-        return CheckedUpload(check, columns, preview(path, name), deals)
+        columns, is_deal_file = columns_of(check, path)
+        return CheckedUpload(check, columns, preview(path, name), is_deal_file)
 
 
 def import_held_upload(store: Store, viewer: Viewer, folder: Path, name: str, data: bytes,
