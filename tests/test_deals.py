@@ -222,3 +222,57 @@ def test_a_demo_copy_still_has_its_deals_after_a_copy(demo_db, tmp_path):
     shutil.copy(demo_db, copy)
     with Store(copy) as s:
         assert s.scalar("count_deals") > 1000
+
+
+def test_the_import_command_reads_owners_rates_and_refuses_a_bad_rate(
+    team, location, write, capsys
+):
+    from dashboard.cli import main
+
+    path = write("opps.csv", "Opportunity ID,Opportunity Owner,Stage,Amount,Amount Currency,"
+                             "Created Date,Close Date,Partner Note\n"
+                             "C1,Ann L.,Closed Won,100,EUR,2026-07-01,2026-07-02,x\n"
+                             "C2,Desk,Closed Won,300,USD,2026-07-04,2026-07-05,y\n")  # fmt: skip
+    assert main(["import", str(path), "--db", str(location), "--rate", "EUR=1.5"]) == 2
+    assert "Ann L." in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "import",
+                str(path),
+                "--db",
+                str(location),
+                "--owner",
+                "Ann L.=ann.lee@example.com",
+                "--owner",
+                "Desk=",
+                "--rate",
+                "EUR=abc",
+            ]
+        )
+        != 0
+    )
+    assert "is not a rate" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "import",
+                str(path),
+                "--db",
+                str(location),
+                "--owner",
+                "Ann L.=ann.lee@example.com",
+                "--owner",
+                "Desk=",
+                "--rate",
+                "EUR=1.5",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "Salesforce deals export" in out and "'Partner Note' -> - (ignored)" in out
+    assert "loaded 1 new" in out and "1 EUR = 1.5 USD" in out
+    [row] = deals(team)
+    assert row[:5] == ("salesforce", "C1", "won", 150.0, "EUR")
+    assert [str(d)[:10] for d in row[5:]] == ["2026-07-01", "2026-07-02"]
