@@ -1,27 +1,30 @@
-"""The team review as a manager's browser meets it, at 10,000 reps over two years.
+"""What a person waits for in a browser, beside what Streamlit itself needs to show a page.
 
 The other benchmarks time what the server computes. This one times what a person waits
-for: headless Chromium opens the page on `python -m dashboard.web.serve` and waits until the
-leaderboard is on screen, then until every chart is drawn and the run has finished. It
-counts the bytes the server sent over the page's websocket.
+for: headless Chromium opens pages of `python -m dashboard.web.serve` and waits until the
+KPIs and the leaderboard are on screen (the team review), then until the page has settled
+(every chart drawn and the run finished). It counts the bytes the server sent over the
+page's websocket and the elements the page drew.
 
-Baselines, in turn with it in the same run:
-- Streamlit's own floor on this machine: a page holding a title and one plotly chart
-  (bench/floor_app.py);
-- the same team review on the 48-rep demo: the page's own elements with little data.
+Visits, at the 48-rep demo and at 10,000 x 730:
+- the team review: the first visit after the server's start, then second visitors (a new
+  tab each), a team filter change and an "as of" change on an open page;
+- the self-check, Activity and Upload (second visitors).
 
-Each server has had its first visit (its caches are warm), so the figures are a Monday's
-second and later visitors; the first visit after the start is reported beside them.
+The floor, in turn with them in the same run: Streamlit's own page with a title and one
+plotly chart (bench/floor_app.py). Every figure is also a ratio to the floor's median.
 Needs /usr/bin/chromium (`.ci/run` installs it). Run with `make bench`.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import subprocess
 import sys
 import time
 from contextlib import ExitStack
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,35 +39,97 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# Every chart element holds a drawn plotly figure, and there is at least one.
-DRAWN = """() => {
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-  return charts.length > 0 && [...charts].every(c => c.querySelector('.js-plotly-plot .main-svg'));
-}"""
-ROUNDS = 4
+RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
+# Every chart element holds a drawn plotly figure (none on a page without charts).
+DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .every(c => c.querySelector('.js-plotly-plot .main-svg'))"""
+VISIBLE = '[data-testid="stMetric"]'
+BOARD = '[data-testid="stDataFrame"] canvas'
+ELEMENTS = '[data-testid="stElementContainer"]'
+ROUNDS = 3
 
 
-def visit(browser, url: str, board: bool) -> dict:
-    """One visit in a new tab: seconds to the leaderboard (when ``board``) and to the
-    whole page drawn, and the websocket bytes received."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    received = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: received.append(len(f))))
-    start = time.perf_counter()
-    page.goto(url)
+class Tab:
+    """A new tab, counting the websocket bytes it receives."""
+
+    def __init__(self, browser):
+        self.page = browser.new_page(viewport={"width": 1440, "height": 900})
+        self.received: list[int] = []
+        self.page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda f: self.received.append(len(f))))  # fmt: skip
+
+    def settled(self, start: float, found: dict, board: bool) -> dict:
+        page = self.page
+        if board:
+            page.wait_for_selector(VISIBLE, timeout=120_000)
+            page.wait_for_selector(BOARD, timeout=120_000)
+            found["visible"] = time.perf_counter() - start
+        page.wait_for_selector(IDLE, timeout=120_000)
+        page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        found["settled"] = time.perf_counter() - start
+        found["bytes"] = sum(self.received)
+        found["elements"] = page.locator(ELEMENTS).count()
+        return found
+
+    def open(self, url: str, board: bool) -> dict:
+        self.received.clear()
+        start = time.perf_counter()
+        self.page.goto(url)
+        return self.settled(start, {}, board)
+
+    def rerun_after(self, act) -> dict:
+        """A change made on the open page (``act``): timed from the action to settled."""
+        self.received.clear()
+        start = time.perf_counter()
+        act(self.page)
+        try:
+            self.page.wait_for_selector(RUNNING, timeout=3_000)
+        except Exception:  # noqa: BLE001 (a rerun quicker than the poll)
+            pass
+        found = self.settled(start, {}, board=True)
+        assert found["bytes"] > 0, "the change made no rerun"
+        return found
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def pick_team(page) -> None:
+    field = page.get_by_test_id("stMultiSelect").first.locator("input")
+    field.click()
+    field.type("Mid")
+    field.press("Enter")
+    field.press("Escape")
+
+
+def as_of_back_a_week(page) -> None:
+    page.keyboard.press("Escape")  # no dropdown left open over the field
+    field = page.get_by_test_id("stDateInput").first.locator("input")
+    shown = re.findall(r"\d+", field.input_value())
+    assert len(shown) == 3, f"the as-of field shows {field.input_value()!r}"
+    day = date(*(int(x) for x in shown)) - timedelta(days=7)
+    field.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(day.strftime("%Y/%m/%d"))
+    page.keyboard.press("Enter")
+
+
+def visits(browser, url: str) -> dict[str, dict]:
+    """One round of every visit of the dashboard at ``url``."""
     found = {}
-    if board:
-        page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=120_000)
-        found["board"] = time.perf_counter() - start
-    page.wait_for_function(DRAWN, timeout=120_000, polling=50)
-    page.wait_for_selector(IDLE, timeout=120_000)
-    found["done"] = time.perf_counter() - start
-    found["bytes"] = sum(received)
-    page.close()
+    for name, path, board in (("team review, second visitor", "", True),
+                              ("self-check", "me?rep=3", False), ("Activity", "activity", False),
+                              ("Upload", "upload", False)):  # fmt: skip
+        tab = Tab(browser)
+        found[name] = tab.open(f"{url}/{path}", board)
+        if board:
+            found["team review, a team chosen"] = tab.rerun_after(pick_team)
+            found["team review, as of a week earlier"] = tab.rerun_after(as_of_back_a_week)
+        tab.close()
     return found
 
 
-def test_the_team_review_in_a_browser_at_two_years_of_ten_thousand_reps(tmp_path):
+def test_what_a_person_waits_for_in_a_browser(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
@@ -73,34 +138,56 @@ def test_the_team_review_in_a_browser_at_two_years_of_ten_thousand_reps(tmp_path
     small = tmp_path / "demo-48.duckdb"
     subprocess.run([sys.executable, "-m", "dashboard", "demo", "--db", str(small)], cwd=ROOT,
                    check=True, capture_output=True, timeout=600)  # fmt: skip
-    pages = {  # label: (store, script, has a leaderboard)
-        "Streamlit's floor: a title and one chart": (small, FLOOR_APP, False),
-        "team review, 48-rep demo": (small, None, True),
-        "team review, 10,000 x 730": (big, None, True),
-    }
-    found: dict[str, list[dict]] = {label: [] for label in pages}
+    stores = {"48-rep demo": small, "10,000 x 730": big}
+    floor: list[dict] = []
+    found: dict[str, dict[str, list[dict]]] = {label: {} for label in stores}
     first: dict[str, dict] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM),
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])  # fmt: skip
         with ExitStack() as servers:
-            urls = {label: servers.enter_context(served(store, script=script))[0]
-                    for label, (store, script, _) in pages.items()}  # fmt: skip
-            for label, (_, _, board) in pages.items():
-                first[label] = visit(browser, urls[label], board)
-            for _ in range(ROUNDS):  # in turn, so each page meets the same machine
-                for label, (_, _, board) in pages.items():
-                    found[label].append(visit(browser, urls[label], board))
+            floor_url = servers.enter_context(served(small, script=FLOOR_APP))[0]
+            urls = {label: servers.enter_context(served(store))[0]
+                    for label, store in stores.items()}  # fmt: skip
+            for label, url in urls.items():
+                tab = Tab(browser)
+                first[label] = tab.open(url, board=True)
+                tab.close()
+            Tab(browser).open(floor_url, board=False)  # the floor's own first visit
+            for _ in range(ROUNDS):  # in turn, so every page meets the same machine
+                tab = Tab(browser)
+                floor.append(tab.open(floor_url, board=False))
+                tab.close()
+                for label, url in urls.items():
+                    for name, visit in visits(browser, url).items():
+                        found[label].setdefault(name, []).append(visit)
         browser.close()
-
-    lines = [f"headless Chromium, 1440 x 900, a new tab per visit, {ROUNDS} visits each in turn "
-             "after a first one (ms; min / median / max):"]  # fmt: skip
-    for label, visits in found.items():
-        sent = statistics.median(v["bytes"] for v in visits) / 1e6
-        lines.append(f"  {label} ({sent:.1f} MB sent):")
-        if "board" in visits[0]:
-            lines.append(f"    leaderboard on screen  {spread([v['board'] for v in visits])}")
-        lines.append(f"    all drawn, run done    {spread([v['done'] for v in visits])}"
-                     f"  (first visit {first[label]['done'] * 1000:,.0f})")  # fmt: skip
+    lines = report(floor, found, first)
     print("\n" + "\n".join(lines))
     record("browser_page", lines)
+
+
+def report(floor: list[dict], found: dict, first: dict) -> list[str]:
+    base = statistics.median(v["settled"] for v in floor)
+    lines = [f"headless Chromium, 1440 x 900, {ROUNDS} rounds in turn (ms; min / median / max; "
+             "x: the median against the floor's)",
+             f"Streamlit's floor, a title and one chart: settled {spread([v['settled'] for v in floor])}"
+             f" ({floor[0]['bytes'] / 1e3:,.0f} kB sent, {floor[0]['elements']} elements)"]  # fmt: skip
+    for label, pages in found.items():
+        f = first[label]
+        lines.append(f"{label}: team review, first visit after the server's start: visible "
+                     f"{f['visible'] * 1000:,.0f} ({f['visible'] / base:.1f} x), settled "
+                     f"{f['settled'] * 1000:,.0f} ({f['settled'] / base:.1f} x)")  # fmt: skip
+        for name, visits in pages.items():
+            settled = [v["settled"] for v in visits]
+            parts = []
+            if "visible" in visits[0]:
+                shown = [v["visible"] for v in visits]
+                parts.append(f"visible {spread(shown)} ({statistics.median(shown) / base:.1f} x)")
+            parts.append(f"settled {spread(settled)} ({statistics.median(settled) / base:.1f} x)")
+            sent = statistics.median(v["bytes"] for v in visits) / 1e3
+            elements = statistics.median(v["elements"] for v in visits)
+            lines.append(
+                f"  {name}: {'; '.join(parts)}; {sent:,.0f} kB sent, {elements:.0f} elements"
+            )
+    return lines

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.export import to_csv_bytes, to_xlsx_bytes
 from dashboard.scoring.config import load_config
 from dashboard.views import activity as av
-from dashboard.web import charts, ui
+from dashboard.web import charts, sent, ui
 
 st.title("Activity")
 st.caption("Who uses their Sales Navigator seat, how much, and whether it goes with a better "
@@ -87,7 +87,7 @@ with ui.friendly_errors():
     table = av.rep_table(view)
     shown_metrics = [m for m in table.columns if m in labels]
     st.dataframe(
-        table, hide_index=True, height=min(35 * (len(table) + 1) + 3, 560),
+        sent.compact(table, sparklines=("trend",)), hide_index=True, height=min(35 * (len(table) + 1) + 3, 560),
         column_config={
             "name": "Rep", "team": "Team", "status": "Status",
             **{m: st.column_config.NumberColumn(labels[m], format="%.0f" if m != "inmail_acceptance_rate" else "%.0f%%")

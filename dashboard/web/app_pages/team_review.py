@@ -13,7 +13,10 @@ from dashboard.views import figures
 from dashboard.views import goals as gv
 from dashboard.views import team_review as tr
 from dashboard.views.self_check import rep_labels
-from dashboard.web import charts, ui
+from dashboard.web import charts, sent, ui
+
+# Up to this many coaching signals are listed open; more wait until their section is opened.
+SIGNALS_OPEN = 50
 
 st.title("Team review")
 with ui.friendly_errors():
@@ -75,7 +78,7 @@ with ui.friendly_errors():
         # Attached at each rerun: the lines are remembered per store version, and attaching
         # them is cheaper than keeping a copy of the board with them per filter.
         board = tr.with_goals(store, tr.with_sparklines(store, view.board, as_of), as_of, viewer)
-        table = tr.leaderboard_table(board)
+        table = sent.compact(tr.leaderboard_table(board), sparklines=("ssi_trend",))
         picked = st.dataframe(
             table, hide_index=True, key="leaderboard", on_select="rerun", placeholder="–",
             selection_mode="single-row", height=min(35 * (len(board) + 1) + 3, 560),
@@ -201,15 +204,17 @@ with ui.friendly_errors():
                 column.dataframe(
                     tr.movers_table(frame), hide_index=True, column_config=movers_config
                 )
-        st.markdown(f"**Coaching signals** ({len(view.signals)})")
+        # Sent when opened (a rerun): at 10,000 reps the signals are thousands of rows.
+        signals = st.expander(f"Coaching signals ({len(view.signals):,})", key="signals",
+                              on_change="rerun", expanded=len(view.signals) <= SIGNALS_OPEN)  # fmt: skip
         if view.signals.empty:
-            st.caption("No rep is falling, silent, dropping sharply or has a pillar under "
-                       f"{load_config().coaching.pillar_floor:g}.")  # fmt: skip
-        else:
-            st.dataframe(view.signals[["rep", "signal", "detail", "team"]], hide_index=True,
-                         height=min(38 * (len(view.signals) + 1), 400),
-                         column_config={"rep": "Rep", "team": "Team", "signal": "Signal",
-                                        "detail": st.column_config.TextColumn("Detail", width="large")})  # fmt: skip
+            signals.caption("No rep is falling, silent, dropping sharply or has a pillar under "
+                            f"{load_config().coaching.pillar_floor:g}.")  # fmt: skip
+        elif signals.open:
+            signals.dataframe(sent.compact(view.signals[["rep", "signal", "detail", "team"]]),
+                              hide_index=True, height=min(38 * (len(view.signals) + 1), 400),
+                              column_config={"rep": "Rep", "team": "Team", "signal": "Signal",
+                                             "detail": st.column_config.TextColumn("Detail", width="large")})  # fmt: skip
 
     if len(view.teams) != 1 and len(view.comparison) > 1:
         st.subheader("Teams compared")
