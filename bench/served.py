@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.reaper import kill_when_gone, stopped
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -31,6 +33,7 @@ def served(
                 "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    watcher = kill_when_gone(proc)
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -45,3 +48,4 @@ def served(
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        stopped(watcher)

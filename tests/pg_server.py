@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.reaper import stop_when_gone, stopped
+
 
 def binaries() -> Path | None:
     """The folder of initdb and pg_ctl (Debian keeps them out of PATH)."""
@@ -40,10 +42,12 @@ class PostgresServer:
         self.port = _free_port()
         self._as_root = os.geteuid() == 0
 
-    def _run(self, *args: str) -> None:
+    def _command(self, *args: object) -> list[str]:
         command = [str(a) for a in args]
-        if self._as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
+        return ["runuser", "-u", "postgres", "--", *command] if self._as_root else command
+
+    def _run(self, *args: object) -> None:
+        command = self._command(*args)
         done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.strip()}")
@@ -57,6 +61,12 @@ class PostgresServer:
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")  # fmt: skip
+        # Stopped when this test process ends, even killed: pg_ctl leaves the server running
+        # on its own, outside the test run's processes.
+        self._watcher = stop_when_gone(
+            self._command(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "stop"),
+            ["rm", "-rf", str(self.folder)],
+        )
         self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options,
                   "-l", self.folder / "server.log", "-w", "start")  # fmt: skip
         return self
@@ -78,3 +88,4 @@ class PostgresServer:
             pass
         time.sleep(0.1)
         shutil.rmtree(self.folder, ignore_errors=True)
+        stopped(self._watcher)

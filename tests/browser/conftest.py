@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reaper import kill_when_gone, stopped
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -76,6 +78,7 @@ def streamlit_server(store: str | Path, log_path: Path) -> Iterator[str]:
         [sys.executable, "-m", "dashboard.web.serve", "--port", str(port), "--address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    watcher = kill_when_gone(proc)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{url}/_stcore/health", proc, log.name)
@@ -83,6 +86,7 @@ def streamlit_server(store: str | Path, log_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        stopped(watcher)
         log.close()
 
 

@@ -19,6 +19,7 @@ from dashboard.scoring import leaderboard
 from dashboard.store import Store
 from dashboard.views.team_review import team_review
 from tests.browser.conftest import ROOT, _free_port, screenshot, wait_for_http, wait_idle
+from tests.reaper import kill_when_gone, stopped
 
 pytestmark = pytest.mark.browser  # Chromium, a provider and two dashboards: not make check
 
@@ -36,11 +37,13 @@ def provider(tmp_path_factory):
              "--user", "viewer@example.com"],
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
+    watcher = kill_when_gone(proc)
     url = f"http://127.0.0.1:{port}"
     wait_for_http(f"{url}/.well-known/openid-configuration", proc, log)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+    stopped(watcher)
 
 
 class Replica:
@@ -66,12 +69,14 @@ class Replica:
             cwd=cwd, env={**os.environ, "SSI_DASHBOARD_DB": str(store)},
             stdout=self._out, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        self._watcher = kill_when_gone(self.proc)
         self.url = f"http://localhost:{port}"
         wait_for_http(f"{self.url}/_stcore/health", self.proc, self.log)
 
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=20)
+        stopped(self._watcher)
         self._out.close()
 
 
