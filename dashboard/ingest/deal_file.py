@@ -13,16 +13,17 @@ import json
 import pandas as pd
 
 from dashboard.errors import DashboardError, ImportRejectedError, Problem
-from dashboard.fields import DEAL_FIELDS, deal_field, normalise_header
+from dashboard.fields import deal_field, normalise_header
 from dashboard.ingest.checks import (
     LISTED_PER_KIND,
     last_reading_day,
     more_like,
     problems_of_kinds,
 )
-from dashboard.ingest.dates import candidate_formats, checked_format, choose_format
+from dashboard.ingest.dates import checked_format
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.plan import DealRules, ImportPlan
+from dashboard.ingest.staging import vote_on_dates
 from dashboard.store import Cursor
 
 CRM_NAMES = {"salesforce": "Salesforce", "hubspot": "HubSpot", "pipedrive": "Pipedrive"}
@@ -130,7 +131,7 @@ def stage_deals(cur: Cursor, plan: ImportPlan) -> None:
     cur.run_filled("deal_date_cells",
                    cells=[cur.fragment("distinct_cells_of", cell=c) for c in dates] or
                    [cur.fragment("no_date_cells")])  # fmt: skip
-    date_format, plan.date_label = _date_format(cur, plan, european=comma)
+    date_format, plan.date_label = vote_on_dates(cur, comma, plan.result.notes)
     config = deal_rules(plan)
     cur.run_filled("type_deals", {
         "comma_decimal": comma, "file_currency": _file_currency(cur, plan),
@@ -144,19 +145,6 @@ def deal_rules(plan: ImportPlan) -> DealRules:
         raise DashboardError("a deal file is read under the rules in force: import it through "
                              "dashboard.actions.imports, which gives them")  # fmt: skip
     return plan.options.deal_rules
-
-
-def _date_format(cur: Cursor, plan: ImportPlan, european: bool) -> tuple[str, str]:
-    texts = cur.run("date_texts").df()
-    cur.register("date_texts", texts)
-    votes = []
-    for priority, fmt in enumerate(candidate_formats(european)):
-        parsed, total = cur.run_filled("date_format_votes", date_format=fmt).fetchone()
-        votes.append((fmt, priority, parsed, total))
-    votes.sort(key=lambda v: (-v[2], v[1]))
-    choice = choose_format(votes, european)
-    plan.result.notes.append(choice.note)
-    return choice.fmt, choice.label
 
 
 def _file_currency(cur: Cursor, plan: ImportPlan) -> str:
@@ -290,6 +278,3 @@ def write_deals(cur: Cursor, plan: ImportPlan) -> None:
         "rows_updated": updated, "rows_skipped": result.rows_skipped,
         "warnings": json.dumps([str(w) for w in plan.warnings]),
     })  # fmt: skip
-
-
-__all__ = ["DEAL_FIELDS", "deal_crm", "deal_columns", "deal_format", "check_deal_columns"]

@@ -303,6 +303,12 @@ def choose_dates(
     # each) and trimmed for the vote, not every cell (a few hundred dates in 1.5 M rows).
     cur.run_filled("stage_date_cells",
                    selects=[cur.fragment("cells_of", cell=c) for c in date_cols])  # fmt: skip
+    return vote_on_dates(cur, european, notes)
+
+
+def vote_on_dates(cur: Cursor, european: bool, notes: list[str]) -> tuple[str, str]:
+    """The format that reads the most of the distinct date cells staged (stage_date_cells),
+    explained in notes: (strptime, label)."""
     texts = cur.run("date_texts").df()
     cur.register("date_texts", texts)
     votes = []
