@@ -235,41 +235,11 @@ def test_the_import_command_reads_owners_rates_and_refuses_a_bad_rate(
                              "C2,Desk,Closed Won,300,USD,2026-07-04,2026-07-05,y\n")  # fmt: skip
     assert main(["import", str(path), "--db", str(location), "--rate", "EUR=1.5"]) == 2
     assert "Ann L." in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "import",
-                str(path),
-                "--db",
-                str(location),
-                "--owner",
-                "Ann L.=ann.lee@example.com",
-                "--owner",
-                "Desk=",
-                "--rate",
-                "EUR=abc",
-            ]
-        )
-        != 0
-    )
+    mapped = ["import", str(path), "--db", str(location), "--owner",
+              "Ann L.=ann.lee@example.com", "--owner", "Desk="]  # fmt: skip
+    assert main([*mapped, "--rate", "EUR=abc"]) != 0
     assert "is not a rate" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "import",
-                str(path),
-                "--db",
-                str(location),
-                "--owner",
-                "Ann L.=ann.lee@example.com",
-                "--owner",
-                "Desk=",
-                "--rate",
-                "EUR=1.5",
-            ]
-        )
-        == 0
-    )
+    assert main([*mapped, "--rate", "EUR=1.5"]) == 0
     out = capsys.readouterr().out
     assert "Salesforce deals export" in out and "'Partner Note' -> - (ignored)" in out
     assert "loaded 1 new" in out and "1 EUR = 1.5 USD" in out
