@@ -405,8 +405,11 @@ def outcomes_text(view, figures: list[str]) -> str:
         lines += ["", _table(shown)]
     lines += ["", "won amount per rep by SSI band at the period's start:"]
     for b in view.bands.itertuples():
-        figure = money(b.won_per_rep, cur, missing="too few reps to say")
-        lines.append(f"  {b.band}: {b.reps} rep(s), {b.deals_won} deal(s) won, {figure} per rep")
+        if b.won_per_rep is None or b.won_per_rep != b.won_per_rep:
+            lines.append(f"  {b.band}: {b.reps} rep(s), too few to say")
+        else:
+            lines.append(f"  {b.band}: {b.reps} rep(s), {int(b.deals_won)} deal(s) won, "
+                         f"{money(b.won_per_rep, cur)} per rep")  # fmt: skip
     lines += ["", "comparisons between reps:"]
     for c in view.comparisons:
         lines.append(f"  n={c.n}, deals={c.deals}: {c.sentence}")

@@ -237,15 +237,18 @@ class BandRow:
 
 def by_band(reps: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Won amount per rep in each SSI band at the period's start (``band`` per rep), with
-    the counts; a band of fewer than min_reps_per_band reps keeps its counts and no figure."""
+    the counts. A band of fewer reps than min_reps_per_band, or than a group needs to hide
+    each of its people (privacy.min_group_reps: one rep's band total is that rep's own),
+    keeps only its count of reps."""
     rows = []
+    smallest = max(config.outcomes.min_reps_per_band, config.privacy.min_group_reps)
     for band in reversed(BAND_NAMES):
         part = reps[reps["band"] == band]
         won, lost = int(part["deals_won"].sum()), int(part["deals_lost"].sum())
-        enough = len(part) >= config.outcomes.min_reps_per_band
+        enough = len(part) >= smallest
         rows.append({
-            "band": band, "reps": len(part), "deals_won": won,
-            "won_amount": float(part["won_amount"].sum()),
+            "band": band, "reps": len(part), "deals_won": won if enough else None,
+            "won_amount": float(part["won_amount"].sum()) if enough else None,
             "won_per_rep": float(part["won_amount"].mean()) if enough else None,
             "win_rate": won / (won + lost) if enough and won + lost else None,
         })  # fmt: skip
