@@ -304,13 +304,13 @@ def cmd_import(args) -> int:
 def _import_files(store: Store, args) -> int:
     from dashboard.actions.imports import import_upload
     from dashboard.ingest import ImportOptions
+    from dashboard.ingest.plan import exchange_rate
     from dashboard.scoring.team_days import keep_current
 
     viewer = _viewer(store, args)
     viewer.require("upload")
-    owners = dict(_pair(text, "--owner", "OWNER=EMAIL") for text in args.owner)
-    rates = {code: _rate(value) for code, value in (_pair(t, "--rate", "CODE=RATE")
-                                                    for t in args.rate)}  # fmt: skip
+    owners = dict(_owner(text) for text in args.owner)
+    rates = dict(exchange_rate(text) for text in args.rate)
     failed = 0
     for path in args.files:
         options = ImportOptions(rep=args.rep, team=args.team, day=args.date, mapping=args.map,
@@ -345,22 +345,12 @@ def _import_files(store: Store, args) -> int:
     return EXIT_INVALID if failed else 0
 
 
-def _pair(text: str, option: str, shape: str) -> tuple[str, str]:
+def _owner(text: str) -> tuple[str, str]:
+    """'OWNER=EMAIL' -> (owner, e-mail); the owner may hold '=', the e-mail may not."""
     if "=" not in text:
-        raise DashboardError(f"{option} {text!r}: expected {shape}")
-    key, value = text.rsplit("=", 1) if option == "--owner" else text.split("=", 1)
-    return key.strip(), value.strip()
-
-
-def _rate(text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = 0.0
-    if not 0 < rate < 1e9 or rate != rate:
-        raise DashboardError(f"--rate: {text!r} is not a rate; expected a number above 0 "
-                             "(units of the store's currency per unit)")  # fmt: skip
-    return rate
+        raise DashboardError(f"--owner {text!r}: expected OWNER=EMAIL")
+    owner, email = text.rsplit("=", 1)
+    return owner.strip(), email.strip()
 
 
 def cmd_outcomes(args) -> int:

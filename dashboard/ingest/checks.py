@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NoReturn
 
-from dashboard.errors import UNSHOWN_RANGES, Problem
+from dashboard.errors import UNSHOWN_RANGES, ImportRejectedError, Problem
 from dashboard.fields import FIELD_BY_NAME
 from dashboard.ingest.hints import Hints
 from dashboard.ingest.mapping import ColumnMapping
@@ -57,6 +58,16 @@ def problems_of_kinds(name: str, rows: list) -> tuple[list[Problem], int]:
         if kind_total > LISTED_PER_KIND:
             problems.append(more_like(name, col, LISTED_PER_KIND, kind_total, f"expected {exp}"))
     return problems, total
+
+
+def refuse_listed(
+    name: str, rows: list, problems: list[Problem], column: str | None, what: str
+) -> NoReturn:
+    """Refuse the file with the problems of the rows a query listed (at most
+    LISTED_PER_KIND), and a line counting the rest when its ``total`` says there are more."""
+    if rows[0].total > len(rows):
+        problems.append(more_like(name, column, len(rows), rows[0].total, what))
+    raise ImportRejectedError(problems, total=rows[0].total)
 
 
 def lines_text(lines: Iterable[int], count: int) -> str:

@@ -8,8 +8,6 @@ later export of a deal replaces it and undo puts it back. Any error writes nothi
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from dashboard.errors import DashboardError, ImportRejectedError, Problem
@@ -17,8 +15,8 @@ from dashboard.fields import deal_field, normalise_header
 from dashboard.ingest.checks import (
     LISTED_PER_KIND,
     last_reading_day,
-    more_like,
     problems_of_kinds,
+    refuse_listed,
 )
 from dashboard.ingest.dates import checked_format
 from dashboard.ingest.mapping import ColumnMapping
@@ -187,10 +185,7 @@ def match_owners(cur: Cursor, plan: ImportPlan) -> None:
     if rows:
         problems = [Problem(plan.name, r.first_line, column, r.owner, _unmatched(r, plan))
                     for r in rows]  # fmt: skip
-        if rows[0].total > len(rows):
-            problems.append(more_like(plan.name, column, len(rows), rows[0].total,
-                                      "owners no rep is found for"))  # fmt: skip
-        raise ImportRejectedError(problems, total=rows[0].total)
+        refuse_listed(plan.name, rows, problems, column, "owners no rep is found for")
     allowed = plan.options.only_teams
     if allowed is not None:
         outside = cur.run("deal_owners_outside_teams",
@@ -199,9 +194,7 @@ def match_owners(cur: Cursor, plan: ImportPlan) -> None:
             what = (f"expected a deal of a rep of your teams ({', '.join(allowed)}): this row's "
                     "owner is in another team")  # fmt: skip
             problems = [Problem(plan.name, r.line, column, None, what) for r in outside]
-            if outside[0].total > len(outside):
-                problems.append(more_like(plan.name, column, len(outside), outside[0].total, what))
-            raise ImportRejectedError(problems, total=outside[0].total)
+            refuse_listed(plan.name, outside, problems, column, what)
 
 
 # How each refusal of an owner begins (the Upload page offers those owners to map).
@@ -267,14 +260,4 @@ def write_deals(cur: Cursor, plan: ImportPlan) -> None:
     if set_aside:
         result.notes.append(f"{set_aside:,} row(s) left out: deleted deals, or owners you "
                             "chose to leave out")  # fmt: skip
-    result.rows_loaded, result.rows_updated = loaded, updated
-    result.rows_skipped = result.rows_read - loaded - updated
-    result.warnings = plan.warnings
-    result.warning_count = sum(w.stands_for for w in plan.warnings)
-    result.import_id = import_id
-    cur.run("log_import", {
-        "import_id": import_id, "file_name": plan.name, "hash": plan.content_hash,
-        "format": result.format, "rows_read": result.rows_read, "rows_loaded": loaded,
-        "rows_updated": updated, "rows_skipped": result.rows_skipped,
-        "warnings": json.dumps([str(w) for w in plan.warnings]),
-    })  # fmt: skip
+    plan.log(cur, import_id, loaded, updated)

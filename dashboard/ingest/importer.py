@@ -8,12 +8,10 @@ writes nothing. The same content imported twice is recognised by its hash.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
 
 from dashboard.errors import ImportRejectedError, NotFoundError, Problem
 from dashboard.fields import (
@@ -25,7 +23,12 @@ from dashboard.fields import (
     public_name,
 )
 from dashboard.ingest.action_log import check_events, count_per_day, event_columns, stage_events
-from dashboard.ingest.checks import LISTED_PER_KIND, find_errors, find_warnings, more_like
+from dashboard.ingest.checks import (
+    LISTED_PER_KIND,
+    find_errors,
+    find_warnings,
+    refuse_listed,
+)
 from dashboard.ingest.deal_file import (
     check_deal_columns,
     check_deals,
@@ -331,12 +334,11 @@ def _refuse_second_rows(
     problems = [Problem(plan.name, r.line, None, None,
         f"{second} for {r.rep_name}{f' <{r.email}>' if r.email else ''} on {r.day}: {why(r)}")
         for r in rows]  # fmt: skip
-    _refuse_listed(plan, rows, problems, None, what)
+    refuse_listed(plan.name, rows, problems, None, what)
 
 
 def write_changes(cur: Cursor, plan: ImportPlan) -> None:
     """New and changed readings written; what they replace kept for undo; the log entry."""
-    result, warnings = plan.result, plan.warnings
     _refuse_rows_outside_teams(cur, plan)
     if not plan.options.in_demo:
         cur.run("end_demo")
@@ -355,18 +357,7 @@ def write_changes(cur: Cursor, plan: ImportPlan) -> None:
         seats_updated, seats_loaded = _map_seats(cur, plan, import_id)
         if is_seat_list(plan.fields):  # what a seat list loads is seats
             updated, loaded = seats_updated, seats_loaded
-    result.rows_loaded, result.rows_updated = loaded, updated
-    result.rows_skipped = (result.rows_read - loaded - updated if plan.skipped is None
-                           else plan.skipped)  # fmt: skip
-    result.warnings = warnings
-    result.warning_count = sum(w.stands_for for w in warnings)
-    result.import_id = import_id
-    cur.run("log_import", {
-        "import_id": import_id, "file_name": plan.name, "hash": plan.content_hash,
-        "format": result.format, "rows_read": result.rows_read, "rows_loaded": loaded,
-        "rows_updated": updated, "rows_skipped": result.rows_skipped,
-        "warnings": json.dumps([str(w) for w in warnings]),
-    })  # fmt: skip
+    plan.log(cur, import_id, loaded, updated)
 
 
 def _write_gaps(cur: Cursor, plan: ImportPlan, import_id: int) -> int:
@@ -402,7 +393,7 @@ def _refuse_rows_outside_teams(cur: Cursor, plan: ImportPlan) -> None:
         problems = [
             Problem(plan.name, r.line, "team", r.team, f"expected {expected}") for r in rows
         ]
-        _refuse_listed(plan, rows, problems, "team", f"expected {expected}")
+        refuse_listed(plan.name, rows, problems, "team", f"expected {expected}")
     # The person's other team is not named: it is outside the manager's scope.
     rows = cur.run("people_of_other_teams", {"allowed": list(allowed), "listed": LISTED_PER_KIND}
                    ).fetchall()  # fmt: skip
@@ -412,7 +403,7 @@ def _refuse_rows_outside_teams(cur: Cursor, plan: ImportPlan) -> None:
             "row names a person of another team (only an admin moves people between teams)"
         )
         problems = [Problem(plan.name, r.line, None, None, what) for r in rows]
-        _refuse_listed(plan, rows, problems, None, what)
+        refuse_listed(plan.name, rows, problems, None, what)
 
 
 def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:
@@ -424,17 +415,7 @@ def _refuse_overlapping_periods(cur: Cursor, plan: ImportPlan) -> None:
         f"{r.stored_day} to {r.stored_last_day} stored by import #{r.import_id}; expected "
         "periods that do not overlap (undo that import first to replace its periods)")
         for r in rows]  # fmt: skip
-    _refuse_listed(plan, rows, problems, None, "overlapping periods")
-
-
-def _refuse_listed(
-    plan: ImportPlan, rows: list, problems: list[Problem], column: str | None, what: str
-) -> NoReturn:
-    """Refuse the file with the problems of the rows listed (at most LISTED_PER_KIND), and a
-    line counting the rest when the query's ``total`` says there are more."""
-    if rows[0].total > len(rows):
-        problems.append(more_like(plan.name, column, len(rows), rows[0].total, what))
-    raise ImportRejectedError(problems, total=rows[0].total)
+    refuse_listed(plan.name, rows, problems, None, "overlapping periods")
 
 
 STAGES = (stage_rows, read_numbers_and_dates, type_rows, mark_rows, check_rows, resolve_people,

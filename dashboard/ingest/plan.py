@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from dashboard.errors import Problem
+from dashboard.errors import DashboardError, Problem
 from dashboard.ingest.hints import CLI_HINTS, Hints
 from dashboard.ingest.mapping import ColumnMapping
 from dashboard.ingest.source import Source
+
+if TYPE_CHECKING:
+    from dashboard.store import Cursor
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,21 @@ class DealRules:
     won_stages: tuple[str, ...]
     lost_stages: tuple[str, ...]
     currency: str
+
+
+def exchange_rate(text: str) -> tuple[str, float]:
+    """'EUR=1.08' -> ('EUR', 1.08): a three-letter currency and the store's currency per
+    unit of it, as the command line and the Upload page take a rate."""
+    code, _, value = text.partition("=")
+    code = code.strip().upper()
+    try:
+        rate = float(value.strip().replace(" ", ""))
+    except ValueError:
+        rate = 0.0
+    if len(code) != 3 or not code.isalpha() or not 0 < rate < 1e9:
+        raise DashboardError(f"exchange rate {text.strip()!r} is not a rate: expected CODE=RATE, "
+                             "e.g. EUR=1.08 (units of the store's currency per unit)")  # fmt: skip
+    return code, rate
 
 
 @dataclass
@@ -114,3 +133,20 @@ class ImportPlan:
     # that were: a file whose every such cell is a plain number skips its text.
     numbers_on_read: bool = False
     read_as_numbers: frozenset[int] = frozenset()
+
+    def log(self, cur: Cursor, import_id: int, loaded: int, updated: int) -> None:
+        """What the import wrote, into its result and the import log (every kind of file's
+        last stage)."""
+        result = self.result
+        result.rows_loaded, result.rows_updated = loaded, updated
+        result.rows_skipped = (result.rows_read - loaded - updated if self.skipped is None
+                               else self.skipped)  # fmt: skip
+        result.warnings = self.warnings
+        result.warning_count = sum(w.stands_for for w in self.warnings)
+        result.import_id = import_id
+        cur.run("log_import", {
+            "import_id": import_id, "file_name": self.name, "hash": self.content_hash,
+            "format": result.format, "rows_read": result.rows_read, "rows_loaded": loaded,
+            "rows_updated": updated, "rows_skipped": result.rows_skipped,
+            "warnings": json.dumps([str(w) for w in self.warnings]),
+        })  # fmt: skip

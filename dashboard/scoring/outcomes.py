@@ -54,13 +54,8 @@ class Comparison:
 
     def as_dict(self) -> dict[str, object]:
         return {"comparison": self.key, "predictor": self.predictor, "outcome": self.outcome,
-                "n": self.n, "deals": self.deals, "rho": _rounded(self.rho),
-                "low": _rounded(self.low), "high": _rounded(self.high),
-                "sentence": self.sentence}  # fmt: skip
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
+                "n": self.n, "deals": self.deals, "rho": self.rho, "low": self.low,
+                "high": self.high, "sentence": self.sentence}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,13 +83,6 @@ class Ranking:
         if len(self.starts) < len(self.order):  # ties: a group's values ranked together
             held = np.add.reduceat(held, self.starts, axis=1)
         return np.cumsum(held, axis=1) - (held - 1) / 2, held
-
-
-def midranks(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Each value's mid-rank within every resample (one row of ``counts`` per resample: how
-    many times each value was drawn), ties sharing the mean of their ranks."""
-    ranking = Ranking.of(values)
-    return ranking.group_ranks(counts)[0][:, ranking.group_of]
 
 
 def _rhos(
@@ -223,16 +211,6 @@ def _sentence(
     if low <= 0 <= high:
         text += " The interval includes zero: these reps do not show a link either way."
     return f"{text} {NOT_PROOF}"
-
-
-@dataclass(frozen=True)
-class BandRow:
-    band: str
-    reps: int
-    deals_won: int
-    won_amount: float
-    won_per_rep: float | None  # None when the band has too few reps to show
-    win_rate: float | None
 
 
 def by_band(reps: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from dashboard.scoring.outcomes import Comparison, by_band, correlations
 from dashboard.store import Store
 from dashboard.views.team_review import review_scope, team_names
 
-DEALS_LISTED = 500  # the newest deals of the period a page lists; the export has them all
+DEALS_LISTED = 500  # the newest deals of the period a page lists
 # The per-rep figures, in the order every table, export and command shows them.
 REP_COLUMNS = ["rep", "email", "team", "deals_created", "created_amount", "deals_won",
                "won_amount", "win_rate", "average_won", "cycle_days", "ssi_start",
@@ -93,17 +93,16 @@ class OutcomesView:
     comparisons: list[Comparison] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        """What ``outcomes --format json`` prints: per rep, then the comparisons."""
-        reps = self.reps.astype(object).where(self.reps.notna(), None)
+        """What ``outcomes --format json`` prints (numbers made JSON, rounded as every
+        export is, by the command): per rep, then the comparisons."""
+        reps = self.reps[REP_COLUMNS[:3] + JSON_FIGURES]
         return {
             "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat(),
                        "lag_from": self.period.lag_start.isoformat()},
             "currency": self.currency, "teams": self.teams,
-            "reps": [{k: _plain(v) for k, v in row.items()}
-                     for row in reps[REP_COLUMNS[:3] + JSON_FIGURES].to_dict("records")],
-            "totals": {k: _plain(v) for k, v in vars(self.totals).items()},
-            "bands": [{k: _plain(v) for k, v in row.items()}
-                      for row in self.bands.to_dict("records")],
+            "reps": reps.astype(object).where(reps.notna(), None).to_dict("records"),
+            "totals": vars(self.totals),
+            "bands": self.bands.astype(object).where(self.bands.notna(), None).to_dict("records"),
             "comparisons": [c.as_dict() for c in self.comparisons],
         }  # fmt: skip
 
@@ -112,14 +111,6 @@ LAG_COLUMNS = ["ssi_lag", "activity_lag"]  # over the period before: the compari
 # The contract of `outcomes --format json`: per rep, after rep, email and team.
 JSON_FIGURES = ["deals_created", "created_amount", "deals_won", "won_amount", "win_rate",
                 "ssi_start", "ssi_change"]  # fmt: skip
-
-
-def _plain(value: object) -> object:
-    if value is None or display.is_missing(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    return round(value, 4) if isinstance(value, float) else value
 
 
 def default_period(store: Store) -> Period:
@@ -292,28 +283,14 @@ def shown_rates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_table(view: OutcomesView) -> pd.DataFrame:
-    """The per-rep table as downloaded: every amount's column names its currency."""
+    """The per-rep table as downloaded (the export rounds its numbers as every export does):
+    every amount's column names its currency."""
     cur = view.currency or ""
-    frame = shown_rates(view.reps[REP_COLUMNS])
-    frame["ssi_start"] = display.rounded_columns(frame, ["ssi_start"], display.EXPORT_DECIMALS)[
-        "ssi_start"
-    ]
-    frame["ssi_change"] = display.rounded_columns(frame, ["ssi_change"], display.EXPORT_DECIMALS)[
-        "ssi_change"
-    ]
-    return frame.rename(columns={
+    return shown_rates(view.reps[REP_COLUMNS]).rename(columns={
         "created_amount": f"created_amount ({cur})", "won_amount": f"won_amount ({cur})",
         "average_won": f"average_won ({cur})", "win_rate": "win_rate (%)",
         "cycle_days": "cycle_days (won deals)", "activity": view.activity_label,
     })  # fmt: skip
-
-
-def period_options(view: OutcomesView) -> list[Period]:
-    """The quarters a person may pick, the shown period among them."""
-    found = list(view.quarters)
-    if view.period not in found:
-        found.insert(0, view.period)
-    return found
 
 
 def own_outcome_lines(own: OwnOutcomes) -> list[str]:

@@ -15,12 +15,13 @@ import pandas as pd
 
 from dashboard.access import Viewer
 from dashboard.actions.imports import check_file, import_upload
-from dashboard.errors import DashboardError, ImportRejectedError, Problem
+from dashboard.errors import ImportRejectedError, Problem
 from dashboard.fields import public_names
 from dashboard.ingest import ImportOptions, ImportResult
 from dashboard.ingest.deal_file import deal_columns, deal_crm, is_owner_problem
 from dashboard.ingest.hints import PAGE_HINTS
 from dashboard.ingest.mapping import IGNORE, map_columns
+from dashboard.ingest.plan import exchange_rate
 from dashboard.ingest.sources import open_source
 from dashboard.scoring.memo import remembered
 from dashboard.store import Store
@@ -221,21 +222,8 @@ class DealInputs:
 
 def parse_rates(text: str) -> tuple[tuple[str, float], ...]:
     """'EUR=1.08, GBP=1.27' -> (('EUR', 1.08), ('GBP', 1.27)); a bad pair says why."""
-    found = []
-    for part in [p.strip() for p in text.replace(";", ",").replace("\n", ",").split(",")]:
-        if not part:
-            continue
-        code, _, value = part.partition("=")
-        code = code.strip().upper()
-        try:
-            rate = float(value.strip().replace(" ", ""))
-        except ValueError:
-            rate = 0.0
-        if len(code) != 3 or not code.isalpha() or not 0 < rate < 1e9:
-            raise DashboardError(f"exchange rate {part!r}: expected CODE=RATE, e.g. EUR=1.08 "
-                                 "(units of the store's currency per unit)")  # fmt: skip
-        found.append((code, rate))
-    return tuple(found)
+    parts = text.replace(";", ",").replace("\n", ",").split(",")
+    return tuple(exchange_rate(part) for part in parts if part.strip())
 
 
 def owners_to_map(check: FileCheck) -> list[str]:
