@@ -82,12 +82,41 @@ def test_team_review_numbers_equal_the_scoring_layer(demo_app):
     assert [display.score(v) for v in shown["ssi"]] == [display.score(v) for v in board["ssi"]]
 
 
+# The team review's tabs, chosen in turn: together they draw every chart of the page.
+TAB_CHOICES = [{}, {"balance": "Per rep", "trend": "Pillars"}, {"trend": "Bands"},
+               {"trend": "Compare reps"}]  # fmt: skip
+
+
+def charts_sent(at: AppTest, tabs: dict[str, str] | None = None) -> list[dict]:
+    """The plotly figures the page sent, with ``tabs`` (key: label) chosen first."""
+    if tabs:
+        for key, label in tabs.items():
+            at.session_state[key] = label
+        at.run()
+    assert not at.exception
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def title_of(spec: dict) -> str:
+    return spec["layout"]["title"]["text"]
+
+
+def test_the_team_review_draws_only_the_charts_of_its_open_tabs(demo_app):
+    """Charts in a closed tab are neither made nor sent (a tab chosen is a rerun)."""
+    at = open_page(PAGES[0])
+    first = [title_of(s) for s in charts_sent(at)]
+    assert len(first) == 3 and "Average SSI over time" in first
+    assert not any("over time" in t and "Pillar" in t for t in first)
+    pillars = [title_of(s) for s in charts_sent(at, {"balance": "Per rep", "trend": "Pillars"})]
+    assert len(pillars) == 3 and "Average SSI over time" not in pillars
+    assert at.session_state["trend"] == "Pillars"
+
+
 def test_every_chart_of_the_team_review_is_drawn_on_the_white_template(demo_app):
     """The template is plotly's default now, not set on each figure (which validated it
     again for every chart): each chart the page sends must still carry it."""
-    at = open_page(PAGES[0])
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    assert len(specs) >= 6
+    specs = [spec for tabs in TAB_CHOICES for spec in charts_sent(open_page(PAGES[0]), tabs)]
+    assert len({title_of(spec) for spec in specs}) == 8  # every chart of the page
     for spec in specs:
         template = spec["layout"]["template"]["layout"]
         assert template["plot_bgcolor"] == "white", spec["layout"].get("title")
@@ -305,7 +334,7 @@ def test_pages_follow_a_changed_scoring_config(demo_app, tmp_path, monkeypatch):
     ranked = board[board["listed"]]
     assert metric(at, "Leaders (SSI above 65)").value == str(int((ranked["ssi"] > 65).sum()))
     assert metric(at, "Balanced (every pillar 12+)")
-    charts = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    charts = " ".join(json.dumps(spec) for tabs in TAB_CHOICES for spec in charts_sent(at, tabs))
     assert "every pillar 12" in charts and "red under 8, green from 12" in charts
     assert "balanced from 12" in charts and "top (80+)" in charts
     assert "every pillar 15" not in charts
@@ -435,8 +464,11 @@ def test_activity_page_shows_the_view_models_numbers_and_keeps_filters_in_the_ur
 def test_self_check_shows_the_reps_activity_against_the_team(demo_app):
     at = open_page(PAGES[1], {"rep": "3", "as_of": DEMO_END.isoformat()})
     assert not at.exception, at.exception
-    charts = [c for c in at.get("plotly_chart") if "Your activity per week" in c.proto.spec]
-    assert len(charts) == 1
+    assert [t.label for t in at.tabs] == ["SSI over time", "Activity against your team"]
+    # Drawn when its tab is chosen, in place of the SSI trend.
+    titles = [title_of(spec) for spec in charts_sent(at, {"over_time": "Activity against your team"})]
+    assert sum("Your activity per week" in t for t in titles) == 1
+    assert "Your SSI over time" not in titles
 
 
 def test_a_kept_page_result_is_each_callers_own_and_goes_with_a_write(demo_app):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard.access import OWNER, Viewer
+from dashboard.export import to_csv_bytes
 from dashboard.scoring import default_as_of
 from dashboard.scoring.activity import (
     COMPANY,
@@ -149,3 +150,14 @@ def export_table(view: ActivityView) -> pd.DataFrame:
     names = {"name": "Rep", "team": "Team", "status": "Status", "ssi": "SSI",
              "ssi_change": "SSI change over the period", **view.labels}  # fmt: skip
     return table.rename(columns=names)
+
+
+@remembered
+def activity_csv(
+    store: Store, teams: list[str], as_of: date | None, period_days: int, grain: str,
+    metric: str, viewer: Viewer = OWNER, config: ScoringConfig | None = None,
+) -> bytes:  # fmt: skip
+    """The per-rep CSV download of :func:`activity_view`, made once per filter: made at every
+    rerun it was a sixth of the page's script at 10,000 reps."""
+    view = activity_view(store, teams, as_of, period_days, grain, metric, viewer, config)
+    return to_csv_bytes(export_table(view))

@@ -18,21 +18,31 @@ from dashboard.views import goals as gv
 from dashboard.views.team_review import TeamReview, page_of
 from dashboard.web import charts
 
+# The team review's trend charts, by name; the page draws the one whose tab is open.
+TRENDS = ("trend_ssi", "trend_pillars", "bands")
+
 
 def review_trends(
-    store: Store, viewer: Viewer, view: TeamReview, period_days: int
+    store: Store,
+    viewer: Viewer,
+    view: TeamReview,
+    period_days: int,
+    names: tuple[str, ...] = TRENDS,
 ) -> dict[str, go.Figure]:
-    """The team review's trend charts, with the goals' pacing lines and the events."""
+    """The team review's trend charts named (all by default), with the goals' pacing lines
+    and the events."""
     assert view.as_of is not None
     start = view.as_of - timedelta(days=period_days - 1)
     marks = gv.review_marks(store, viewer, view.groups, start, view.as_of)
-    return {
-        "trend_ssi": charts.marked(charts.team_trend(view.averages, view.groups),
-                                   marks.of(["ssi"]), marks.events),
-        "trend_pillars": charts.marked(charts.pillar_trends(view.averages, view.focus),
-                                       marks.of(PILLARS, view.focus), marks.events, top=25),
-        "bands": charts.marked(charts.band_areas(view.bands(), view.focus), [], marks.events),
+    made = {
+        "trend_ssi": lambda: charts.marked(charts.team_trend(view.averages, view.groups),
+                                           marks.of(["ssi"]), marks.events),
+        "trend_pillars": lambda: charts.marked(charts.pillar_trends(view.averages, view.focus),
+                                               marks.of(PILLARS, view.focus), marks.events, top=25),
+        "bands": lambda: charts.marked(charts.band_areas(view.bands(), view.focus), [],
+                                       marks.events),
     }  # fmt: skip
+    return {name: made[name]() for name in names}
 
 
 def review_balance(view: TeamReview) -> dict[str, go.Figure]:

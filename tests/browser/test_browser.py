@@ -71,13 +71,14 @@ def test_page_loads_without_error_and_is_screenshotted(server, page, name, width
     # Plotly draws each chart after the script has finished: wait until they have all drawn
     # (counting at the first one once found 1 of 5 in CI), then count.
     charts_drawn = "n => document.querySelectorAll('.js-plotly-plot').length >= n"
-    if name == "team_review":
-        page.wait_for_function(charts_drawn, arg=6)
-        assert page.locator(".js-plotly-plot").count() >= 6
-    if name == "activity":  # adoption, distribution, trend and two scatters, none empty
-        page.wait_for_function(charts_drawn, arg=5)
-        page.wait_for_timeout(500)  # a sixth chart would have drawn by now
-        assert page.locator(".js-plotly-plot").count() == 5
+    if name == "team_review":  # the radar, the teams' bars and the average SSI's trend
+        page.wait_for_function(charts_drawn, arg=3)
+        page.wait_for_timeout(500)  # a chart of a closed tab would have drawn by now
+        assert page.locator(".js-plotly-plot").count() == 3
+    if name == "activity":  # adoption, distribution, trend and one scatter, none empty
+        page.wait_for_function(charts_drawn, arg=4)
+        page.wait_for_timeout(500)  # the other scatter's tab is closed
+        assert page.locator(".js-plotly-plot").count() == 4
         assert page.get_by_text("No seat has").count() == 0
     if name == "outcomes":  # the bands and two scatters
         page.wait_for_function(charts_drawn, arg=3)
@@ -369,7 +370,7 @@ def test_pacing_lines_and_event_markers_are_drawn(server, page, width, demo_db):
     page.goto(server)
     wait_idle(page)
     page.get_by_role("heading", name="Goals").first.wait_for()
-    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=6)
+    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=3)
     page.get_by_text("Trends", exact=True).scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     legend = _legend(page)
@@ -383,3 +384,32 @@ def test_pacing_lines_and_event_markers_are_drawn(server, page, width, demo_db):
     assert "goal, you: SSI" in legend and "Moved to a new territory" in legend
     assert page.get_by_role("heading", name="Goals").count() >= 1
     screenshot(page, f"self_check_goals_{width}")
+
+
+def chart_titles(page) -> list[str]:
+    return page.locator(".js-plotly-plot .gtitle").all_text_contents()
+
+
+def test_a_tab_draws_its_charts_when_chosen(server, page):
+    """The team review's and Activity's charts in tabs are drawn when their tab is clicked
+    (a rerun), in place of the tab left."""
+    page.goto(server)
+    wait_idle(page)
+    page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n", arg=3)
+    assert "Average SSI over time" in chart_titles(page)
+    page.get_by_role("tab", name="Pillars").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+                           ".some(t => t.textContent.startsWith('Average pillars over time'))")  # fmt: skip
+    wait_idle(page)
+    assert "Average SSI over time" not in chart_titles(page)
+    page.get_by_role("tab", name="Per rep").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+                           ".some(t => t.textContent.startsWith('Pillars per rep'))")  # fmt: skip
+    wait_idle(page)
+    screenshot(page, "team_review_tabs_chosen")
+    page.goto(f"{server}/activity")
+    wait_idle(page)
+    page.get_by_role("tab", name="Against the SSI change").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+                           ".some(t => t.textContent.endsWith('against SSI change'))")  # fmt: skip
+    assert page.locator(ERRORS).count() == 0

@@ -3,7 +3,7 @@ activity against SSI. Filters live in the URL, like the team review."""
 
 import streamlit as st
 
-from dashboard.export import to_csv_bytes, to_xlsx_bytes
+from dashboard.export import to_xlsx_bytes
 from dashboard.scoring.config import load_config
 from dashboard.views import activity as av
 from dashboard.web import charts, sent, ui
@@ -102,14 +102,18 @@ with ui.friendly_errors():
     st.caption(f"Figures over the period from {view.start} to {as_of}. Click a header to sort.")
     export = av.export_table(view)
     d1, d2, _ = st.columns([1, 1, 4])
-    d1.download_button("Download CSV", to_csv_bytes(export), f"activity_{as_of}.csv", "text/csv")
+    csv = av.activity_csv(store, filters.scope, as_of, av.PERIODS[period], grain, metric, viewer)
+    d1.download_button("Download CSV", csv, f"activity_{as_of}.csv", "text/csv")
     d2.download_button("Download XLSX", lambda: to_xlsx_bytes(export, "Activity"),
                        f"activity_{as_of}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
     st.subheader("Activity and SSI")
     st.markdown(ui.md_text(view.correlation.reading))
-    s1, s2 = st.columns(2)
-    s1.plotly_chart(charts.activity_scatter(view.reps, metric, label, "ssi", teams), key="vs_ssi")
-    s2.plotly_chart(charts.activity_scatter(view.reps, metric, label, "ssi_change", teams),
-                    key="vs_change")  # fmt: skip
+    # One scatter at a time, drawn when its tab is chosen (a rerun): each draws every rep.
+    against = {"ssi": "Against SSI", "ssi_change": "Against the SSI change"}
+    shown = st.tabs(list(against.values()), key="against", on_change="rerun")
+    for measure, tab in zip(against, shown, strict=True):
+        if tab.open:
+            tab.plotly_chart(charts.activity_scatter(view.reps, metric, label, measure, teams),
+                             key=f"vs_{measure}")  # fmt: skip

@@ -112,18 +112,21 @@ with ui.friendly_errors():
             st.caption(ui.md_text(withheld))
 
         viewed = date.fromisoformat(summary.viewed_as_of)
-        st.plotly_chart(figures.self_check_trend(store, viewer, rep_id, summary),
-                        key="trend")  # fmt: skip
+        # One chart at a time, drawn when its tab is chosen (a rerun).
+        mine = rep_against_team(store, rep_id, r["as_of"] or as_of, 12, config)
+        over_time = ["SSI over time", *(["Activity against your team"] if not mine.empty else [])]
+        trend_tab, *activity_tab = st.tabs(over_time, key="over_time", on_change="rerun")
+        if trend_tab.open:
+            trend_tab.plotly_chart(figures.self_check_trend(store, viewer, rep_id, summary),
+                                   key="trend")  # fmt: skip
+        if activity_tab and activity_tab[0].open:
+            activity_tab[0].plotly_chart(charts.activity_against_team(mine, metric_labels(store)),
+                                         key="activity")  # fmt: skip
         goals = gv.rep_goals(store, viewer, rep_id, summary.team, viewed)
         if goals:
             st.subheader("Goals")
             ui.goals_table(gv.goals_table(goals, activity_labels(store)), key="my_goals")
             st.caption(sc.GOALS_NOTE)
-
-        mine = rep_against_team(store, rep_id, r["as_of"] or as_of, 12, config)
-        if not mine.empty:
-            st.plotly_chart(charts.activity_against_team(mine, metric_labels(store)),
-                            key="activity")  # fmt: skip
 
         own = ov.own_outcomes(store, viewer, rep_id)
         if own is not None:

@@ -128,24 +128,25 @@ with ui.friendly_errors():
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
     st.subheader("Pillar balance")
-    b1, b2 = st.columns([2, 3])
-    balance = figures.review_balance(view)
-    b1.plotly_chart(balance["radar"], key="radar")
-    if "team_bars" in balance:
-        b2.plotly_chart(balance["team_bars"], key="team_bars")
-    if viewer.sees_people:
-        pages = tr.page_count(view.board)
-        page = 1
-        st.markdown(
-            "**Per rep**, in leaderboard order: the stacked bars show how each SSI is made up, "
-            "the grid beside them which pillar to coach."
-        )
+    # The per-rep charts are drawn when their tab is chosen (a rerun), as the trends below.
+    balance_tabs = ["Teams", "Per rep"] if viewer.sees_people else ["Teams"]
+    teams_tab, *per_rep_tab = st.tabs(balance_tabs, key="balance", on_change="rerun")
+    if teams_tab.open:
+        b1, b2 = teams_tab.columns([2, 3])
+        balance = figures.review_balance(view)
+        b1.plotly_chart(balance["radar"], key="radar")
+        if "team_bars" in balance:
+            b2.plotly_chart(balance["team_bars"], key="team_bars")
+    if per_rep_tab and per_rep_tab[0].open:
+        tab = per_rep_tab[0]
+        tab.markdown("In leaderboard order: the stacked bars show how each SSI is made up, the "
+                     "grid beside them which pillar to coach.")  # fmt: skip
+        pages, page = tr.page_count(view.board), 1
         if pages > 1:
-            page = st.number_input(
-                f"Reps page (of {pages}, {tr.PAGE_SIZE} a page)", 1, pages, 1, key="rep_page"
-            )
+            page = tab.number_input(f"Reps page (of {pages}, {tr.PAGE_SIZE} a page)", 1, pages, 1,
+                                    key="rep_page")  # fmt: skip
         per_rep = figures.review_per_rep(view, page)
-        s1, s2 = st.columns(2)
+        s1, s2 = tab.columns(2)
         s1.plotly_chart(per_rep["stacks"], key="stacks")
         s2.plotly_chart(per_rep["heatmap"], key="heatmap")
 
@@ -167,22 +168,27 @@ with ui.friendly_errors():
             check.markdown(f"No rep shown has both a reported reading and activity on {as_of}.")
 
     st.subheader("Trends")
-    trends = figures.review_trends(store, viewer, view, tr.PERIODS[period])
-    t1, t2 = st.columns(2)
-    t1.plotly_chart(trends["trend_ssi"], key="trend_ssi")
-    t2.plotly_chart(trends["trend_pillars"], key="trend_pillars")
-    t3, t4 = st.columns(2)
-    t3.plotly_chart(trends["bands"], key="bands")
+    # One chart at a time, drawn when its tab is chosen (a rerun): every chart of the page
+    # drawn at once held its first paint (docs/PERFORMANCE.md, "In a browser").
+    trend_tabs = {"trend_ssi": "Average SSI", "trend_pillars": "Pillars", "bands": "Bands"}
     if viewer.sees_people:
-        # Keyed by id: two people with one name stay two people (told apart by e-mail).
-        people = rep_labels(view.board.rename(columns={"rep": "name"}))
-        chosen_reps = t4.multiselect("Compare reps", list(people), max_selections=8,
-                                     format_func=people.get, key="compare_reps",
-                                     placeholder="Choose up to 8 reps")  # fmt: skip
-        histories = {
-            people[r]: rep_history(store, int(r), as_of, tr.PERIODS[period]) for r in chosen_reps
-        }
-        t4.plotly_chart(charts.reps_trend(histories), key="reps_trend")
+        trend_tabs["reps"] = "Compare reps"
+    shown = st.tabs(list(trend_tabs.values()), key="trend", on_change="rerun")
+    for name, tab in zip(trend_tabs, shown, strict=True):
+        if not tab.open:
+            continue
+        if name == "reps":
+            # Keyed by id: two people with one name stay two people (told apart by e-mail).
+            people = rep_labels(view.board.rename(columns={"rep": "name"}))
+            chosen_reps = tab.multiselect("Compare reps", list(people), max_selections=8,
+                                          format_func=people.get, key="compare_reps",
+                                          placeholder="Choose up to 8 reps")  # fmt: skip
+            histories = {people[r]: rep_history(store, int(r), as_of, tr.PERIODS[period])
+                         for r in chosen_reps}  # fmt: skip
+            tab.plotly_chart(charts.reps_trend(histories), key="reps_trend")
+        else:
+            trend = figures.review_trends(store, viewer, view, tr.PERIODS[period], (name,))
+            tab.plotly_chart(trend[name], key=name)
 
     if viewer.sees_people:
         st.subheader("Movers and coaching signals")
