@@ -466,7 +466,9 @@ def test_self_check_shows_the_reps_activity_against_the_team(demo_app):
     assert not at.exception, at.exception
     assert [t.label for t in at.tabs] == ["SSI over time", "Activity against your team"]
     # Drawn when its tab is chosen, in place of the SSI trend.
-    titles = [title_of(spec) for spec in charts_sent(at, {"over_time": "Activity against your team"})]
+    titles = [
+        title_of(spec) for spec in charts_sent(at, {"over_time": "Activity against your team"})
+    ]
     assert sum("Your activity per week" in t for t in titles) == 1
     assert "Your SSI over time" not in titles
 
