@@ -443,6 +443,36 @@ def days_active_histogram(days_active: pd.Series, start: date, end: date) -> go.
     return _layout(fig, title, 300)
 
 
+# Up to this many reps a scatter draws one dot each; past it, reps counted per cell: 10,000
+# dots overlap into a blot, and drew for over a second in a browser.
+DOTS_UP_TO = 1000
+
+
+def reps_as_dots(
+    reps: pd.DataFrame, name: str, x: str, y: str, x_hover: str, y_hover: str,
+    x_label: str, y_label: str,
+) -> go.Figure:  # fmt: skip
+    """One dot per rep coloured by team, named in the hover; past ``DOTS_UP_TO`` reps, the
+    number of reps in each cell of a grid over the same axes. Values are drawn as given (the
+    caller rounds what it shows rounded)."""
+    fig = go.Figure()
+    if len(reps) > DOTS_UP_TO:
+        fig.add_histogram2d(x=reps[x], y=reps[y], nbinsx=40, nbinsy=30,
+                            colorscale="Blues", colorbar={"title": "reps"},
+                            hovertemplate=f"{text(x_label)}: %{{x}}<br>{text(y_label)}: %{{y}}"
+                            "<br>%{z:,} reps<extra></extra>")  # fmt: skip
+        return fig
+    # Names as an array: plotly checks a list's texts one by one, an array at once.
+    for i, team in enumerate(sorted(reps["team"].unique())):
+        part = reps[reps["team"] == team]
+        fig.add_scatter(x=part[x], y=part[y], mode="markers", name=text(team),
+                        marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
+                        text=np.array([text(n) for n in part[name]], dtype=object),
+                        hovertemplate="%{text}<br>" + x_hover + "<br>" + y_hover
+                        + "<extra></extra>")  # fmt: skip
+    return fig
+
+
 def activity_scatter(
     table: pd.DataFrame, metric: str, label: str, measure: str, teams: list[str]
 ) -> go.Figure:
@@ -454,15 +484,10 @@ def activity_scatter(
         missing = ("No rep has both figures in this period" if is_level else
                    "No rep has an SSI at both the start and the end of this period")  # fmt: skip
         return empty_figure(title, missing)
-    fig = go.Figure()
-    # Names as an array: plotly checks a list's texts one by one, an array at once.
-    for i, team in enumerate(sorted(both["team"].unique())):
-        part = both[both["team"] == team]
-        fig.add_scatter(x=part[metric], y=_shown(part[measure]), mode="markers", name=text(team),
-                        marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
-                        text=np.array([text(n) for n in part["name"]], dtype=object),
-                        hovertemplate="%{text}<br>" + f"{text(label)}: " + "%{x:,.0f}<br>"
-                        + ("SSI" if is_level else "SSI change") + ": %{y:.1f}<extra></extra>")  # fmt: skip
+    y_name = "SSI" if is_level else "SSI change"
+    both = both.assign(**{measure: _shown(both[measure])})
+    fig = reps_as_dots(both, "name", metric, measure, f"{text(label)}: %{{x:,.0f}}",
+                       f"{y_name}: %{{y:.1f}}", x_label=label, y_label=y_name)  # fmt: skip
     fig.update_xaxes(title=f"{label} in the period", rangemode="tozero")
     if is_level:
         fig.update_yaxes(range=SSI_RANGE, title="SSI at the end (0-100)")
@@ -545,16 +570,11 @@ def outcome_scatter(
     both = reps.dropna(subset=[x, y])
     if both.empty:
         return empty_figure(title, "No rep has both figures for this period")
-    fig = go.Figure()
     money = y.endswith("amount")
-    for i, team in enumerate(sorted(both["team"].unique())):
-        part = both[both["team"] == team]
-        fig.add_scatter(x=_shown(part[x]), y=part[y], mode="markers", name=text(team),
-                        marker={"color": group_line(i)["color"], "size": 8, "opacity": 0.8},
-                        text=np.array([text(n) for n in part["rep"]], dtype=object),
-                        hovertemplate="%{text}<br>" + f"{text(x_label)}: " + "%{x:.1f}<br>"
-                        + f"{text(y_label)}: " + "%{y:,.0f}"
-                        + (f" {text(currency or '')}" if money else "") + "<extra></extra>")  # fmt: skip
+    unit = f" {text(currency or '')}" if money else ""
+    both = both.assign(**{x: _shown(both[x])})
+    fig = reps_as_dots(both, "rep", x, y, f"{text(x_label)}: %{{x:.1f}}",
+                       f"{text(y_label)}: %{{y:,.0f}}{unit}", x_label=x_label, y_label=y_label)  # fmt: skip
     fig.update_xaxes(title=f"{x_label} over the period before")
     fig.update_yaxes(title=f"{y_label} in the period" + (f" ({text(currency or '')})" if money else ""),
                      rangemode="tozero")  # fmt: skip
