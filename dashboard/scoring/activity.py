@@ -172,11 +172,11 @@ def activity_vs_ssi(
     what = label.lower()
     words = strength(level, config)
     if words == "little or no":
-        text = (f"Across {n} reps there is little or no link between {what} and SSI "
+        text = (f"Across {n:,} reps there is little or no link between {what} and SSI "
                 f"(rank correlation {level:+.2f}).")  # fmt: skip
     else:
         direction = "higher" if level > 0 else "lower"
-        text = (f"Across {n} reps, those with more {what} tend to have a {direction} SSI: "
+        text = (f"Across {n:,} reps, those with more {what} tend to have a {direction} SSI: "
                 f"{words} link (rank correlation {level:+.2f}).")  # fmt: skip
     if change is not None:
         if abs(change) < config.activity.weak_correlation:

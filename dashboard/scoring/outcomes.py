@@ -203,10 +203,10 @@ def _sentence(
     numbers = f"rank correlation {rho:+.2f}, {level} interval {low:+.2f} to {high:+.2f}, n = {n}"
     words = strength(rho, config)
     if words == "little or no":
-        text = f"Across {n} reps there is little or no link between {pair} ({numbers})."
+        text = f"Across {n:,} reps there is little or no link between {pair} ({numbers})."
     else:
         more, less = MORE[y_words]
-        text = (f"Across {n} reps, those with {HIGHER.get(x_words, 'more ' + x_words)} tended "
+        text = (f"Across {n:,} reps, those with {HIGHER.get(x_words, 'more ' + x_words)} tended "
                 f"to have {more if rho > 0 else less}: {words} link ({pair}; {numbers}).")  # fmt: skip
     if low <= 0 <= high:
         text += " The interval includes zero: these reps do not show a link either way."
