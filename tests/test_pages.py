@@ -497,3 +497,18 @@ def test_a_kept_page_result_is_each_callers_own_and_goes_with_a_write(demo_app):
         )
     after = team_review(demo_app, [], DEMO_END, 90, OWNER).board
     assert after.iloc[0]["rep_id"] != leader["rep_id"]
+
+
+def test_reps_chosen_to_compare_are_still_chosen_after_another_tab(demo_app):
+    at = open_page(PAGES[0])
+    charts_sent(at, {"trend": "Compare reps"})
+    board = leaderboard(demo_app, DEMO_END)
+    reps = [int(r) for r in board["rep_id"].iloc[:2]]
+    at.multiselect(key="compare_reps").set_value(reps).run()
+    (chosen,) = [s for s in charts_sent(at) if title_of(s) == "Chosen reps over time"]
+    assert len(chosen["data"]) == 2
+    charts_sent(at, {"trend": "Pillars"})  # the picker is gone with its tab
+    charts_sent(at, {"trend": "Compare reps"})
+    assert at.multiselect(key="compare_reps").value == reps
+    (again,) = [s for s in charts_sent(at) if title_of(s) == "Chosen reps over time"]
+    assert len(again["data"]) == 2

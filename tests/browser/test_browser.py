@@ -407,6 +407,10 @@ def test_a_tab_draws_its_charts_when_chosen(server, page):
                            ".some(t => t.textContent.startsWith('Pillars per rep'))")  # fmt: skip
     wait_idle(page)
     screenshot(page, "team_review_tabs_chosen")
+    page.get_by_role("tab", name="Compare reps").click()
+    page.get_by_text("Choose reps above to compare their SSI").wait_for()
+    wait_idle(page)
+    assert page.locator(ERRORS).count() == 0 and page.get_by_test_id("stAlert").count() == 1
     page.goto(f"{server}/activity")
     wait_idle(page)
     page.get_by_role("tab", name="Against the SSI change").click()

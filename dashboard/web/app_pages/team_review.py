@@ -180,9 +180,13 @@ with ui.friendly_errors():
         if name == "reps":
             # Keyed by id: two people with one name stay two people (told apart by e-mail).
             people = rep_labels(view.board.rename(columns={"rep": "name"}))
-            chosen_reps = tab.multiselect("Compare reps", list(people), max_selections=8,
-                                          format_func=people.get, key="compare_reps",
-                                          placeholder="Choose up to 8 reps")  # fmt: skip
+            # Kept apart from the widget: Streamlit forgets a widget's state while its tab is
+            # closed, and the reps chosen should still be there when it is opened again.
+            kept = [r for r in st.session_state.get("compared_reps", []) if r in people]
+            chosen_reps = tab.multiselect("Compare reps", list(people), default=kept,
+                                          max_selections=8, format_func=people.get,
+                                          key="compare_reps", placeholder="Choose up to 8 reps")  # fmt: skip
+            st.session_state["compared_reps"] = chosen_reps
             histories = {people[r]: rep_history(store, int(r), as_of, tr.PERIODS[period])
                          for r in chosen_reps}  # fmt: skip
             tab.plotly_chart(charts.reps_trend(histories), key="reps_trend")
