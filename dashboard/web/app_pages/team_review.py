@@ -128,17 +128,20 @@ with ui.friendly_errors():
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
     st.subheader("Pillar balance")
-    # The per-rep charts are drawn when their tab is chosen (a rerun), as the trends below.
-    balance_tabs = ["Teams", "Per rep"] if viewer.sees_people else ["Teams"]
-    teams_tab, *per_rep_tab = st.tabs(balance_tabs, key="balance", on_change="rerun")
-    if teams_tab.open:
+    # The per-rep charts are drawn when their tab is chosen (a rerun), as the trends below;
+    # a role that sees no person has no such tab, and so no tabs.
+    per_rep_tab = None
+    teams_tab = st.container()
+    if viewer.sees_people:
+        teams_tab, per_rep_tab = st.tabs(["Teams", "Per rep"], key="balance", on_change="rerun")
+    if per_rep_tab is None or teams_tab.open:
         b1, b2 = teams_tab.columns([2, 3])
         balance = figures.review_balance(view)
         b1.plotly_chart(balance["radar"], key="radar")
         if "team_bars" in balance:
             b2.plotly_chart(balance["team_bars"], key="team_bars")
-    if per_rep_tab and per_rep_tab[0].open:
-        tab = per_rep_tab[0]
+    if per_rep_tab is not None and per_rep_tab.open:
+        tab = per_rep_tab
         tab.markdown("In leaderboard order: the stacked bars show how each SSI is made up, the "
                      "grid beside them which pillar to coach.")  # fmt: skip
         pages, page = tr.page_count(view.board), 1
