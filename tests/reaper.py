@@ -1,8 +1,8 @@
 """Servers a test run starts stop when the run ends, even when it is killed.
 
 Each server gets a watcher: a small process in a session of its own (a signal to the
-test run's process group does not reach it) that waits for the test process to end,
-however it ended, then runs the server's stop commands. A server stopped by its fixture
+test run's process group does not reach it, and it ignores the signals that end a run) that
+waits for the test process to end, however it ended, then runs the server's stop commands. A server stopped by its fixture
 stops its watcher too.
 """
 
@@ -14,7 +14,11 @@ import subprocess
 import sys
 
 WATCH = """
-import json, os, subprocess, sys, time
+import json, os, signal, subprocess, sys, time
+# Only the run's end stops a watcher: a signal sent to the run (a pkill of a pattern that also
+# matches the watcher's command line) is not its cue.
+for cue in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(cue, signal.SIG_IGN)
 parent, commands = int(sys.argv[1]), json.loads(sys.argv[2])
 while True:
     try:
@@ -46,6 +50,7 @@ def kill_when_gone(proc: subprocess.Popen) -> subprocess.Popen:
 
 
 def stopped(watcher: subprocess.Popen) -> None:
-    """The watcher of a server its fixture stopped itself: not needed any more."""
-    watcher.terminate()
+    """The watcher of a server its fixture stopped itself: not needed any more (killed: it
+    takes no other signal)."""
+    watcher.kill()
     watcher.wait(timeout=10)
