@@ -100,11 +100,10 @@ with ui.friendly_errors():
         },
     )  # fmt: skip
     st.caption(f"Figures over the period from {view.start} to {as_of}. Click a header to sort.")
-    export = av.export_table(view)
     d1, d2, _ = st.columns([1, 1, 4])
     csv = av.activity_csv(store, filters.scope, as_of, av.PERIODS[period], grain, metric, viewer)
     d1.download_button("Download CSV", csv, f"activity_{as_of}.csv", "text/csv")
-    d2.download_button("Download XLSX", lambda: to_xlsx_bytes(export, "Activity"),
+    d2.download_button("Download XLSX", lambda: to_xlsx_bytes(av.export_table(view), "Activity"),
                        f"activity_{as_of}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 
